@@ -1,0 +1,300 @@
+"""config.yaml: one pydantic model per section, loaded once, unknown keys rejected.
+
+``load_config(path)`` returns a :class:`HallConfig` or raises :class:`ConfigError`
+whose message names the file, the field path and what is wrong, so the daemon
+can refuse to start with a sentence a hall manager can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time HH:MM")]
+
+
+class ConfigError(Exception):
+    """config.yaml cannot be used; the message says where and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_hhmm(value: str) -> dt.time:
+    """Turn "HH:MM" (already validated) into a time."""
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+class LunchBreak(_Section):
+    """午休: no tickets are issued between start and end (omit for 午休照常上班)."""
+
+    start: HHMM
+    end: HHMM
+
+
+class ExtendedHours(_Section):
+    """延时服务: on these ISO weekdays (1 = Monday) issuing goes on until ``close``."""
+
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]]
+    close: HHMM
+
+
+class HoursConfig(_Section):
+    """The hall's issuing hours (朝九晚五 and its variations)."""
+
+    open: HHMM = "09:00"
+    close: HHMM = "17:00"
+    lunch_break: LunchBreak | None = None
+    weekend_open: bool = Field(
+        False, description="双休日照常上班: Saturday and Sunday are working days"
+    )
+    extended: ExtendedHours | None = None
+    closed_dates: list[dt.date] = Field(default_factory=list, description="holidays: no issuing")
+    open_dates: list[dt.date] = Field(default_factory=list, description="调休 make-up working days")
+
+
+class HallSection(_Section):
+    """Who the hall is and when it works."""
+
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    timezone: str = "Asia/Shanghai"
+    reset_time: HHMM = Field("03:00", description="when the daily number sequences restart")
+    number_digits: int = Field(3, ge=3, le=4, description="digits after the prefix: A001")
+    hours: HoursConfig = HoursConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The hall's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class ServiceConfig(_Section):
+    """业务: one queue with its own letter prefix and daily sequence."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    prefix: str = Field(pattern=r"^[A-Z]$", description="letter before the number: A001")
+    daily_cap: int | None = Field(None, ge=1, description="tickets per day; null = no cap")
+    hours: Literal["hall", "always"] = Field("hall", description="always = 24-hour service")
+    allow_priority: bool = Field(True, description="priority / 绿色通道 tickets may be taken")
+    per_person_daily_limit: int = Field(
+        2, ge=1, description="tickets a day per ID number for this service"
+    )
+    default_service_s: int = Field(
+        300, ge=10, description="seconds per citizen assumed until real service times exist"
+    )
+
+
+class WindowDevices(_Section):
+    """Addresses of the devices at a window (drivers use them; later issues)."""
+
+    led_board: int | None = Field(None, ge=0, le=65535)
+    keypad: int | None = Field(None, ge=0, le=255)
+    evaluator: int | None = Field(None, ge=0, le=255)
+
+
+class WindowConfig(_Section):
+    """窗口: a counter that serves a list of services."""
+
+    number: int = Field(ge=1, le=999)
+    name_zh: str = ""
+    area: str = ""
+    services: list[str] = Field(min_length=1, description="service codes this window calls")
+    devices: WindowDevices = WindowDevices()
+
+
+class StaffRole(StrEnum):
+    """AB岗: A is the primary at a window, B the backup."""
+
+    A = "A"
+    B = "B"
+
+
+class StaffConfig(_Section):
+    """A staff member who may log in at windows."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    name: str = Field(min_length=1)
+    pin_hash: str = Field(pattern=r"^scrypt\$", description="from `python -m hall.queue hash-pin`")
+    windows: list[int] = Field(min_length=1)
+    role: StaffRole = StaffRole.A
+
+
+class TokenRole(StrEnum):
+    """What an API bearer token may do."""
+
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    MANAGER = "manager"
+
+
+class TokenConfig(_Section):
+    """A bearer token for a kiosk, display or manager."""
+
+    name: str = Field(min_length=1)
+    token: str = Field(min_length=8)
+    role: TokenRole
+
+
+class ApiSection(_Section):
+    """Where the daemon listens and who may talk to it."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    tokens: list[TokenConfig] = Field(min_length=1)
+    staff_session_hours: float = Field(12, gt=0, le=24)
+
+
+class CallingSection(_Section):
+    """The calling policy's settings."""
+
+    max_consecutive_priority: int = Field(
+        3, ge=1, description="after this many priority calls a window calls the oldest ordinary one"
+    )
+    appointment_early_min: int = Field(30, ge=0, description="check-in allowed this early")
+    appointment_grace_min: int = Field(15, ge=0, description="slot priority kept this long after")
+    estimate_window_n: int = Field(20, ge=1, description="recent services averaged for estimates")
+
+
+class StorageSection(_Section):
+    """Where the daemon keeps its data."""
+
+    url: str | None = Field(None, description="SQLAlchemy URL; null = SQLite file in data_dir")
+    data_dir: str = "data"
+
+
+class HallConfig(_Section):
+    """The whole config.yaml."""
+
+    hall: HallSection
+    services: list[ServiceConfig] = Field(min_length=1)
+    windows: list[WindowConfig] = Field(min_length=1)
+    staff: list[StaffConfig] = Field(default_factory=list)
+    api: ApiSection
+    calling: CallingSection = CallingSection()
+    storage: StorageSection = StorageSection()
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> HallConfig:
+        _unique("services", "code", [s.code for s in self.services])
+        _unique("services", "prefix", [s.prefix for s in self.services])
+        _unique("windows", "number", [w.number for w in self.windows])
+        _unique("staff", "id", [s.id for s in self.staff])
+        _unique("api.tokens", "token", [t.token for t in self.api.tokens])
+        codes = {s.code for s in self.services}
+        numbers = {w.number for w in self.windows}
+        for i, window in enumerate(self.windows):
+            for code in window.services:
+                if code not in codes:
+                    raise ValueError(f"windows.{i}.services: unknown service {code!r}")
+        for i, person in enumerate(self.staff):
+            for number in person.windows:
+                if number not in numbers:
+                    raise ValueError(f"staff.{i}.windows: no window {number}")
+        return self
+
+    def service(self, code: str) -> ServiceConfig | None:
+        """The service with this code, or None."""
+        return next((s for s in self.services if s.code == code), None)
+
+    def window(self, number: int) -> WindowConfig | None:
+        """The window with this number, or None."""
+        return next((w for w in self.windows if w.number == number), None)
+
+    def staff_member(self, staff_id: str) -> StaffConfig | None:
+        """The staff member with this id, or None."""
+        return next((s for s in self.staff if s.id == staff_id), None)
+
+    def windows_serving(self, code: str) -> list[int]:
+        """Numbers of the windows that call this service."""
+        return [w.number for w in self.windows if code in w.services]
+
+    def demo_secrets(self) -> list[str]:
+        """Names of the demo secrets still in use (the daemon warns about them)."""
+        found = [f"token {t.name}" for t in self.api.tokens if t.token.startswith("demo-")]
+        found += [f"staff {s.id} PIN" for s in self.staff if verify_pin("1234", s.pin_hash)]
+        return found
+
+
+def _unique(section: str, field: str, values: list) -> None:
+    seen: set = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise ValueError(f"{section}.{i}.{field}: {value!r} is used twice")
+        seen.add(value)
+
+
+# PINs: scrypt with a random salt. n=2**14 keeps a login under ~50 ms on the kiosk box.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_pin(pin: str) -> str:
+    """Hash a staff PIN for config.yaml: ``scrypt$<salt hex>$<hash hex>``."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, pin_hash: str) -> bool:
+    """True when ``pin`` matches a hash made by :func:`hash_pin`."""
+    try:
+        _, salt_hex, digest_hex = pin_hash.split("$")
+        salt, digest = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
+    except ValueError:
+        return False
+    return hmac.compare_digest(hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT), digest)
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (typo?)"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+        # Cross-checks carry their own path; show it instead of the top level.
+        if where == "(top level)" and ": " in message:
+            where, message = message.split(": ", 1)
+    return f"{where}: {message}"
+
+
+def load_config(path: str | Path) -> HallConfig:
+    """Read and validate config.yaml; raise ConfigError naming file, field and problem."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections at the top level")
+    try:
+        return HallConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_describe(e) for e in exc.errors()]
+        raise ConfigError(f"{path}: " + "; ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Device simulators: play a board, keypad, evaluator or printer on a port."""

@@ -1,0 +1,73 @@
+"""Start the queue daemon: ``python -m hall.queue --config config.yaml``.
+
+Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from hall.config import ConfigError, hash_pin, load_config
+
+log = logging.getLogger("hall.queue")
+
+
+def _hash_pin(argv: list[str]) -> int:
+    pin = argv[0] if argv else getpass.getpass("PIN: ")
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        sys.stderr.write("a PIN is 4 to 12 digits\n")
+        return 2
+    sys.stdout.write(hash_pin(pin) + "\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, check the config, and serve until stopped."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hash-pin"]:
+        return _hash_pin(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m hall.queue", description=__doc__)
+    parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
+    parser.add_argument("--host", help="bind address (default: api.host in the config)")
+    parser.add_argument("--port", type=int, help="port (default: api.port in the config)")
+    parser.add_argument("--data-dir", help="data directory (default: storage.data_dir)")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
+        return 2
+    demo = config.demo_secrets()
+    if demo:
+        log.warning(
+            "DEMO SECRETS IN USE (%s): change them before opening the hall", ", ".join(demo)
+        )
+
+    import uvicorn
+
+    from hall.queue.api import create_app
+
+    host = args.host or config.api.host
+    port = args.port or config.api.port
+    app = create_app(config, args.data_dir)
+    log.info(
+        "%s: API on http://%s:%d/api/v1, docs on http://%s:%d/docs",
+        config.hall.name,
+        host,
+        port,
+        host,
+        port,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

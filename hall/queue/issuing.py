@@ -1,0 +1,230 @@
+"""Issuing numbers (取号) and appointments (预约).
+
+Each function here is an operation for :class:`hall.queue.writer.Writer`: it
+runs inside the writer's transaction, so the read of the last sequence number
+and the insert of the next one can never interleave with another issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from hall.config import HallConfig, ServiceConfig
+from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
+from hall.queue import views
+from hall.queue.domain import QueueError, TicketKind, TicketStatus, conflict, not_found
+from hall.queue.schedule import Schedule
+from hall.queue.store import appointments, tickets
+from hall.queue.writer import Tx
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the operations need besides the transaction."""
+
+    config: HallConfig
+    schedule: Schedule
+    id_key: bytes  # secret for ID fingerprints, kept in the database's meta table
+
+    def day(self, ts: float) -> str:
+        """The business day of an epoch time, as an ISO date."""
+        return self.schedule.business_day(dt.datetime.fromtimestamp(ts, dt.UTC)).isoformat()
+
+    def service_or_404(self, code: str) -> ServiceConfig:
+        """The configured service, or a 404 the kiosk can show."""
+        svc = self.config.service(code)
+        if svc is None:
+            raise not_found(f"业务“{code}”", f"service {code!r}", code="unknown_service")
+        return svc
+
+    @property
+    def grace_s(self) -> float:
+        """Seconds an appointment keeps its priority after its slot ends."""
+        return self.config.calling.appointment_grace_min * 60.0
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What a kiosk asks for when a citizen takes a number."""
+
+    service: str
+    priority: bool = False
+    id_number: str | None = None
+    appointment_code: str | None = None
+    source: str = ""
+
+
+def _check_hours(ctx: Context, svc: ServiceConfig, now: float) -> None:
+    avail = ctx.schedule.availability(svc, dt.datetime.fromtimestamp(now, dt.UTC))
+    if not avail.accepting:
+        raise conflict(
+            avail.reason_code or "outside_hours",
+            f"{svc.name_zh}:{avail.reason_zh}",
+            f"{svc.name_en}: {avail.reason_en}",
+            next_open=avail.next_open.isoformat() if avail.next_open else None,
+        )
+
+
+def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) -> str:
+    try:
+        number = validate_id_number(id_number)
+    except IdNumberError as exc:
+        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
+    fp = id_fingerprint(number, ctx.id_key)
+    taken = tx.conn.execute(
+        select(func.count()).where(
+            tickets.c.day == day,
+            tickets.c.service == svc.code,
+            tickets.c.id_fp == fp,
+            tickets.c.transferred_from.is_(None),
+            tickets.c.status != TicketStatus.CANCELLED,
+        )
+    ).scalar_one()
+    if taken >= svc.per_person_daily_limit:
+        raise conflict(
+            "person_limit",
+            f"同一证件今日在“{svc.name_zh}”最多取号{svc.per_person_daily_limit}次",
+            f"This ID may take at most {svc.per_person_daily_limit} tickets a day "
+            f"for {svc.name_en}",
+        )
+    return fp
+
+
+def _appointment(ctx: Context, tx: Tx, svc: ServiceConfig, code: str) -> Any:
+    row = tx.conn.execute(select(appointments).where(appointments.c.code == code)).first()
+    if row is None:
+        raise not_found(f"预约码{code}", f"appointment {code}", code="unknown_appointment")
+    if row.ticket_id is not None:
+        raise conflict("appointment_used", "该预约已签到取号", "This appointment has been used")
+    if row.service != svc.code:
+        other = ctx.config.service(row.service)
+        name = other.name_zh if other else row.service
+        raise conflict(
+            "appointment_other_service",
+            f"该预约属于“{name}”,请选择该业务",
+            f"This appointment is for {row.service}",
+        )
+    early = ctx.config.calling.appointment_early_min * 60.0
+    if tx.now < row.slot_start - early:
+        opens = dt.datetime.fromtimestamp(row.slot_start - early, ctx.schedule.tz)
+        raise conflict(
+            "appointment_too_early",
+            f"预约时段未到,请于{opens:%H:%M}后签到",
+            f"Too early for this appointment; check in after {opens:%H:%M}",
+        )
+    if tx.now > row.slot_end + ctx.grace_s:
+        raise conflict(
+            "appointment_expired",
+            "预约时段已过,请取普通号",
+            "The appointment slot has passed; please take an ordinary ticket",
+        )
+    return row
+
+
+def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
+    """Issue the next number of a service: every check, then one insert."""
+    svc = ctx.service_or_404(req.service)
+    _check_hours(ctx, svc, tx.now)
+    day = ctx.day(tx.now)
+    if req.priority and not svc.allow_priority:
+        raise conflict(
+            "priority_not_allowed",
+            f"“{svc.name_zh}”不设优先号",
+            f"{svc.name_en} has no priority tickets",
+        )
+    fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
+    appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
+
+    last = tx.conn.execute(
+        select(func.max(tickets.c.seq)).where(
+            tickets.c.day == day,
+            tickets.c.service == svc.code,
+            tickets.c.transferred_from.is_(None),
+        )
+    ).scalar_one()
+    seq = (last or 0) + 1
+    if svc.daily_cap is not None and seq > svc.daily_cap:
+        raise conflict(
+            "daily_cap_reached",
+            f"“{svc.name_zh}”今日号源已满({svc.daily_cap}个),请明天再来或网上预约",
+            f"{svc.name_en}: today's {svc.daily_cap} tickets are all taken",
+        )
+    digits = ctx.config.hall.number_digits
+    if seq >= 10**digits:
+        raise conflict(
+            "numbers_exhausted",
+            f"“{svc.name_zh}”今日号码已用完",
+            f"{svc.name_en}: no numbers left today",
+        )
+    kind = TicketKind.NORMAL
+    if appt is not None:
+        kind = TicketKind.APPOINTMENT
+    elif req.priority:
+        kind = TicketKind.PRIORITY
+    ticket_id = uuid.uuid4().hex
+    row = {
+        "id": ticket_id,
+        "day": day,
+        "service": svc.code,
+        "seq": seq,
+        "number": f"{svc.prefix}{seq:0{digits}d}",
+        "kind": kind,
+        "status": TicketStatus.WAITING,
+        "issued_at": tx.now,
+        "queue_at": tx.now,
+        "recalls": 0,
+        "id_fp": fp,
+        "appointment_code": req.appointment_code,
+        "slot_end": appt.slot_end if appt is not None else None,
+        "source": req.source[:64],
+        "updated_at": tx.now,
+    }
+    tx.conn.execute(insert(tickets).values(**row))
+    if appt is not None:
+        tx.conn.execute(
+            update(appointments).where(appointments.c.code == appt.code).values(ticket_id=ticket_id)
+        )
+    saved = tx.conn.execute(select(tickets).where(tickets.c.id == ticket_id)).one()
+    view = views.ticket_view(saved)
+    ahead = views.ahead_of(tx.conn, saved, tx.now, ctx.grace_s)
+    staffed = views.open_windows(tx.conn)
+    view["ahead"] = ahead
+    view["est_wait_s"] = views.estimate_wait_s(tx.conn, ctx.config, svc.code, ahead, staffed)
+    view["service_name"] = {"zh": svc.name_zh, "en": svc.name_en}
+    waiting = views.waiting_counts(tx.conn, day).get(svc.code, 0)
+    tx.emit(
+        "ticket.issued",
+        {"ticket": views.ticket_view(saved), "waiting": {svc.code: waiting}},
+    )
+    return view
+
+
+def create_appointment(
+    ctx: Context, tx: Tx, service: str, slot_start: float, slot_end: float
+) -> dict[str, Any]:
+    """Book an appointment slot; returns its check-in code."""
+    ctx.service_or_404(service)
+    if slot_end <= slot_start:
+        raise QueueError(
+            422, "bad_slot", "预约时段结束时间应晚于开始时间", "slot_end must be after slot_start"
+        )
+    code = f"{secrets.randbelow(10**8):08d}"
+    while tx.conn.execute(select(appointments.c.code).where(appointments.c.code == code)).first():
+        code = f"{secrets.randbelow(10**8):08d}"
+    tx.conn.execute(
+        insert(appointments).values(
+            code=code, service=service, slot_start=slot_start, slot_end=slot_end, created_at=tx.now
+        )
+    )
+    return {
+        "code": code,
+        "service": service,
+        "slot_start": views.iso(slot_start),
+        "slot_end": views.iso(slot_end),
+    }

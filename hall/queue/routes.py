@@ -1,0 +1,253 @@
+"""HTTP routes of the queue daemon, under /api/v1."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from hall import __version__
+from hall.config import verify_pin
+from hall.queue import issuing, sessions
+from hall.queue.auth import Principal, principal, require
+from hall.queue.domain import CaseType, QueueError, not_found
+from hall.queue.events import sse_stream
+from hall.queue.service import QueueService
+
+router = APIRouter(prefix="/api/v1")
+Caller = Annotated[Principal, Depends(principal)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueBody(_Body):
+    """POST /tickets: a citizen takes a number."""
+
+    service: str = Field(min_length=1, max_length=32, description="service code")
+    priority: bool = Field(False, description="priority / 绿色通道 ticket")
+    id_number: str | None = Field(None, max_length=18, description="18-digit ID number, optional")
+    appointment_code: str | None = Field(
+        None, max_length=16, description="appointment check-in code"
+    )
+
+
+class LoginBody(_Body):
+    """POST /staff/login: a staff member opens a window."""
+
+    staff_id: str = Field(min_length=1, max_length=32)
+    pin: str = Field(min_length=4, max_length=12)
+    window: int = Field(ge=1, le=999)
+
+
+class TransferBody(_Body):
+    """POST /windows/{n}/transfer: send the current citizen to another service."""
+
+    service: str = Field(min_length=1, max_length=32)
+
+
+class FinishBody(_Body):
+    """POST /windows/{n}/finish: the case type of the finished case."""
+
+    case_type: CaseType = Field(description="即办件, 承诺件, 联办件, 上报件 or 补正")
+
+
+class RequeueBody(_Body):
+    """POST /windows/{n}/requeue: a no-show citizen came back."""
+
+    number: str = Field(min_length=2, max_length=8, description="ticket number, e.g. A001")
+
+
+class AppointmentBody(_Body):
+    """POST /appointments: book a slot (managers; the booking site in a real hall)."""
+
+    service: str
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+
+
+def _svc(request: Request) -> QueueService:
+    return request.app.state.service
+
+
+async def _reader(request: Request, p: Principal) -> None:
+    """Any valid token may read; a staff token must be a live session."""
+    if p.role == "staff":
+        await _svc(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
+
+
+@router.get("/health", tags=["system"])
+async def health(request: Request) -> dict[str, Any]:
+    """Liveness and a few figures; needs no token."""
+    svc = _svc(request)
+    return {
+        "status": "ok",
+        "version": __version__,
+        "hall": request.app.state.config.hall.name,
+        "uptime_s": round(dt.datetime.now().timestamp() - svc.started_at, 1),
+        "subscribers": svc.bus.subscriber_count,
+        "writer": {"batches": svc.writer.batches, "operations": svc.writer.operations},
+    }
+
+
+@router.get("/services", tags=["tickets"])
+async def list_services(request: Request, p: Caller) -> list[dict[str, Any]]:
+    """Services with waiting count, open windows, estimated wait and why not accepting."""
+    await _reader(request, p)
+    return await _svc(request).services()
+
+
+@router.post("/tickets", status_code=201, tags=["tickets"])
+async def issue_ticket(request: Request, body: IssueBody, p: Caller) -> dict[str, Any]:
+    """取号: issue the next number of a service."""
+    require(p, "kiosk")
+    req = issuing.IssueRequest(
+        service=body.service,
+        priority=body.priority,
+        id_number=body.id_number,
+        appointment_code=body.appointment_code,
+        source=p.name,
+    )
+    return await _svc(request).issue(req)
+
+
+@router.get("/tickets/{ticket_id}", tags=["tickets"])
+async def get_ticket(request: Request, ticket_id: str) -> dict[str, Any]:
+    """A ticket by id. Needs no token: the id is a random 128-bit value printed in
+    the ticket's QR code, so a citizen can follow it on a phone; no personal data."""
+    found = await _svc(request).ticket(ticket_id)
+    if found is None:
+        raise not_found("号票", "ticket", code="unknown_ticket")
+    return found
+
+
+@router.post("/appointments", status_code=201, tags=["tickets"])
+async def book(request: Request, body: AppointmentBody, p: Caller) -> dict[str, Any]:
+    """Book an appointment slot and get its check-in code (manager)."""
+    require(p)
+    start, end = body.slot_start.timestamp(), body.slot_end.timestamp()
+    svc = _svc(request)
+    return await svc.run(
+        lambda tx: issuing.create_appointment(svc.ctx, tx, body.service, start, end)
+    )
+
+
+@router.post("/staff/login", tags=["staff"])
+async def staff_login(request: Request, body: LoginBody) -> dict[str, Any]:
+    """Staff id + PIN at a window → a staff token for that window."""
+    svc = _svc(request)
+    person = svc.config.staff_member(body.staff_id)
+    # scrypt takes tens of ms: verify off the event loop and off the writer thread.
+    ok = person is not None and await asyncio.to_thread(verify_pin, body.pin, person.pin_hash)
+    if not ok:
+        raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
+    return await svc.run(lambda tx: sessions.login(svc.ctx, tx, body.staff_id, body.window))
+
+
+@router.post("/staff/logout", tags=["staff"])
+async def staff_logout(request: Request, p: Caller) -> dict[str, Any]:
+    """End this staff session and close its window."""
+    if p.role != "staff":
+        raise QueueError(
+            400, "not_staff", "只有工作人员令牌可以签退", "Only a staff token can log out"
+        )
+    svc = _svc(request)
+    return await svc.run(lambda tx: sessions.logout(svc.ctx, tx, p.token_hash))
+
+
+@router.get("/windows", tags=["windows"])
+async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
+    """Every window: state, staff, current ticket."""
+    await _reader(request, p)
+    return await _svc(request).windows()
+
+
+@router.get("/windows/{number}/queue", tags=["windows"])
+async def window_queue(request: Request, number: int, p: Caller) -> list[dict[str, Any]]:
+    """Waiting tickets for a window in calling order."""
+    await _reader(request, p)
+    if request.app.state.config.window(number) is None:
+        raise not_found(f"{number}号窗口", f"window {number}", code="unknown_window")
+    return await _svc(request).window_queue(number)
+
+
+async def _op(request: Request, p: Principal, name: str, number: int, **kw: Any) -> Any:
+    require(p, "staff")
+    return await _svc(request).window_op(name, p.actor(), number, **kw)
+
+
+@router.post("/windows/{number}/call", tags=["windows"])
+async def call(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """叫号: call the next ticket for this window."""
+    return await _op(request, p, "call_next", number)
+
+
+@router.post("/windows/{number}/recall", tags=["windows"])
+async def recall(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """重呼: announce the current ticket again."""
+    return await _op(request, p, "recall", number)
+
+
+@router.post("/windows/{number}/start", tags=["windows"])
+async def start(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """The called citizen is at the window: serving starts."""
+    return await _op(request, p, "start", number)
+
+
+@router.post("/windows/{number}/no-show", tags=["windows"])
+async def no_show(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """过号: the called citizen did not come."""
+    return await _op(request, p, "no_show", number)
+
+
+@router.post("/windows/{number}/requeue", tags=["windows"])
+async def requeue(request: Request, number: int, body: RequeueBody, p: Caller) -> dict[str, Any]:
+    """Put a returning no-show back in line."""
+    return await _op(request, p, "requeue", number, ticket_number=body.number)
+
+
+@router.post("/windows/{number}/transfer", tags=["windows"])
+async def transfer(request: Request, number: int, body: TransferBody, p: Caller) -> dict[str, Any]:
+    """转移: send the current citizen to another service, keeping the issue time."""
+    return await _op(request, p, "transfer", number, service=body.service)
+
+
+@router.post("/windows/{number}/pause", tags=["windows"])
+async def pause(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """暂停服务."""
+    return await _op(request, p, "pause", number)
+
+
+@router.post("/windows/{number}/resume", tags=["windows"])
+async def resume(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """恢复服务."""
+    return await _op(request, p, "resume", number)
+
+
+@router.post("/windows/{number}/finish", tags=["windows"])
+async def finish(request: Request, number: int, body: FinishBody, p: Caller) -> dict[str, Any]:
+    """办结 with the case type."""
+    return await _op(request, p, "finish", number, case_type=body.case_type)
+
+
+@router.get("/events", tags=["events"])
+async def event_stream(
+    request: Request,
+    p: Caller,
+    last_event_id: Annotated[int | None, Header(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, description="same as Last-Event-ID")] = None,
+) -> StreamingResponse:
+    """Server-Sent Events of every state change; resume with Last-Event-ID."""
+    await _reader(request, p)
+    svc = _svc(request)
+    start_id = last_event_id if last_event_id is not None else after
+    return StreamingResponse(
+        sse_stream(svc.bus, svc.replay, start_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

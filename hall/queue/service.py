@@ -1,0 +1,237 @@
+"""The queue daemon's core object: store, writer, event bus and housekeeping.
+
+The HTTP API, device drivers and tools all go through :class:`QueueService`;
+nothing else touches the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from hall.config import HallConfig
+from hall.queue import calling, issuing, rows, views
+from hall.queue.domain import TicketStatus, WindowState
+from hall.queue.events import EventBus, oldest_id, stored_after
+from hall.queue.issuing import Context
+from hall.queue.schedule import Schedule
+from hall.queue.store import events, meta, open_engine, sqlite_url, tickets, windows
+from hall.queue.writer import Tx, Writer
+
+log = logging.getLogger(__name__)
+
+EVENT_RETENTION_S = 7 * 86400
+
+
+class QueueService:
+    """Owns the store and the writer thread; see the package docstring."""
+
+    def __init__(self, config: HallConfig, data_dir: str | None = None) -> None:
+        self.config = config
+        self.data_dir = data_dir or config.storage.data_dir
+        self.url = config.storage.url or sqlite_url(self.data_dir)
+        self.engine = open_engine(self.url)
+        self.bus: EventBus | None = None
+        self.writer: Writer | None = None
+        self.ctx: Context | None = None
+        self.started_at = time.time()
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the writer and bring the windows table in line with the config."""
+        self.bus = EventBus(loop)
+        self.writer = Writer(self.engine, self.bus.publish)
+        self.writer.start()
+        id_key = self.writer.call(self._prepare)
+        self.ctx = Context(self.config, Schedule(self.config), id_key)
+        self.writer.call(self._expire_old_days)
+
+    def stop(self) -> None:
+        """Stop the writer (finishing queued operations) and close the store."""
+        if self.writer:
+            self.writer.stop()
+        self.engine.dispose()
+
+    def _prepare(self, tx: Tx) -> bytes:
+        known = {r.number for r in tx.conn.execute(select(windows.c.number))}
+        for w in self.config.windows:
+            if w.number not in known:
+                tx.conn.execute(
+                    insert(windows).values(
+                        number=w.number,
+                        state=WindowState.CLOSED,
+                        priority_streak=0,
+                        updated_at=tx.now,
+                    )
+                )
+        key = tx.conn.execute(select(meta.c.value).where(meta.c.key == "id_key")).scalar()
+        if key is None:
+            key = secrets.token_hex(32)
+            tx.conn.execute(insert(meta).values(key="id_key", value=key))
+        return bytes.fromhex(key)
+
+    def _expire_old_days(self, tx: Tx) -> int:
+        """Waiting tickets of an earlier business day are cancelled; old events pruned."""
+        today = self.ctx.day(tx.now)
+        stale = (
+            tx.conn.execute(
+                select(tickets.c.id).where(
+                    tickets.c.day < today, tickets.c.status == TicketStatus.WAITING
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if stale:
+            tx.conn.execute(
+                update(tickets)
+                .where(tickets.c.id.in_(stale))
+                .values(status=TicketStatus.CANCELLED, updated_at=tx.now)
+            )
+            tx.emit("queue.reset", {"day": today, "cancelled": len(stale)})
+        tx.conn.execute(delete(events).where(events.c.ts < tx.now - EVENT_RETENTION_S))
+        return len(stale)
+
+    async def run(self, op: Callable[[Tx], Any]) -> Any:
+        """Run an operation on the writer and await its committed result."""
+        return await asyncio.wrap_future(self.writer.submit(op))
+
+    async def housekeeping(self, every_s: float = 60.0) -> None:
+        """Periodic work: cancel tickets left from an earlier day, prune events."""
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await self.run(self._expire_old_days)
+            except Exception:  # noqa: BLE001 - keep the daemon alive; retried next round
+                log.exception("housekeeping failed")
+
+    # Operations used by the API -------------------------------------------------
+
+    async def issue(self, req: issuing.IssueRequest) -> dict[str, Any]:
+        """Issue a ticket (取号)."""
+        return await self.run(lambda tx: issuing.issue(self.ctx, tx, req))
+
+    async def window_op(self, name: str, actor: calling.Actor, number: int, **kw: Any) -> Any:
+        """Run a window operation by name (call_next, recall, finish ...)."""
+        fn = getattr(calling, name)
+        return await self.run(lambda tx: fn(self.ctx, tx, actor, number, **kw))
+
+    async def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        """A ticket with its current place in line, or None."""
+
+        def op(tx: Tx) -> dict[str, Any] | None:
+            row = tx.conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+            if row is None:
+                return None
+            view = views.ticket_view(row)
+            if row.status == TicketStatus.WAITING:
+                ahead = views.ahead_of(tx.conn, row, tx.now, self.ctx.grace_s)
+                staffed = views.open_windows(tx.conn)
+                view["ahead"] = ahead
+                view["est_wait_s"] = views.estimate_wait_s(
+                    tx.conn, self.config, row.service, ahead, staffed
+                )
+            return view
+
+        return await self.run(op)
+
+    async def services(self) -> list[dict[str, Any]]:
+        """Every service with waiting count, open windows, estimate and availability."""
+
+        def op(tx: Tx) -> list[dict[str, Any]]:
+            day = self.ctx.day(tx.now)
+            waiting = views.waiting_counts(tx.conn, day)
+            staffed = views.open_windows(tx.conn)
+            out = []
+            for svc in self.config.services:
+                issued = (
+                    tx.conn.execute(
+                        select(tickets.c.seq)
+                        .where(
+                            tickets.c.day == day,
+                            tickets.c.service == svc.code,
+                            tickets.c.transferred_from.is_(None),
+                        )
+                        .order_by(tickets.c.seq.desc())
+                        .limit(1)
+                    ).scalar()
+                    or 0
+                )
+                out.append(self._service_view(tx, svc, waiting, staffed, issued))
+            return out
+
+        return await self.run(op)
+
+    def _service_view(self, tx: Tx, svc, waiting, staffed, issued: int) -> dict[str, Any]:
+        import datetime as dt
+
+        n_waiting = waiting.get(svc.code, 0)
+        serving = self.config.windows_serving(svc.code)
+        open_now = [n for n in serving if staffed.get(n) in (WindowState.OPEN, WindowState.SERVING)]
+        avail = self.ctx.schedule.availability(svc, dt.datetime.fromtimestamp(tx.now, dt.UTC))
+        accepting, code, zh, en = (
+            avail.accepting,
+            avail.reason_code,
+            avail.reason_zh,
+            avail.reason_en,
+        )
+        if accepting and svc.daily_cap is not None and issued >= svc.daily_cap:
+            accepting, code = False, "daily_cap_reached"
+            zh, en = (
+                f"今日号源已满({svc.daily_cap}个)",
+                f"Today's {svc.daily_cap} tickets are taken",
+            )
+        return {
+            "code": svc.code,
+            "name": {"zh": svc.name_zh, "en": svc.name_en},
+            "prefix": svc.prefix,
+            "waiting": n_waiting,
+            "issued_today": issued,
+            "daily_cap": svc.daily_cap,
+            "windows": serving,
+            "open_windows": open_now,
+            "est_wait_s": views.estimate_wait_s(tx.conn, self.config, svc.code, n_waiting, staffed),
+            "accepting": accepting,
+            "reason": None if accepting else {"code": code, "zh": zh, "en": en},
+            "next_open": avail.next_open.isoformat() if avail.next_open else None,
+            "allow_priority": svc.allow_priority,
+            "hours": svc.hours,
+        }
+
+    async def windows(self) -> list[dict[str, Any]]:
+        """Every window with its state and current ticket."""
+
+        def op(tx: Tx) -> list[dict[str, Any]]:
+            found = tx.conn.execute(select(windows).order_by(windows.c.number))
+            return [rows.window_view(tx, r) for r in found if self.config.window(r.number)]
+
+        return await self.run(op)
+
+    async def window_queue(self, number: int) -> list[dict[str, Any]]:
+        """Waiting tickets for a window, in the order the policy would call them."""
+
+        def op(tx: Tx) -> list[dict[str, Any]]:
+            services = self.config.window(number).services
+            rank = views.rank_expr(tx.now, self.ctx.grace_s)
+            rows = tx.conn.execute(
+                select(tickets)
+                .where(
+                    tickets.c.day == self.ctx.day(tx.now),
+                    tickets.c.status == TicketStatus.WAITING,
+                    tickets.c.service.in_(services),
+                )
+                .order_by(rank, tickets.c.queue_at)
+                .limit(200)
+            )
+            return [views.ticket_view(r) for r in rows]
+
+        return await self.run(op)
+
+    async def replay(self, after_id: int) -> tuple[list, int | None]:
+        """Stored events after an id, and the oldest id still stored."""
+        return await self.run(lambda tx: (stored_after(tx.conn, after_id), oldest_id(tx.conn)))

@@ -1,0 +1,99 @@
+"""config.yaml loading: the shipped demo hall, and errors that say file, field and problem."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hall.config import ConfigError, hash_pin, load_config, verify_pin
+from tests.conftest import ROOT, hall_config, write_config
+
+
+def test_demo_config_is_a_real_hall() -> None:
+    cfg = load_config(ROOT / "config.yaml")
+    assert cfg.services[0].hours == "always" and cfg.services[0].daily_cap is None
+    assert len(cfg.windows) >= 8
+    assert len({w.area for w in cfg.windows}) >= 3
+    # The first service is the unified one: every window calls it.
+    assert cfg.windows_serving(cfg.services[0].code) == [w.number for w in cfg.windows]
+    assert any(s.daily_cap for s in cfg.services[1:])
+    assert cfg.hall.hours.lunch_break is not None
+    assert {t.token for t in cfg.api.tokens} >= {"demo-kiosk", "demo-manager"}
+    assert cfg.staff[0].id == "S001" and verify_pin("1234", cfg.staff[0].pin_hash)
+    assert "token kiosk-1" in cfg.demo_secrets()
+
+
+def _load(tmp_path: Path, cfg: dict) -> None:
+    load_config(write_config(tmp_path / "hall.yaml", cfg))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda c: c["hall"].update(nmae="x"), "hall.nmae: unknown key"),
+        (lambda c: c["hall"].pop("name"), "hall.name: required key is missing"),
+        (lambda c: c["services"][1].update(prefix="bb"), "services.1.prefix: String should match"),
+        (
+            lambda c: c["services"][3].update(daily_cap=0),
+            "services.3.daily_cap: Input should be greater",
+        ),
+        (lambda c: c["services"][1].update(prefix="A"), "services.1.prefix: 'A' is used twice"),
+        (
+            lambda c: c["windows"][2].update(services=["nope"]),
+            "windows.2.services: unknown service 'nope'",
+        ),
+        (lambda c: c["staff"][0].update(windows=[42]), "staff.0.windows: no window 42"),
+        (
+            lambda c: c["hall"].update(timezone="Mars/Base"),
+            "hall.timezone: unknown time zone 'Mars/Base'",
+        ),
+        (lambda c: c["hall"]["hours"].update(open="9am"), "hall.hours.open: String should match"),
+        (lambda c: c["api"]["tokens"][0].update(role="root"), "api.tokens.0.role: Input should be"),
+        (lambda c: c["staff"][0].update(pin_hash="1234"), "staff.0.pin_hash: String should match"),
+    ],
+)
+def test_config_errors_name_file_field_and_problem(tmp_path: Path, mutate, expected: str) -> None:
+    cfg = hall_config()
+    mutate(cfg)
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, cfg)
+    message = str(err.value)
+    assert message.startswith(str(tmp_path / "hall.yaml"))
+    assert expected in message, message
+
+
+def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("hall: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_daemon_refuses_to_start_on_bad_config(tmp_path: Path) -> None:
+    cfg = hall_config()
+    cfg["windows"][0]["sevrices"] = cfg["windows"][0].pop("services")
+    path = write_config(tmp_path / "c.yaml", cfg)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hall.queue", "--config", str(path), "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert "refusing to start" in proc.stderr
+    assert "windows.0.sevrices: unknown key" in proc.stderr
+    assert "windows.0.services: required key is missing" in proc.stderr
+
+
+def test_pin_hash_round_trip() -> None:
+    h = hash_pin("8642")
+    assert verify_pin("8642", h) and not verify_pin("8643", h)
+    assert not verify_pin("8642", "scrypt$zz$zz")
+    assert yaml.safe_load(f"h: '{h}'")["h"] == h
