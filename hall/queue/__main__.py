@@ -65,7 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         host,
         port,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # Event streams never end by themselves: do not wait long for them.
+        timeout_graceful_shutdown=2,
+    )
     return 0
 
 
