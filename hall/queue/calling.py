@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, text
 
 from hall.queue import views
 from hall.queue.domain import (
@@ -24,9 +24,16 @@ from hall.queue.domain import (
     not_found,
 )
 from hall.queue.issuing import Context
-from hall.queue.rows import current_ticket, set_ticket, set_window, window_view
+from hall.queue.rows import (
+    current_ticket,
+    set_ticket,
+    set_window,
+    ticket_row,
+    window_row,
+    window_view,
+)
 from hall.queue.sessions import staff_session
-from hall.queue.store import tickets, windows
+from hall.queue.store import tickets
 from hall.queue.writer import Tx
 
 
@@ -51,7 +58,7 @@ def _window(ctx: Context, tx: Tx, actor: Actor, number: int) -> Any:
             )
     elif actor.role != "manager":
         raise forbidden("无权操作窗口", "This token may not operate windows")
-    row = tx.conn.execute(select(windows).where(windows.c.number == number)).one()
+    row = window_row(tx, number)
     if row.state == WindowState.CLOSED:
         raise conflict(
             "window_closed",
@@ -69,6 +76,18 @@ def _emit_ticket(ctx: Context, tx: Tx, type_: str, ticket: Any, **extra: Any) ->
     return view
 
 
+_WAITING_FOR = (
+    f"SELECT *, {views.RANK_SQL} AS rank FROM tickets"
+    " WHERE day = :day AND status = 'waiting' AND service IN :services"
+)
+_NEXT = text(_WAITING_FOR + " ORDER BY rank, queue_at LIMIT 1").bindparams(
+    bindparam("services", expanding=True)
+)
+_NEXT_ORDINARY = text(
+    f"SELECT * FROM ({_WAITING_FOR}) AS w WHERE rank = 2 ORDER BY queue_at LIMIT 1"
+).bindparams(bindparam("services", expanding=True))
+
+
 def _pick_next(ctx: Context, tx: Tx, win: Any, services: list[str]) -> Any:
     """Calling policy: appointments in their slot, then priority, then FIFO.
 
@@ -76,20 +95,17 @@ def _pick_next(ctx: Context, tx: Tx, win: Any, services: list[str]) -> Any:
     the oldest ordinary ticket goes first, so nobody waits behind an endless
     stream of priority tickets.
     """
-    day = ctx.day(tx.now)
-    rank = views.rank_expr(tx.now, ctx.grace_s)
-    base = select(tickets, rank.label("rank")).where(
-        tickets.c.day == day,
-        tickets.c.status == TicketStatus.WAITING,
-        tickets.c.service.in_(services),
-    )
+    params = {
+        "day": ctx.day(tx.now),
+        "services": services,
+        "now": tx.now,
+        "grace": ctx.grace_s,
+    }
     if win.priority_streak >= ctx.config.calling.max_consecutive_priority:
-        ordinary = tx.conn.execute(
-            base.where(rank == 2).order_by(tickets.c.queue_at).limit(1)
-        ).first()
+        ordinary = tx.conn.execute(_NEXT_ORDINARY, params).first()
         if ordinary is not None:
             return ordinary
-    return tx.conn.execute(base.order_by(rank, tickets.c.queue_at).limit(1)).first()
+    return tx.conn.execute(_NEXT, params).first()
 
 
 def call_next(ctx: Context, tx: Tx, actor: Actor, number: int) -> dict[str, Any]:
@@ -217,7 +233,7 @@ def transfer(ctx: Context, tx: Tx, actor: Actor, number: int, service: str) -> d
         finished_at=tx.now,
     )
     set_window(tx, number, state=WindowState.OPEN, ticket_id=None)
-    new = tx.conn.execute(select(tickets).where(tickets.c.id == new_id)).one()
+    new = ticket_row(tx, new_id)
     _emit_ticket(ctx, tx, "ticket.transferred", old, window=number, to=views.ticket_view(new))
     return views.ticket_view(new)
 
@@ -257,4 +273,5 @@ def finish(ctx: Context, tx: Tx, actor: Actor, number: int, case_type: CaseType)
         served_at=current.served_at or current.called_at,
     )
     set_window(tx, number, state=WindowState.OPEN, ticket_id=None)
+    ctx.times.invalidate(ticket.service)
     return _emit_ticket(ctx, tx, "ticket.finished", ticket, window=number)

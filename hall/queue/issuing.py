@@ -11,9 +11,10 @@ import datetime as dt
 import secrets
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
@@ -31,6 +32,12 @@ class Context:
     config: HallConfig
     schedule: Schedule
     id_key: bytes  # secret for ID fingerprints, kept in the database's meta table
+    times: views.ServiceTimes
+
+    def estimate(self, tx: Tx, service: str, ahead: int, staffed: dict[int, str]) -> int:
+        """Estimated wait in seconds for someone with ``ahead`` citizens before them."""
+        mean = self.times.mean_s(tx.conn, service, tx.now)
+        return views.estimate_wait_s(mean, self.config, service, ahead, staffed)
 
     def day(self, ts: float) -> str:
         """The business day of an epoch time, as an ISO date."""
@@ -47,6 +54,30 @@ class Context:
     def grace_s(self) -> float:
         """Seconds an appointment keeps its priority after its slot ends."""
         return self.config.calling.appointment_grace_min * 60.0
+
+
+_LAST_SEQ = text(
+    "SELECT max(seq) FROM tickets"
+    " WHERE day = :day AND service = :service AND transferred_from IS NULL"
+)
+_PERSON = text(
+    "SELECT count(*) FROM tickets WHERE day = :day AND service = :service AND id_fp = :fp"
+    " AND transferred_from IS NULL AND status != 'cancelled'"
+)
+_INSERT = tickets.insert()
+# Columns a fresh ticket has no value for yet.
+_UNSET = dict.fromkeys(
+    [
+        "called_at",
+        "served_at",
+        "finished_at",
+        "window",
+        "staff_id",
+        "case_type",
+        "transferred_from",
+        "transferred_to",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -77,15 +108,7 @@ def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) 
     except IdNumberError as exc:
         raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
     fp = id_fingerprint(number, ctx.id_key)
-    taken = tx.conn.execute(
-        select(func.count()).where(
-            tickets.c.day == day,
-            tickets.c.service == svc.code,
-            tickets.c.id_fp == fp,
-            tickets.c.transferred_from.is_(None),
-            tickets.c.status != TicketStatus.CANCELLED,
-        )
-    ).scalar_one()
+    taken = tx.conn.execute(_PERSON, {"day": day, "service": svc.code, "fp": fp}).scalar_one()
     if taken >= svc.per_person_daily_limit:
         raise conflict(
             "person_limit",
@@ -141,13 +164,7 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
     fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
     appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
 
-    last = tx.conn.execute(
-        select(func.max(tickets.c.seq)).where(
-            tickets.c.day == day,
-            tickets.c.service == svc.code,
-            tickets.c.transferred_from.is_(None),
-        )
-    ).scalar_one()
+    last = tx.conn.execute(_LAST_SEQ, {"day": day, "service": svc.code}).scalar_one()
     seq = (last or 0) + 1
     if svc.daily_cap is not None and seq > svc.daily_cap:
         raise conflict(
@@ -185,24 +202,23 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         "source": req.source[:64],
         "updated_at": tx.now,
     }
-    tx.conn.execute(insert(tickets).values(**row))
+    tx.conn.execute(_INSERT, row)
     if appt is not None:
         tx.conn.execute(
             update(appointments).where(appointments.c.code == appt.code).values(ticket_id=ticket_id)
         )
-    saved = tx.conn.execute(select(tickets).where(tickets.c.id == ticket_id)).one()
-    view = views.ticket_view(saved)
+    saved = SimpleNamespace(**_UNSET, **row)
+    public = views.ticket_view(saved)
     ahead = views.ahead_of(tx.conn, saved, tx.now, ctx.grace_s)
+    waiting = views.waiting_in(tx.conn, day, svc.code)
+    tx.emit("ticket.issued", {"ticket": public, "waiting": {svc.code: waiting}})
     staffed = views.open_windows(tx.conn)
-    view["ahead"] = ahead
-    view["est_wait_s"] = views.estimate_wait_s(tx.conn, ctx.config, svc.code, ahead, staffed)
-    view["service_name"] = {"zh": svc.name_zh, "en": svc.name_en}
-    waiting = views.waiting_counts(tx.conn, day).get(svc.code, 0)
-    tx.emit(
-        "ticket.issued",
-        {"ticket": views.ticket_view(saved), "waiting": {svc.code: waiting}},
-    )
-    return view
+    return {
+        **public,
+        "ahead": ahead,
+        "est_wait_s": ctx.estimate(tx, svc.code, ahead, staffed),
+        "service_name": {"zh": svc.name_zh, "en": svc.name_en},
+    }
 
 
 def create_appointment(

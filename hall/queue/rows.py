@@ -1,52 +1,73 @@
-"""Row helpers shared by window operations and staff sessions.
+"""Row access shared by window operations and staff sessions.
 
-Every change to a window emits ``window.changed`` so displays follow it.
+Statements are built once at import (bound parameters only), so an operation
+pays for executing SQL, not for constructing it. Every change to a window
+emits ``window.changed`` so displays follow it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 
 from hall.queue.domain import QueueError, conflict
-from hall.queue.store import tickets, windows
+from hall.queue.store import staff_sessions, tickets, windows
 from hall.queue.writer import Tx
+
+_TICKET = select(tickets).where(tickets.c.id == bindparam("tid"))
+_TICKET_NUMBER = select(tickets.c.number).where(tickets.c.id == bindparam("tid"))
+_WINDOW = select(windows).where(windows.c.number == bindparam("num"))
+_SET_TICKET = tickets.update().where(tickets.c.id == bindparam("tid"))
+_SET_WINDOW = windows.update().where(windows.c.number == bindparam("num"))
+_SESSION = select(staff_sessions).where(staff_sessions.c.token_hash == bindparam("th"))
+
+
+def ticket_row(tx: Tx, ticket_id: str) -> Any:
+    """The ticket row with this id, or None."""
+    return tx.conn.execute(_TICKET, {"tid": ticket_id}).first()
+
+
+def window_row(tx: Tx, number: int) -> Any:
+    """The window row with this number (windows are created at start for the config)."""
+    return tx.conn.execute(_WINDOW, {"num": number}).one()
+
+
+def session_row(tx: Tx, token_hash: str) -> Any:
+    """The staff session with this token hash, or None."""
+    return tx.conn.execute(_SESSION, {"th": token_hash}).first()
 
 
 def current_ticket(tx: Tx, win: Any) -> Any:
+    """The ticket called or served at a window, or 409 if there is none."""
     if win.ticket_id is None:
         raise conflict(
             "no_current_ticket",
             f"{win.number}号窗口当前没有正在办理的号",
             f"Window {win.number} has no current ticket",
         )
-    return tx.conn.execute(select(tickets).where(tickets.c.id == win.ticket_id)).one()
+    return ticket_row(tx, win.ticket_id)
 
 
 def set_window(tx: Tx, number: int, **values: Any) -> Any:
-    tx.conn.execute(
-        update(windows).where(windows.c.number == number).values(updated_at=tx.now, **values)
-    )
-    row = tx.conn.execute(select(windows).where(windows.c.number == number)).one()
+    """Update a window, emit ``window.changed``, return the new row."""
+    tx.conn.execute(_SET_WINDOW, {"num": number, "updated_at": tx.now, **values})
+    row = window_row(tx, number)
     tx.emit("window.changed", {"window": window_view(tx, row)})
     return row
 
 
 def set_ticket(tx: Tx, ticket_id: str, **values: Any) -> Any:
-    tx.conn.execute(
-        update(tickets).where(tickets.c.id == ticket_id).values(updated_at=tx.now, **values)
-    )
-    return tx.conn.execute(select(tickets).where(tickets.c.id == ticket_id)).one()
+    """Update a ticket and return the new row."""
+    tx.conn.execute(_SET_TICKET, {"tid": ticket_id, "updated_at": tx.now, **values})
+    return ticket_row(tx, ticket_id)
 
 
 def window_view(tx: Tx, row: Any) -> dict[str, Any]:
     """A window as the API shows it, with the number it is serving."""
     number = None
     if row.ticket_id:
-        number = tx.conn.execute(
-            select(tickets.c.number).where(tickets.c.id == row.ticket_id)
-        ).scalar_one_or_none()
+        number = tx.conn.execute(_TICKET_NUMBER, {"tid": row.ticket_id}).scalar_one_or_none()
     return {
         "number": row.number,
         "state": row.state,
@@ -58,7 +79,7 @@ def window_view(tx: Tx, row: Any) -> dict[str, Any]:
 
 def require_no_ticket(tx: Tx, number: int) -> None:
     """Refuse to close a window while a citizen is at it."""
-    row = tx.conn.execute(select(windows).where(windows.c.number == number)).one()
+    row = window_row(tx, number)
     if row.ticket_id is not None:
         current = current_ticket(tx, row)
         raise QueueError(

@@ -21,7 +21,15 @@ from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
 from hall.queue.issuing import Context
 from hall.queue.schedule import Schedule
-from hall.queue.store import events, meta, open_engine, sqlite_url, tickets, windows
+from hall.queue.store import (
+    Checkpointer,
+    events,
+    meta,
+    open_engine,
+    sqlite_url,
+    tickets,
+    windows,
+)
 from hall.queue.writer import Tx, Writer
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,7 @@ class QueueService:
         self.data_dir = data_dir or config.storage.data_dir
         self.url = config.storage.url or sqlite_url(self.data_dir)
         self.engine = open_engine(self.url)
+        self.checkpointer = Checkpointer(self.engine)
         self.bus: EventBus | None = None
         self.writer: Writer | None = None
         self.ctx: Context | None = None
@@ -47,14 +56,18 @@ class QueueService:
         self.bus = EventBus(loop)
         self.writer = Writer(self.engine, self.bus.publish)
         self.writer.start()
+        self.checkpointer.start()
         id_key = self.writer.call(self._prepare)
-        self.ctx = Context(self.config, Schedule(self.config), id_key)
+        self.ctx = Context(
+            self.config, Schedule(self.config), id_key, views.ServiceTimes(self.config)
+        )
         self.writer.call(self._expire_old_days)
 
     def stop(self) -> None:
         """Stop the writer (finishing queued operations) and close the store."""
         if self.writer:
             self.writer.stop()
+        self.checkpointer.stop()
         self.engine.dispose()
 
     def _prepare(self, tx: Tx) -> bytes:
@@ -133,9 +146,7 @@ class QueueService:
                 ahead = views.ahead_of(tx.conn, row, tx.now, self.ctx.grace_s)
                 staffed = views.open_windows(tx.conn)
                 view["ahead"] = ahead
-                view["est_wait_s"] = views.estimate_wait_s(
-                    tx.conn, self.config, row.service, ahead, staffed
-                )
+                view["est_wait_s"] = self.ctx.estimate(tx, row.service, ahead, staffed)
             return view
 
         return await self.run(op)
@@ -195,7 +206,7 @@ class QueueService:
             "daily_cap": svc.daily_cap,
             "windows": serving,
             "open_windows": open_now,
-            "est_wait_s": views.estimate_wait_s(tx.conn, self.config, svc.code, n_waiting, staffed),
+            "est_wait_s": self.ctx.estimate(tx, svc.code, n_waiting, staffed),
             "accepting": accepting,
             "reason": None if accepting else {"code": code, "zh": zh, "en": en},
             "next_open": avail.next_open.isoformat() if avail.next_open else None,

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 
 from hall.config import StaffRole
 from hall.queue.domain import QueueError, WindowState, conflict, forbidden
-from hall.queue.rows import require_no_ticket, set_window, window_view
+from hall.queue.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.store import staff_sessions, windows
 from hall.queue.writer import Tx
 
@@ -40,9 +40,7 @@ def staff_session(tx: Tx, hashed: str | None) -> Any:
     """The live session for a token hash, or 401."""
     if not hashed:
         raise _unauthorized()
-    row = tx.conn.execute(
-        select(staff_sessions).where(staff_sessions.c.token_hash == hashed)
-    ).first()
+    row = session_row(tx, hashed)
     if row is None or row.ended_at is not None or row.expires_at < tx.now:
         raise _unauthorized()
     return row
@@ -68,7 +66,7 @@ def login(ctx, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
             f"{person.name}未被安排在{number}号窗口",
             f"{staff_id} is not assigned to window {number}",
         )
-    win = tx.conn.execute(select(windows).where(windows.c.number == number)).one()
+    win = window_row(tx, number)
     if win.state != WindowState.CLOSED and win.staff_id not in (None, staff_id):
         holder = cfg.staff_member(win.staff_id)
         holder_role = holder.role if holder else StaffRole.A

@@ -9,6 +9,7 @@ itself, so savepoints work and the write lock is taken at the start of a batch.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from sqlalchemy import (
@@ -123,6 +124,63 @@ meta = Table(
 )
 
 
+class Checkpointer:
+    """Copies the SQLite WAL back into the database file in the background.
+
+    PASSIVE checkpoints never block the writer; they run every ``every_s``
+    seconds on a connection of their own, so commits stay short and the WAL
+    file stays small.
+    """
+
+    def __init__(self, engine: Engine, every_s: float = 1.0, max_wal_frames: int = 8000) -> None:
+        self.engine = engine
+        self.every_s = every_s
+        # Under sustained writes a PASSIVE checkpoint never catches the writer,
+        # so the WAL would grow without end; past this many frames (~32 MB of
+        # 4 KiB pages) a RESTART checkpoint briefly waits for the writer and
+        # starts the WAL over.
+        self.max_wal_frames = max_wal_frames
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hall-checkpoint", daemon=True)
+        self.runs = 0
+
+    def start(self) -> None:
+        """Start checkpointing (only for SQLite engines)."""
+        if self.engine.dialect.name == "sqlite":
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and run one last full checkpoint."""
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        # The raw driver connection: SQLAlchemy would wrap the PRAGMA in a
+        # BEGIN IMMEDIATE and hold the write lock against the writer.
+        raw = self.engine.raw_connection()
+        try:
+            while not self._stop.wait(self.every_s):
+                frames = self._checkpoint(raw, "PASSIVE")
+                if frames > self.max_wal_frames:
+                    self._checkpoint(raw, "RESTART")
+            self._checkpoint(raw, "TRUNCATE")
+        finally:
+            raw.close()
+
+    def _checkpoint(self, raw, mode: str) -> int:  # noqa: ANN001 - DBAPI connection
+        """Run one checkpoint; return the WAL's size in frames."""
+        try:
+            _busy, frames, _done = raw.driver_connection.execute(
+                f"PRAGMA wal_checkpoint({mode})"
+            ).fetchone()
+            self.runs += 1
+            return frames
+        except Exception:  # noqa: BLE001 - retried next round; the WAL just grows meanwhile
+            log.exception("WAL checkpoint failed")
+            return 0
+
+
 def sqlite_url(data_dir: str | Path) -> str:
     """The default database: a SQLite file under the data dir."""
     path = Path(data_dir) / "hall.sqlite3"
@@ -144,6 +202,10 @@ def open_engine(url: str) -> Engine:
             # FULL: a commit is fsynced before it returns, so an acknowledged
             # ticket survives a power cut, not just a process kill.
             cur.execute("PRAGMA synchronous=FULL")
+            # Checkpoints run on their own thread (Checkpointer), not inside a
+            # commit: an automatic one would stall the writer for ~100 ms.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+            cur.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=5000")
             cur.close()

@@ -10,11 +10,11 @@ import datetime as dt
 import math
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, and_, case, literal, text
 
 from hall.config import HallConfig
-from hall.queue.domain import TicketKind, TicketStatus, WindowState
-from hall.queue.store import tickets, windows
+from hall.queue.domain import TicketKind, WindowState
+from hall.queue.store import tickets
 
 _UTC = dt.UTC
 
@@ -58,65 +58,96 @@ def rank_expr(now: float, grace_s: float):
     )
 
 
+# Hot-path statements as plain SQL built once: no per-call statement construction.
+RANK_SQL = (
+    "(CASE WHEN kind = 'appointment' AND slot_end + :grace >= :now THEN 0"
+    " WHEN kind = 'priority' THEN 1 ELSE 2 END)"
+)
+_WAITING_ALL = text(
+    "SELECT service, count(*) FROM tickets WHERE day = :day AND status = 'waiting' GROUP BY service"
+)
+_WAITING_ONE = text(
+    "SELECT count(*) FROM tickets WHERE day = :day AND status = 'waiting' AND service = :service"
+)
+_AHEAD = text(
+    "SELECT count(*) FROM tickets WHERE day = :day AND status = 'waiting'"
+    " AND service = :service AND id != :id"
+    f" AND ({RANK_SQL} < :rank OR ({RANK_SQL} = :rank AND queue_at < :queue_at))"
+)
+_MEAN_SERVICE = text(
+    "SELECT avg(d) FROM (SELECT finished_at - called_at AS d FROM tickets"
+    " WHERE service = :service AND status = 'finished' AND called_at IS NOT NULL"
+    " ORDER BY finished_at DESC LIMIT :n) AS recent"
+)
+_STAFFED = text("SELECT number, state FROM windows WHERE state != 'closed'")
+MEAN_TTL_S = 30.0
+
+
 def waiting_counts(conn: Connection, day: str) -> dict[str, int]:
     """Waiting tickets per service for a business day."""
-    rows = conn.execute(
-        select(tickets.c.service, func.count())
-        .where(tickets.c.day == day, tickets.c.status == TicketStatus.WAITING)
-        .group_by(tickets.c.service)
-    )
-    return {service: count for service, count in rows}
+    return {service: count for service, count in conn.execute(_WAITING_ALL, {"day": day})}
+
+
+def waiting_in(conn: Connection, day: str, service: str) -> int:
+    """Waiting tickets of one service."""
+    return conn.execute(_WAITING_ONE, {"day": day, "service": service}).scalar_one()
+
+
+def rank_of(row: Any, now: float, grace_s: float) -> int:
+    """The calling rank of one ticket (see :func:`rank_expr`)."""
+    if row.kind == TicketKind.PRIORITY:
+        return 1
+    if row.kind == TicketKind.APPOINTMENT and (row.slot_end or 0) + grace_s >= now:
+        return 0
+    return 2
 
 
 def ahead_of(conn: Connection, row: Any, now: float, grace_s: float) -> int:
     """How many waiting tickets of the same service would be called before ``row``."""
-    rank = rank_expr(now, grace_s)
-    my_rank = 2
-    if row.kind == TicketKind.PRIORITY:
-        my_rank = 1
-    elif row.kind == TicketKind.APPOINTMENT and (row.slot_end or 0) + grace_s >= now:
-        my_rank = 0
-    return conn.execute(
-        select(func.count()).where(
-            tickets.c.day == row.day,
-            tickets.c.status == TicketStatus.WAITING,
-            tickets.c.service == row.service,
-            tickets.c.id != row.id,
-            or_(rank < my_rank, and_(rank == my_rank, tickets.c.queue_at < row.queue_at)),
-        )
-    ).scalar_one()
+    params = {
+        "day": row.day,
+        "service": row.service,
+        "id": row.id,
+        "grace": grace_s,
+        "now": now,
+        "rank": rank_of(row, now, grace_s),
+        "queue_at": row.queue_at,
+    }
+    return conn.execute(_AHEAD, params).scalar_one()
 
 
-def mean_service_s(conn: Connection, config: HallConfig, service: str) -> float:
-    """Mean service time of the last N finished tickets of a service, else the default."""
-    recent = (
-        select((tickets.c.finished_at - tickets.c.called_at).label("d"))
-        .where(
-            tickets.c.service == service,
-            tickets.c.status == TicketStatus.FINISHED,
-            tickets.c.called_at.is_not(None),
-        )
-        .order_by(tickets.c.finished_at.desc())
-        .limit(config.calling.estimate_window_n)
-        .subquery()
-    )
-    mean = conn.execute(select(func.avg(recent.c.d))).scalar_one()
-    if mean is None:
-        svc = config.service(service)
-        return float(svc.default_service_s if svc else 300)
-    return float(mean)
+class ServiceTimes:
+    """Mean recent service time per service, cached for MEAN_TTL_S (writer thread only)."""
+
+    def __init__(self, config: HallConfig) -> None:
+        self.config = config
+        self._cache: dict[str, tuple[float, float]] = {}
+
+    def invalidate(self, service: str) -> None:
+        """A case of this service finished: recompute next time."""
+        self._cache.pop(service, None)
+
+    def mean_s(self, conn: Connection, service: str, now: float) -> float:
+        """Mean of the last N service times, else the configured default."""
+        hit = self._cache.get(service)
+        if hit and now - hit[1] < MEAN_TTL_S:
+            return hit[0]
+        n = self.config.calling.estimate_window_n
+        mean = conn.execute(_MEAN_SERVICE, {"service": service, "n": n}).scalar_one()
+        if mean is None:
+            svc = self.config.service(service)
+            mean = svc.default_service_s if svc else 300
+        self._cache[service] = (float(mean), now)
+        return float(mean)
 
 
 def open_windows(conn: Connection) -> dict[int, str]:
     """Window number → state, for windows with staff (open, paused or serving)."""
-    rows = conn.execute(
-        select(windows.c.number, windows.c.state).where(windows.c.state != WindowState.CLOSED)
-    )
-    return {number: state for number, state in rows}
+    return {number: state for number, state in conn.execute(_STAFFED)}
 
 
 def estimate_wait_s(
-    conn: Connection, config: HallConfig, service: str, ahead: int, staffed: dict[int, str]
+    per_citizen_s: float, config: HallConfig, service: str, ahead: int, staffed: dict[int, str]
 ) -> int:
     """Estimated wait: citizens ahead x recent mean service time / windows at work.
 
@@ -125,5 +156,4 @@ def estimate_wait_s(
     """
     serving = [n for n in config.windows_serving(service) if staffed.get(n) != WindowState.PAUSED]
     working = [n for n in serving if n in staffed] or serving or [0]
-    per_citizen = mean_service_s(conn, config, service)
-    return int(math.ceil(ahead * per_citizen / len(working)))
+    return int(math.ceil(ahead * per_citizen_s / len(working)))

@@ -21,12 +21,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 
 from hall.queue.domain import QueueError
 from hall.queue.store import events
 
 log = logging.getLogger(__name__)
+
+_INSERT_EVENT = events.insert()
 
 
 @dataclass
@@ -158,5 +160,5 @@ class Writer:
     @staticmethod
     def _store_events(conn: Connection, emitted: list[Event]) -> None:
         for ev in emitted:
-            row = conn.execute(insert(events).values(ts=ev.ts, type=ev.type, data=ev.to_json()))
+            row = conn.execute(_INSERT_EVENT, {"ts": ev.ts, "type": ev.type, "data": ev.to_json()})
             ev.id = int(row.inserted_primary_key[0])
