@@ -40,8 +40,14 @@ EVENT_RETENTION_S = 7 * 86400
 class QueueService:
     """Owns the store and the writer thread; see the package docstring."""
 
-    def __init__(self, config: HallConfig, data_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        config: HallConfig,
+        data_dir: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
+        self.clock = clock
         self.data_dir = data_dir or config.storage.data_dir
         self.url = config.storage.url or sqlite_url(self.data_dir)
         self.engine = open_engine(self.url)
@@ -54,7 +60,7 @@ class QueueService:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the writer and bring the windows table in line with the config."""
         self.bus = EventBus(loop)
-        self.writer = Writer(self.engine, self.bus.publish)
+        self.writer = Writer(self.engine, self.bus.publish, clock=self.clock)
         self.writer.start()
         self.checkpointer.start()
         id_key = self.writer.call(self._prepare)
