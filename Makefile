@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 run: setup
-	$(BIN)/python -m hall.queue --config $(CONFIG)
+	$(BIN)/python -m hall.launch --config $(CONFIG)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from hall.queue.domain import CaseType
+
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time HH:MM")]
 
 
@@ -108,11 +110,12 @@ class ServiceConfig(_Section):
 
 
 class WindowDevices(_Section):
-    """Addresses of the devices at a window (drivers use them; later issues)."""
+    """Addresses of the devices at a window, on the buses of the ``devices`` section."""
 
-    led_board: int | None = Field(None, ge=0, le=65535)
-    keypad: int | None = Field(None, ge=0, le=255)
-    evaluator: int | None = Field(None, ge=0, le=255)
+    led_board: int | None = Field(None, ge=0, le=65535, description="window LED board address")
+    led_format: Literal["bx5", "line"] | None = Field(None, description="null = led_bus.format")
+    keypad: int | None = Field(None, ge=0, le=255, description="caller keypad address")
+    evaluator: int | None = Field(None, ge=0, le=255, description="evaluator address")
 
 
 class WindowConfig(_Section):
@@ -123,6 +126,58 @@ class WindowConfig(_Section):
     area: str = ""
     services: list[str] = Field(min_length=1, description="service codes this window calls")
     devices: WindowDevices = WindowDevices()
+
+
+class KeypadBusConfig(_Section):
+    """Caller keypads and evaluators on one RS-485 bus (9600 8N1)."""
+
+    port: str | None = Field(None, description="pyserial URL; null = simulated by make run")
+    baudrate: int = Field(9600, gt=0)
+    evaluator_timeout_s: float = Field(60, gt=0, description="no key by then: 未评价")
+    finish_case_type: CaseType = Field(
+        CaseType.IMMEDIATE, description="case type of the keypad's finish key"
+    )
+    transfer_service: str | None = Field(None, description="target of the transfer key")
+    four_key: dict[int, dict[int, int]] = Field(
+        default_factory=dict, description="evaluator address -> {raw key: level 1..5}"
+    )
+
+
+class HallBoardConfig(_Section):
+    """The hall board (综合屏): the last N calls."""
+
+    address: int = Field(ge=0, le=65535)
+    format: Literal["bx5", "line"] = "bx5"
+    calls: int = Field(4, ge=1, le=20)
+
+
+class LedBusConfig(_Section):
+    """Window boards and the hall board on one serial line."""
+
+    port: str | None = Field(None, description="pyserial URL; null = simulated by make run")
+    baudrate: int = Field(9600, gt=0)
+    format: Literal["bx5", "line"] = "bx5"
+    inter_frame_gap_s: float = Field(0.05, ge=0, description="pause after a line-board frame")
+    hall_board: HallBoardConfig | None = None
+
+
+class VoiceConfig(_Section):
+    """Offline announcements (espeak-ng)."""
+
+    enabled: bool = True
+    voice: str = "cmn-latn-pinyin"
+    speed: int = Field(150, ge=80, le=450, description="words per minute")
+    repeat: int = Field(2, ge=1, le=5)
+    play: bool = Field(False, description="play on this machine's sound device")
+    wav_dir: str | None = Field("voice", description="keep WAV files here (under data_dir)")
+
+
+class DevicesSection(_Section):
+    """Hall devices driven by the daemon."""
+
+    keypad_bus: KeypadBusConfig | None = None
+    led_bus: LedBusConfig | None = None
+    voice: VoiceConfig = VoiceConfig(enabled=False)
 
 
 class StaffRole(StrEnum):
@@ -195,6 +250,7 @@ class HallConfig(_Section):
     api: ApiSection
     calling: CallingSection = CallingSection()
     storage: StorageSection = StorageSection()
+    devices: DevicesSection = DevicesSection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:
@@ -209,6 +265,25 @@ class HallConfig(_Section):
             for code in window.services:
                 if code not in codes:
                     raise ValueError(f"windows.{i}.services: unknown service {code!r}")
+        kb = self.devices.keypad_bus
+        if kb and kb.transfer_service and kb.transfer_service not in codes:
+            raise ValueError(
+                f"devices.keypad_bus.transfer_service: unknown service {kb.transfer_service!r}"
+            )
+        if kb:
+            for addr, mapping in kb.four_key.items():
+                if any(level not in range(1, 6) for level in mapping.values()):
+                    raise ValueError(f"devices.keypad_bus.four_key.{addr}: levels are 1..5")
+        for kind in ("led_board", "keypad", "evaluator"):
+            _unique(
+                "windows",
+                f"devices.{kind}",
+                [
+                    getattr(w.devices, kind)
+                    for w in self.windows
+                    if getattr(w.devices, kind) is not None
+                ],
+            )
         for i, person in enumerate(self.staff):
             for number in person.windows:
                 if number not in numbers:
@@ -241,6 +316,8 @@ class HallConfig(_Section):
 def _unique(section: str, field: str, values: list) -> None:
     seen: set = set()
     for i, value in enumerate(values):
+        if value is None:
+            continue
         if value in seen:
             raise ValueError(f"{section}.{i}.{field}: {value!r} is used twice")
         seen.add(value)

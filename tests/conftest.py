@@ -19,22 +19,11 @@ import requests
 import yaml
 
 from hall.config import hash_pin
+from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN = "2468"
 _PIN_HASH = hash_pin(PIN)
-
-
-def wait_until(cond: Callable[[], Any], timeout: float = 10.0, interval: float = 0.01) -> Any:
-    """Poll ``cond`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {cond}")
-        time.sleep(interval)
 
 
 def free_port() -> int:
@@ -174,7 +163,7 @@ class Daemon:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(self._healthy, timeout=20)
+        assert wait_until(self._healthy, timeout=20), "daemon did not become healthy"
         return self
 
     def _healthy(self) -> bool:

@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import threading
 import wave
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,8 @@ class Voice:
             raise ValueError("repeat must be at least 1")
         self.status = DeviceStatus.STARTING
         self.counters = {"queued": 0, "rendered": 0, "played": 0, "errors": 0, "dropped": 0}
-        self.completed: list[Announcement] = []  # in order of completion
+        # The latest announcements, in order of completion (bounded: the hall runs all night).
+        self.completed: deque[Announcement] = deque(maxlen=500)
         self._queue: queue.Queue[Announcement | None] = queue.Queue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -197,7 +199,7 @@ class Voice:
             subprocess.run(cmd, check=True, capture_output=True, timeout=60)
         except (OSError, subprocess.SubprocessError) as exc:
             return self._fail(f"espeak-ng failed: {exc}")
-        out_dir = s.output_dir or tmp
+        out_dir = Path(s.output_dir) if s.output_dir else tmp
         out_dir.mkdir(parents=True, exist_ok=True)
         wav_path = out_dir / f"{item.seq:06d}.wav"
         try:

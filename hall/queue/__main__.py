@@ -34,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", help="bind address (default: api.host in the config)")
     parser.add_argument("--port", type=int, help="port (default: api.port in the config)")
     parser.add_argument("--data-dir", help="data directory (default: storage.data_dir)")
+    parser.add_argument(
+        "--device-port",
+        action="append",
+        default=[],
+        metavar="BUS=URL",
+        help="serial port for a device bus (keypad_bus, led_bus), overriding the config",
+    )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -54,9 +61,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from hall.queue.api import create_app
 
+    ports = {}
+    for item in args.device_port:
+        name, sep, url = item.partition("=")
+        if not sep or name not in ("keypad_bus", "led_bus") or not url:
+            sys.stderr.write(
+                f"hall.queue: --device-port wants keypad_bus=URL or led_bus=URL, got {item!r}\n"
+            )
+            return 2
+        ports[name] = url
     host = args.host or config.api.host
     port = args.port or config.api.port
-    app = create_app(config, args.data_dir)
+    app = create_app(config, args.data_dir, ports)
     log.info(
         "%s: API on http://%s:%d/api/v1, docs on http://%s:%d/docs",
         config.hall.name,

@@ -50,12 +50,14 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
     return "; ".join(zh), "; ".join(en)
 
 
-def create_app(config: HallConfig, data_dir: str | None = None) -> FastAPI:
+def create_app(
+    config: HallConfig, data_dir: str | None = None, device_ports: dict[str, str] | None = None
+) -> FastAPI:
     """Build the app; the queue service starts and stops with it."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = QueueService(config, data_dir)
+        service = QueueService(config, data_dir, device_ports=device_ports)
         service.start(asyncio.get_running_loop())
         app.state.service = service
         chores = asyncio.create_task(service.housekeeping())

@@ -56,7 +56,7 @@ def _window(ctx: Context, tx: Tx, actor: Actor, number: int) -> Any:
                 f"您登录的是{session.window}号窗口,不能操作{number}号窗口",
                 f"You are logged in at window {session.window}, not window {number}",
             )
-    elif actor.role != "manager":
+    elif actor.role not in ("manager", "device"):  # device: the keypad at this window
         raise forbidden("无权操作窗口", "This token may not operate windows")
     row = window_row(tx, number)
     if row.state == WindowState.CLOSED:
@@ -196,6 +196,25 @@ def requeue(ctx: Context, tx: Tx, actor: Actor, number: int, ticket_number: str)
         tx, row.id, status=TicketStatus.WAITING, queue_at=tx.now, window=None, called_at=None
     )
     return _emit_ticket(ctx, tx, "ticket.requeued", ticket, window=number)
+
+
+def latest_no_show(ctx: Context, tx: Tx, number: int) -> str:
+    """The number of this window's most recent no-show today (for the keypad's call-back)."""
+    found = tx.conn.execute(
+        select(tickets.c.number)
+        .where(
+            tickets.c.day == ctx.day(tx.now),
+            tickets.c.window == number,
+            tickets.c.status == TicketStatus.NO_SHOW,
+        )
+        .order_by(tickets.c.updated_at.desc())
+        .limit(1)
+    ).scalar()
+    if found is None:
+        raise not_found(
+            "本窗口今日的过号", "a no-show at this window today", code="no_such_no_show"
+        )
+    return found
 
 
 def transfer(ctx: Context, tx: Tx, actor: Actor, number: int, service: str) -> dict[str, Any]:

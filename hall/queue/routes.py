@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hall import __version__
 from hall.config import verify_pin
-from hall.queue import issuing, sessions
+from hall.queue import evaluation, issuing, sessions
 from hall.queue.auth import Principal, principal, require
 from hall.queue.domain import CaseType, QueueError, not_found
 from hall.queue.events import sse_stream
@@ -233,6 +233,23 @@ async def resume(request: Request, number: int, p: Caller) -> dict[str, Any]:
 async def finish(request: Request, number: int, body: FinishBody, p: Caller) -> dict[str, Any]:
     """办结 with the case type."""
     return await _op(request, p, "finish", number, case_type=body.case_type)
+
+
+@router.get("/devices", tags=["devices"])
+async def list_devices(request: Request, p: Caller) -> list[dict[str, Any]]:
+    """Every configured device: status, last frame time, error counters."""
+    await _reader(request, p)
+    hub = _svc(request).hub
+    return await asyncio.to_thread(hub.status)
+
+
+@router.get("/evaluations", tags=["evaluations"])
+async def list_evaluations(
+    request: Request, p: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict[str, Any]]:
+    """The latest ratings, newest first (append-only: there is no edit or delete)."""
+    require(p)
+    return await _svc(request).run(lambda tx: evaluation.recent(tx, limit))
 
 
 @router.get("/events", tags=["events"])

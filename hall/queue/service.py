@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig
 from hall.queue import calling, issuing, rows, views
+from hall.queue.devices import DeviceHub
 from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
 from hall.queue.issuing import Context
@@ -45,8 +46,11 @@ class QueueService:
         config: HallConfig,
         data_dir: str | None = None,
         clock: Callable[[], float] = time.time,
+        device_ports: dict[str, str] | None = None,
     ) -> None:
         self.config = config
+        self.device_ports = device_ports or {}
+        self.hub: DeviceHub | None = None
         self.clock = clock
         self.data_dir = data_dir or config.storage.data_dir
         self.url = config.storage.url or sqlite_url(self.data_dir)
@@ -68,9 +72,13 @@ class QueueService:
             self.config, Schedule(self.config), id_key, views.ServiceTimes(self.config)
         )
         self.writer.call(self._expire_old_days)
+        self.hub = DeviceHub(self, self.device_ports)
+        self.hub.start()
 
     def stop(self) -> None:
         """Stop the writer (finishing queued operations) and close the store."""
+        if self.hub:
+            self.hub.stop()
         if self.writer:
             self.writer.stop()
         self.checkpointer.stop()

@@ -106,6 +106,27 @@ appointments = Table(
     Column("created_at", Float, nullable=False),
 )
 
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(32), nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("channel", String(16), nullable=False),  # evaluator | kiosk | online
+    Column("ts", Float, nullable=False),
+    Column("level", Integer),  # 1..5, NULL = 未评价
+    Column("raw", Integer),  # what the device sent, before any 4-key mapping
+    Column("four_key", Integer, nullable=False, default=0),  # 1: mapped from a 4-key device
+    Column("device", String(32)),
+    # 一次一评: one record per ticket, whatever the channel.
+    Index("ux_evaluations_ticket", "ticket_id", unique=True),
+    Index("ix_evaluations_ts", "ts"),
+    sqlite_autoincrement=True,
+)
+
 events = Table(
     "events",
     metadata,

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.conftest import Daemon, wait_until
+from tests.conftest import Daemon
+from tests.helpers import wait_until
 
 ORDER = {"waiting": 0, "called": 1, "serving": 2, "finished": 3, "no_show": 3, "transferred": 3}
 
@@ -101,7 +102,7 @@ def test_sigkill_mid_burst_loses_nothing_acknowledged(daemon: Daemon) -> None:
         for t in threads:
             t.start()
         target = before + 120 + 40 * round_
-        wait_until(lambda t=target: len(acked) >= t, timeout=60)
+        assert wait_until(lambda t=target: len(acked) >= t, timeout=60)
         daemon.kill()  # SIGKILL in the middle of the burst
         stop.set()
         for t in threads:

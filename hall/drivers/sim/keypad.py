@@ -13,8 +13,10 @@ JSON lines, e.g. ``keypad --port /tmp/ttyB --press 3:call --press 3:6 --press 3:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 import threading
 import time
@@ -255,6 +257,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--silent", action="store_true", help="send nothing (a dead device)")
     p.add_argument("--ack-timeout", type=float, default=2.0, help="seconds to wait per echo")
     p.add_argument("--listen", type=float, default=0.5, help="seconds to listen at the end")
+    p.add_argument("--forever", action="store_true", help="keep listening until stopped")
     p.add_argument("--connect-timeout", type=float, default=5.0)
     p.set_defaults(func=run)
     return p
@@ -307,7 +310,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 acked = sim.wait(lambda s=sent: s.acked, args.ack_timeout)
                 emit(event="ack" if acked else "no_ack", addr=addr, raw=sent.raw.hex(" "))
                 missing += not acked
-        time.sleep(args.listen)  # the CLI's listening window, not a test wait
+        if not args.forever:
+            time.sleep(args.listen)  # the CLI's listening window, not a test wait
+        else:  # keep playing the devices until SIGTERM / Ctrl-C (make run)
+            stop = threading.Event()
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            with contextlib.suppress(KeyboardInterrupt):
+                stop.wait()
         return 1 if missing else 0
     finally:
         link.stop()

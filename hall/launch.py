@@ -1,0 +1,168 @@
+"""Start the whole hall on one box (``make run``): simulators, daemon, and their links.
+
+For every device bus in config.yaml without a real port, a socat pty pair is
+made under ``<data_dir>/dev`` and a simulator plays the devices on its far end
+(LED boards drawn as PNG files under ``<data_dir>/boards``); the daemon gets
+the near end. A bus with a real port is used as it is. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hall.config import ConfigError, HallConfig, load_config
+
+log = logging.getLogger("hall.launch")
+
+
+class Launcher:
+    """Starts and stops the child processes of a one-box hall."""
+
+    def __init__(self, config: HallConfig, config_path: Path, data_dir: Path) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.data_dir = data_dir
+        self.children: list[tuple[str, subprocess.Popen]] = []
+
+    def _spawn(self, name: str, argv: list[str], log_name: str | None = None) -> subprocess.Popen:
+        out = None
+        if log_name:
+            out = open(self.data_dir / "logs" / log_name, "ab")  # noqa: SIM115 - kept by the child
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT if out else None)
+        self.children.append((name, proc))
+        return proc
+
+    def _pty_pair(self, bus: str) -> tuple[str, str]:
+        """A socat pty pair: (daemon end, simulator end)."""
+        if shutil.which("socat") is None:
+            raise SystemExit(
+                "socat is missing: run `make run` (it installs it) or apt-get install socat"
+            )
+        dev = self.data_dir / "dev"
+        near, far = dev / f"{bus}-daemon", dev / f"{bus}-devices"
+        self._spawn(
+            f"socat {bus}", ["socat", f"pty,raw,echo=0,link={near}", f"pty,raw,echo=0,link={far}"]
+        )
+        deadline = time.monotonic() + 5
+        while not (near.exists() and far.exists()):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"socat made no pty pair for {bus}")
+            time.sleep(0.02)  # waiting for another process to create files
+        return str(near), str(far)
+
+    def simulators(self) -> dict[str, str]:
+        """Start a simulator for each bus without a real port; return the daemon's ports."""
+        ports: dict[str, str] = {}
+        devices = self.config.devices
+        py = sys.executable
+        if devices.keypad_bus and not devices.keypad_bus.port:
+            near, far = self._pty_pair("keypad_bus")
+            ports["keypad_bus"] = near
+            # Listens and acknowledges; it never rates on its own (no fake good ratings).
+            self._spawn(
+                "keypad simulator",
+                [py, "-m", "hall.drivers.sim", "keypad", "--port", far, "--forever"],
+                "sim-keypad.log",
+            )
+            log.info("keypads and evaluators: simulated on %s (log: logs/sim-keypad.log)", far)
+        if devices.led_bus and not devices.led_bus.port:
+            near, far = self._pty_pair("led_bus")
+            ports["led_bus"] = near
+            boards = [
+                f"{w.devices.led_board}:{w.devices.led_format or devices.led_bus.format}"
+                for w in self.config.windows
+                if w.devices.led_board is not None
+            ]
+            if devices.led_bus.hall_board:
+                hb = devices.led_bus.hall_board
+                boards.append(f"{hb.address}:{hb.format}")
+            png_dir = self.data_dir / "boards"
+            self._spawn(
+                "board simulator",
+                [
+                    py,
+                    "-m",
+                    "hall.drivers.sim",
+                    "board",
+                    "--port",
+                    far,
+                    "--boards",
+                    ",".join(boards),
+                    "--png-dir",
+                    str(png_dir),
+                ],
+                "sim-boards.log",
+            )
+            log.info("LED boards: simulated on %s, pictures in %s", far, png_dir)
+        return ports
+
+    def daemon(self, ports: dict[str, str]) -> subprocess.Popen:
+        """Start the queue daemon with the simulators' ports."""
+        argv = [
+            sys.executable,
+            "-m",
+            "hall.queue",
+            "--config",
+            str(self.config_path),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+        for bus, url in ports.items():
+            argv += ["--device-port", f"{bus}={url}"]
+        return self._spawn("queue daemon", argv)
+
+    def stop(self) -> None:
+        """Terminate the children, newest first."""
+        for name, proc in reversed(self.children):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    log.warning("%s did not stop; killing it", name)
+                    proc.kill()
+
+
+def _interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the hall like Ctrl-C
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the hall until Ctrl-C or until a child exits."""
+    parser = argparse.ArgumentParser(prog="python -m hall.launch", description=__doc__)
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--data-dir", help="default: storage.data_dir of the config")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"hall: refusing to start: {exc}\n")
+        return 2
+    data_dir = Path(args.data_dir or config.storage.data_dir).resolve()
+    for sub in ("dev", "logs", "boards"):
+        (data_dir / sub).mkdir(parents=True, exist_ok=True)
+    launcher = Launcher(config, Path(args.config).resolve(), data_dir)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        ports = launcher.simulators()
+        daemon = launcher.daemon(ports)
+        daemon.wait()
+        return daemon.returncode or 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        launcher.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
