@@ -24,11 +24,17 @@ from tests.helpers import SocatPair, start_ok, wait_until
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
 
 
+BOARDS = {1: "bx5", 2: "bx5", 3: "line", 4: "bx5", 5: "bx5", 99: "bx5"}
+
+
 class Hall:
     """A daemon with its two device buses and the simulators on their far ends."""
 
-    def __init__(self, daemon: Daemon, boards: BoardSim, keypads: KeypadSim) -> None:
+    def __init__(
+        self, daemon: Daemon, boards: BoardSim, keypads: KeypadSim, led_pair: SocatPair
+    ) -> None:
         self.daemon = daemon
+        self.led_pair = led_pair
         self.boards = boards
         self.keypads = keypads
         self.kiosk = daemon.api("kiosk-token-1")
@@ -61,16 +67,18 @@ def hall(make_daemon, tmp_path: Path) -> Iterator[Hall]:
         "led_bus": {"port": led_pair.a, "hall_board": {"address": 99, "calls": 3}},
         "voice": {"enabled": True, "wav_dir": "voice", "repeat": 1},
     }
-    boards = BoardSim(led_pair.b, {1: "bx5", 2: "bx5", 3: "line", 4: "bx5", 5: "bx5", 99: "bx5"})
+    boards = BoardSim(led_pair.b, BOARDS)
     boards.start()
     link = SerialLink(kp_pair.b, retry_initial=0.05, retry_max=0.2)
     keypads = KeypadSim(link)
     start_ok(link)
+    h = None
     try:
-        yield Hall(make_daemon(cfg), boards, keypads)
+        h = Hall(make_daemon(cfg), boards, keypads, led_pair)
+        yield h
     finally:
         link.stop()
-        boards.close()
+        (h.boards if h else boards).close()
         for pair in (kp_pair, led_pair):
             pair.stop()
 
@@ -193,3 +201,58 @@ def test_device_list_and_bad_frames(hall: Hall) -> None:
     assert hall.device("led:hall")["address"] == 99
     assert hall.device("voice")["status"] == "ok"
     assert hall.device("keypad@1")["status"] == "unknown"  # never heard from yet
+
+
+def test_garbage_and_unknown_addresses_never_act(hall: Hall) -> None:
+    import random
+
+    hall.kiosk.post("/tickets", {"service": "general"})
+    hall.daemon.staff("S001", 1)
+    rng = random.Random(11643)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
+    # Frame-like noise too: right start bytes, random lengths, bodies and checksums.
+    for _ in range(200):
+        n = rng.randrange(0, 6)
+        body = bytes([1, 1] + [rng.randrange(256) for _ in range(n)])
+        noise += b"\xff\x68" + bytes([n + 2, n + 2]) + b"\x68" + body + bytes([rng.randrange(256)])
+    noise += b"\xff\x68\x03\x03\x68\x01\x01\x0c"  # truncated: no checksum, no end
+    hall.keypads.send_garbage(noise)
+    hall.keypads.press(77, b.KEY_CALL_NEXT)  # a keypad no window owns
+    bus = hall.device("keypad_bus")
+    assert wait_until(lambda: hall.device("keypad_bus")["bytes_in"] >= len(noise), 10), bus
+    windows = {w["number"]: w for w in hall.manager.get("/windows").json()}
+    assert windows[1]["ticket_number"] is None  # nothing was called
+    assert hall.manager.get("/health").json()["status"] == "ok"
+    hall.keypads.press(1, b.KEY_CALL_NEXT)  # and the bus still works
+    assert wait_until(
+        lambda: (
+            next(w for w in hall.manager.get("/windows").json() if w["number"] == 1)[
+                "ticket_number"
+            ]
+            == "A001"
+        ),
+        5,
+    )
+
+
+def test_unplugged_board_bus_catches_up_after_replug(hall: Hall) -> None:
+    staff = hall.daemon.staff("S002", 2)
+    numbers = [
+        hall.kiosk.post("/tickets", {"service": "general"}).json()["number"] for _ in range(3)
+    ]
+    staff.post("/windows/2/call")
+    assert wait_until(lambda: hall.boards.shows.get(2) == f"{numbers[0]} 请到2号窗口", 5)
+    hall.boards.close()
+    hall.led_pair.stop()  # unplug: the daemon's port disappears
+    assert wait_until(lambda: hall.device("led_bus")["status"] == "offline", 10)
+    for _ in range(2):  # the API keeps serving meanwhile
+        assert staff.post("/windows/2/finish", {"case_type": "即办件"}).status_code == 200
+        assert staff.post("/windows/2/call").status_code == 200
+    hall.led_pair.start()  # replug
+    hall.boards = BoardSim(hall.led_pair.b, BOARDS).start()
+    assert wait_until(lambda: hall.device("led_bus")["status"] == "ok", 15)
+    # The boards show the latest state, not the calls they missed one by one.
+    assert wait_until(lambda: hall.boards.shows.get(2) == f"{numbers[2]} 请到2号窗口", 10), (
+        hall.boards.shows
+    )
+    assert wait_until(lambda: hall.boards.shows.get(99, "").startswith(numbers[2]), 10)
