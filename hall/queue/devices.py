@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -62,6 +63,7 @@ class DeviceHub:
             if w.devices.evaluator is not None
         }
         self._asked: dict[int, tuple[str, str]] = {}  # evaluator addr -> (number, ticket id)
+        self._reported: dict[str, dict[str, Any]] = {}  # devices kiosks report (printers)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self.counters = {
@@ -292,6 +294,19 @@ class DeviceHub:
         self._submit(lambda tx: evaluation.record(tx, rating), refused)
 
     # -- status ----------------------------------------------------------------
+    def report(self, device_id: str, kind: str, status: str, detail: str, source: str) -> bool:
+        """Record a state a kiosk reports for its device; True if the status changed."""
+        old = self._reported.get(device_id)
+        self._reported[device_id] = {
+            "id": device_id,
+            "kind": kind,
+            "status": status,
+            "detail": detail,
+            "source": source,
+            "reported_at": time.time(),
+        }
+        return old is None or old["status"] != status
+
     def status(self) -> list[dict[str, Any]]:
         """Every configured device with its status, last frame time and counters."""
         out: list[dict[str, Any]] = []
@@ -337,6 +352,7 @@ class DeviceHub:
                     **self.voice.counters,
                 }
             )
+        out.extend(dict(d) for d in self._reported.values())
         return out
 
     def _bus_devices(self) -> list[dict[str, Any]]:

@@ -63,6 +63,21 @@ class RequeueBody(_Body):
     number: str = Field(min_length=2, max_length=8, description="ticket number, e.g. A001")
 
 
+class HelpBody(_Body):
+    """POST /help: a citizen at a kiosk asks for staff."""
+
+    where: str = Field(min_length=1, max_length=64, description="which kiosk or place")
+
+
+class DeviceReport(_Body):
+    """POST /devices/report: a kiosk reports a device attached to it (e.g. its printer)."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    kind: str = Field(min_length=1, max_length=32)
+    status: str = Field(pattern=r"^(ok|offline|paper_out|error|unknown)$")
+    detail: str = Field("", max_length=200)
+
+
 class AppointmentBody(_Body):
     """POST /appointments: book a slot (managers; the booking site in a real hall)."""
 
@@ -241,6 +256,35 @@ async def list_devices(request: Request, p: Caller) -> list[dict[str, Any]]:
     await _reader(request, p)
     hub = _svc(request).hub
     return await asyncio.to_thread(hub.status)
+
+
+@router.post("/devices/report", tags=["devices"])
+async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict[str, Any]:
+    """A kiosk reports the state of a device attached to it; the device list shows it."""
+    require(p, "kiosk")
+    svc = _svc(request)
+    changed = svc.hub.report(body.id, body.kind, body.status, body.detail, source=p.name)
+    if changed:
+        data = {
+            "device": {
+                "id": body.id,
+                "kind": body.kind,
+                "status": body.status,
+                "detail": body.detail,
+                "source": p.name,
+            }
+        }
+        await svc.run(lambda tx: tx.emit("device.changed", data))
+    return {"id": body.id, "status": body.status, "changed": changed}
+
+
+@router.post("/help", tags=["tickets"])
+async def call_for_help(request: Request, body: HelpBody, p: Caller) -> dict[str, Any]:
+    """A citizen pressed "help" on a kiosk: staff panels and the lobby are told at once."""
+    require(p, "kiosk")
+    data = {"where": body.where, "by": p.name}
+    await _svc(request).run(lambda tx: tx.emit("help.requested", data))
+    return {"ok": True, **data}
 
 
 @router.get("/evaluations", tags=["evaluations"])

@@ -1,0 +1,258 @@
+"""The kiosk side of the daemon's HTTP API: requests calls and an SSE follower.
+
+Screens never see ``requests``: every failure becomes :class:`DaemonError`
+(the daemon said no, with a sentence to show) or :class:`DaemonUnavailable`
+(the daemon cannot be reached; show "service temporarily unavailable").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+log = logging.getLogger(__name__)
+
+
+class DaemonError(Exception):
+    """The daemon refused a request; ``message`` (zh) and ``message_en`` are for the screen."""
+
+    def __init__(
+        self, status: int, code: str, message: str, message_en: str, details: dict | None = None
+    ) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+        self.details = details or {}
+
+    def text(self, lang: str) -> str:
+        """The message in a UI language ("zh" or "en")."""
+        return self.message if lang == "zh" else self.message_en
+
+
+class DaemonUnavailable(DaemonError):
+    """The daemon cannot be reached (down, restarting, network cut)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            503, "unavailable", "服务暂时不可用,请稍候", "Service temporarily unavailable", {}
+        )
+        self.detail = detail
+
+
+class DaemonClient:
+    """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff)."""
+
+    def __init__(self, base_url: str, token: str | None, timeout: float = 3.0) -> None:
+        self.base = base_url.rstrip("/") + "/api/v1"
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.token = token
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token in use."""
+        return self._token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._token = value
+        if value:
+            self.session.headers["Authorization"] = f"Bearer {value}"
+        else:
+            self.session.headers.pop("Authorization", None)
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.session.close()
+
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        try:
+            r = self.session.request(method, self.base + path, json=body, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise DaemonUnavailable(type(exc).__name__) from None
+        if r.status_code >= 500:
+            raise DaemonUnavailable(f"HTTP {r.status_code}")
+        try:
+            data = r.json()
+        except ValueError:
+            raise DaemonUnavailable(f"HTTP {r.status_code}: not JSON") from None
+        if r.status_code >= 400:
+            err = data.get("error", {}) if isinstance(data, dict) else {}
+            raise DaemonError(
+                r.status_code,
+                err.get("code", f"http_{r.status_code}"),
+                err.get("message", "请求失败"),
+                err.get("message_en", "Request failed"),
+                err.get("details"),
+            )
+        return data
+
+    # -- reads -----------------------------------------------------------------
+    def health(self) -> dict:
+        """Daemon liveness."""
+        return self._request("GET", "/health")
+
+    def services(self) -> list[dict]:
+        """Services with waiting counts, estimates and whether they accept tickets now."""
+        return self._request("GET", "/services")
+
+    def ticket(self, ticket_id: str) -> dict:
+        """One ticket with its place in line."""
+        return self._request("GET", f"/tickets/{ticket_id}")
+
+    def windows(self) -> list[dict]:
+        """Every window's state and current ticket."""
+        return self._request("GET", "/windows")
+
+    def window_queue(self, number: int) -> list[dict]:
+        """Waiting tickets for a window in calling order."""
+        return self._request("GET", f"/windows/{number}/queue")
+
+    # -- kiosk -----------------------------------------------------------------
+    def issue(
+        self,
+        service: str,
+        *,
+        priority: bool = False,
+        id_number: str | None = None,
+        appointment_code: str | None = None,
+    ) -> dict:
+        """取号: issue a ticket."""
+        body: dict[str, Any] = {"service": service, "priority": priority}
+        if id_number:
+            body["id_number"] = id_number
+        if appointment_code:
+            body["appointment_code"] = appointment_code
+        return self._request("POST", "/tickets", body)
+
+    def call_for_help(self, where: str) -> dict:
+        """The citizen pressed "help": tell the staff which kiosk needs them."""
+        return self._request("POST", "/help", {"where": where})
+
+    def report_device(self, device_id: str, kind: str, status: str, detail: str = "") -> dict:
+        """Report a kiosk-attached device's state (e.g. the ticket printer) to the daemon."""
+        body = {"id": device_id, "kind": kind, "status": status, "detail": detail}
+        return self._request("POST", "/devices/report", body)
+
+    # -- staff -----------------------------------------------------------------
+    def login(self, staff_id: str, pin: str, window: int) -> dict:
+        """Log in at a window; this client then acts with the staff token."""
+        data = self._request(
+            "POST", "/staff/login", {"staff_id": staff_id, "pin": pin, "window": window}
+        )
+        self.token = data["token"]
+        return data
+
+    def logout(self) -> dict:
+        """Log out and close the window."""
+        return self._request("POST", "/staff/logout")
+
+    def window_op(self, number: int, op: str, **body: Any) -> dict:
+        """A window operation: call, recall, start, no-show, pause, resume, finish ..."""
+        return self._request("POST", f"/windows/{number}/{op}", body or None)
+
+
+class EventFollower:
+    """Follows ``/api/v1/events`` on a thread and hands each event to ``on_event``.
+
+    Reconnects by itself with ``Last-Event-ID``, so after a daemon restart it
+    misses nothing. ``on_event(type, data, id)`` and ``on_state(connected)``
+    run on the follower thread: a Kivy screen must move them to the UI thread.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        on_event: Callable[[str, dict, int], None],
+        on_state: Callable[[bool], None] | None = None,
+        last_id: int | None = None,
+        retry_s: float = 1.0,
+    ) -> None:
+        self.url = base_url.rstrip("/") + "/api/v1/events"
+        self.token = token
+        self.on_event = on_event
+        self.on_state = on_state
+        self.last_id = last_id
+        self.retry_s = retry_s
+        self.connected = False
+        self._stop = threading.Event()
+        self._response: requests.Response | None = None
+        self._thread = threading.Thread(target=self._run, name="event-follower", daemon=True)
+
+    def start(self) -> EventFollower:
+        """Start following."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop following and close the stream."""
+        self._stop.set()
+        self._cut()
+        self._thread.join(5)
+
+    def _cut(self) -> None:
+        resp = self._response
+        if resp is not None:
+            with contextlib.suppress(Exception):
+                resp.raw.connection.sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(Exception):
+                resp.close()
+
+    def _set_connected(self, value: bool) -> None:
+        if value != self.connected:
+            self.connected = value
+            if self.on_state:
+                try:
+                    self.on_state(value)
+                except Exception:  # noqa: BLE001 - a screen bug must not stop following
+                    log.exception("event state callback failed")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._follow()
+            except (requests.RequestException, OSError, ValueError, AttributeError) as exc:
+                log.info("event stream interrupted: %s", type(exc).__name__)
+            self._set_connected(False)
+            self._stop.wait(self.retry_s)
+
+    def _follow(self) -> None:
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
+        if self.last_id is not None:
+            headers["Last-Event-ID"] = str(self.last_id)
+        with requests.get(self.url, headers=headers, stream=True, timeout=(3, 60)) as resp:
+            self._response = resp
+            if resp.status_code != 200:
+                raise ValueError(f"HTTP {resp.status_code}")
+            self._set_connected(True)
+            fields: dict[str, str] = {}
+            for line in resp.iter_lines(decode_unicode=True):
+                if self._stop.is_set():
+                    return
+                if line:
+                    if not line.startswith(":"):
+                        name, _, value = line.partition(":")
+                        fields[name] = value.removeprefix(" ")
+                    continue
+                if "data" in fields:
+                    self._deliver(fields)
+                fields = {}
+
+    def _deliver(self, fields: dict[str, str]) -> None:
+        event_id = int(fields["id"]) if fields.get("id", "").isdigit() else None
+        try:
+            self.on_event(fields.get("event", "message"), json.loads(fields["data"]), event_id)
+        except Exception:  # noqa: BLE001 - a screen bug must not stop following
+            log.exception("event handler failed for %s", fields.get("event"))
+        if event_id is not None:
+            self.last_id = event_id
