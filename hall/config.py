@@ -13,7 +13,7 @@ import hmac
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -240,6 +240,30 @@ class StorageSection(_Section):
     data_dir: str = "data"
 
 
+class KioskSection(_Section):
+    """The Kivy program (run_kiosk.py): how it reaches the daemon and its own devices."""
+
+    daemon_url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://")
+    token: str = Field("demo-kiosk", min_length=8, description="kiosk-role API token")
+    display_token: str = Field("demo-display", min_length=8, description="for the lobby role")
+    name: str = Field("1号自助取号机", min_length=1, description="shown to staff on help calls")
+    language: Literal["zh", "en"] = "zh"
+    idle_timeout_s: float = Field(60, ge=5, description="back to home, personal data cleared")
+    ticket_screen_s: float = Field(15, ge=3, description="ticket stays on screen")
+    ticket_screen_no_print_s: float = Field(45, ge=3, description="...when it did not print")
+    follow_url: str = Field(
+        "http://127.0.0.1:8765/api/v1/tickets/{id}", description="QR code on the ticket"
+    )
+    printer: dict[str, Any] = Field(
+        default_factory=lambda: {"type": "sim"},
+        description="ticket printer: type usb|serial|network|file|sim and its settings",
+    )
+    guide: str = Field("hall/kiosk/data/guide.yaml", description="办事指南 data file")
+    fullscreen: bool = False
+    width: int = Field(1080, ge=320)
+    height: int = Field(1920, ge=320)
+
+
 class HallConfig(_Section):
     """The whole config.yaml."""
 
@@ -251,6 +275,7 @@ class HallConfig(_Section):
     calling: CallingSection = CallingSection()
     storage: StorageSection = StorageSection()
     devices: DevicesSection = DevicesSection()
+    kiosk: KioskSection = KioskSection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:

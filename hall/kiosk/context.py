@@ -1,0 +1,34 @@
+"""What every screen is handed: the daemon client, strings, printer, guide, settings.
+
+Screens never open devices or read config themselves (they get drivers handed
+in), so tests can give them a real daemon on loopback and a simulated printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hall.config import KioskSection
+from hall.kiosk.client import DaemonClient, EventFollower
+from hall.kiosk.i18n import Strings
+
+
+@dataclass
+class KioskContext:
+    """Everything a role's root widget needs."""
+
+    settings: KioskSection
+    client: DaemonClient
+    strings: Strings
+    printer: Any | None = None  # hall.drivers.printer.TicketPrinter, None = no printer
+    guide: dict[str, Any] = field(default_factory=dict)  # 办事指南 per service code
+    hall_name: str = ""
+    follower_factory: Callable[..., EventFollower] | None = None
+
+    def follower(self, token: str, on_event, on_state=None) -> EventFollower:  # noqa: ANN001
+        """An event follower on this kiosk's daemon (not started)."""
+        if self.follower_factory:
+            return self.follower_factory(token, on_event, on_state)
+        return EventFollower(self.settings.daemon_url, token, on_event, on_state)

@@ -1,0 +1,139 @@
+"""``run_kiosk.py``: start one role of the Kivy program against the daemon.
+
+    python run_kiosk.py [--role kiosk|caller|lobby] [--window N] [--config config.yaml]
+
+With no display, it starts Xvfb (a virtual display) and says so; with
+``--screenshot-dir`` it writes a picture of its window every few seconds so a
+person can look at a headless kiosk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hall.config import ConfigError, HallConfig, load_config
+
+log = logging.getLogger("hall.kiosk")
+
+
+def start_virtual_display(width: int, height: int) -> subprocess.Popen | None:
+    """Start Xvfb on a free display number and point DISPLAY at it."""
+    if shutil.which("Xvfb") is None:
+        log.warning("no display and no Xvfb: rendering offscreen (make run installs Xvfb)")
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+        return None
+    for number in range(99, 140):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            proc = subprocess.Popen(
+                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            os.environ["DISPLAY"] = f":{number}"
+            log.warning("no display: running under a virtual display (Xvfb :%d)", number)
+            return proc
+    raise SystemExit("no free X display number for Xvfb")
+
+
+def _wait_for_x(display_proc: subprocess.Popen | None) -> None:
+    if display_proc is None:
+        return
+    number = os.environ["DISPLAY"].lstrip(":")
+    import time
+
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if display_proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("Xvfb did not start")
+        time.sleep(0.05)  # waiting for another process to create its socket
+
+
+def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext (kivy-free import)
+    """Build the screens' context: daemon client, strings, printer, guide."""
+    from hall.drivers.printer import open_printer
+    from hall.kiosk.client import DaemonClient
+    from hall.kiosk.context import KioskContext
+    from hall.kiosk.guide import load_guide
+    from hall.kiosk.i18n import Strings
+
+    settings = config.kiosk
+    token = {"kiosk": settings.token, "lobby": settings.display_token}.get(role)
+    printer = None
+    if role == "kiosk":
+        try:
+            printer = open_printer(settings.printer)
+        except ValueError as exc:
+            raise SystemExit(f"kiosk.{exc}") from None
+    return KioskContext(
+        settings=settings,
+        client=DaemonClient(settings.daemon_url, token),
+        strings=Strings(settings.language),
+        printer=printer,
+        guide=load_guide(settings.guide) if role == "kiosk" else {},
+        hall_name=config.hall.name,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run the Kivy app until its window closes."""
+    parser = argparse.ArgumentParser(prog="run_kiosk.py", description=__doc__)
+    parser.add_argument("--role", choices=("kiosk", "caller", "lobby"), default="kiosk")
+    parser.add_argument("--window", type=int, help="window number (caller role)")
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--screenshot-dir", help="write <role>.png here every few seconds")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"run_kiosk: refusing to start: {exc}\n")
+        return 2
+    if args.role == "caller" and args.window is None:
+        parser.error("--role caller needs --window N")
+    settings = config.kiosk
+    display = None
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        display = start_virtual_display(settings.width, settings.height)
+        _wait_for_x(display)
+    from hall.kiosk.kivy_setup import prepare
+
+    prepare(settings.width, settings.height, settings.fullscreen)
+    ctx = make_context(config, args.role)
+    from hall.kiosk.app import HallApp
+
+    app = HallApp(ctx, args.role, args.window)
+    if args.screenshot_dir:
+        _schedule_screenshots(Path(args.screenshot_dir), args.role, args.window)
+    try:
+        app.run()
+    finally:
+        if display is not None:
+            display.terminate()
+    return 0
+
+
+def _schedule_screenshots(folder: Path, role: str, window: int | None) -> None:
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{role}-{window}" if window else role
+    log.info("screenshots of the %s window: %s", name, folder / f"{name}.png")
+
+    def shoot(_dt: float) -> None:
+        written = Window.screenshot(str(folder / f"{name}.png"))
+        if written:
+            Path(written).replace(folder / f"{name}.png")
+
+    Clock.schedule_interval(shoot, 3.0)
