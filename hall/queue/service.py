@@ -7,6 +7,7 @@ nothing else touches the database.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import secrets
 import time
@@ -193,8 +194,6 @@ class QueueService:
         return await self.run(op)
 
     def _service_view(self, tx: Tx, svc, waiting, staffed, issued: int) -> dict[str, Any]:
-        import datetime as dt
-
         n_waiting = waiting.get(svc.code, 0)
         serving = self.config.windows_serving(svc.code)
         open_now = [n for n in serving if staffed.get(n) in (WindowState.OPEN, WindowState.SERVING)]
