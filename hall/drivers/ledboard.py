@@ -201,6 +201,11 @@ class LedBus:
             state.pending = safe
             self._cond.notify_all()
 
+    def link_changed(self, _status: object = None) -> None:
+        """The link's status changed (wire it to SerialLink.on_status): look again now."""
+        with self._cond:
+            self._cond.notify_all()
+
     def refresh(self) -> None:
         """Send every board's last text again (e.g. after boards lost power)."""
         with self._cond:
@@ -294,7 +299,9 @@ class LedBus:
                     self._cond.wait(self._line_free_at - now)
                     continue
                 if not self._link_ok():
-                    self._mark_down_locked(f"link status {self._link.status}")
+                    # A link still opening is not "down": no warning, boards keep their state.
+                    if getattr(self._link, "status", None) != DeviceStatus.STARTING:
+                        self._mark_down_locked(f"link status {self._link.status}")
                     self._cond.wait(self.retry_interval)
                     continue
                 if self._link_was_down:

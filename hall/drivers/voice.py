@@ -85,6 +85,9 @@ class VoiceSettings:
     amplitude: int = 100  # 0..200 (espeak-ng -a)
     repeat: int = 2  # times each announcement is spoken
     repeat_gap: float = 0.8  # seconds of silence between repeats
+    # With this many announcements still waiting, each is spoken once (no
+    # repeats) so the voice catches up with the calls; none is dropped or cut.
+    backlog_single: int = 3
     output_dir: Path | None = None  # keep one WAV per announcement here
     play: bool = True  # play to the sound device
     player: tuple[str, ...] | None = None  # command before the file; None = first found
@@ -113,7 +116,14 @@ class Voice:
         if self.settings.repeat < 1:
             raise ValueError("repeat must be at least 1")
         self.status = DeviceStatus.STARTING
-        self.counters = {"queued": 0, "rendered": 0, "played": 0, "errors": 0, "dropped": 0}
+        self.counters = {
+            "queued": 0,
+            "rendered": 0,
+            "played": 0,
+            "errors": 0,
+            "dropped": 0,
+            "shortened": 0,
+        }
         # The latest announcements, in order of completion (bounded: the hall runs all night).
         self.completed: deque[Announcement] = deque(maxlen=500)
         self._queue: queue.Queue[Announcement | None] = queue.Queue()
@@ -203,7 +213,12 @@ class Voice:
         out_dir.mkdir(parents=True, exist_ok=True)
         wav_path = out_dir / f"{item.seq:06d}.wav"
         try:
-            item.duration = _repeat_wav(one, wav_path, s.repeat, s.repeat_gap)
+            repeat = s.repeat
+            if repeat > 1 and self._queue.qsize() >= s.backlog_single:
+                repeat = 1
+                with self._lock:
+                    self.counters["shortened"] += 1
+            item.duration = _repeat_wav(one, wav_path, repeat, s.repeat_gap)
         except (OSError, wave.Error, EOFError) as exc:
             return self._fail(f"bad WAV from espeak-ng: {exc}")
         item.wav = wav_path if s.output_dir else None

@@ -156,7 +156,7 @@ class DaemonClient:
         """Log out and close the window."""
         return self._request("POST", "/staff/logout")
 
-    def window_op(self, number: int, op: str, **body: Any) -> dict:
+    def window_op(self, number: int, op: str, /, **body: Any) -> dict:
         """A window operation: call, recall, start, no-show, pause, resume, finish ..."""
         return self._request("POST", f"/windows/{number}/{op}", body or None)
 

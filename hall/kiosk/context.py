@@ -6,9 +6,11 @@ in), so tests can give them a real daemon on loopback and a simulated printer.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hall.config import KioskSection
 from hall.kiosk.client import DaemonClient, EventFollower
@@ -25,7 +27,12 @@ class KioskContext:
     printer: Any | None = None  # hall.drivers.printer.TicketPrinter, None = no printer
     guide: dict[str, Any] = field(default_factory=dict)  # 办事指南 per service code
     hall_name: str = ""
+    timezone: str = "Asia/Shanghai"  # the hall's, for clocks and printed times
     follower_factory: Callable[..., EventFollower] | None = None
+
+    def now(self) -> dt.datetime:
+        """The hall's local time now."""
+        return dt.datetime.now(ZoneInfo(self.timezone))
 
     def follower(self, token: str, on_event, on_state=None) -> EventFollower:  # noqa: ANN001
         """An event follower on this kiosk's daemon (not started)."""

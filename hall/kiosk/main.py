@@ -80,6 +80,7 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
         printer=printer,
         guide=load_guide(settings.guide) if role == "kiosk" else {},
         hall_name=config.hall.name,
+        timezone=config.hall.timezone,
     )
 
 

@@ -109,11 +109,12 @@ class DeviceHub:
                 retry_max=5.0,
             )
             self.links["led_bus"] = link
-            self.leds = LedBus(
+            leds = self.leds = LedBus(
                 link, lb.baudrate, self._board_specs(), inter_frame_gap=lb.inter_frame_gap_s
             )
+            link.on_status = leds.link_changed  # send as soon as the port opens
             link.start()
-            self.leds.start()
+            leds.start()
         vc = self.devices.voice
         if vc.enabled:
             wav_dir = Path(self.service.data_dir) / vc.wav_dir if vc.wav_dir else None

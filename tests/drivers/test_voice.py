@@ -89,6 +89,19 @@ def test_repeat_count_honoured(tmp_path):
 
 
 @needs_espeak
+def test_a_backlog_is_spoken_once_each_and_nothing_is_dropped(tmp_path):
+    settings = VoiceSettings(output_dir=tmp_path, play=False, repeat=2, backlog_single=2)
+    voice = Voice(settings)
+    items = [voice.announce(f"A00{n}", 1) for n in range(1, 5)]  # queued before the worker runs
+    with voice:
+        assert voice.wait_idle(60)
+    frames = [_frames(item.wav)[0] for item in items]
+    # Three or more waiting: once each; the last ones (backlog gone) get their repeat.
+    assert frames[0] < frames[3] and frames[1] < frames[3]
+    assert voice.counters["shortened"] == 2 and voice.counters["rendered"] == 4
+
+
+@needs_espeak
 def test_played_in_order_and_never_overlapping(tmp_path):
     log = tmp_path / "played.log"
     # A fake player that takes a while: a start and an end line for every file.

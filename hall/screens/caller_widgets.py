@@ -1,0 +1,87 @@
+"""Pieces of the caller panel: the picker laid over it, a count label, case types.
+
+The picker (transfer target, case type, returning no-show) is a widget inside
+the panel, not a separate popup window, so it is part of the screen's widget
+tree like every other control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.factory import Factory
+from kivy.properties import StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
+
+#: 办件类型 as the daemon records them, with the string key of their label.
+CASE_TYPES = (
+    ("即办件", "caller.case_immediate"),
+    ("承诺件", "caller.case_promised"),
+    ("联办件", "caller.case_joint"),
+    ("上报件", "caller.case_reported"),
+    ("补正", "caller.case_correction"),
+)
+
+
+def case_type_key(case_type: str) -> str:
+    """The string key naming a case type on screen."""
+    return dict(CASE_TYPES)[case_type]
+
+
+class CallerChoiceSheet(FloatLayout):
+    """A title, one big button per option (``hall_id`` "choice-<value>") and cancel."""
+
+    hall_id = StringProperty("choice-sheet")
+    title = StringProperty("")
+    cancel_text = StringProperty("")
+
+    def fill(
+        self,
+        options: list[tuple[str, str]],
+        on_pick: Callable[[str], None],
+        on_cancel: Callable[[], None],
+    ) -> None:
+        """Add a button per ``(value, label)``; tapping one calls ``on_pick(value)``."""
+        grid = self.ids.grid
+        grid.clear_widgets()
+        for value, label in options:
+            button = Factory.CallerChoiceButton(text=label, hall_id=f"choice-{value}")
+            button.bind(on_release=lambda _b, v=value: on_pick(v))
+            grid.add_widget(button)
+        self.ids.cancel.bind(on_release=lambda _b: on_cancel())
+
+    def on_touch_down(self, touch: object) -> bool:
+        """Nothing under the sheet can be touched while it is open."""
+        super().on_touch_down(touch)
+        return True
+
+
+class SheetHost:
+    """Mixin for a screen that opens a :class:`CallerChoiceSheet` over itself."""
+
+    _sheet: CallerChoiceSheet | None = None
+
+    def open_sheet(self, title_key: str, options: list[tuple[str, str]], on_pick: Callable) -> None:
+        """Show a picker titled ``title_key``; ``on_pick(value)`` once one is tapped."""
+        self.close_sheet()
+
+        def picked(value: str) -> None:
+            self.close_sheet()
+            on_pick(value)
+
+        self._sheet = CallerChoiceSheet(title=self.tr(title_key), cancel_text=self.tr("app.cancel"))
+        self._sheet.fill(options, picked, self.close_sheet)
+        self.add_widget(self._sheet)
+
+    def close_sheet(self) -> None:
+        """Take the picker away (if one is open)."""
+        sheet, self._sheet = self._sheet, None
+        if sheet is not None:
+            self.remove_widget(sheet)
+
+
+class CallerCount(Label):
+    """The waiting count of one of the window's services."""
+
+    hall_id = StringProperty("")

@@ -1,0 +1,153 @@
+"""The staff caller panel against a real daemon: sign-in, every window operation, events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hall.config import KioskSection
+from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.context import KioskContext
+from hall.kiosk.i18n import Strings
+from hall.screens.caller import CallerRoot
+from tests.conftest import PIN, Daemon
+from tests.kivy_harness import by_id, idle_until, mount, screenshot, tap, texts
+
+
+@pytest.fixture
+def caller(daemon: Daemon) -> Iterator[CallerRoot]:
+    """The caller role of window 3 on screen, not signed in."""
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings("zh"),
+        hall_name="测试大厅",
+    )
+    root = mount(CallerRoot(ctx, 3))
+    yield root
+    root.shutdown()
+    ctx.client.close()
+
+
+def sign_in(root: CallerRoot, staff_id: str = "S003", pin: str = PIN) -> None:
+    by_id(root, "login-staff").text = staff_id
+    by_id(root, "login-pin").text = pin
+    tap(by_id(root, "btn-login"))
+
+
+def window(daemon: Daemon, number: int) -> dict:
+    found = daemon.api("manager-token-1").get("/windows").json()
+    return next(w for w in found if w["number"] == number)
+
+
+def ticket(daemon: Daemon, ticket_id: str) -> dict:
+    return daemon.api(None).get(f"/tickets/{ticket_id}").json()
+
+
+def shows(root: CallerRoot, hall_id: str, text: str, timeout: float = 3) -> bool:
+    return idle_until(lambda: text in by_id(root, hall_id).text, timeout)
+
+
+def operate(root: CallerRoot, hall_id: str, choice: str | None = None) -> None:
+    """Tap a panel button (and an option of its picker), wait for the daemon's answer."""
+    tap(by_id(root, hall_id))
+    if choice is not None:
+        tap(by_id(root, f"choice-{choice}"))
+    assert idle_until(lambda: not root.panel.busy, 3)
+    assert not root.panel.message_error, root.panel.message
+
+
+def test_wrong_pin_shows_the_daemons_words_in_the_current_language(
+    caller: CallerRoot, daemon: Daemon
+) -> None:
+    by_id(caller, "login-staff").text = "S003"
+    screenshot("caller-login")
+    sign_in(caller, pin="0000")
+    assert shows(caller, "login-error", "工号或密码错误")
+    assert by_id(caller, "login-pin").text == ""
+    tap(by_id(caller, "btn-language"))
+    sign_in(caller, pin="0000")
+    assert shows(caller, "login-error", "wrong PIN")
+    assert caller.current == "login"
+    assert window(daemon, 3)["state"] == "closed"
+
+    sign_in(caller)
+    assert idle_until(lambda: caller.current == "panel", 3)
+    assert "Window 3" in by_id(caller, "panel-window").text
+    assert window(daemon, 3)["state"] == "open"
+
+
+def test_every_operation_reaches_the_daemon(caller: CallerRoot, daemon: Daemon) -> None:
+    kiosk = daemon.api("kiosk-token-1")
+    sign_in(caller)
+    assert idle_until(lambda: caller.current == "panel", 3)
+    assert idle_until(lambda: caller.panel.connected and caller.panel.services, 3)
+    tap(by_id(caller, "btn-call"))
+    assert shows(caller, "panel-message", "当前没有等候的号")
+    assert caller.panel.message_error
+
+    issued = {}
+    for service in ("other", "other", "general", "other"):
+        t = kiosk.post("/tickets", {"service": service}).json()
+        issued[t["number"]] = t["id"]
+    # Only window 3's services, in calling order, arrive through the event stream.
+    queue = by_id(caller, "queue-list")
+    assert idle_until(lambda: texts(queue) == ["C001", "C002", "C003"], 3), texts(queue)
+    assert shows(caller, "waiting-other", "3")
+
+    operate(caller, "btn-call")
+    assert by_id(caller, "current-number").text == "C001"
+    assert window(daemon, 3)["ticket_number"] == "C001"
+    assert idle_until(lambda: texts(queue) == ["C002", "C003"], 3)
+    kiosk.post("/help", {"where": "1号自助取号机"})
+    assert shows(caller, "help-alert", "1号自助取号机")
+    screenshot("caller-panel")
+    tap(by_id(caller, "btn-help-dismiss"))
+    assert by_id(caller, "help-alert").text == ""
+
+    operate(caller, "btn-recall")
+    assert ticket(daemon, issued["C001"])["recalls"] == 1
+    operate(caller, "btn-start")
+    assert ticket(daemon, issued["C001"])["status"] == "serving"
+    assert shows(caller, "current-state", "正在办理")
+    operate(caller, "btn-finish", "承诺件")
+    done = ticket(daemon, issued["C001"])
+    assert (done["status"], done["case_type"]) == ("finished", "承诺件")
+    assert by_id(caller, "current-number").text == "---"
+
+    operate(caller, "btn-call")
+    operate(caller, "btn-no-show")
+    assert ticket(daemon, issued["C002"])["status"] == "no_show"
+    operate(caller, "btn-requeue", "C002")
+    assert ticket(daemon, issued["C002"])["status"] == "waiting"
+
+    operate(caller, "btn-call")
+    assert window(daemon, 3)["ticket_number"] == "C003"
+    operate(caller, "btn-transfer", "general")
+    assert ticket(daemon, issued["C003"])["status"] == "transferred"
+    assert window(daemon, 3)["ticket_id"] is None
+    assert "不动产" not in texts(caller)  # no picker left on screen
+
+    operate(caller, "btn-pause")
+    assert window(daemon, 3)["state"] == "paused"
+    assert by_id(caller, "btn-call").disabled
+    assert by_id(caller, "btn-pause").text == "恢复服务"
+    operate(caller, "btn-pause")
+    assert window(daemon, 3)["state"] == "open"
+
+    operate(caller, "btn-logout")
+    assert idle_until(lambda: caller.current == "login", 3)
+    assert window(daemon, 3)["state"] == "closed"
+    assert caller.ctx.client.token is None
+
+
+def test_a_panel_cannot_operate_another_window(caller: CallerRoot, daemon: Daemon) -> None:
+    daemon.staff("S004", 4)
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    sign_in(caller)
+    assert idle_until(lambda: caller.current == "panel", 3)
+    with pytest.raises(DaemonError) as refused:
+        caller.ctx.client.window_op(4, "call")
+    assert refused.value.status == 403
+    assert window(daemon, 4)["ticket_id"] is None
