@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 from hall.config import ConfigError, HallConfig, load_config
 
 log = logging.getLogger("hall.launch")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Launcher:
@@ -118,6 +120,48 @@ class Launcher:
             argv += ["--device-port", f"{bus}={url}"]
         return self._spawn("queue daemon", argv)
 
+    def display(self) -> None:
+        """Give the Kivy windows a display: the real one, or a virtual one (Xvfb)."""
+        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+            return
+        if shutil.which("Xvfb") is None:
+            log.warning("no display and no Xvfb: the kiosk renders offscreen")
+            return
+        number = next(n for n in range(99, 160) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+        self._spawn(
+            "Xvfb", ["Xvfb", f":{number}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"]
+        )
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("Xvfb did not start")
+            time.sleep(0.05)  # waiting for another process to create its socket
+        os.environ["DISPLAY"] = f":{number}"
+        log.warning("no display: the kiosk windows run on a virtual display (Xvfb :%d)", number)
+
+    def kiosks(self, roles: list[str]) -> None:
+        """Start the Kivy program once per role ("kiosk", "lobby", "caller:3")."""
+        shots = self.data_dir / "screenshots"
+        for spec in roles:
+            role, _, window = spec.partition(":")
+            argv = [
+                sys.executable,
+                str(ROOT / "run_kiosk.py"),
+                "--role",
+                role,
+                "--config",
+                str(self.config_path),
+                "--screenshot-dir",
+                str(shots),
+            ]
+            if window:
+                argv += ["--window", window]
+            name = f"{role}-{window}" if window else role
+            self._spawn(f"{name} window", argv, f"{name}.log")
+            log.info(
+                "%s window started; a picture of it every 3 s: %s", name, shots / f"{name}.png"
+            )
+
     def stop(self) -> None:
         """Terminate the children, newest first."""
         for name, proc in reversed(self.children):
@@ -139,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hall.launch", description=__doc__)
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--data-dir", help="default: storage.data_dir of the config")
+    parser.add_argument(
+        "--roles",
+        default="kiosk,lobby,caller:1",
+        help="Kivy windows to start: kiosk, lobby, caller:N (comma separated; '' for none)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -149,13 +198,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"hall: refusing to start: {exc}\n")
         return 2
     data_dir = Path(args.data_dir or config.storage.data_dir).resolve()
-    for sub in ("dev", "logs", "boards"):
+    for sub in ("dev", "logs", "boards", "screenshots"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     launcher = Launcher(config, Path(args.config).resolve(), data_dir)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         ports = launcher.simulators()
         daemon = launcher.daemon(ports)
+        roles = [r for r in args.roles.split(",") if r]
+        if roles:
+            launcher.display()
+            launcher.kiosks(roles)
         daemon.wait()
         return daemon.returncode or 0
     except KeyboardInterrupt:
