@@ -240,6 +240,29 @@ class StorageSection(_Section):
     data_dir: str = "data"
 
 
+class UpstreamEndpoint(_Section):
+    """An upstream platform endpoint (the provincial 一网通办 / 好差评 systems)."""
+
+    url: str = Field(pattern=r"^https?://", description="POST target")
+    token: str | None = Field(None, description="bearer token, if the platform wants one")
+    timeout_s: float = Field(10, gt=0, le=120)
+    retry_initial_s: float = Field(2, gt=0, description="first retry after a failure")
+    retry_max_s: float = Field(600, gt=0, description="retries back off up to this")
+
+
+class UpstreamSection(_Section):
+    """Where the daemon forwards what the hall receives (durable outbox, idempotent)."""
+
+    submissions: UpstreamEndpoint | None = None
+
+
+class SubmissionsSection(_Section):
+    """24-hour self-service submission (自助申报)."""
+
+    catalogue: str = Field("hall/data/matters.yaml", description="事项清单 data file")
+    holidays: str = Field("hall/data/holidays", description="holiday tables, one YAML per year")
+
+
 class KioskSection(_Section):
     """The Kivy program (run_kiosk.py): how it reaches the daemon and its own devices."""
 
@@ -276,6 +299,8 @@ class HallConfig(_Section):
     storage: StorageSection = StorageSection()
     devices: DevicesSection = DevicesSection()
     kiosk: KioskSection = KioskSection()
+    submissions: SubmissionsSection = SubmissionsSection()
+    upstream: UpstreamSection = UpstreamSection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:

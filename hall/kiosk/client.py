@@ -74,9 +74,13 @@ class DaemonClient:
         """Close the HTTP session."""
         self.session.close()
 
-    def _request(self, method: str, path: str, body: Any = None) -> Any:
+    def _request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Any:
         try:
-            r = self.session.request(method, self.base + path, json=body, timeout=self.timeout)
+            r = self.session.request(
+                method, self.base + path, json=body, timeout=self.timeout, headers=headers
+            )
         except requests.RequestException as exc:
             raise DaemonUnavailable(type(exc).__name__) from None
         if r.status_code >= 500:
@@ -142,6 +146,14 @@ class DaemonClient:
         """Report a kiosk-attached device's state (e.g. the ticket printer) to the daemon."""
         body = {"id": device_id, "kind": kind, "status": status, "detail": detail}
         return self._request("POST", "/devices/report", body)
+
+    def submit(self, body: dict[str, Any]) -> dict:
+        """Forward a stored submission; its id is the idempotency key (repeats are harmless)."""
+        return self._request("POST", "/submissions", body, {"Idempotency-Key": body["id"]})
+
+    def progress(self, receipt: str, id_number: str) -> dict:
+        """办件查询: a case's status and history by receipt + ID number."""
+        return self._request("POST", "/progress", {"receipt": receipt, "id_number": id_number})
 
     # -- staff -----------------------------------------------------------------
     def login(self, staff_id: str, pin: str, window: int) -> dict:

@@ -24,6 +24,18 @@ def _hash_pin(argv: list[str]) -> int:
     return 0
 
 
+def _catalogue(path: str):  # noqa: ANN202 - hall.catalogue.Catalogue or None
+    """The matter catalogue submissions are checked against (None if there is no file)."""
+    from pathlib import Path
+
+    from hall.catalogue import load_catalogue
+
+    if not Path(path).exists():
+        log.warning("no matter catalogue at %s: submissions are not checked against it", path)
+        return None
+    return load_catalogue(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, check the config, and serve until stopped."""
     argv = sys.argv[1:] if argv is None else argv
@@ -51,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
         return 2
+    from hall.catalogue import CatalogueError
+
+    try:
+        catalogue = _catalogue(config.submissions.catalogue)
+    except CatalogueError as exc:  # names the file, the matter and the field
+        sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
+        return 2
     demo = config.demo_secrets()
     if demo:
         log.warning(
@@ -72,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         ports[name] = url
     host = args.host or config.api.host
     port = args.port or config.api.port
-    app = create_app(config, args.data_dir, ports)
+    app = create_app(config, args.data_dir, ports, catalogue)
     log.info(
         "%s: API on http://%s:%d/api/v1, docs on http://%s:%d/docs",
         config.hall.name,

@@ -21,6 +21,7 @@ from hall.config import HallConfig
 from hall.queue.auth import TokenTable
 from hall.queue.domain import QueueError
 from hall.queue.routes import router
+from hall.queue.routes_submissions import router as submissions_router
 from hall.queue.service import QueueService
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,16 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
 
 
 def create_app(
-    config: HallConfig, data_dir: str | None = None, device_ports: dict[str, str] | None = None
+    config: HallConfig,
+    data_dir: str | None = None,
+    device_ports: dict[str, str] | None = None,
+    catalogue: Any = None,
 ) -> FastAPI:
     """Build the app; the queue service starts and stops with it."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = QueueService(config, data_dir, device_ports=device_ports)
+        service = QueueService(config, data_dir, device_ports=device_ports, catalogue=catalogue)
         service.start(asyncio.get_running_loop())
         app.state.service = service
         chores = asyncio.create_task(service.housekeeping())
@@ -106,4 +110,5 @@ def create_app(
         return JSONResponse({"error": body}, status_code=500)
 
     app.include_router(router)
+    app.include_router(submissions_router)
     return app

@@ -179,6 +179,10 @@ class DeviceHub:
         if self.keypads and cfg and cfg.devices.keypad is not None:
             self.keypads.show_number(cfg.devices.keypad, number or "")
 
+    def _on_submission_received(self, _data: dict) -> None:
+        for forwarder in self.service.forwarders.values():
+            forwarder.wake()
+
     def _on_ticket_called(self, data: dict) -> None:
         number, window = data["ticket"]["number"], data["window"]
         self._show(window, call_text(number, window))

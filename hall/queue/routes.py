@@ -254,8 +254,11 @@ async def finish(request: Request, number: int, body: FinishBody, p: Caller) -> 
 async def list_devices(request: Request, p: Caller) -> list[dict[str, Any]]:
     """Every configured device: status, last frame time, error counters."""
     await _reader(request, p)
-    hub = _svc(request).hub
-    return await asyncio.to_thread(hub.status)
+    svc = _svc(request)
+    devices = await asyncio.to_thread(svc.hub.status)
+    for forwarder in svc.forwarders.values():
+        devices.append(await asyncio.to_thread(forwarder.status))
+    return devices
 
 
 @router.post("/devices/report", tags=["devices"])

@@ -7,17 +7,20 @@ nothing else touches the database.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
+import json
 import logging
 import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig
-from hall.queue import calling, issuing, rows, views
+from hall.queue import calling, issuing, rows, submissions, views
 from hall.queue.devices import DeviceHub
 from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
@@ -32,6 +35,10 @@ from hall.queue.store import (
     tickets,
     windows,
 )
+from hall.queue.store import (
+    submissions as submissions_table,
+)
+from hall.queue.upstream import Forwarder
 from hall.queue.writer import Tx, Writer
 
 log = logging.getLogger(__name__)
@@ -48,13 +55,17 @@ class QueueService:
         data_dir: str | None = None,
         clock: Callable[[], float] = time.time,
         device_ports: dict[str, str] | None = None,
+        catalogue: Any = None,
     ) -> None:
         self.config = config
         self.device_ports = device_ports or {}
         self.hub: DeviceHub | None = None
+        self.forwarders: dict[str, Forwarder] = {}
+        self.catalogue = catalogue  # hall.catalogue.Catalogue; None = not checked
         self.clock = clock
         self.data_dir = data_dir or config.storage.data_dir
         self.url = config.storage.url or sqlite_url(self.data_dir)
+        self.submissions_dir = Path(self.data_dir) / "submissions"
         self.engine = open_engine(self.url)
         self.checkpointer = Checkpointer(self.engine)
         self.bus: EventBus | None = None
@@ -75,9 +86,16 @@ class QueueService:
         self.writer.call(self._expire_old_days)
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()
+        endpoint = self.config.upstream.submissions
+        if endpoint is not None:
+            self.forwarders[submissions.UPSTREAM] = Forwarder(
+                self.writer, submissions.UPSTREAM, endpoint, self._submission_payload
+            ).start()
 
     def stop(self) -> None:
         """Stop the writer (finishing queued operations) and close the store."""
+        for forwarder in self.forwarders.values():
+            forwarder.stop()
         if self.hub:
             self.hub.stop()
         if self.writer:
@@ -137,6 +155,28 @@ class QueueService:
                 await self.run(self._expire_old_days)
             except Exception:  # noqa: BLE001 - keep the daemon alive; retried next round
                 log.exception("housekeeping failed")
+
+    def _submission_payload(self, sid: str) -> dict[str, Any]:
+        """What the upstream platform gets for a case: its record and the material images."""
+
+        def op(tx: Tx) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            row = tx.conn.execute(
+                select(submissions_table).where(submissions_table.c.id == sid)
+            ).one()
+            today = self.ctx.schedule.local(dt.datetime.fromtimestamp(tx.now, dt.UTC)).date()
+            return submissions.detail(tx, row, today), json.loads(row.materials)
+
+        record, files = self.writer.call(op)
+        record["materials"] = [
+            {
+                **{k: m[k] for k in ("name", "mandatory", "sha256")},
+                "jpeg_b64": base64.b64encode(
+                    (self.submissions_dir / m["file"]).read_bytes()
+                ).decode(),
+            }
+            for m in files
+        ]
+        return record
 
     # Operations used by the API -------------------------------------------------
 

@@ -127,6 +127,56 @@ evaluations = Table(
     sqlite_autoincrement=True,
 )
 
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the terminal's idempotency key
+    Column("receipt", String(32), nullable=False, unique=True),
+    Column("terminal", String(64), nullable=False),
+    Column("matter", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", Float, nullable=False),  # at the terminal
+    Column("received_at", Float, nullable=False),  # here
+    Column("promised_date", String(10)),
+    Column("id_fp", String(32), nullable=False),  # keyed hash: 办件查询 by receipt + ID
+    Column("applicant", Text, nullable=False),  # JSON: name, id number, phone
+    Column("form", Text, nullable=False),  # JSON
+    Column("materials", Text, nullable=False),  # JSON: name, mandatory, sha256, file
+    Column("missing", Text, nullable=False),  # JSON list: 补正 items
+    Column("content_sha", String(64), nullable=False),  # same key, other content = conflict
+    Column("updated_at", Float, nullable=False),
+    Index("ix_submissions_status", "status", "matter"),
+)
+
+submission_history = Table(
+    "submission_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), nullable=False, index=True),
+    Column("ts", Float, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("actor", String(64), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(32), nullable=False),  # which upstream endpoint
+    Column("key", String(64), nullable=False),  # idempotency key sent upstream
+    Column("ref", String(64), nullable=False),  # what to send (e.g. submission id)
+    Column("created_at", Float, nullable=False),
+    Column("next_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("sent_at", Float),
+    Index("ux_outbox_key", "target", "key", unique=True),
+    Index("ix_outbox_due", "sent_at", "next_at"),
+    sqlite_autoincrement=True,
+)
+
 events = Table(
     "events",
     metadata,

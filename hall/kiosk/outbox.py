@@ -1,0 +1,291 @@
+"""The terminal's durable outbox for self-service submissions (自助申报).
+
+A 24-hour terminal runs unattended and its network can drop, so a submission
+is stored on the terminal's own disk first: the material images are written
+and fsynced, then one SQLite transaction (WAL, synchronous=FULL) records the
+case and takes its receipt number. Only after that COMMIT does the citizen see
+a receipt. A forwarding thread then sends each case to the daemon with its id
+as the idempotency key, retrying with back-off; once the daemon has it, the
+personal data and images are removed from the terminal.
+
+After a crash or power cut, :meth:`TerminalOutbox.recover` removes image
+folders that no committed case points to: such a case was never acknowledged.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    receipt TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,            -- pending | forwarded | rejected
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    forwarded_at REAL
+);
+CREATE INDEX IF NOT EXISTS ix_cases_state ON cases(state, created_at);
+"""
+
+
+@dataclass(frozen=True)
+class Material:
+    """One captured material (a JPEG of the rectified page)."""
+
+    name: str
+    mandatory: bool
+    jpeg: bytes
+
+
+@dataclass
+class Draft:
+    """What the citizen filled in, ready to be stored."""
+
+    matter: str
+    applicant: dict[str, Any]  # name, id_number, phone
+    form: dict[str, Any]
+    materials: list[Material] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # mandatory materials not given: 补正
+    promised_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A case durable on the terminal: safe to show its receipt."""
+
+    id: str
+    receipt: str
+    submitted_at: dt.datetime
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class TerminalOutbox:
+    """Store first, forward later; see the module docstring."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        terminal: str,
+        terminal_code: str,
+        client: DaemonClient | None = None,
+        timezone: str = "Asia/Shanghai",
+        retry_initial_s: float = 1.0,
+        retry_max_s: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.folder = Path(folder)
+        self.images = self.folder / "materials"
+        self.images.mkdir(parents=True, exist_ok=True)
+        self.terminal = terminal
+        self.terminal_code = terminal_code
+        self.client = client
+        self.tz = ZoneInfo(timezone)
+        self.retry_initial_s = retry_initial_s
+        self.retry_max_s = retry_max_s
+        self.clock = clock
+        self._db = sqlite3.connect(
+            self.folder / "outbox.sqlite3", isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # a receipt shown is a case on disk
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.failures = 0
+        self.recover()
+
+    # -- storing ---------------------------------------------------------------
+    def store(self, draft: Draft) -> Stored:
+        """Make a case durable and give it a receipt number; only then may it be shown."""
+        case_id = uuid.uuid4().hex
+        now = self.clock()
+        local = dt.datetime.fromtimestamp(now, self.tz)
+        part = self.images / f"{case_id}.part"
+        part.mkdir()
+        materials = []
+        for i, m in enumerate(draft.materials):
+            path = part / f"{i:02d}.jpg"
+            with open(path, "wb") as f:
+                f.write(m.jpeg)
+                f.flush()
+                os.fsync(f.fileno())
+            materials.append(
+                {
+                    "name": m.name,
+                    "mandatory": m.mandatory,
+                    "sha256": hashlib.sha256(m.jpeg).hexdigest(),
+                }
+            )
+        _fsync_dir(part)
+        part.rename(self.images / case_id)
+        _fsync_dir(self.images)
+        body = {
+            "id": case_id,
+            "terminal": self.terminal,
+            "matter": draft.matter,
+            "submitted_at": local.isoformat(),
+            "applicant": draft.applicant,
+            "form": draft.form,
+            "materials": materials,
+            "missing": draft.missing,
+            "promised_date": draft.promised_date.isoformat() if draft.promised_date else None,
+        }
+        day = local.strftime("%Y%m%d")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                seq = self._db.execute(
+                    "SELECT coalesce(max(seq), 0) + 1 FROM cases WHERE day = ?", (day,)
+                ).fetchone()[0]
+                receipt = f"ZZ{self.terminal_code}{day}{seq:04d}"
+                body["receipt"] = receipt
+                self._db.execute(
+                    "INSERT INTO cases (id, receipt, day, seq, body, state, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+                    (case_id, receipt, day, seq, json.dumps(body, ensure_ascii=False), now),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                shutil.rmtree(self.images / case_id, ignore_errors=True)
+                raise
+        self._wake.set()
+        return Stored(case_id, receipt, local)
+
+    def recover(self) -> list[str]:
+        """Remove image folders no pending case needs (never committed, or already
+        forwarded when the power went); return their names."""
+        with self._lock:
+            known = {
+                r[0] for r in self._db.execute("SELECT id FROM cases WHERE state != 'forwarded'")
+            }
+        removed = []
+        for path in self.images.iterdir():
+            if path.name.removesuffix(".part") not in known or path.suffix == ".part":
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        if removed:
+            log.warning("removed %d unacknowledged case folder(s) after a restart", len(removed))
+        return removed
+
+    def cases(self, state: str | None = None) -> list[dict[str, Any]]:
+        """Cases on the terminal (state, receipt, attempts, last error)."""
+        query = "SELECT id, receipt, state, attempts, last_error FROM cases"
+        with self._lock:
+            rows = self._db.execute(
+                query + (" WHERE state = ?" if state else ""), (state,) if state else ()
+            ).fetchall()
+        keys = ("id", "receipt", "state", "attempts", "last_error")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # -- forwarding ------------------------------------------------------------
+    def start(self) -> TerminalOutbox:
+        """Start forwarding pending cases to the daemon."""
+        self._thread = threading.Thread(target=self._run, name="terminal-outbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop forwarding and close the store."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(10)
+        self._db.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:  # one connection shared by two threads: one at a time
+                pending = self._db.execute(
+                    "SELECT id, body FROM cases WHERE state = 'pending' ORDER BY created_at"
+                ).fetchall()
+            sent_all = True
+            for case_id, body in pending:
+                if self._stop.is_set() or not self.forward_one(case_id, json.loads(body)):
+                    sent_all = False
+                    break
+            if sent_all:
+                self._wake.wait(5.0)
+                self._wake.clear()
+            else:
+                delay = min(self.retry_max_s, self.retry_initial_s * 2 ** max(0, self.failures - 1))
+                self._stop.wait(delay)
+
+    def wire_body(self, case_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The JSON the daemon gets for a pending case: the record plus its images."""
+        folder = self.images / case_id
+        wire = dict(body)
+        wire["materials"] = [
+            {**m, "jpeg_b64": base64.b64encode((folder / f"{i:02d}.jpg").read_bytes()).decode()}
+            for i, m in enumerate(body["materials"])
+        ]
+        return wire
+
+    def forward_one(self, case_id: str, body: dict[str, Any]) -> bool:
+        """Send one case; False if the daemon cannot be reached (try again later)."""
+        try:
+            self.client.submit(self.wire_body(case_id, body))
+        except DaemonUnavailable as exc:
+            self.failures += 1
+            self._note(case_id, exc.detail)
+            return False
+        except DaemonError as exc:
+            # Refused for good (e.g. an unknown matter): keep it for staff, never drop it.
+            log.error("case %s refused by the daemon: %s", body["receipt"], exc.message_en)
+            self._note(case_id, f"{exc.code}: {exc.message_en}", state="rejected")
+            return True
+        self.failures = 0
+        self._forwarded(case_id, body)
+        return True
+
+    def _note(self, case_id: str, error: str, state: str | None = None) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE cases SET attempts = attempts + 1, last_error = ?,"
+                " state = coalesce(?, state) WHERE id = ?",
+                (error, state, case_id),
+            )
+
+    def _forwarded(self, case_id: str, body: dict[str, Any]) -> None:
+        # The daemon has it: keep only what identifies the case, not the person.
+        kept = {k: body[k] for k in ("id", "receipt", "matter", "submitted_at")}
+        with self._lock:
+            self._db.execute(
+                "UPDATE cases SET state = 'forwarded', forwarded_at = ?, body = ?,"
+                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                (self.clock(), json.dumps(kept, ensure_ascii=False), case_id),
+            )
+        shutil.rmtree(self.images / case_id, ignore_errors=True)

@@ -1,0 +1,41 @@
+"""Helpers for submission tests: drafts with real JPEG images, a crash-test writer."""
+
+from __future__ import annotations
+
+import io
+import random
+
+from PIL import Image
+
+from hall.kiosk.outbox import Draft, Material
+from tests.test_idnumber import make_id
+
+ID_NUMBER = make_id("32010219850612003")
+
+
+def jpeg(seed: int, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A small real JPEG, different for each seed."""
+    rng = random.Random(seed)
+    img = Image.new("RGB", size, (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    for _ in range(20):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        img.paste((rng.randrange(256),) * 3, (x, y, min(size[0], x + 40), min(size[1], y + 20)))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def draft(
+    seed: int = 1,
+    matter: str = "SJ-DJ-001",
+    missing: list[str] | None = None,
+    images: int = 2,
+) -> Draft:
+    """A realistic draft: applicant, a form and ``images`` captured materials."""
+    return Draft(
+        matter=matter,
+        applicant={"name": "王小明", "id_number": ID_NUMBER, "phone": "13912345678"},
+        form={"company_name": f"示范科技有限公司{seed}", "capital": 100},
+        materials=[Material(f"材料{i + 1}", True, jpeg(seed * 10 + i)) for i in range(images)],
+        missing=missing or [],
+    )

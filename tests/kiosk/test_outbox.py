@@ -1,0 +1,159 @@
+"""The terminal outbox: durable before the receipt, forwarded once, nothing lost on kill -9."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.outbox import TerminalOutbox
+from tests.conftest import ROOT, Daemon, hall_config, write_config
+from tests.helpers import wait_until
+from tests.kiosk.submission_helpers import ID_NUMBER, draft
+
+
+@pytest.fixture
+def outbox_factory(tmp_path: Path):
+    made: list[TerminalOutbox] = []
+
+    def make(client: DaemonClient | None, folder: Path | None = None) -> TerminalOutbox:
+        box = TerminalOutbox(
+            folder or tmp_path / "terminal",
+            "自助机1",
+            "01",
+            client,
+            retry_initial_s=0.1,
+            retry_max_s=0.5,
+        )
+        made.append(box)
+        return box
+
+    yield make
+    for box in made:
+        box.stop()
+
+
+def manager_cases(daemon: Daemon) -> list[dict]:
+    return daemon.api("manager-token-1").get("/submissions").json()["submissions"]
+
+
+def test_store_then_forward_then_forget_personal_data(daemon: Daemon, outbox_factory) -> None:
+    box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1"))
+    stored = box.store(draft(1))
+    assert stored.receipt.startswith("ZZ01") and stored.receipt.endswith("0001")
+    assert (box.images / stored.id / "00.jpg").exists()
+    box.start()
+    assert wait_until(lambda: box.cases("forwarded"), 10)
+    cases = manager_cases(daemon)
+    assert [c["receipt"] for c in cases] == [stored.receipt]
+    assert cases[0]["status"] == "received"
+    # Forwarded: the terminal keeps no images and no personal data.
+    assert wait_until(lambda: not (box.images / stored.id).exists(), 5)
+    box.stop()
+    fresh = TerminalOutbox(box.folder, "自助机1", "01", None)
+    body = fresh._db.execute("SELECT body FROM cases").fetchone()[0]
+    assert ID_NUMBER not in body and "王小明" not in body
+    fresh.stop()
+
+
+def test_daemon_down_then_up_nothing_lost_nothing_twice(tmp_path: Path, outbox_factory) -> None:
+    (tmp_path / "d").mkdir()
+    daemon = Daemon(write_config(tmp_path / "d" / "config.yaml", hall_config()), tmp_path / "d")
+    box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1", timeout=1))
+    receipts = [box.store(draft(i)).receipt for i in range(5)]
+    box.start()  # the daemon is not running yet: everything waits on the terminal
+    assert wait_until(lambda: box.cases("pending")[0]["attempts"] >= 2, 10)
+    assert len(box.cases("pending")) == 5
+    daemon.start()
+    try:
+        assert wait_until(lambda: len(box.cases("forwarded")) == 5, 20)
+        # A repeat after a lost answer changes nothing: same receipt, no second case.
+        client = DaemonClient(daemon.base, "kiosk-token-1")
+        again = TerminalOutbox(tmp_path / "again", "自助机2", "02", client)
+        stored = again.store(draft(7))
+        body = json.loads(again._db.execute("SELECT body FROM cases").fetchone()[0])
+        wire = again.wire_body(stored.id, body)
+        first, repeat = client.submit(wire), client.submit(wire)  # the first answer "was lost"
+        assert first == repeat and first["receipt"] == stored.receipt
+        assert again.forward_one(stored.id, body)  # the terminal's own retry: still one case
+        tampered = {**wire, "form": {**wire["form"], "capital": 999}}
+        with pytest.raises(DaemonError) as err:
+            client.submit(tampered)  # same key, other content: refused, not merged
+        assert err.value.code == "idempotency_conflict"
+        again.stop()
+        cases = manager_cases(daemon)
+        assert sorted(c["receipt"] for c in cases) == sorted([*receipts, stored.receipt])
+    finally:
+        daemon.close_clients()
+        daemon.stop()
+
+
+def test_progress_lookup_needs_the_right_id(daemon: Daemon, outbox_factory) -> None:
+    client = DaemonClient(daemon.base, "kiosk-token-1")
+    box = outbox_factory(client).start()
+    stored = box.store(draft(3, missing=["营业场所证明"]))
+    assert wait_until(lambda: box.cases("forwarded"), 10)
+    got = client.progress(stored.receipt, ID_NUMBER)
+    assert got["status"] == "needs_correction" and got["missing"] == ["营业场所证明"]
+    assert got["history"][0]["label"]["zh"] == "待补正"
+    from hall.kiosk.client import DaemonError
+    from tests.test_idnumber import make_id
+
+    with pytest.raises(DaemonError) as err:
+        client.progress(stored.receipt, make_id("11010119900307001"))
+    assert err.value.status == 404
+    with pytest.raises(DaemonError) as err:
+        client.progress("ZZ01209901010001", ID_NUMBER)
+    assert err.value.status == 404  # the same answer: an unknown receipt reveals nothing
+
+
+CRASH_WRITER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from hall.kiosk.outbox import TerminalOutbox
+    from tests.kiosk.submission_helpers import draft
+    box = TerminalOutbox({folder!r}, "自助机1", "01", None)
+    for i in range(10_000):
+        stored = box.store(draft(i, images=3))
+        print(stored.receipt, stored.id, flush=True)   # the receipt the citizen would see
+""")
+
+
+def test_kill_9_mid_submission_never_shows_a_receipt_that_is_not_kept(
+    tmp_path: Path, daemon: Daemon
+) -> None:
+    folder = tmp_path / "terminal"
+    shown: list[tuple[str, str]] = []
+    for round_ in range(3):
+        script = CRASH_WRITER.format(root=str(ROOT), folder=str(folder))
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        target = len(shown) + 5 + 3 * round_
+        while len(shown) < target:
+            line = proc.stdout.readline()
+            assert line, "writer died"
+            shown.append(tuple(line.split()))
+        proc.send_signal(signal.SIGKILL)  # power cut in the middle of the next store()
+        proc.wait(10)
+        proc.stdout.close()
+    box = TerminalOutbox(folder, "自助机1", "01", DaemonClient(daemon.base, "kiosk-token-1"))
+    try:
+        kept = {c["receipt"]: c for c in box.cases()}
+        for receipt, case_id in shown:  # every receipt shown is there, complete
+            assert receipt in kept, receipt
+            assert len(list((box.images / case_id).glob("*.jpg"))) == 3
+        # Whatever was cut half-way left no folder behind and no receipt anyone saw.
+        folders = {p.name for p in box.images.iterdir()}
+        assert folders == {c["id"] for c in box.cases("pending")}
+        assert len(kept) == len({r for r, _ in shown}) or len(kept) >= len(shown)
+        box.start()
+        assert wait_until(lambda: not box.cases("pending"), 30)
+        cases = manager_cases(daemon)
+        assert len(cases) == len(kept) and len({c["receipt"] for c in cases}) == len(kept)
+    finally:
+        box.stop()
