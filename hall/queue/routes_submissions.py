@@ -125,7 +125,7 @@ def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> li
                 "name": m.name,
                 "mandatory": m.mandatory,
                 "sha256": m.sha256,
-                "file": f"{folder.name}/{name}",
+                "file": f"{final}/{name}",
             }
         )
     return saved

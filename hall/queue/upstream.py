@@ -65,7 +65,8 @@ class Forwarder:
         self.paused_until = 0.0
         self.sent = 0
         self.parked = 0
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # the last transport failure (cleared by a success)
+        self.last_refusal: str | None = None  # the last item the platform refused for good
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"outbox-{target}", daemon=True)
@@ -107,6 +108,7 @@ class Forwarder:
             "parked": self.parked,
             "consecutive_failures": self.failures,
             "last_error": self.last_error,
+            "last_refusal": self.last_refusal,
             "backlog": self.backlog(),
         }
 
@@ -137,14 +139,21 @@ class Forwarder:
                 self._wake.wait(1.0)
                 self._wake.clear()
                 continue
-            for row in due:
-                if self._stop.is_set() or not self._send(row):
-                    break
+            try:
+                for row in due:
+                    if self._stop.is_set() or not self._send(row):
+                        break
+            except Exception:  # noqa: BLE001 - a bug or a store error must not end forwarding
+                log.exception("outbox %s: sending failed", self.target)
+                self._stop.wait(1.0)
 
     def _send(self, row: Any) -> bool:
         """Send one row; False when the platform is down (stop this round)."""
         try:
             body = self.payload(row.ref)
+        except OSError as exc:  # the stored images cannot be read: keep it, tell staff
+            return self._failed(row, f"cannot read the stored case: {exc}")
+        try:
             r = self.session.post(
                 self.endpoint.url,
                 json=body,
@@ -163,6 +172,7 @@ class Forwarder:
             error = f"HTTP {r.status_code}: {r.text[:200]}"
             log.error("outbox %s: %s refused for good: %s", self.target, row.key, error)
             self.parked += 1
+            self.last_refusal = f"{row.key}: {error}"
             self.writer.call(lambda tx: self._mark(tx, row.id, error=error, park=True))
             return True
         return self._failed(row, f"HTTP {r.status_code}")
@@ -185,4 +195,4 @@ class Forwarder:
             values["sent_at"] = tx.now
         if park:
             values["next_at"] = PARKED
-        tx.conn.execute(outbox.update().where(outbox.c.id == row_id), values)
+        tx.conn.execute(outbox.update().where(outbox.c.id == row_id).values(**values))

@@ -39,3 +39,37 @@ def draft(
         materials=[Material(f"材料{i + 1}", True, jpeg(seed * 10 + i)) for i in range(images)],
         missing=missing or [],
     )
+
+
+def wire(
+    seed: int,
+    matter: str = "SJ-DJ-001",
+    promised: str | None = None,
+    missing: list[str] | None = None,
+) -> dict:
+    """A submission exactly as a terminal sends it to the daemon."""
+    import base64
+    import hashlib
+    import uuid
+
+    images = [jpeg(seed * 10 + i) for i in range(2)]
+    return {
+        "id": uuid.UUID(int=seed + 1).hex,
+        "receipt": f"ZZ0920261122{seed:04d}",
+        "terminal": "自助机9",
+        "matter": matter,
+        "submitted_at": "2026-11-22T21:30:00+08:00",
+        "applicant": {"name": "王小明", "id_number": ID_NUMBER, "phone": "13912345678"},
+        "form": {"company_name": f"示范科技有限公司{seed}"},
+        "materials": [
+            {
+                "name": f"材料{i + 1}",
+                "mandatory": True,
+                "sha256": hashlib.sha256(img).hexdigest(),
+                "jpeg_b64": base64.b64encode(img).decode(),
+            }
+            for i, img in enumerate(images)
+        ],
+        "missing": missing or [],
+        "promised_date": promised,
+    }

@@ -1,0 +1,80 @@
+"""Submissions at the daemon: validation, staff actions, overdue cases, rights."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Daemon
+from tests.kiosk.submission_helpers import ID_NUMBER, wire
+
+
+@pytest.fixture
+def kiosk(daemon: Daemon):
+    return daemon.api("kiosk-token-1")
+
+
+def test_bad_submissions_are_refused_with_reasons(kiosk) -> None:
+    body = wire(1)
+    r = kiosk.post("/submissions", {**body, "matter": "NOPE-001"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_matter"
+    bad_id = {
+        **body,
+        "applicant": {
+            **body["applicant"],
+            "id_number": ID_NUMBER[:17] + "0" if ID_NUMBER[17] != "0" else ID_NUMBER[:17] + "1",
+        },
+    }
+    assert kiosk.post("/submissions", bad_id).json()["error"]["code"] == "bad_id_number"
+    broken = {**body, "materials": [{**body["materials"][0], "sha256": "0" * 64}]}
+    r = kiosk.post("/submissions", broken)
+    assert r.status_code == 422 and "已损坏" in r.json()["error"]["message"]
+    r = kiosk.post("/submissions", body, headers={"Idempotency-Key": "f" * 32})
+    assert r.json()["error"]["code"] == "bad_idempotency_key"
+    assert kiosk.post("/submissions", body).status_code == 201
+    assert kiosk.post("/submissions", body).status_code == 200
+
+
+def test_staff_accept_return_finish_and_history(daemon: Daemon, kiosk) -> None:
+    case = kiosk.post("/submissions", wire(2)).json()
+    assert case["status"] == "received"
+    assert kiosk.get("/submissions").status_code == 403  # a kiosk may not list cases
+    staff = daemon.staff("S001", 1)
+    listed = staff.get("/submissions", params={"status": "received"}).json()
+    assert [c["receipt"] for c in listed["submissions"]] == [case["receipt"]]
+    r = staff.post(f"/submissions/{case['id']}/finish", {})
+    assert r.status_code == 409  # not accepted yet
+    r = staff.post(f"/submissions/{case['id']}/return", {"note": "请补充"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "missing_required"
+    back = staff.post(
+        f"/submissions/{case['id']}/return",
+        {"missing": ["公司章程", "住所证明"], "note": "材料不全"},
+    ).json()
+    assert back["status"] == "needs_correction" and back["missing"] == ["公司章程", "住所证明"]
+    case2 = kiosk.post("/submissions", wire(3)).json()
+    assert staff.post(f"/submissions/{case2['id']}/accept", {}).json()["status"] == "accepted"
+    done = staff.post(f"/submissions/{case2['id']}/finish", {"note": "已发证"}).json()
+    assert [h["status"] for h in done["history"]] == ["received", "accepted", "finished"]
+    assert done["history"][-1]["actor"] == "staff S001"
+    assert done["applicant"]["id_number"] == ID_NUMBER  # staff see the application
+    progress = kiosk.post("/progress", {"receipt": case2["receipt"], "id_number": ID_NUMBER})
+    assert progress.json()["status"] == "finished"
+    assert "applicant" not in progress.json()  # the lookup shows status, not personal data
+
+
+def test_overdue_cases_are_flagged_and_counted(daemon: Daemon, kiosk) -> None:
+    late = kiosk.post("/submissions", wire(4, promised="2026-01-05")).json()
+    kiosk.post("/submissions", wire(5, promised="2099-01-05"))
+    manager = daemon.api("manager-token-1")
+    listing = manager.get("/submissions").json()
+    assert listing["overdue"] == 1
+    flags = {c["receipt"]: c["overdue"] for c in listing["submissions"]}
+    assert flags[late["receipt"]] is True and sum(flags.values()) == 1
+    only = manager.get("/submissions", params={"overdue": "true"}).json()["submissions"]
+    assert [c["receipt"] for c in only] == [late["receipt"]]
+    manager.post(f"/submissions/{late['id']}/reject", {"note": "申请人撤回"})
+    assert manager.get("/submissions").json()["overdue"] == 0
+
+
+def test_missing_materials_make_a_correction_case(kiosk) -> None:
+    case = kiosk.post("/submissions", wire(6, missing=["公司章程"])).json()
+    assert case["status"] == "needs_correction" and case["missing"] == ["公司章程"]
