@@ -176,11 +176,16 @@ def render(printer: Escpos, elements: list[Element]) -> None:
             printer.cut()  # ESC d 6 (feed past the cutter), GS V 0 (full cut)
 
 
+def render_elements(elements: list[Element], profile: str = PROFILE) -> bytes:
+    """The complete ESC/POS bytes of a laid-out document."""
+    buffer = Dummy(profile=profile)
+    render(buffer, elements)
+    return buffer.output
+
+
 def render_ticket(ticket: TicketPrint, profile: str = PROFILE) -> bytes:
     """The complete ESC/POS bytes of one ticket."""
-    buffer = Dummy(profile=profile)
-    render(buffer, ticket_elements(ticket))
-    return buffer.output
+    return render_elements(ticket_elements(ticket), profile)
 
 
 @dataclass(frozen=True)
@@ -341,7 +346,11 @@ class TicketPrinter:
 
     def print_ticket(self, ticket: TicketPrint) -> None:
         """Print one ticket; raise PaperOut or PrinterOffline, sending nothing, if it cannot."""
-        data = render_ticket(ticket, self.profile)
+        self.print_elements(ticket_elements(ticket), f"ticket {ticket.number}")
+
+    def print_elements(self, elements: list[Element], label: str = "document") -> None:
+        """Print any laid-out document (ticket, 受理通知书 ...); same errors as print_ticket."""
+        data = render_elements(elements, self.profile)  # all bytes first, sent in one go
         with self._lock:
             status = self._check()
             if status is DeviceStatus.PAPER_OUT:
@@ -354,7 +363,7 @@ class TicketPrinter:
                 self._failed(f"send failed: {exc}")
                 raise PrinterOffline(self._health.detail) from exc
             self._set(printed=self._health.printed + 1)
-        log.info("printed ticket %s (%d bytes)", ticket.number, len(data))
+        log.info("printed %s (%d bytes)", label, len(data))
 
     def close(self) -> None:
         """Close the connection; a later call opens it again."""

@@ -1,0 +1,116 @@
+"""What a self-service submission gives the citizen: 受理通知书 or 补正材料通知书.
+
+Complete mandatory materials → an acceptance notice (受理通知书) with the
+receipt number and the promised completion date; anything mandatory missing →
+a correction notice (补正材料通知书) listing ALL missing items at once
+(一次性告知). The same layout is printed (ESC/POS) and shown on screen.
+
+Promised date (限时办结): working days from the day of acceptance, that day not
+counted, statutory holidays skipped and 调休 make-up days counted; a date
+outside the loaded holiday tables is an error naming the table to add.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from hall.catalogue import Matter
+from hall.drivers.printer import Element
+from hall.workdays import WorkCalendar
+
+
+def promised_date(calendar: WorkCalendar, matter: Matter, accepted: dt.date) -> dt.date:
+    """承诺办结日期: ``matter.promised_days`` working days after the day of acceptance."""
+    return calendar.add_working_days(accepted, matter.promised_days)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 王小明 → 王*明: enough for the citizen to recognise, little for others."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def missing_mandatory(matter: Matter, captured: set[str]) -> list[str]:
+    """Every mandatory material not captured, in catalogue order (一次性告知)."""
+    return [m.name for m in matter.materials if m.mandatory and m.name not in captured]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice, ready to lay out."""
+
+    hall_name: str
+    receipt: str
+    matter: Matter
+    applicant_name: str
+    submitted_at: dt.datetime  # hall local time
+    captured: tuple[str, ...]
+    missing: tuple[str, ...]
+    promised: dt.date | None
+    progress_url: str
+
+    @property
+    def is_acceptance(self) -> bool:
+        """受理通知书 when nothing mandatory is missing, else 补正材料通知书."""
+        return not self.missing
+
+    @property
+    def title(self) -> str:
+        """The notice's title."""
+        return "受理通知书" if self.is_acceptance else "补正材料通知书"
+
+
+def notice_elements(n: Notice) -> list[Element]:
+    """The notice's layout, top to bottom (printer and screen)."""
+    left = "left"
+    els = [
+        Element("text", n.hall_name, bold=True),
+        Element("text", n.title, bold=True, double=True),
+        Element("feed"),
+        Element("text", f"回执编号:{n.receipt}", align=left, bold=True),
+        Element("text", f"申请人:{mask_name(n.applicant_name)}", align=left),
+        Element("text", f"申请事项:{n.matter.name}", align=left),
+        Element("text", f"受理部门:{n.matter.department}", align=left),
+        Element("text", f"提交时间:{n.submitted_at:%Y-%m-%d %H:%M}", align=left),
+    ]
+    if n.is_acceptance:
+        els += [
+            Element("text", f"承诺时限:{n.matter.promised_days}个工作日", align=left),
+            Element(
+                "text",
+                f"承诺办结日期:{n.promised:%Y年%m月%d日}"
+                if n.promised
+                else "承诺办结日期:即时办结",
+                align=left,
+                bold=True,
+            ),
+            Element("text", "已提交材料:", align=left),
+            *[
+                Element("text", f"  {i}. {name}", align=left)
+                for i, name in enumerate(n.captured, 1)
+            ],
+        ]
+    else:
+        els += [
+            Element("text", "经审查,您的申请材料不齐全,", align=left),
+            Element("text", "请一次性补正以下材料:", align=left, bold=True),
+            *[Element("text", f"  {i}. {name}", align=left) for i, name in enumerate(n.missing, 1)],
+            Element("text", "补齐后可再次自助申报或到窗口提交。", align=left),
+        ]
+    els += [
+        Element("text", f"咨询电话:{n.matter.consult_phone}", align=left),
+        Element("text", f"投诉电话:{n.matter.complaint_phone}", align=left),
+        Element("qr", n.progress_url),
+        Element("text", "扫码或凭回执编号和身份证号查询办理进度"),
+        Element("cut"),
+    ]
+    return els
+
+
+def notice_lines(n: Notice) -> list[str]:
+    """The notice's text lines, for the screen."""
+    return [e.text for e in notice_elements(n) if e.kind == "text"]
