@@ -247,7 +247,7 @@ class UpstreamEndpoint(_Section):
     token: str | None = Field(None, description="bearer token, if the platform wants one")
     timeout_s: float = Field(10, gt=0, le=120)
     retry_initial_s: float = Field(2, gt=0, description="first retry after a failure")
-    retry_max_s: float = Field(600, gt=0, description="retries back off up to this")
+    retry_max_s: float = Field(120, gt=0, description="retries back off up to this")
 
 
 class UpstreamSection(_Section):
