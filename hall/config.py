@@ -269,6 +269,11 @@ class KioskSection(_Section):
     daemon_url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://")
     token: str = Field("demo-kiosk", min_length=8, description="kiosk-role API token")
     display_token: str = Field("demo-display", min_length=8, description="for the lobby role")
+    id: str = Field(
+        "kiosk-1",
+        pattern=r"^[A-Za-z0-9_.:-]{1,48}$",
+        description="ASCII id: its printer is listed as printer@<id> in the device list",
+    )
     name: str = Field("1号自助取号机", min_length=1, description="shown to staff on help calls")
     language: Literal["zh", "en"] = "zh"
     idle_timeout_s: float = Field(60, ge=5, description="back to home, personal data cleared")

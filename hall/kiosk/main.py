@@ -110,7 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     from hall.kiosk.kivy_setup import prepare
 
     prepare(settings.width, settings.height, settings.fullscreen)
-    ctx = make_context(config, args.role)
+    from hall.kiosk.guide import GuideError
+
+    try:
+        ctx = make_context(config, args.role)
+    except GuideError as exc:
+        sys.stderr.write(f"run_kiosk: refusing to start: {exc}\n")
+        return 2
     from hall.kiosk.app import HallApp
 
     app = HallApp(ctx, args.role, args.window)

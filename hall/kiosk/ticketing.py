@@ -1,0 +1,208 @@
+"""The take-a-number flow (取号) behind the kiosk screens, without Kivy.
+
+:class:`TicketDesk` issues a ticket through the daemon, lays out the printed
+ticket (:class:`~hall.drivers.printer.TicketPrint`), prints it and says
+whether it printed and, if not, why: the screen then keeps the number up
+longer with a notice. It also tells the daemon when the printer's state
+changes (``printer@<kiosk id>``), so staff see "paper out" on their list;
+a daemon error there is logged and never stops a ticket.
+
+Everything here blocks (HTTP, printer I/O): the screens call it from a worker
+thread and move the results to the UI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hall.config import KioskSection
+from hall.drivers.errors import DriverError, PaperOut
+from hall.drivers.printer import PrinterHealth, TicketPrint
+from hall.kiosk.client import DaemonClient, DaemonError
+
+log = logging.getLogger(__name__)
+
+#: Printed and shown times are local hall time.
+HALL_TZ = ZoneInfo("Asia/Shanghai")
+#: Printed under the QR code's caption.
+FOOTER = ("过号请重新取号", "请留意叫号屏幕和语音提示")
+
+
+def wait_minutes(seconds: float) -> int:
+    """An estimated wait in whole minutes (rounded), never negative."""
+    return int((max(seconds, 0) + 30) // 60)
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    """One service as the home screen shows it, in one language."""
+
+    code: str
+    name: str
+    prefix: str
+    waiting: int
+    wait_min: int
+    accepting: bool
+    reason: str | None
+    allow_priority: bool
+
+
+def service_cards(services: list[dict[str, Any]], lang: str) -> list[ServiceCard]:
+    """The daemon's ``GET /services`` answer as cards in ``lang`` ("zh" or "en")."""
+    cards = []
+    for s in services:
+        reason = s.get("reason") or {}
+        cards.append(
+            ServiceCard(
+                code=s["code"],
+                name=s["name"][lang],
+                prefix=s.get("prefix", ""),
+                waiting=int(s.get("waiting", 0)),
+                wait_min=wait_minutes(s.get("est_wait_s", 0)),
+                accepting=bool(s.get("accepting")),
+                reason=reason.get(lang) if not s.get("accepting") else None,
+                allow_priority=bool(s.get("allow_priority", False)),
+            )
+        )
+    return cards
+
+
+class PrintOutcome(StrEnum):
+    """What became of the paper ticket."""
+
+    PRINTED = "printed"
+    PAPER_OUT = "paper_out"
+    OFFLINE = "offline"  # unreachable, cover open, error: the printer needs attention
+    NO_PRINTER = "no_printer"  # this kiosk has none configured
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A ticket the daemon issued, and its printed layout."""
+
+    ticket: dict[str, Any]
+    layout: TicketPrint
+
+    @property
+    def number(self) -> str:
+        """The ticket number, e.g. A001."""
+        return self.ticket["number"]
+
+    def service_name(self, lang: str) -> str:
+        """The service's name in a UI language."""
+        return self.ticket["service_name"][lang]
+
+
+@dataclass(frozen=True)
+class TakeResult:
+    """An issued ticket and whether its paper ticket came out."""
+
+    issued: IssuedTicket
+    outcome: PrintOutcome
+    detail: str = ""
+
+    @property
+    def printed(self) -> bool:
+        """True when the citizen has a paper ticket."""
+        return self.outcome is PrintOutcome.PRINTED
+
+
+class TicketDesk:
+    """Issue, print and report: the kiosk's take-a-number logic. Thread-safe."""
+
+    def __init__(
+        self,
+        client: DaemonClient,
+        printer: Any | None,  # hall.drivers.printer.TicketPrinter
+        settings: KioskSection,
+        hall_name: str,
+        tz: dt.tzinfo = HALL_TZ,
+    ) -> None:
+        """Work with the daemon ``client`` and the ``printer`` (None: this kiosk has none)."""
+        self.client = client
+        self.printer = printer
+        self.settings = settings
+        self.hall_name = hall_name
+        self.tz = tz
+        self.device_id = f"printer@{settings.id}"
+        self._reported: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def issue(
+        self,
+        service: str,
+        *,
+        priority: bool = False,
+        id_number: str | None = None,
+        appointment_code: str | None = None,
+    ) -> IssuedTicket:
+        """Ask the daemon for a number; DaemonError (or DaemonUnavailable) if it refuses."""
+        ticket = self.client.issue(
+            service, priority=priority, id_number=id_number, appointment_code=appointment_code
+        )
+        return IssuedTicket(ticket, self.layout(ticket))
+
+    def layout(self, ticket: dict[str, Any]) -> TicketPrint:
+        """The paper ticket of a daemon ticket: number, service, local time, QR to follow it."""
+        issued = dt.datetime.fromisoformat(ticket["issued_at"]).astimezone(self.tz)
+        names = ticket.get("service_name") or {}
+        return TicketPrint(
+            hall_name=self.hall_name,
+            number=ticket["number"],
+            service_zh=names.get("zh", ticket["service"]),
+            service_en=names.get("en"),
+            issued_at=issued,
+            ahead=int(ticket.get("ahead", 0)),
+            est_wait_s=int(ticket.get("est_wait_s", 0)),
+            qr_payload=self.settings.follow_url.format(id=ticket["id"]),
+            footer=FOOTER,
+        )
+
+    def print_ticket(self, issued: IssuedTicket) -> TakeResult:
+        """Print the ticket; the result says whether it printed and, if not, why."""
+        if self.printer is None:
+            return TakeResult(issued, PrintOutcome.NO_PRINTER)
+        try:
+            self.printer.print_ticket(issued.layout)
+            result = TakeResult(issued, PrintOutcome.PRINTED)
+        except PaperOut as exc:
+            result = TakeResult(issued, PrintOutcome.PAPER_OUT, str(exc))
+        except DriverError as exc:  # PrinterOffline and any other driver failure
+            result = TakeResult(issued, PrintOutcome.OFFLINE, str(exc))
+        if not result.printed:
+            log.warning("ticket %s not printed: %s", issued.number, result.detail)
+        self.report_printer(self.printer.health)
+        return result
+
+    def take(self, service: str, **options: Any) -> TakeResult:
+        """Issue then print (see :meth:`issue` for the options)."""
+        return self.print_ticket(self.issue(service, **options))
+
+    def check_printer(self) -> PrinterHealth | None:
+        """Ask the printer for its state now and report a change; None without a printer."""
+        if self.printer is None:
+            return None
+        health = self.printer.status()
+        self.report_printer(health)
+        return health
+
+    def report_printer(self, health: PrinterHealth) -> bool:
+        """Tell the daemon the printer's state if it changed; True if a report was sent."""
+        state = (health.status.value, f"{self.settings.name}: {health.detail}")
+        with self._lock:
+            if state == self._reported or health.status.value == "starting":
+                return False
+            try:
+                self.client.report_device(self.device_id, "printer", *state)
+            except DaemonError as exc:  # DaemonUnavailable too: sent again on the next check
+                log.info("printer report not delivered (%s); will retry", exc.code)
+                return False
+            self._reported = state
+        log.info("printer state reported: %s (%s)", *state)
+        return True

@@ -1,0 +1,100 @@
+"""Home (首页): the hall's services as large touch targets, help, guide, language, text size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from hall.kiosk.ticketing import ServiceCard, service_cards
+from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk_widgets import KioskScreen
+
+#: A service card is at least this tall (px) at normal text size.
+CARD_HEIGHT = 250
+
+
+class ServiceButton(ButtonBehavior, BoxLayout):
+    """One service: name, people waiting and estimated wait, or why it is closed."""
+
+    hall_id = StringProperty("")
+    code = StringProperty("")
+    title = StringProperty("")
+    prefix = StringProperty("")
+    status = StringProperty("")
+    reason = StringProperty("")
+    accepting = BooleanProperty(True)
+
+    def show(self, card: ServiceCard) -> None:
+        """Show one service card."""
+        self.code = card.code
+        self.hall_id = f"service-{card.code}"
+        self.title = card.name
+        self.prefix = card.prefix
+        self.accepting = card.accepting
+        if not card.accepting:
+            self.status = ui.t("home.not_accepting")
+            self.reason = card.reason or ""
+        else:
+            self.reason = ""
+            if card.waiting == 0:
+                self.status = ui.t("home.no_wait")
+            else:
+                self.status = ui.t("home.waiting", waiting=card.waiting, minutes=card.wait_min)
+        self.disabled = not card.accepting
+
+
+class HomeScreen(KioskScreen):
+    """The services grid; a note line confirms help calls."""
+
+    note = StringProperty("")
+    note_kind = StringProperty("")  # "", "info", "ok", "error"
+    loaded = BooleanProperty(False)
+    services = ListProperty([])
+
+    def show_services(self, services: list[dict[str, Any]]) -> None:
+        """Show the daemon's services (reusing the cards when the list is the same)."""
+        self.services = services
+        self.loaded = True
+        grid = self.ids.grid
+        cards = service_cards(services, ui.lang)
+        buttons = list(reversed(grid.children))
+        if [b.code for b in buttons] != [c.code for c in cards]:
+            grid.clear_widgets()
+            buttons = []
+            for _ in cards:
+                button = ServiceButton()
+                button.bind(on_release=self._chosen)
+                grid.add_widget(button)
+                buttons.append(button)
+        for button, card in zip(buttons, cards, strict=True):
+            button.show(card)
+
+    def _chosen(self, button: ServiceButton) -> None:
+        self.kiosk.open_service(button.code)
+
+    def set_note(self, text: str, kind: str) -> None:
+        """A line under the services (``kind`` picks its colour); empty text hides it."""
+        self.note = text
+        self.note_kind = kind if text else ""
+
+    def service_button(self, code: str) -> ServiceButton:
+        """The card of one service (for the kiosk and for tests)."""
+        for button in self.ids.grid.children:
+            if button.code == code:
+                return button
+        raise LookupError(f"no service {code!r} on the home screen")
+
+    def relabel(self) -> None:
+        """Service names and waiting lines in the new language."""
+        if self.services:
+            self.show_services(self.services)
+        self.note = ""
+        self.note_kind = ""
+
+
+Builder.load_file(str(Path(__file__).with_name("kiosk_home.kv")))
