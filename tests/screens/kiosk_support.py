@@ -103,6 +103,7 @@ def make_kiosk() -> Iterator[Callable[..., Kiosk]]:
         settings = KioskSection(
             daemon_url=base_url,
             token="kiosk-token-1",
+            id=name if name.isascii() else "kiosk-ui",
             name=name,
             idle_timeout_s=5,
             ticket_screen_s=10,
