@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"run_kiosk: refusing to start: {exc}\n")
         return 2
+    logging.getLogger("urllib3").setLevel(logging.WARNING)  # no request log lines per poll
     if args.role == "caller" and args.window is None:
         parser.error("--role caller needs --window N")
     settings = config.kiosk

@@ -64,6 +64,7 @@ class LobbyRoot(BoxLayout):
 
     def __init__(self, ctx: KioskContext, **kwargs: Any) -> None:
         self.ctx = ctx
+        self._stale = True  # nothing read from the daemon yet
         self.strings = ctx.strings
         super().__init__(lang=self.strings.language, hall_name=ctx.hall_name, **kwargs)
         #: (ticket number, window number), newest first.
@@ -107,6 +108,7 @@ class LobbyRoot(BoxLayout):
         )
 
     def _reloaded(self, result: tuple[list[dict], list[dict]]) -> None:
+        self._stale = False
         services, windows = result
         self.services = services
         self.counts = {s["code"]: s["waiting"] for s in services}
@@ -124,7 +126,9 @@ class LobbyRoot(BoxLayout):
     def _on_state(self, connected: bool) -> None:
         was = self.connected
         self.connected = connected
-        if connected and not was:
+        # Reload after a reconnect, and on the first connect if the daemon was not
+        # up yet when the lobby started (its first read failed).
+        if connected and (not was or self._stale):
             self.reload()
 
     def _on_event(self, kind: str, data: dict, _event_id: int | None) -> None:
