@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple
 
+from hall.drivers.bytesplit import ByteSplitter
 from hall.drivers.errors import FrameError
 
 SYNC_BYTE = 0xA5
@@ -279,7 +280,7 @@ def decode_bx5(frame: bytes) -> Bx5Frame:
     )
 
 
-class Bx5Splitter:
+class Bx5Splitter(ByteSplitter):
     """Split a byte stream into candidate frames (sync run ... end byte).
 
     Feed it bytes with :meth:`push`; it returns a raw chunk when one is complete
@@ -319,16 +320,3 @@ class Bx5Splitter:
             buf.clear()
             return chunk
         return None
-
-    def feed(self, data: bytes) -> list[bytes]:
-        """Push every byte of ``data``; return the chunks completed."""
-        chunks = []
-        for byte in data:
-            chunk = self.push(byte)
-            if chunk is not None:
-                chunks.append(chunk)
-        return chunks
-
-    def reset(self) -> None:
-        """Forget a partial frame."""
-        self._buf.clear()

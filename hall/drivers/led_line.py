@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hall.drivers.bytesplit import ByteSplitter
 from hall.drivers.errors import FrameError
 
 STX = 0x02
@@ -62,7 +63,7 @@ def decode_line(frame: bytes) -> LineFrame:
     return LineFrame(addr=frame[1], text=text)
 
 
-class LineSplitter:
+class LineSplitter(ByteSplitter):
     """Split a byte stream into candidate line frames (STX ADDR ... ETX).
 
     :meth:`push` takes one byte and returns a raw chunk when a frame is complete
@@ -102,16 +103,3 @@ class LineSplitter:
             buf.clear()
             return chunk
         return None
-
-    def feed(self, data: bytes) -> list[bytes]:
-        """Push every byte of ``data``; return the chunks completed."""
-        chunks = []
-        for byte in data:
-            chunk = self.push(byte)
-            if chunk is not None:
-                chunks.append(chunk)
-        return chunks
-
-    def reset(self) -> None:
-        """Forget a partial frame."""
-        self._buf.clear()
