@@ -1,12 +1,16 @@
-"""The citizen kiosk (自助取号机): a ScreenManager of home, take, ticket, guide, unavailable.
+"""The citizen kiosk (自助取号机): a ScreenManager of home, take, ticket, guide, unavailable,
+and the self-service screens of :mod:`hall.screens.kiosk_submit` (自助申报, 办件查询).
 
 Every daemon call and every print runs on one worker thread (so the screen
 never freezes on the network or the printer); results come back to the UI
 thread through ``Clock.schedule_once``. One clock drives the time-outs, so a
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
-* on the take and guide screens, ``idle_timeout_s`` without a touch returns
-  home and clears what was typed (ID number, appointment code);
+* on the take and guide screens and every self-service screen but the notice,
+  ``idle_timeout_s`` without a touch returns home and clears everything
+  personal (ID number, appointment code, name, phone, form, photos);
+* a submission's notice stays ``notice_screen_s`` (``notice_screen_no_print_s``
+  when it did not print);
 * the ticket stays ``ticket_screen_s`` (``ticket_screen_no_print_s`` when it
   did not print), then goes home and is cleared from the screen;
 * home refreshes the services every ``refresh_s``; the unavailable screen
@@ -30,8 +34,9 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
 from hall.screens.kiosk_guide import GuideScreen
 from hall.screens.kiosk_home import HomeScreen
+from hall.screens.kiosk_submit import IDLE_SCREENS, SubmitController
 from hall.screens.kiosk_take import TakeScreen
-from hall.screens.kiosk_ticket import TicketScreen
+from hall.screens.kiosk_ticket import TicketScreen, qr_matrix
 from hall.screens.kiosk_ui import ui
 from hall.screens.kiosk_unavailable import UnavailableScreen
 
@@ -71,12 +76,16 @@ class KioskRoot(ScreenManager):
         self._refreshing = False
         self._closed = False
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="kiosk-daemon")
+        self.submit: SubmitController | None = None  # its screens look for it while built
+        self.submit = SubmitController(self)
         self.home = HomeScreen(kiosk=self, name="home")
         self.take = TakeScreen(kiosk=self, name="take")
         self.ticket = TicketScreen(kiosk=self, name="ticket")
         self.guide = GuideScreen(kiosk=self, name="guide")
         self.unavailable = UnavailableScreen(kiosk=self, name="unavailable")
         for screen in (self.home, self.take, self.ticket, self.guide, self.unavailable):
+            self.add_widget(screen)
+        for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
         ui.bind(lang=self._relabel, scale=self._relabel)
@@ -121,6 +130,7 @@ class KioskRoot(ScreenManager):
         """Stop the clock and the worker thread (waits for a call in progress)."""
         self._closed = True
         self._ticker.cancel()
+        self.submit.shutdown()
         ui.unbind(lang=self._relabel, scale=self._relabel)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -134,7 +144,10 @@ class KioskRoot(ScreenManager):
         """Apply every time-out due at ``now`` (default: the clock); the Kivy clock calls it."""
         now = self.clock() if now is None else now
         name = self.current
-        if name in ("take", "guide") and now - self.last_touch >= self.settings.idle_timeout_s:
+        idle = now - self.last_touch >= self.settings.idle_timeout_s
+        if self.submit.tick(now):
+            return
+        if name in ("take", "guide", *IDLE_SCREENS) and idle and not self.submit.busy():
             log.info("idle for %.0f s on %s: back home", now - self.last_touch, name)
             self.go_home()
         elif name == "ticket":
@@ -158,6 +171,7 @@ class KioskRoot(ScreenManager):
         """Back to home; everything personal on the other screens is cleared."""
         for screen in (self.take, self.ticket, self.guide):
             screen.clear_personal()
+        self.submit.clear_personal()
         self.current = "home"
         self.next_refresh = 0.0
 
@@ -212,16 +226,17 @@ class KioskRoot(ScreenManager):
 
         def job() -> TakeResult:
             issued = self.desk.issue(code, **options)
-            self.post(self.show_ticket, issued)
+            # The QR modules are computed here, on the worker: the UI thread only draws.
+            self.post(self.show_ticket, issued, qr_matrix(issued.layout.qr_payload))
             return self.desk.print_ticket(issued)
 
         self.run_job(job, self._printed, self.take.show_refusal)
 
-    def show_ticket(self, issued: IssuedTicket) -> None:
+    def show_ticket(self, issued: IssuedTicket, matrix: list[list[bool]] | None = None) -> None:
         """Show a newly issued ticket."""
         self._shown_ticket_id = issued.ticket["id"]
         self.take.clear_personal()
-        self.ticket.show(issued)
+        self.ticket.show(issued, matrix)
         self.current = "ticket"
         self.ticket_deadline = self.clock() + self.settings.ticket_screen_s
         self.ticket.countdown = math.ceil(self.settings.ticket_screen_s)
