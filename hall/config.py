@@ -287,6 +287,27 @@ class KioskSection(_Section):
         description="ticket printer: type usb|serial|network|file|sim and its settings",
     )
     guide: str = Field("hall/kiosk/data/guide.yaml", description="办事指南 data file")
+    submission: bool = Field(
+        True, description="offer 自助申报 (catalogue and holidays as in submissions:)"
+    )
+    terminal_code: str = Field(
+        "01", pattern=r"^[0-9]{2}$", description="2 digits in this terminal's receipt numbers"
+    )
+    data_dir: str = Field(
+        "data/kiosk", description="the terminal's own data: outbox of submissions (outbox/)"
+    )
+    camera: dict[str, Any] | None = Field(
+        None,
+        description="material camera: type opencv|sim and its settings; null = no camera",
+    )
+    progress_url: str = Field(
+        "http://127.0.0.1:8765/progress?receipt={receipt}",
+        description="QR code on 受理/补正 notices ({receipt} is filled in)",
+    )
+    notice_screen_s: float = Field(90, ge=10, description="a submission's notice stays on screen")
+    notice_screen_no_print_s: float = Field(
+        240, ge=10, description="...when it did not print (time to photograph it)"
+    )
     fullscreen: bool = False
     width: int = Field(1080, ge=320)
     height: int = Field(1920, ge=320)

@@ -48,3 +48,4 @@ class HallApp(App):
         shutdown = getattr(self.root, "shutdown", None)
         if shutdown:
             shutdown()
+        self.ctx.close()

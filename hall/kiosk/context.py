@@ -1,4 +1,5 @@
-"""What every screen is handed: the daemon client, strings, printer, guide, settings.
+"""What every screen is handed: the daemon client, strings, printer, guide, settings,
+and for self-service submission the catalogue, work calendar, outbox and camera.
 
 Screens never open devices or read config themselves (they get drivers handed
 in), so tests can give them a real daemon on loopback and a simulated printer.
@@ -29,6 +30,11 @@ class KioskContext:
     hall_name: str = ""
     timezone: str = "Asia/Shanghai"  # the hall's, for clocks and printed times
     follower_factory: Callable[..., EventFollower] | None = None
+    # 自助申报: all three of catalogue, calendar and outbox, or no submission on this kiosk.
+    catalogue: Any | None = None  # hall.catalogue.Catalogue
+    calendar: Any | None = None  # hall.workdays.WorkCalendar
+    outbox: Any | None = None  # hall.kiosk.outbox.TerminalOutbox (started)
+    camera: Any | None = None  # hall.drivers.camera.Camera, None = no camera
 
     def now(self) -> dt.datetime:
         """The hall's local time now."""
@@ -39,3 +45,10 @@ class KioskContext:
         if self.follower_factory:
             return self.follower_factory(token, on_event, on_state)
         return EventFollower(self.settings.daemon_url, token, on_event, on_state)
+
+    def close(self) -> None:
+        """Stop the outbox's forwarding and release the camera (at program exit)."""
+        if self.outbox is not None:
+            self.outbox.stop()
+        if self.camera is not None:
+            self.camera.close()

@@ -73,7 +73,7 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
             printer = open_printer(settings.printer)
         except ValueError as exc:
             raise SystemExit(f"kiosk.{exc}") from None
-    return KioskContext(
+    ctx = KioskContext(
         settings=settings,
         client=DaemonClient(settings.daemon_url, token),
         strings=Strings(settings.language),
@@ -82,6 +82,42 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
         hall_name=config.hall.name,
         timezone=config.hall.timezone,
     )
+    if role == "kiosk" and settings.submission:
+        add_submission(ctx, config)
+    return ctx
+
+
+def add_submission(ctx, config: HallConfig) -> None:  # noqa: ANN001 - KioskContext
+    """自助申报: catalogue, work calendar, the terminal's outbox (forwarding) and camera.
+
+    A bad catalogue or holiday table stops the kiosk (CatalogueError /
+    CalendarError name the file); a camera that cannot be opened only
+    disables photographing (materials are then handed in at a window).
+    """
+    from hall.catalogue import load_catalogue
+    from hall.drivers.camera import open_camera
+    from hall.drivers.errors import DeviceOffline
+    from hall.kiosk.client import DaemonClient
+    from hall.kiosk.outbox import TerminalOutbox
+    from hall.workdays import WorkCalendar
+
+    settings = config.kiosk
+    ctx.catalogue = load_catalogue(config.submissions.catalogue)
+    ctx.calendar = WorkCalendar.load(config.submissions.holidays)
+    ctx.outbox = TerminalOutbox(
+        Path(settings.data_dir) / "outbox",
+        settings.name,
+        settings.terminal_code,
+        DaemonClient(settings.daemon_url, settings.token),  # its own: it runs on its own thread
+        timezone=config.hall.timezone,
+    ).start()
+    if settings.camera:
+        try:
+            ctx.camera = open_camera(settings.camera)
+        except ValueError as exc:
+            raise SystemExit(f"kiosk.camera: {exc}") from None
+        except DeviceOffline as exc:
+            log.error("kiosk.camera: %s: materials cannot be photographed", exc)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     from hall.kiosk.kivy_setup import prepare
 
     prepare(settings.width, settings.height, settings.fullscreen)
+    from hall.catalogue import CatalogueError
     from hall.kiosk.guide import GuideError
+    from hall.workdays import CalendarError
 
     try:
         ctx = make_context(config, args.role)
-    except GuideError as exc:
+    except (GuideError, CatalogueError, CalendarError) as exc:
         sys.stderr.write(f"run_kiosk: refusing to start: {exc}\n")
         return 2
     from hall.kiosk.app import HallApp

@@ -99,7 +99,14 @@ def make_kiosk() -> Iterator[Callable[..., Kiosk]]:
     """Factory: a kiosk root on the window, talking to ``base_url``; shut down at teardown."""
     made: list[tuple[KioskRoot, DaemonClient]] = []
 
-    def make(base_url: str, *, name: str = "kiosk-ui", wait_home: bool = True, **kw) -> Kiosk:
+    def make(
+        base_url: str,
+        *,
+        name: str = "kiosk-ui",
+        wait_home: bool = True,
+        ctx_extra: dict | None = None,
+        **kw,
+    ) -> Kiosk:
         settings = KioskSection(
             daemon_url=base_url,
             token="kiosk-token-1",
@@ -120,6 +127,7 @@ def make_kiosk() -> Iterator[Callable[..., Kiosk]]:
             printer=TicketPrinter(sim),
             guide=GUIDE,
             hall_name=HALL_NAME,
+            **(ctx_extra or {}),  # catalogue, calendar, outbox, camera (自助申报)
         )
         clock = FakeClock()
         root = KioskRoot(ctx, clock=clock, retry_s=0.5)

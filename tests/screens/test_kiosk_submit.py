@@ -1,0 +1,292 @@
+"""自助申报 on the kiosk, end to end: real daemon, real Kivy, simulated camera and printer.
+
+The camera plays generated scenes (tests/drivers/doc_scenes.py); a test puts
+the scene it wants in front of the camera by handing the kiosk a SimCamera of
+that one scene. Cases go to a TerminalOutbox in tmp_path that forwards to the
+module's daemon.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import tests.kivy_harness as h
+from hall.catalogue import load_catalogue
+from hall.drivers.camera import SimCamera
+from hall.drivers.sim.printer import SimState
+from hall.kiosk.client import DaemonClient
+from hall.kiosk.outbox import TerminalOutbox
+from hall.workdays import WorkCalendar
+from tests.conftest import Daemon
+from tests.drivers.doc_scenes import make_scene
+from tests.escpos_decode import decode
+from tests.kiosk.submission_helpers import ID_NUMBER as OWNER_ID
+from tests.kiosk.submission_helpers import draft, jpeg
+from tests.test_idnumber import make_id
+
+if TYPE_CHECKING:
+    from tests.screens.kiosk_support import Kiosk
+
+pytest_plugins = ["tests.screens.kiosk_support"]  # hall_daemon, kiosk_ui, make_kiosk
+
+CATALOGUE = load_catalogue()
+CALENDAR = WorkCalendar.load()
+ID_NUMBER = make_id("11010519800101123")
+#: One terminal code per test: receipts restart at 0001 in each new outbox, and the
+#: module's daemon refuses a receipt twice (as a hall must: codes are per terminal).
+CODES = itertools.count(10)
+MATTER = "GA-HZ-001"  # 居民户口簿补领: two mandatory materials by camera, text and choice fields
+
+
+@functools.cache
+def scene(seed: int, kind: str = "clean"):  # noqa: ANN201 - a BGR frame
+    return make_scene(seed, kind).image
+
+
+class Terminal:
+    """A kiosk with submission set up, its outbox and a camera the test can swap."""
+
+    def __init__(self, kiosk: Kiosk, outbox: TerminalOutbox) -> None:
+        self.kiosk = kiosk
+        self.outbox = outbox
+        self.cameras: list[SimCamera] = []
+
+    def show(self, frame) -> None:  # noqa: ANN001 - what the camera sees from now on
+        camera = SimCamera([frame])
+        self.cameras.append(camera)
+        self.kiosk.root.ctx.camera = camera
+
+
+@pytest.fixture
+def terminal(
+    hall_daemon: Daemon, make_kiosk: Callable[..., Kiosk], tmp_path: Path
+) -> Iterator[Terminal]:
+    client = DaemonClient(hall_daemon.base, "kiosk-token-1", timeout=2.0)
+    outbox = TerminalOutbox(
+        tmp_path / "outbox",
+        "自助机UI",
+        str(next(CODES)),
+        client,
+        retry_initial_s=0.1,
+        retry_max_s=0.5,
+    ).start()
+    first = SimCamera([scene(200)])
+    extra = {"catalogue": CATALOGUE, "calendar": CALENDAR, "outbox": outbox, "camera": first}
+    term = Terminal(make_kiosk(hall_daemon.base, ctx_extra=extra), outbox)
+    term.cameras.append(first)
+    yield term
+    term.kiosk.root.submit.shutdown()  # no camera read after the cameras close
+    outbox.stop()
+    client.close()
+    for camera in term.cameras:
+        camera.close()
+
+
+def choose_matter(k: Kiosk, shots: bool = False) -> None:
+    k.tap("submit")
+    k.on("matters")
+    k.tap("kw-户口")
+    if shots:
+        h.screenshot("kiosk-submit-matters")
+    k.tap(f"matter-{MATTER}")
+    k.on("matter")
+    if shots:
+        h.screenshot("kiosk-submit-guide")
+    k.tap("start")
+    k.on("identify")
+
+
+def identify(k: Kiosk, shots: bool = False) -> None:
+    k.type(ID_NUMBER[:17] + ("1" if ID_NUMBER[17] != "1" else "2"))
+    assert k.widget("identify-hint").text == "身份证号码校验位不正确,请核对号码"
+    assert k.widget("next").disabled
+    k.type("<" + ID_NUMBER[17])
+    k.root.submit.identify.ids.name.text = "王小明"  # what the input method types
+    k.tap("phone-box")
+    k.type("13912345678")
+    assert k.widget("phone-box").value == "139 1234 5678"
+    if shots:
+        h.screenshot("kiosk-submit-identify")
+    k.tap("next")
+    k.on("form")
+
+
+def fill_form(k: Kiosk, shots: bool = False) -> None:
+    k.tap("next")  # nothing filled: every problem shows under its field
+    assert k.root.current == "form"
+    assert k.widget("error-householder_name").text == "请填写户主姓名"
+    assert k.widget("error-reason").text == "请填写补领原因"
+    k.widget("field-householder_name").text = "王大明"
+    k.widget("field-address").text = "杭州市示范区人民路1号"
+    k.tap("opt-reason-0")
+    assert k.widget("error-householder_name").text == "" and k.widget("form-summary").text == ""
+    if shots:
+        h.screenshot("kiosk-submit-form")
+    k.tap("next")
+    k.on("capture")
+
+
+def shoot(term: Terminal, frame, verdict: str) -> None:  # noqa: ANN001
+    k = term.kiosk
+    term.show(frame)
+    k.tap("shoot")
+    k.wait(lambda: k.root.submit.capture.state == "result", 20)
+    assert k.root.submit.capture.result.verdict == verdict
+
+
+def test_full_submission_ends_with_receipt_durable_forwarded_and_printed(
+    hall_daemon: Daemon, terminal: Terminal
+) -> None:
+    k = terminal.kiosk
+    choose_matter(k, shots=True)
+    identify(k, shots=True)
+    fill_form(k, shots=True)
+    k.wait(lambda: k.root.submit.capture.preview is not None)
+    assert "居民身份证" in k.widget("capture-material").text
+    # A blurry photo is refused with the reason; a retake of a sharp page is used.
+    shoot(terminal, scene(201, "blur"), "blurry")
+    assert "太模糊" in k.widget("capture-verdict").text
+    assert k.widget("use").disabled and k.widget("use").opacity == 0
+    k.tap("retake")
+    assert k.root.submit.capture.state == "preview"
+    shoot(terminal, scene(202), "ok")
+    assert k.widget("capture-verdict").text == "照片清晰，可以使用"
+    h.screenshot("kiosk-submit-capture")
+    k.tap("use")
+    k.wait(lambda: k.root.submit.capture.index == 1 and k.root.submit.capture.state == "preview")
+    shoot(terminal, scene(203), "ok")
+    k.tap("use")
+    k.on("review")
+    assert "材料齐全" in k.widget("review-banner").text
+    h.screenshot("kiosk-submit-review")
+    today = k.root.ctx.now().date()
+    k.tap("submit")
+    k.on("notice")
+    notice = k.root.submit.notice
+    k.wait(lambda: notice.print_state == "printed")
+    receipt = notice.receipt
+    assert k.widget("notice-receipt").text == receipt and receipt.startswith(
+        "ZZ" + terminal.outbox.terminal_code
+    )
+    promised = CALENDAR.add_working_days(today, CATALOGUE[MATTER].promised_days)
+    assert k.widget("notice-title").text == "受理通知书"
+    assert promised.isoformat() in k.widget("notice-key").text
+    h.screenshot("kiosk-submit-notice")
+    # Durable on the terminal, then forwarded: the daemon lists it.
+    assert [c["receipt"] for c in terminal.outbox.cases()] == [receipt]
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    listed = hall_daemon.api("manager-token-1").get("/submissions").json()["submissions"]
+    case = next(c for c in listed if c["receipt"] == receipt)
+    assert case["matter"] == MATTER and case["status"] == "received" and case["missing"] == []
+    text = "\n".join(decode(k.sim.output).lines)
+    assert "受理通知书" in text and f"回执编号:{receipt}" in text
+    assert f"承诺办结日期:{promised:%Y年%m月%d日}" in text and "王*明" in text
+    # Nothing personal is left in the flow once the notice shows.
+    assert k.root.submit.flow.empty
+
+
+def test_skipped_mandatory_material_gives_a_correction_notice(terminal: Terminal) -> None:
+    k = terminal.kiosk
+    choose_matter(k)
+    identify(k)
+    fill_form(k)
+    shoot(terminal, scene(204), "ok")
+    k.tap("use")
+    k.wait(lambda: k.root.submit.capture.index == 1)
+    k.tap("skip")  # 户口簿补领申请: mandatory, not given
+    k.on("review")
+    assert "有1项必交材料未提供" in k.widget("review-banner").text
+    k.tap("submit")
+    k.on("notice")
+    k.wait(lambda: k.root.submit.notice.print_state == "printed")
+    assert k.widget("notice-title").text == "补正材料通知书"
+    assert "户口簿补领申请" in k.widget("notice-key").text
+    lines = decode(k.sim.output).lines
+    assert "补正材料通知书" in "\n".join(lines)
+    assert any("1. 户口簿补领申请" in line for line in lines)
+    assert not any("承诺办结日期" in line for line in lines)
+
+
+def test_idle_timeout_anywhere_clears_everything_personal(terminal: Terminal) -> None:
+    k = terminal.kiosk
+    choose_matter(k)
+    identify(k)
+    fill_form(k)
+    shoot(terminal, scene(205), "ok")
+    k.tap("use")
+    k.wait(lambda: k.root.submit.capture.index == 1)
+    flow = k.root.submit.flow
+    assert flow.shots and flow.name and flow.id_entry.value and flow.values
+    k.root.tick(k.root.last_touch + 4.9)  # idle_timeout_s is 5 here
+    assert k.root.current == "capture"
+    k.clock.advance(5)
+    k.on("home")
+    assert flow.empty and flow.matter is None and flow.shots == {}
+    screens = k.root.submit
+    assert screens.capture.page is None and screens.capture.preview is None
+    assert screens.identify.id_text == "" and screens.identify.ids.name.text == ""
+    assert screens.form.boxes == {} and screens.review.ids.body.children == []
+    # The next citizen starts from nothing.
+    choose_matter(k)
+    assert k.widget("id-box").value == "" and k.root.submit.identify.ids.name.text == ""
+
+
+def test_progress_lookup_shows_status_and_refuses_a_wrong_pair(
+    hall_daemon: Daemon, terminal: Terminal
+) -> None:
+    k = terminal.kiosk
+    draft_receipt = terminal.outbox.store(draft(3, matter=MATTER)).receipt
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    owner = OWNER_ID
+    k.tap("progress")
+    k.on("progress")
+    k.type(draft_receipt)
+    assert k.widget("receipt-box").value == draft_receipt
+    k.type(ID_NUMBER)  # the wrong person's ID number
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.error)
+    assert "不存在" in k.widget("progress-error").text
+    k.type("<" * 18 + owner)
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.showing)
+    assert k.widget("progress-status").text == "已接收"
+    assert any(draft_receipt in t for t in h.texts(k.root))
+    h.screenshot("kiosk-progress")
+    k.tap("language")
+    assert k.widget("progress-status").text == "Received"
+
+
+def test_paper_out_keeps_the_notice_on_screen_with_the_receipt(terminal: Terminal) -> None:
+    k = terminal.kiosk
+    k.sim.model.state = SimState.PAPER_OUT
+    flow = k.root.submit.flow  # filled directly: the taps are covered above
+    flow.start(CATALOGUE[MATTER])
+    for key in ID_NUMBER:
+        flow.id_entry.press(key)
+    for key in "13912345678":
+        flow.phone_entry.press(key)
+    flow.name = "王小明"
+    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
+    for material in flow.camera_materials():
+        flow.accept(material.name, jpeg(9))
+    k.root.submit.open_review()
+    k.on("review")
+    k.tap("submit")
+    k.on("notice")
+    notice = k.root.submit.notice
+    k.wait(lambda: notice.print_state == "failed")
+    assert k.sim.output == b"" and notice.receipt.startswith("ZZ")
+    message = k.widget("notice-print").text
+    assert "缺纸" in message and "拍下本页" in message and notice.receipt in message
+    shown = notice.shown_at
+    k.root.tick(shown + 200)  # notice_screen_s is 90, without paper 240
+    assert k.root.current == "notice"
+    k.root.tick(shown + 240)
+    k.on("home")
+    assert notice.receipt == "" and notice.qr is None
