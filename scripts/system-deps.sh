@@ -3,9 +3,10 @@
 # Xvfb/xauth: a virtual display for the kiosk window; libmtdev1, libgl1, libegl1,
 # libgl1-mesa-dri: Kivy's SDL2 window; fonts-wqy-microhei: Chinese glyphs;
 # espeak-ng + sox: offline voice; socat: serial pty pairs for device simulators;
-# python3-venv: the virtualenv.
+# chromium: the manager page's browser test; python3-venv: the virtualenv.
 set -euo pipefail
-pkgs=(xvfb xauth libmtdev1 libgl1 libegl1 libgl1-mesa-dri fonts-wqy-microhei espeak-ng sox socat)
+pkgs=(xvfb xauth libmtdev1 libgl1 libegl1 libgl1-mesa-dri fonts-wqy-microhei espeak-ng sox socat
+      chromium)
 py=${PYTHON:-python3.11}
 if ! "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   pkgs+=("python3-venv")

@@ -35,6 +35,8 @@ class KioskContext:
     calendar: Any | None = None  # hall.workdays.WorkCalendar
     outbox: Any | None = None  # hall.kiosk.outbox.TerminalOutbox (started)
     camera: Any | None = None  # hall.drivers.camera.Camera, None = no camera
+    id_reader: Any | None = None  # hall.drivers.idreader.IdCardReader on ``id_link``
+    id_link: Any | None = None  # hall.drivers.port.SerialLink
 
     def now(self) -> dt.datetime:
         """The hall's local time now."""
@@ -52,3 +54,5 @@ class KioskContext:
             self.outbox.stop()
         if self.camera is not None:
             self.camera.close()
+        if self.id_link is not None:
+            self.id_link.stop()

@@ -84,7 +84,22 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
     )
     if role == "kiosk" and settings.submission:
         add_submission(ctx, config)
+    if role == "kiosk":
+        add_id_reader(ctx, settings)
     return ctx
+
+
+def add_id_reader(ctx, settings) -> None:  # noqa: ANN001 - KioskContext, KioskSection
+    """A serial ID card reader, when configured; it reconnects by itself if unplugged."""
+    if settings.id_reader is None:
+        return
+    from hall.drivers.idreader import IdCardReader
+    from hall.drivers.port import SerialLink
+
+    ctx.id_reader = IdCardReader(on_card=lambda _card: None)  # the kiosk root takes the cards
+    ctx.id_link = SerialLink(settings.id_reader.port, baudrate=settings.id_reader.baudrate)
+    ctx.id_link.on_bytes = ctx.id_reader.feed
+    ctx.id_link.start()
 
 
 def add_submission(ctx, config: HallConfig) -> None:  # noqa: ANN001 - KioskContext

@@ -1,6 +1,8 @@
 """Start the queue daemon: ``python -m hall.queue --config config.yaml``.
 
-Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml.
+Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml, and
+``python -m hall.queue verify-ledger --config config.yaml [--data-dir DIR]`` to check
+the ratings ledger's hash chain (exit 1 and the first broken record if it is broken).
 """
 
 from __future__ import annotations
@@ -24,6 +26,31 @@ def _hash_pin(argv: list[str]) -> int:
     return 0
 
 
+def _verify_ledger(argv: list[str]) -> int:
+    import json
+
+    from hall.queue.ledger import verify
+    from hall.queue.store import open_engine, sqlite_url
+
+    parser = argparse.ArgumentParser(prog="python -m hall.queue verify-ledger")
+    parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
+    parser.add_argument("--data-dir", help="data directory (default: storage.data_dir)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"hall.queue: {exc}\n")
+        return 2
+    engine = open_engine(config.storage.url or sqlite_url(args.data_dir or config.storage.data_dir))
+    try:
+        with engine.connect() as conn:
+            report = verify(conn)
+    finally:
+        engine.dispose()
+    sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    return 0 if report.ok else 1
+
+
 def _catalogue(path: str):  # noqa: ANN202 - hall.catalogue.Catalogue or None
     """The matter catalogue submissions are checked against (None if there is no file)."""
     from pathlib import Path
@@ -41,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hash-pin"]:
         return _hash_pin(argv[1:])
+    if argv[:1] == ["verify-ledger"]:
+        return _verify_ledger(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m hall.queue", description=__doc__)
     parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
     parser.add_argument("--host", help="bind address (default: api.host in the config)")

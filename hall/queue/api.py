@@ -21,6 +21,10 @@ from hall.config import HallConfig
 from hall.queue.auth import TokenTable
 from hall.queue.domain import QueueError
 from hall.queue.routes import router
+from hall.queue.routes_attendance import router as attendance_router
+from hall.queue.routes_manager import page as manager_page
+from hall.queue.routes_manager import router as manager_router
+from hall.queue.routes_ratings import router as ratings_router
 from hall.queue.routes_submissions import router as submissions_router
 from hall.queue.service import QueueService
 
@@ -111,4 +115,8 @@ def create_app(
 
     app.include_router(router)
     app.include_router(submissions_router)
+    app.include_router(attendance_router)
+    app.include_router(ratings_router)
+    app.include_router(manager_router)
+    app.include_router(manager_page)
     return app

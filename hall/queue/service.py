@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig
-from hall.queue import calling, issuing, rows, submissions, views
+from hall.queue import calling, evaluation_upstream, issuing, rows, submissions, views
 from hall.queue.devices import DeviceHub
 from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
@@ -91,6 +91,9 @@ class QueueService:
             self.forwarders[submissions.UPSTREAM] = Forwarder(
                 self.writer, submissions.UPSTREAM, endpoint, self._submission_payload
             ).start()
+        ratings_forwarder = evaluation_upstream.start(self)
+        if ratings_forwarder is not None:
+            self.forwarders[evaluation_upstream.evaluation.UPSTREAM] = ratings_forwarder
 
     def stop(self) -> None:
         """Stop the writer (finishing queued operations) and close the store."""

@@ -127,6 +127,93 @@ evaluations = Table(
     sqlite_autoincrement=True,
 )
 
+# 办件统计 of closed business days (their tickets no longer change); a rating or
+# appeal for a cached day deletes its row (hall/queue/statistics.py).
+stats_days = Table(
+    "stats_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("built_at", Float, nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+)
+
+# 好差评 ledger: every rating, 未评价 and appeal (复核), append-only, hash-chained
+# (hall/queue/ledger.py). ``subject`` is "ticket:<id>" or "submission:<id>".
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # rating | unrated | appeal
+    Column("subject", String(48), nullable=False),
+    Column("ticket_id", String(32)),
+    Column("submission_id", String(32)),
+    Column("number", String(32), nullable=False),  # ticket number or receipt
+    Column("service", String(64)),  # service code (matter code for a submission)
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("channel", String(16), nullable=False),  # evaluator | kiosk | online | manager
+    Column("day", String(10), nullable=False),  # business day of the case
+    Column("ts", Float, nullable=False),
+    Column("level", Integer),  # 1..5; NULL for 未评价
+    Column("tags", Text, nullable=False, default="[]"),  # JSON list of reason tags
+    Column("comment", Text, nullable=False, default=""),
+    Column("raw", Integer),
+    Column("four_key", Integer, nullable=False, default=0),
+    Column("device", String(32)),
+    Column("ref_id", Integer),  # appeal: the record it marks
+    Column("decision", String(8)),  # appeal: upheld | rejected
+    Column("reason", Text),  # appeal: why
+    Column("decided_by", String(64)),  # appeal: the manager
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    # 一次一评: one rating, one 未评价 and one appeal at most per case.
+    Index("ux_ledger_subject", "kind", "subject", unique=True),
+    Index("ix_ledger_ticket", "ticket_id"),
+    Index("ix_ledger_day", "day", "kind"),
+    sqlite_autoincrement=True,
+)
+
+# 差评整改: one case per 差评, its current state; the steps are append-only.
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rating_id", Integer, nullable=False, unique=True),
+    Column("number", String(32), nullable=False),
+    Column("service", String(64)),
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("level", Integer, nullable=False),
+    Column("opened_at", Float, nullable=False),
+    Column("opened_day", String(10), nullable=False),
+    Column("state", String(12), nullable=False),  # open|verified|fixed|closed|appealed
+    Column("complexity", String(8), nullable=False, default="simple"),
+    Column("contact_due", String(10), nullable=False),
+    Column("fix_due", String(10), nullable=False),
+    Column("callback_due", String(10), nullable=False),
+    Column("verified_day", String(10)),
+    Column("fixed_day", String(10)),
+    Column("closed_day", String(10)),
+    Column("callback_answer", String(24)),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_rectifications_state", "state", "opened_day"),
+    Index("ix_rectifications_day", "opened_day"),
+    sqlite_autoincrement=True,
+)
+
+rectification_steps = Table(
+    "rectification_steps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False, index=True),
+    Column("step", String(12), nullable=False),  # opened | verify | fix | callback | appeal
+    Column("ts", Float, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+    sqlite_autoincrement=True,
+)
+
 submissions = Table(
     "submissions",
     metadata,
@@ -186,6 +273,39 @@ events = Table(
     Column("data", Text, nullable=False),  # JSON
     sqlite_autoincrement=True,  # ids never reused, even after pruning
 )
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(32), nullable=False),
+    Column("day", String(10), nullable=False),  # local date, ISO
+    Column("kind", String(12), nullable=False),  # checkin | checkout | leave
+    Column("ts", Float, nullable=False),  # epoch seconds (for leave: when recorded)
+    Column("method", String(8), nullable=False),  # face | pin | manual
+    Column("window", Integer),
+    Column("terminal", String(32)),  # the face terminal that matched
+    Column("engine", String(16)),  # face engine the terminal used
+    Column("note", Text, nullable=False, default=""),
+    Column("actor", String(64), nullable=False),
+    Index("ix_attendance_day", "day", "staff_id"),
+    sqlite_autoincrement=True,
+)
+
+face_consents = Table(
+    "face_consents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(32), nullable=False),
+    Column("terminal", String(32), nullable=False),  # the device that holds the template
+    Column("consent_version", String(32), nullable=False),
+    Column("consented_at", Float, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("withdrawn_at", Float),
+    Index("ix_face_consents_staff", "staff_id", "withdrawn_at"),
+    sqlite_autoincrement=True,
+)
+
 
 meta = Table(
     "meta",

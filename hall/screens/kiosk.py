@@ -88,6 +88,8 @@ class KioskRoot(ScreenManager):
         for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
+        if ctx.id_reader is not None:  # cards arrive on the reader's thread
+            ctx.id_reader.on_card = lambda card: self.post(self.card_read, card)
         ui.bind(lang=self._relabel, scale=self._relabel)
         self._ticker = Clock.schedule_interval(lambda _dt: self.tick(), 0.25)
         self.refresh()
@@ -220,6 +222,13 @@ class KioskRoot(ScreenManager):
                 self.current = "home"
 
         self.run_job(job, done)
+
+    def card_read(self, card: Any) -> None:
+        """An ID card was read: fill the ID where the citizen is asked for it, else ignore it."""
+        if self.current == "take":
+            self.take.card_read(card.number)
+        elif self.current == "identify" and self.submit is not None:
+            self.submit.identify.card_read(card.number, card.name)
 
     def take_number(self, code: str, **options: Any) -> None:
         """Issue (then print) a ticket; the ticket shows as soon as it is issued."""

@@ -5,7 +5,7 @@ checked as it is typed (check digit and birth date when all 18 are in). The
 name is Chinese text: it goes into a Kivy TextInput fed by the system input
 method (the terminal's handwriting or pinyin IME), since an on-screen keyboard
 of "common characters" cannot hold every name. An ID card reader, when one is
-configured, will fill all three (issue 5, not built yet).
+configured (hall/drivers/idreader.py), fills the number and the name.
 """
 
 from __future__ import annotations
@@ -71,6 +71,14 @@ class IdentifyScreen(KioskScreen):
         if self.active == "id" and entry.complete and not self.flow.name:
             self.activate("name")
         self._update()
+
+    def card_read(self, number: str, name: str | None) -> None:
+        """The ID card reader read a card: number (and name) filled, on to the phone."""
+        self.flow.id_entry.value = number
+        if name:
+            self.flow.name = name[:NAME_MAX]
+            self.ids.name.text = self.flow.name
+        self.activate("phone" if self.flow.name else "name")
 
     def name_changed(self, text: str) -> None:
         """The name box changed (IME or tests)."""

@@ -62,6 +62,12 @@ class TakeScreen(KioskScreen):
         self.error = ""
         self._update()
 
+    def card_read(self, number: str) -> None:
+        """The ID card reader read a (checked) number: use it as if typed."""
+        self.mode = "id"
+        self.id_entry.value = number
+        self._update()
+
     def press(self, key: str) -> None:
         """A keypad key."""
         if self.entry.press(key):

@@ -1,0 +1,28 @@
+"""Helpers for rating tests: serve tickets at windows, rate them through the online channel."""
+
+from __future__ import annotations
+
+from tests.conftest import Api, Daemon
+
+
+def serve(d: Daemon, staff: Api, window: int, n: int = 1, service: str = "general") -> list[dict]:
+    """Issue ``n`` tickets and serve each to the end at ``window``; the finished tickets."""
+    kiosk = d.api("kiosk-token-1")
+    done = []
+    for _ in range(n):
+        kiosk.post("/tickets", {"service": service})
+        called = staff.post(f"/windows/{window}/call")
+        assert called.status_code == 200, called.text
+        r = staff.post(f"/windows/{window}/finish", {"case_type": "即办件"})
+        assert r.status_code == 200, r.text
+        done.append(r.json())
+    return done
+
+
+def rate(d: Daemon, ticket_id: str, level: int, **extra) -> dict:
+    """Rate a ticket online through a signed link obtained by the kiosk."""
+    link = d.api("kiosk-token-1").get("/evaluations/link", params={"ticket_id": ticket_id}).json()
+    body = {"ticket_id": ticket_id, "sig": link["sig"], "level": level, **extra}
+    r = d.api(None).post("/evaluations/online", body)
+    assert r.status_code == 201, r.text
+    return r.json()
