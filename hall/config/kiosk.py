@@ -1,0 +1,102 @@
+"""config.yaml sections for the kiosk program, self-service submission and upstream platforms."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from hall.config.base import _Section
+
+
+class UpstreamEndpoint(_Section):
+    """An upstream platform endpoint (the provincial 一网通办 / 好差评 systems)."""
+
+    url: str = Field(pattern=r"^https?://", description="POST target")
+    token: str | None = Field(None, description="bearer token, if the platform wants one")
+    timeout_s: float = Field(10, gt=0, le=120)
+    retry_initial_s: float = Field(2, gt=0, description="first retry after a failure")
+    retry_max_s: float = Field(120, gt=0, description="retries back off up to this")
+
+
+class UpstreamSection(_Section):
+    """Where the daemon forwards what the hall receives (durable outbox, idempotent)."""
+
+    submissions: UpstreamEndpoint | None = None
+    evaluation: UpstreamEndpoint | None = Field(
+        None, description="provincial 好差评 system: ratings, appeals and 差评 outcomes"
+    )
+
+
+class RectificationSection(_Section):
+    """差评整改 deadlines, in working days after the 差评 (the day itself not counted)."""
+
+    contact_days: int = Field(2, ge=0, le=60, description="verify and first contact (核实)")
+    simple_fix_days: int = Field(5, ge=0, le=60, description="fix or explain, simple case")
+    complex_fix_days: int = Field(15, ge=0, le=120, description="fix or explain, complex case")
+    callback_days: int = Field(5, ge=0, le=60, description="回访 after the fix")
+
+
+class SubmissionsSection(_Section):
+    """24-hour self-service submission (自助申报)."""
+
+    catalogue: str = Field("hall/data/matters.yaml", description="事项清单 data file")
+    holidays: str = Field("hall/data/holidays", description="holiday tables, one YAML per year")
+
+
+class IdReaderConfig(_Section):
+    """A serial ID card reader: each card arrives as a line "<ID number>[,<name>]"."""
+
+    port: str = Field(min_length=1, description="pyserial URL, e.g. /dev/ttyUSB2")
+    baudrate: int = Field(9600, gt=0)
+
+
+class KioskSection(_Section):
+    """The Kivy program (run_kiosk.py): how it reaches the daemon and its own devices."""
+
+    daemon_url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://")
+    token: str = Field("demo-kiosk", min_length=8, description="kiosk-role API token")
+    display_token: str = Field("demo-display", min_length=8, description="for the lobby role")
+    id: str = Field(
+        "kiosk-1",
+        pattern=r"^[A-Za-z0-9_.:-]{1,48}$",
+        description="ASCII id: its printer is listed as printer@<id> in the device list",
+    )
+    name: str = Field("1号自助取号机", min_length=1, description="shown to staff on help calls")
+    language: Literal["zh", "en"] = "zh"
+    idle_timeout_s: float = Field(60, ge=5, description="back to home, personal data cleared")
+    ticket_screen_s: float = Field(15, ge=3, description="ticket stays on screen")
+    ticket_screen_no_print_s: float = Field(45, ge=3, description="...when it did not print")
+    follow_url: str = Field(
+        "http://127.0.0.1:8765/api/v1/tickets/{id}", description="QR code on the ticket"
+    )
+    printer: dict[str, Any] = Field(
+        default_factory=lambda: {"type": "sim"},
+        description="ticket printer: type usb|serial|network|file|sim and its settings",
+    )
+    guide: str = Field("hall/kiosk/data/guide.yaml", description="办事指南 data file")
+    id_reader: IdReaderConfig | None = Field(None, description="serial ID card reader; null = none")
+    submission: bool = Field(
+        True, description="offer 自助申报 (catalogue and holidays as in submissions:)"
+    )
+    terminal_code: str = Field(
+        "01", pattern=r"^[0-9]{2}$", description="2 digits in this terminal's receipt numbers"
+    )
+    data_dir: str = Field(
+        "data/kiosk", description="the terminal's own data: outbox of submissions (outbox/)"
+    )
+    camera: dict[str, Any] | None = Field(
+        None,
+        description="material camera: type opencv|sim and its settings; null = no camera",
+    )
+    progress_url: str = Field(
+        "http://127.0.0.1:8765/progress?receipt={receipt}",
+        description="QR code on 受理/补正 notices ({receipt} is filled in)",
+    )
+    notice_screen_s: float = Field(90, ge=10, description="a submission's notice stays on screen")
+    notice_screen_no_print_s: float = Field(
+        240, ge=10, description="...when it did not print (time to photograph it)"
+    )
+    fullscreen: bool = False
+    width: int = Field(1080, ge=320)
+    height: int = Field(1920, ge=320)
