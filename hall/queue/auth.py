@@ -57,7 +57,7 @@ def _unauthenticated() -> QueueError:
     )
 
 
-def principal(request: Request) -> Principal:
+async def principal(request: Request) -> Principal:
     """FastAPI dependency: the caller, from ``Authorization: Bearer <token>``."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
