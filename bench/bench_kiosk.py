@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,11 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_queue import start_daemon  # noqa: E402 - the shared daemon starter
 
 TOKEN = "bench-kiosk-token"
 
@@ -62,46 +61,6 @@ def bench_config() -> dict:
         "windows": [{"number": 1, "services": ["general", "social"]}],
         "api": {"tokens": [{"name": "kiosk", "token": TOKEN, "role": "kiosk"}]},
     }
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_daemon(folder: Path) -> tuple[subprocess.Popen, str]:
-    """A daemon subprocess on a free port; returns it and its base URL once healthy."""
-    config = folder / "config.yaml"
-    config.write_text(yaml.safe_dump(bench_config(), allow_unicode=True), encoding="utf-8")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hall.queue",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(folder / "data"),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/api/v1/health", timeout=1).ok:
-                return proc, base
-        except requests.ConnectionError:
-            time.sleep(0.05)  # a benchmark script waiting for another process
-    proc.kill()
-    raise SystemExit("the daemon did not start")
 
 
 def make_root(base: str, printer):  # noqa: ANN001, ANN201 - Kivy objects
@@ -240,7 +199,7 @@ def main() -> int:
     if args.child_start:
         return child_start(args.child_start)
     with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp:
-        daemon, base = start_daemon(Path(tmp))
+        daemon, base = start_daemon(Path(tmp), bench_config())
         try:
             frames, services = bench_cold_start(base, args.starts)
             print(

@@ -200,9 +200,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_daemon(folder: Path) -> tuple[subprocess.Popen, str]:
+def start_daemon(folder: Path, config: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """A daemon subprocess on a free port (the bench hall by default), once healthy."""
     cfg = folder / "config.yaml"
-    cfg.write_text(yaml.safe_dump(bench_config(), allow_unicode=True), encoding="utf-8")
+    cfg.write_text(yaml.safe_dump(config or bench_config(), allow_unicode=True), encoding="utf-8")
     port = free_port()
     proc = subprocess.Popen(
         [

@@ -124,20 +124,12 @@ class Launcher:
         """Give the Kivy windows a display: the real one, or a virtual one (Xvfb)."""
         if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
             return
-        if shutil.which("Xvfb") is None:
-            log.warning("no display and no Xvfb: the kiosk renders offscreen")
-            return
-        number = next(n for n in range(99, 160) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-        self._spawn(
-            "Xvfb", ["Xvfb", f":{number}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"]
-        )
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline:
-                raise SystemExit("Xvfb did not start")
-            time.sleep(0.05)  # waiting for another process to create its socket
-        os.environ["DISPLAY"] = f":{number}"
-        log.warning("no display: the kiosk windows run on a virtual display (Xvfb :%d)", number)
+        from hall.kiosk.main import start_virtual_display, wait_for_display
+
+        proc = start_virtual_display(1920, 1920)  # room for a portrait kiosk and a landscape lobby
+        if proc is not None:
+            self.children.append(("Xvfb", proc))
+            wait_for_display(proc)
 
     def kiosks(self, roles: list[str]) -> None:
         """Start the Kivy program once per role ("kiosk", "lobby", "caller:3")."""

@@ -44,7 +44,8 @@ def start_virtual_display(width: int, height: int) -> subprocess.Popen | None:
     raise SystemExit("no free X display number for Xvfb")
 
 
-def _wait_for_x(display_proc: subprocess.Popen | None) -> None:
+def wait_for_display(display_proc: subprocess.Popen | None) -> None:
+    """Wait until the Xvfb started by :func:`start_virtual_display` accepts clients."""
     if display_proc is None:
         return
     number = os.environ["DISPLAY"].lstrip(":")
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     display = None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         display = start_virtual_display(settings.width, settings.height)
-        _wait_for_x(display)
+        wait_for_display(display)
     from hall.kiosk.kivy_setup import prepare
 
     prepare(settings.width, settings.height, settings.fullscreen)
