@@ -98,14 +98,18 @@ async def sse_stream(
     replay: Callable[[int], Any],
     last_id: int | None,
     keepalive_s: float = 15.0,
+    queue: asyncio.Queue | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield SSE frames: stored events after ``last_id``, then live ones.
 
     ``replay(after_id)`` is an awaitable returning ``(events, oldest_stored_id)``.
     If events the client missed were already pruned, a ``reset`` event tells it
-    to reload its whole state before following.
+    to reload its whole state before following. Pass ``queue`` (from
+    ``bus.subscribe()``) to be subscribed before the response starts, so a
+    client that sees the stream open has missed nothing; an unused queue is
+    dropped by the bus once it overflows.
     """
-    q = bus.subscribe()
+    q = queue if queue is not None else bus.subscribe()
     try:
         yield b"retry: 1000\n\n"
         sent = last_id

@@ -311,7 +311,8 @@ async def event_stream(
     svc = _svc(request)
     start_id = last_event_id if last_event_id is not None else after
     return StreamingResponse(
-        sse_stream(svc.bus, svc.replay, start_id),
+        # Subscribed now, before the headers go out: "stream open" means "following".
+        sse_stream(svc.bus, svc.replay, start_id, queue=svc.bus.subscribe()),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

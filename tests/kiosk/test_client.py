@@ -15,6 +15,9 @@ def follower_factory():
     made: list[EventFollower] = []
 
     def make(daemon: Daemon, **kw) -> tuple[EventFollower, queue.Queue]:
+        # From event 0: a follower that connects after an event was published would
+        # miss it without an id to resume from (clients read the state by REST first).
+        kw.setdefault("last_id", 0)
         got: queue.Queue = queue.Queue()
         f = EventFollower(
             daemon.base, "display-token-1", lambda t, d, i: got.put((t, d, i)), retry_s=0.2, **kw
