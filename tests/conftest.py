@@ -213,6 +213,16 @@ class Daemon:
             c.close()
 
 
+def module_daemon(factory: pytest.TempPathFactory, name: str) -> Iterator[Daemon]:
+    """One daemon on the test hall for a whole module (use inside a module-scoped fixture)."""
+    folder = factory.mktemp(name)
+    d = Daemon(write_config(folder / "config.yaml", hall_config()), folder / "data")
+    d.data_dir.mkdir()
+    yield d.start()
+    d.close_clients()
+    d.stop()
+
+
 @pytest.fixture
 def make_daemon(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
     """Factory: start a daemon with a config dict; all are stopped at teardown."""

@@ -8,6 +8,12 @@ class ByteSplitter:
 
     def __init__(self) -> None:
         self._buf = bytearray()
+        self.garbage = 0  # bytes seen outside any frame
+
+    @property
+    def idle(self) -> bool:
+        """True between frames."""
+        return not self._buf
 
     def push(self, byte: int) -> bytes | None:
         """Take one byte; return a raw chunk when one is complete or cut short."""

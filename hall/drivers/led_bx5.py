@@ -291,15 +291,6 @@ class Bx5Splitter(ByteSplitter):
     #: Longest frame accepted before the chunk is given up as garbage.
     MAX_FRAME = 4096
 
-    def __init__(self) -> None:
-        self._buf = bytearray()
-        self.garbage = 0  # bytes seen outside any frame
-
-    @property
-    def idle(self) -> bool:
-        """True between frames."""
-        return not self._buf
-
     def push(self, byte: int) -> bytes | None:
         """Take one byte; return a finished (or cut-short) chunk, else None."""
         buf = self._buf

@@ -72,15 +72,6 @@ class LineSplitter(ByteSplitter):
     is legal).
     """
 
-    def __init__(self) -> None:
-        self._buf = bytearray()
-        self.garbage = 0  # bytes seen outside any frame
-
-    @property
-    def idle(self) -> bool:
-        """True between frames."""
-        return not self._buf
-
     def push(self, byte: int) -> bytes | None:
         """Take one byte; return a finished (or cut-short) chunk, else None."""
         buf = self._buf

@@ -21,7 +21,7 @@ from hall.kiosk.ticketing import (
     service_cards,
     wait_minutes,
 )
-from tests.conftest import Daemon, hall_config, write_config
+from tests.conftest import Daemon, module_daemon
 from tests.escpos_decode import decode
 
 _KIOSKS = itertools.count(1)
@@ -42,12 +42,7 @@ def settings_for(daemon: Daemon, name: str = "kiosk-3", **kw: object) -> KioskSe
 @pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     """One daemon for this module (tests compare with what it issued, not with A001)."""
-    folder = tmp_path_factory.mktemp("ticketing")
-    d = Daemon(write_config(folder / "config.yaml", hall_config()), folder / "data")
-    d.data_dir.mkdir()
-    yield d.start()
-    d.close_clients()
-    d.stop()
+    yield from module_daemon(tmp_path_factory, "ticketing")
 
 
 @pytest.fixture

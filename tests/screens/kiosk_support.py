@@ -24,7 +24,7 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.guide import load_guide
 from hall.kiosk.i18n import Strings
 from hall.screens.kiosk import KioskRoot
-from tests.conftest import ROOT, Daemon, hall_config, write_config
+from tests.conftest import ROOT, Daemon, module_daemon
 
 GUIDE = load_guide(ROOT / "hall/kiosk/data/guide.yaml")
 HALL_NAME = "测试大厅"
@@ -86,12 +86,7 @@ class Kiosk:
 @pytest.fixture(scope="module")
 def hall_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     """One daemon on the test hall for a whole test module."""
-    folder = tmp_path_factory.mktemp("kiosk-ui")
-    d = Daemon(write_config(folder / "config.yaml", hall_config()), folder / "data")
-    d.data_dir.mkdir()
-    yield d.start()
-    d.close_clients()
-    d.stop()
+    yield from module_daemon(tmp_path_factory, "kiosk-ui")
 
 
 @pytest.fixture
