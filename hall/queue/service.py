@@ -26,6 +26,7 @@ from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
 from hall.queue.issuing import Context
 from hall.queue.schedule import Schedule
+from hall.queue.stats_warm import StatsWarmer
 from hall.queue.store import (
     Checkpointer,
     events,
@@ -61,6 +62,7 @@ class QueueService:
         self.device_ports = device_ports or {}
         self.hub: DeviceHub | None = None
         self.forwarders: dict[str, Forwarder] = {}
+        self.warmer: StatsWarmer | None = None
         self.catalogue = catalogue  # hall.catalogue.Catalogue; None = not checked
         self.clock = clock
         self.data_dir = data_dir or config.storage.data_dir
@@ -91,6 +93,7 @@ class QueueService:
             self.forwarders[submissions.UPSTREAM] = Forwarder(
                 self.writer, submissions.UPSTREAM, endpoint, self._submission_payload
             ).start()
+        self.warmer = StatsWarmer(self).start()
         ratings_forwarder = evaluation_upstream.start(self)
         if ratings_forwarder is not None:
             self.forwarders[evaluation_upstream.evaluation.UPSTREAM] = ratings_forwarder
@@ -99,6 +102,8 @@ class QueueService:
         """Stop the writer (finishing queued operations) and close the store."""
         for forwarder in self.forwarders.values():
             forwarder.stop()
+        if self.warmer:
+            self.warmer.stop()
         if self.hub:
             self.hub.stop()
         if self.writer:
