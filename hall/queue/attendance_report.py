@@ -117,3 +117,22 @@ def monthly(ctx, tx: Tx, year: int, month: int) -> dict[str, Any]:
             day += dt.timedelta(days=1)
         people.append({"staff_id": s.id, "name": s.name, "counts": dict(counts), "days": days})
     return {"month": f"{year:04d}-{month:02d}", "staff": people}
+
+
+def period_counts(ctx, tx: Tx, first: dt.date, last: dt.date, period: str) -> list[dict[str, Any]]:
+    """考勤 for statistics: per period bucket and staff member, days by status."""
+    from hall.queue.statistics import bucket_start
+
+    facts = _facts(ctx, tx, first, last) if first <= last else {}
+    empty = {"in": None, "method": None, "out": None, "leave": None}
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for s in ctx.config.staff:
+        day = first
+        while day <= last:
+            f = facts.get((s.id, day.isoformat()), empty)
+            if ctx.schedule.is_working_day(day) or f is not empty:
+                status = _row(ctx, s.id, day, f, tx.now)["status"]
+                counts = out.setdefault((bucket_start(day, period).isoformat(), s.id), {})
+                counts[status] = counts.get(status, 0) + 1
+            day += dt.timedelta(days=1)
+    return [{"bucket": b, "staff_id": sid, "days": c} for (b, sid), c in sorted(out.items())]

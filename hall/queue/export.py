@@ -44,8 +44,18 @@ def table(stats: dict[str, Any]) -> list[list[Any]]:
     return [[h for h, _ in COLUMNS]] + [[get(r) for _, get in COLUMNS] for r in stats["rows"]]
 
 
+def attendance_table(stats: dict[str, Any]) -> list[list[Any]]:
+    """考勤: header row, then one row per bucket and staff member (days by status)."""
+    rows = stats.get("attendance") or []
+    statuses = sorted({k for r in rows for k in r["days"]})
+    header = ["考勤时段 bucket", "工号 staff", *statuses]
+    return [header] + [
+        [r["bucket"], r["staff_id"], *(r["days"].get(k, 0) for k in statuses)] for r in rows
+    ]
+
+
 def to_csv(stats: dict[str, Any]) -> bytes:
-    """The statistics as CSV bytes."""
+    """The statistics as CSV bytes (one table; attendance is on its own .xlsx sheet)."""
     out = io.StringIO()
     csv.writer(out).writerows(table(stats))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -61,6 +71,10 @@ def to_xlsx(stats: dict[str, Any]) -> bytes:
     for values in table(stats):
         ws.append(values)
     ws.freeze_panes = "A2"
+    if stats.get("attendance"):
+        sheet = wb.create_sheet("考勤")
+        for values in attendance_table(stats):
+            sheet.append(values)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -113,7 +113,7 @@ async def _statistics(
     today = _today(request)
 
     def run() -> tuple[dict[str, Any], dict[str, Any]]:
-        with svc.engine.connect() as conn:
+        with svc.read_engine.connect() as conn:  # autocommit: the writer is never held up
             conn.exec_driver_sql("PRAGMA cache_size=-65536")
             figures, fresh = statistics.gather(conn, start, end, today)
             tz = svc.config.hall.timezone
@@ -122,6 +122,11 @@ async def _statistics(
     result, fresh = await asyncio.to_thread(run)
     if fresh:
         await svc.run(lambda tx: stats_day.store(tx, fresh))
+    from hall.queue import attendance_report
+
+    result["attendance"] = await svc.run(
+        lambda tx: attendance_report.period_counts(svc.ctx, tx, start, min(end, today), period)
+    )
     return result
 
 

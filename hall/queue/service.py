@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import create_engine, delete, insert, select, update
 
 from hall.config import HallConfig
 from hall.queue import calling, evaluation_upstream, issuing, rows, submissions, views
@@ -69,6 +69,10 @@ class QueueService:
         self.url = config.storage.url or sqlite_url(self.data_dir)
         self.submissions_dir = Path(self.data_dir) / "submissions"
         self.engine = open_engine(self.url)
+        # Long reads (statistics) use autocommit connections of their own: the
+        # main engine begins every transaction with BEGIN IMMEDIATE (the write
+        # lock), which would hold up the writer for the whole read.
+        self.read_engine = create_engine(self.url).execution_options(isolation_level="AUTOCOMMIT")
         self.checkpointer = Checkpointer(self.engine)
         self.bus: EventBus | None = None
         self.writer: Writer | None = None
@@ -110,6 +114,7 @@ class QueueService:
             self.writer.stop()
         self.checkpointer.stop()
         self.engine.dispose()
+        self.read_engine.dispose()
 
     def _prepare(self, tx: Tx) -> bytes:
         known = {r.number for r in tx.conn.execute(select(windows.c.number))}

@@ -157,9 +157,7 @@ def compute(
         "by": by,
         "rows": rows,
         "definitions": DEFINITIONS,
-        # Attendance (考勤) is another issue's table (hall/queue/attendance.py); until it
-        # exists there is nothing to count, and the answer says so rather than show zeros.
-        "attendance": None,
+        "attendance": None,  # filled by the route (hall/queue/attendance_report.py)
     }
 
 

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from hall.queue import stats_day
 from hall.queue.store import ledger, stats_days, tickets
@@ -37,8 +37,7 @@ class StatsWarmer:
         self.filled = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stats-warm", daemon=True)
-        # Autocommit reads: no BEGIN IMMEDIATE, so no write lock is ever taken here.
-        self._engine = create_engine(service.url).execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = service.read_engine  # autocommit reads: never the write lock
 
     def start(self) -> StatsWarmer:
         """Start filling."""
@@ -49,7 +48,6 @@ class StatsWarmer:
         """Stop after the day under way."""
         self._stop.set()
         self._thread.join(30)
-        self._engine.dispose()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from hall.queue import evaluation
 from hall.queue.store import open_engine, tickets
 from hall.queue.writer import Tx
-from tests.conftest import Daemon
+from tests.conftest import PIN, Daemon, hall_config
 from tests.queue.rating_helpers import rate
 
 MON = dt.datetime(2025, 6, 2, 1, 0, tzinfo=dt.UTC).timestamp()  # 09:00 in Beijing
@@ -146,3 +147,24 @@ def test_a_late_rating_updates_a_cached_day_and_exports_parse_back(hall: Daemon)
     bad = manager.get("/statistics", params={**params, "end": "2024-01-01"})
     assert bad.status_code == 422
     assert hall.api("kiosk-token-1").get("/statistics", params=params).status_code == 403
+
+
+def test_attendance_is_in_the_period_statistics_and_export(make_daemon) -> None:
+    """考勤 per period and staff member, in the answer and in both export files."""
+    cfg = hall_config()
+    cfg["hall"]["hours"]["closed_dates"] = []
+    d = make_daemon(cfg, name="att-stats")
+    r = d.api(None).post("/attendance/checkin", {"staff_id": "S001", "pin": PIN, "window": 1})
+    assert r.status_code == 200, r.text
+    manager = d.api("manager-token-1")
+    day = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    stats = manager.get("/statistics", params={"start": day, "end": day, "by": "staff"}).json()
+    rows = {r["staff_id"]: r for r in stats["attendance"]}
+    # Staff without a record appear only on working days; S001 checked in today.
+    assert sum(rows["S001"]["days"].values()) == 1  # one day, whatever its status
+    params = {"start": day, "end": day, "by": "staff", "format": "xlsx"}
+    xlsx = manager.get("/statistics/export", params=params).content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["考勤"]
+    values = list(sheet.values)
+    assert values[0][:2] == ("考勤时段 bucket", "工号 staff")
+    assert any(row[1] == "S001" for row in values[1:])
