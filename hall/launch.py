@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from hall.config import ConfigError, HallConfig, load_config
+from hall.config import HallConfig, setup_and_load
 
 log = logging.getLogger("hall.launch")
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,14 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Kivy windows to start: kiosk, lobby, caller:N (comma separated; '' for none)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"hall: refusing to start: {exc}\n")
-        return 2
+    config = setup_and_load("hall", args.config)
     data_dir = Path(args.data_dir or config.storage.data_dir).resolve()
     for sub in ("dev", "logs", "boards", "screenshots"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm  # noqa: F401 - re-exported
+from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
 from hall.config.devices import (  # noqa: F401 - re-exported
     DevicesSection,
     HallBoardConfig,
@@ -321,15 +322,26 @@ def _describe(error: dict) -> str:
     return f"{where}: {message}"
 
 
+def setup_and_load(prog: str, path: str | Path, level: str = "INFO") -> HallConfig:
+    """What every program does first: log lines with times, then config.yaml.
+
+    A config that cannot be used ends the program with exit 2 and
+    ``<prog>: refusing to start: <file>: <field>: <problem>``.
+    """
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        sys.stderr.write(f"{prog}: refusing to start: {exc}\n")
+        raise SystemExit(2) from None
+
+
 def load_config(path: str | Path) -> HallConfig:
     """Read and validate config.yaml; raise ConfigError naming file, field and problem."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    raw = read_yaml(path, ConfigError)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of sections at the top level")
     try:

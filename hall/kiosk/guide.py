@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hall.config.base import read_yaml
 
 #: Relative guide paths are tried from the working directory, then from the repository.
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -73,12 +74,7 @@ def load_guide(path: str | Path) -> dict[str, dict[str, Any]]:
     Field required``.
     """
     path = _resolve(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GuideError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise GuideError(f"{path}: not valid YAML: {exc}") from exc
+    raw = read_yaml(path, GuideError)
     if not isinstance(raw, dict) or not raw:
         raise GuideError(f"{path}: expected a mapping of service code → guide entry")
     guide: dict[str, dict[str, Any]] = {}

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hall.config import ConfigError, HallConfig, load_config
+from hall.config import HallConfig, setup_and_load
 
 log = logging.getLogger("hall.kiosk")
 
@@ -144,14 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--screenshot-dir", help="write <role>.png here every few seconds")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"run_kiosk: refusing to start: {exc}\n")
-        return 2
+    config = setup_and_load("run_kiosk", args.config)
     logging.getLogger("urllib3").setLevel(logging.WARNING)  # no request log lines per poll
     if args.role == "caller" and args.window is None:
         parser.error("--role caller needs --window N")

@@ -12,7 +12,7 @@ import getpass
 import logging
 import sys
 
-from hall.config import ConfigError, hash_pin, load_config
+from hall.config import hash_pin, setup_and_load
 
 log = logging.getLogger("hall.queue")
 
@@ -36,11 +36,7 @@ def _verify_ledger(argv: list[str]) -> int:
     parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
     parser.add_argument("--data-dir", help="data directory (default: storage.data_dir)")
     args = parser.parse_args(argv)
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"hall.queue: {exc}\n")
-        return 2
+    config = setup_and_load("hall.queue verify-ledger", args.config, "WARNING")
     engine = open_engine(config.storage.url or sqlite_url(args.data_dir or config.storage.data_dir))
     try:
         with engine.connect() as conn:
@@ -84,14 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
-        return 2
+    config = setup_and_load("hall.queue", args.config, args.log_level)
     from hall.catalogue import CatalogueError
 
     try:

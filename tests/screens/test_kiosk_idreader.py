@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from hall.drivers.idreader import IdCardReader
 from tests.conftest import Daemon
-from tests.kivy_harness import idle_until
+from tests.kivy_harness import idle, idle_until
 from tests.test_idnumber import make_id
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def test_a_card_on_the_take_screen_fills_the_id(hall_daemon: Daemon, make_kiosk)
         hall_daemon.base, name="kiosk-idr", ctx_extra={"id_reader": reader}
     )
     reader.feed(f"{NUMBER},张三\r\n".encode())  # on the home screen: ignored, nothing kept
-    idle_until(lambda: False, timeout=0.3)
+    idle(3)  # the card's callback runs on the next frames
     kiosk_ui.tap("service-general")
     kiosk_ui.on("take")
     assert kiosk_ui.root.take.id_entry.value == ""
