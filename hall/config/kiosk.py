@@ -89,6 +89,15 @@ class KioskSection(_Section):
         None,
         description="material camera: type opencv|sim and its settings; null = no camera",
     )
+    face_camera: dict[str, Any] | None = Field(
+        None,
+        description="camera facing the person (人脸签到): type opencv|sim; null = no face check-in",
+    )
+    face_terminal: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.-]{1,32}$",
+        description="caller role: this window terminal's name in attendance.terminals",
+    )
     progress_url: str = Field(
         "http://127.0.0.1:8765/progress?receipt={receipt}",
         description="QR code on 受理/补正 notices ({receipt} is filled in)",

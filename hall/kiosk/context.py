@@ -37,6 +37,12 @@ class KioskContext:
     camera: Any | None = None  # hall.drivers.camera.Camera, None = no camera
     id_reader: Any | None = None  # hall.drivers.idreader.IdCardReader on ``id_link``
     id_link: Any | None = None  # hall.drivers.port.SerialLink
+    # 人脸签到 (hall.kiosk.face_setup): all None = no face check-in on this device.
+    face_config: Any | None = None  # hall.config.FaceSection
+    face_engine: Any | None = None  # hall.drivers.face.FaceEngine
+    face_camera: Any | None = None  # hall.drivers.camera.Camera facing the person
+    face_terminal: Any | None = None  # hall.kiosk.face_checkin.FaceTerminal (caller role)
+    citizen_faces: Any | None = None  # hall.kiosk.face_store.CitizenFaces (kiosk role)
 
     def now(self) -> dt.datetime:
         """The hall's local time now."""
@@ -49,10 +55,12 @@ class KioskContext:
         return EventFollower(self.settings.daemon_url, token, on_event, on_state)
 
     def close(self) -> None:
-        """Stop the outbox's forwarding and release the camera (at program exit)."""
+        """Stop the outbox's forwarding and release the cameras (at program exit)."""
         if self.outbox is not None:
             self.outbox.stop()
         if self.camera is not None:
             self.camera.close()
+        if self.face_camera is not None:
+            self.face_camera.close()
         if self.id_link is not None:
             self.id_link.stop()

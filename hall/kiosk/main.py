@@ -87,6 +87,9 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
         add_submission(ctx, config)
     if role == "kiosk":
         add_id_reader(ctx, settings)
+    from hall.kiosk.face_setup import add_face
+
+    add_face(ctx, config, role)
     return ctx
 
 
