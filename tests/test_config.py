@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hall.config import ConfigError, hash_pin, load_config, verify_pin
+from hall.config import AttendanceSection, ConfigError, hash_pin, load_config, verify_pin
 from tests.conftest import ROOT, hall_config, write_config
 
 
@@ -25,6 +25,9 @@ def test_demo_config_is_a_real_hall() -> None:
     assert {t.token for t in cfg.api.tokens} >= {"demo-kiosk", "demo-manager"}
     assert cfg.staff[0].id == "S001" and verify_pin("1234", cfg.staff[0].pin_hash)
     assert "token kiosk-1" in cfg.demo_secrets()
+    terminal = {"name": "win1", "token": "demo-terminal-1", "windows": [1]}
+    with_terminal = cfg.model_copy(update={"attendance": AttendanceSection(terminals=[terminal])})
+    assert "face terminal win1 token" in with_terminal.demo_secrets()
 
 
 def _load(tmp_path: Path, cfg: dict) -> None:
@@ -47,6 +50,22 @@ def _load(tmp_path: Path, cfg: dict) -> None:
             "windows.2.services: unknown service 'nope'",
         ),
         (lambda c: c["staff"][0].update(windows=[42]), "staff.0.windows: no window 42"),
+        (
+            lambda c: c.update(
+                attendance={"terminals": [{"name": "t1", "token": "terminal-1", "windows": [9]}]}
+            ),
+            "attendance.terminals.0.windows: no window 9",
+        ),
+        (
+            lambda c: c.update(
+                attendance={
+                    "terminals": [
+                        {"name": "t1", "token": c["api"]["tokens"][0]["token"], "windows": [1]}
+                    ]
+                }
+            ),
+            "attendance.terminals.0.token: also an api.tokens token",
+        ),
         (
             lambda c: c["hall"].update(timezone="Mars/Base"),
             "hall.timezone: unknown time zone 'Mars/Base'",

@@ -251,6 +251,13 @@ class HallConfig(_Section):
             for number in person.windows:
                 if number not in numbers:
                     raise ValueError(f"staff.{i}.windows: no window {number}")
+        api_tokens = {t.token for t in self.api.tokens}
+        for i, terminal in enumerate(self.attendance.terminals):
+            for number in terminal.windows:
+                if number not in numbers:
+                    raise ValueError(f"attendance.terminals.{i}.windows: no window {number}")
+            if terminal.token in api_tokens:  # one secret, one role: a terminal is not a client
+                raise ValueError(f"attendance.terminals.{i}.token: also an api.tokens token")
         return self
 
     def service(self, code: str) -> ServiceConfig | None:
@@ -273,6 +280,11 @@ class HallConfig(_Section):
         """Names of the demo secrets still in use (the daemon warns about them)."""
         found = [f"token {t.name}" for t in self.api.tokens if t.token.startswith("demo-")]
         found += [f"staff {s.id} PIN" for s in self.staff if verify_pin("1234", s.pin_hash)]
+        found += [
+            f"face terminal {t.name} token"
+            for t in self.attendance.terminals
+            if t.token.startswith("demo-")
+        ]
         return found
 
 

@@ -1,8 +1,9 @@
 """Daily and monthly attendance reports (考勤报表) for managers.
 
-A day's check-in is the earliest of the attendance check-ins and the staff
-sessions opened that day (a plain /staff/login counts as a PIN check-in), its
-check-out the latest check-out record. Only working days of the hall calendar
+A day's check-in is its earliest check-in record (every window opening writes
+one: /staff/login and /attendance/checkin by id + PIN, a face terminal's
+check-in, a manager's correction), its check-out the latest check-out record
+(/staff/logout and /attendance/checkout). Only working days of the hall calendar
 are judged; a record on a day off is listed but never makes anyone absent.
 """
 
@@ -15,16 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hall.queue.attendance import PIN, classify
-from hall.queue.store import attendance, staff_sessions
+from hall.queue.attendance import classify
+from hall.queue.store import attendance
 from hall.queue.writer import Tx
-
-
-def _span(ctx, first: dt.date, last: dt.date) -> tuple[float, float]:
-    tz = ctx.config.hall.tz
-    start = dt.datetime.combine(first, dt.time(0), tz).timestamp()
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tz).timestamp()
-    return start, end
 
 
 def _facts(ctx, tx: Tx, first: dt.date, last: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
@@ -45,19 +39,6 @@ def _facts(ctx, tx: Tx, first: dt.date, last: dt.date) -> dict[tuple[str, str], 
             f["out"] = r.ts
         elif r.kind == "leave":
             f["leave"] = r.note or "leave"
-    start, end = _span(ctx, first, last)
-    tz = ctx.config.hall.tz
-    for s in tx.conn.execute(
-        select(staff_sessions.c.staff_id, staff_sessions.c.created_at).where(
-            staff_sessions.c.created_at >= start, staff_sessions.c.created_at < end
-        )
-    ):
-        day = dt.datetime.fromtimestamp(s.created_at, tz).date().isoformat()
-        f = facts[s.staff_id, day]
-        # Strictly earlier only: a face check-in opens its session in the same
-        # instant, and its record says "face".
-        if f["in"] is None or s.created_at < f["in"]:
-            f["in"], f["method"] = s.created_at, PIN
     return facts
 
 

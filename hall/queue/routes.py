@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hall import __version__
 from hall.config import verify_pin
-from hall.queue import evaluation, issuing, sessions
+from hall.queue import attendance, evaluation, issuing, sessions
 from hall.queue.auth import Principal, principal, require
 from hall.queue.domain import CaseType, QueueError, not_found
 from hall.queue.events import sse_stream
@@ -161,7 +161,13 @@ async def staff_login(request: Request, body: LoginBody) -> dict[str, Any]:
     ok = person is not None and await asyncio.to_thread(verify_pin, body.pin, person.pin_hash)
     if not ok:
         raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
-    return await svc.run(lambda tx: sessions.login(svc.ctx, tx, body.staff_id, body.window))
+    # Opening a window is the day's 签到 (id + PIN): the attendance record is
+    # written in the same transaction as the session.
+    return await svc.run(
+        lambda tx: attendance.check_in(
+            svc.ctx, tx, body.staff_id, body.window, attendance.PIN, body.staff_id
+        )
+    )
 
 
 @router.post("/staff/logout", tags=["staff"])
@@ -172,7 +178,8 @@ async def staff_logout(request: Request, p: Caller) -> dict[str, Any]:
             400, "not_staff", "只有工作人员令牌可以签退", "Only a staff token can log out"
         )
     svc = _svc(request)
-    return await svc.run(lambda tx: sessions.logout(svc.ctx, tx, p.token_hash))
+    # Closing the window is a 签退; the report takes the day's last one.
+    return await svc.run(lambda tx: attendance.check_out(svc.ctx, tx, p.token_hash))
 
 
 @router.get("/windows", tags=["windows"])

@@ -160,6 +160,33 @@ def test_pin_checkin_records_pin(make_daemon):
     assert bad.status_code == 401
 
 
+def test_window_login_and_logout_are_attendance_records(make_daemon):
+    """/staff/login writes a PIN check-in, /staff/logout a check-out; refusals write neither."""
+    daemon = make_daemon(config())
+    manager = daemon.api("manager-token-1")
+    today = dt.datetime.now(TZ).date().isoformat()
+
+    def row(staff: str) -> dict:
+        daily = manager.get("/attendance/daily", params={"date": today}).json()
+        return next(r for r in daily["staff"] if r["staff_id"] == staff)
+
+    bad = daemon.api(None).post("/staff/login", {"staff_id": "S003", "pin": "0000", "window": 3})
+    assert bad.status_code == 401 and row("S003")["checkin"] is None
+    token = login_token(daemon, "S003", 3)
+    seen = row("S003")
+    assert seen["checkin"] is not None and seen["checkin_method"] == "pin"
+    assert seen["checkout"] is None
+    staff = daemon.api(token)
+    assert daemon.api("kiosk-token-1").post("/tickets", {"service": "other"}).status_code == 201
+    assert staff.post("/windows/3/call").status_code == 200
+    refused = staff.post("/staff/logout")  # a citizen is at the window
+    assert refused.status_code == 409 and row("S003")["checkout"] is None
+    assert staff.post("/windows/3/finish", {"case_type": "即办件"}).status_code == 200
+    assert staff.post("/staff/logout").status_code == 200
+    assert row("S003")["checkout"] is not None
+    assert row("S003")["checkin"] == seen["checkin"]  # the first check-in of the day stands
+
+
 RULES = AttendanceSection()
 DAY = dt.date(2026, 3, 10)
 
