@@ -8,8 +8,11 @@ that is Mesa's software rasteriser, so frames cost more than on a kiosk):
   root against the daemon and draws; time from spawning it to its first frame,
   and to the first frame that shows the services;
 * tap → ticket: a touch on "take number" (UnitTestTouch, as the tests tap) until
-  the frame that shows the issued number has been drawn (issue over HTTP on the
-  kiosk's worker thread, result back through the Kivy clock, layout, draw);
+  the frame that shows the issued number has been drawn and rasterised
+  (issue over HTTP on the kiosk's worker thread, result back through the Kivy
+  clock, layout, draw, then ``glFinish``: Mesa's software GL rasterises a frame
+  after the buffer swap returns, so without it the figure would leave out most
+  of the drawing);
 * tap → printer: the same taps, until the last byte of the ticket reached a
   simulated network printer (TCP on loopback, the driver's real network path
   with its DLE EOT status queries).
@@ -101,6 +104,7 @@ def child_start(base: str) -> int:
     prepare_kivy()
     from kivy.base import EventLoop
     from kivy.core.window import Window
+    from kivy.graphics.opengl import glFinish
 
     from hall.drivers.printer import TicketPrinter
     from hall.drivers.sim.printer import SimPrinter
@@ -109,10 +113,12 @@ def child_start(base: str) -> int:
     root = make_root(base, TicketPrinter(SimPrinter()))
     Window.add_widget(root)
     EventLoop.idle()
+    glFinish()  # rasterised, not only handed to the (software) GL
     print("frame", flush=True)
     while not root.home.loaded:
         EventLoop.idle()
     EventLoop.idle()  # the frame that draws the services
+    glFinish()
     print("services", flush=True)
     root.shutdown()
     return 0
@@ -143,6 +149,7 @@ def bench_taps(base: str, taps: int) -> tuple[list[float], list[float]]:
     prepare_kivy()
     from kivy.base import EventLoop
     from kivy.core.window import Window
+    from kivy.graphics.opengl import glFinish
     from kivy.tests.common import UnitTestTouch
 
     from hall.drivers.printer import open_printer
@@ -161,6 +168,7 @@ def bench_taps(base: str, taps: int) -> tuple[list[float], list[float]]:
                     EventLoop.idle()
                 root.open_service("general")
                 EventLoop.idle()
+                glFinish()  # the take screen is on the glass before the citizen taps
                 button = next(w for w in root.take.walk() if getattr(w, "hall_id", "") == "take")
                 cuts = sim.model.cuts
                 touch = UnitTestTouch(*button.to_window(*button.center))
@@ -169,7 +177,8 @@ def bench_taps(base: str, taps: int) -> tuple[list[float], list[float]]:
                 touch.touch_up()
                 while root.current != "ticket" or not root.ticket.number:
                     EventLoop.idle()
-                EventLoop.idle()  # the frame that draws it
+                EventLoop.idle()  # the frame that draws it ...
+                glFinish()  # ... rasterised: software GL finishes frames after the swap
                 shown = time.perf_counter()
                 if not sim.model.wait_for(lambda m, c=cuts: m.cuts > c, 10):
                     raise SystemExit("the ticket was not printed")

@@ -27,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hall.kiosk.client import DaemonError, DaemonUnavailable
@@ -37,7 +38,7 @@ from hall.screens.kiosk_home import HomeScreen
 from hall.screens.kiosk_submit import IDLE_SCREENS, SubmitController
 from hall.screens.kiosk_take import TakeScreen
 from hall.screens.kiosk_ticket import TicketScreen, qr_matrix
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk_ui import Palette, ui
 from hall.screens.kiosk_unavailable import UnavailableScreen
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class KioskRoot(ScreenManager):
     ) -> None:
         """Show home for ``ctx``; ``clock`` is what :meth:`tick` reads when given no time."""
         super().__init__(transition=NoTransition())
+        # The page colour is the window's clear colour, not a rectangle per screen: a
+        # full-screen fill costs ~30 ms per frame on software GL (bench/RESULTS.md).
+        Window.clearcolor = Palette.PAGE
         self.ctx = ctx
         self.settings = ctx.settings
         self.desk = TicketDesk(ctx.client, ctx.printer, ctx.settings, ctx.hall_name)
