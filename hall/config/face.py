@@ -45,6 +45,9 @@ class LivenessConfig(_Section):
     min_change: float = Field(
         6.0, gt=0, description="non-rigid change (grey levels, after alignment) that counts as live"
     )
+    min_hits: int = Field(
+        3, ge=1, description="frames of a window that must reach min_change (bench_face --liveness)"
+    )
 
 
 class FaceSection(_Section):

@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -129,14 +130,21 @@ class DaemonClient:
         priority: bool = False,
         id_number: str | None = None,
         appointment_code: str | None = None,
+        appointment: bool = False,
     ) -> dict:
-        """取号: issue a ticket."""
+        """取号: issue a ticket (``appointment``: check in the ID number's appointment)."""
         body: dict[str, Any] = {"service": service, "priority": priority}
         if id_number:
             body["id_number"] = id_number
         if appointment_code:
             body["appointment_code"] = appointment_code
+        if appointment:
+            body["appointment"] = True
         return self._request("POST", "/tickets", body)
+
+    def appointment_faces(self, service: str) -> list[dict]:
+        """Face templates of ``service``'s appointments open for check-in now (kiosk token)."""
+        return self._request("GET", f"/appointments/faces?service={quote(service, safe='')}")
 
     def call_for_help(self, where: str) -> dict:
         """The citizen pressed "help": tell the staff which kiosk needs them."""

@@ -71,7 +71,7 @@ def watch(
 ) -> Outcome:
     """Follow frames until one live face matched consistently, or ``max_frames`` pass."""
     started = time.monotonic()
-    live = LivenessCheck(cfg.liveness.frames, cfg.liveness.min_change)
+    live = LivenessCheck(cfg.liveness.frames, cfg.liveness.min_change, cfg.liveness.min_hits)
     votes: Counter[str | None] = Counter()
     reason, last = "no_face", None
     n = 0

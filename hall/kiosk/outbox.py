@@ -71,6 +71,9 @@ class Draft:
     materials: list[Material] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # mandatory materials not given: 补正
     promised_date: dt.date | None = None
+    # 人证比对: face_matched | failed | skipped (hall.kiosk.submission.IDENTITY_CHECKS);
+    # None: no comparison was offered. A plain flag, never face data.
+    identity_check: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,8 @@ class TerminalOutbox:
             "missing": draft.missing,
             "promised_date": draft.promised_date.isoformat() if draft.promised_date else None,
         }
+        if draft.identity_check is not None:  # absent, the wire is as before the flag existed
+            body["identity_check"] = draft.identity_check
         day = local.strftime("%Y%m%d")
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")

@@ -7,6 +7,12 @@ forgets all of it (idle timeout, back home, after the notice). The applicant's
 name, ID number and phone fill the matter's form fields of the same meaning
 (``applicant_name``, ``applicant_id``, ``phone``), so nobody types them twice.
 
+人证比对: when the ID card reader gave the card's photo, the flow holds it for
+the face comparison step only (:meth:`SubmissionFlow.card_read`); recording the
+outcome (:meth:`SubmissionFlow.record_identity`) drops it. The outcome goes
+with the case as a plain flag (:data:`IDENTITY_CHECKS`), never face data; both
+belong to the ID number they were made for and lapse if it is changed.
+
 :func:`print_notice` prints a notice and says what became of the paper.
 """
 
@@ -31,6 +37,11 @@ log = logging.getLogger(__name__)
 #: Form fields filled from the identify step (field name -> applicant key).
 APPLICANT_FIELDS = {"applicant_name": "name", "applicant_id": "id_number", "phone": "phone"}
 NAME_MAX = 30
+#: What the case says about the applicant's identity (人证比对): the face matched the
+#: ID card photo; it was compared and did not match; the citizen skipped it (or the
+#: camera failed before any comparison). Not compared at all (no photo, no face
+#: camera on this kiosk): no flag. Staff check the ID at the window unless it matched.
+IDENTITY_CHECKS = ("face_matched", "failed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -58,13 +69,15 @@ class SubmissionFlow:
         self.values: dict[str, str] = {}
         self.shots: dict[str, Shot] = {}
         self.skipped: set[str] = set()
+        self.drop_photo()
+        self._identity: tuple[str, str] | None = None  # (ID number, outcome)
 
     @property
     def empty(self) -> bool:
         """Nothing personal held."""
         return not (
             self.matter or self.id_entry.value or self.phone_entry.value or self.name
-        ) and not (self.values or self.shots or self.skipped)
+        ) and not (self.values or self.shots or self.skipped or self._photo or self._identity)
 
     def start(self, matter: Matter) -> None:
         """Begin a new submission for ``matter`` (anything earlier is forgotten)."""
@@ -86,6 +99,48 @@ class SubmissionFlow:
         if not self.phone_entry.is_mobile:
             return "请输入11位手机号码" if zh else "Enter your 11-digit mobile number"
         return None
+
+    def card_read(self, number: str, name: str | None, photo: Any | None) -> None:
+        """The ID card reader read a card: its number, name and (if given) photo.
+
+        A new card starts the identity check again (an outcome recorded for
+        another card no longer holds).
+        """
+        self.id_entry.value = number
+        if name:
+            self.name = name.strip()[:NAME_MAX]
+        self._photo = (number, photo) if photo is not None else None
+        self._identity = None
+
+    @property
+    def id_photo(self) -> Any | None:
+        """The card photo of the ID number now entered, while the comparison is pending."""
+        if self._photo is None or self._photo[0] != self.id_entry.value:
+            return None
+        return self._photo[1]
+
+    def number_changed(self) -> None:
+        """The ID number was edited: a card photo of another number is dropped at once."""
+        if self._photo is not None and self._photo[0] != self.id_entry.value:
+            self.drop_photo()
+
+    def drop_photo(self) -> None:
+        """Forget the card photo (the comparison step is over)."""
+        self._photo: tuple[str, Any] | None = None
+
+    def record_identity(self, outcome: str) -> None:
+        """Record the identity check for the ID number now entered; the photo is dropped."""
+        if outcome not in IDENTITY_CHECKS:
+            raise ValueError(f"unknown identity check {outcome!r}")
+        self._identity = (self.id_entry.value, outcome)
+        self.drop_photo()
+
+    @property
+    def identity_check(self) -> str | None:
+        """The identity check of the ID number now entered (None: not compared)."""
+        if self._identity is None or self._identity[0] != self.id_entry.value:
+            return None
+        return self._identity[1]
 
     @property
     def applicant(self) -> dict[str, str]:
@@ -164,6 +219,7 @@ class SubmissionFlow:
             materials=materials,
             missing=self.missing(),
             promised_date=promised,
+            identity_check=self.identity_check,
         )
 
     def notice(

@@ -141,10 +141,18 @@ class TicketDesk:
         priority: bool = False,
         id_number: str | None = None,
         appointment_code: str | None = None,
+        appointment: bool = False,
     ) -> IssuedTicket:
-        """Ask the daemon for a number; DaemonError (or DaemonUnavailable) if it refuses."""
+        """Ask the daemon for a number; DaemonError (or DaemonUnavailable) if it refuses.
+
+        ``appointment`` with ``id_number``: 预约签到 by ID number.
+        """
         ticket = self.client.issue(
-            service, priority=priority, id_number=id_number, appointment_code=appointment_code
+            service,
+            priority=priority,
+            id_number=id_number,
+            appointment_code=appointment_code,
+            appointment=appointment,
         )
         return IssuedTicket(ticket, self.layout(ticket))
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, text, update
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
-from hall.queue import views
+from hall.queue import appointment_checkin, views
 from hall.queue.domain import QueueError, TicketKind, TicketStatus, conflict, not_found
 from hall.queue.schedule import Schedule
 from hall.queue.store import appointments, tickets
@@ -89,6 +89,8 @@ class IssueRequest:
     id_number: str | None = None
     appointment_code: str | None = None
     source: str = ""
+    # 预约签到 by ID number: the appointment this person booked for the service today.
+    appointment_by_id: bool = False
 
 
 def _check_hours(ctx: Context, svc: ServiceConfig, now: float) -> None:
@@ -150,10 +152,33 @@ def _appointment(ctx: Context, tx: Tx, svc: ServiceConfig, code: str) -> Any:
     return row
 
 
+def _appointment_by_id(ctx: Context, tx: Tx, svc: ServiceConfig, req: IssueRequest) -> Any:
+    """预约签到 by ID number: (fingerprint, appointment); no per-person limit (it is booked)."""
+    if not req.id_number:
+        raise QueueError(
+            422,
+            "id_number_required",
+            "请输入身份证号码以查找预约",
+            "appointment: true needs id_number",
+        )
+    if req.appointment_code:
+        raise QueueError(
+            422,
+            "appointment_twice",
+            "预约码和身份证号请只用一种方式签到",
+            "Give appointment_code, or id_number with appointment: true, not both",
+        )
+    fp = appointment_checkin.fingerprint(req.id_number, ctx.id_key)
+    code = appointment_checkin.code_for_person(ctx, tx, svc, fp)
+    return fp, _appointment(ctx, tx, svc, code)
+
+
 def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
     """Issue the next number of a service: every check, then one insert."""
     svc = ctx.service_or_404(req.service)
     _check_hours(ctx, svc, tx.now)
+    # Lazy expiry of bookings' ID fingerprints and face templates (appointment_checkin).
+    appointment_checkin.purge_expired(ctx, tx)
     day = ctx.day(tx.now)
     if req.priority and not svc.allow_priority:
         raise conflict(
@@ -161,8 +186,11 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
             f"“{svc.name_zh}”不设优先号",
             f"{svc.name_en} has no priority tickets",
         )
-    fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
-    appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
+    if req.appointment_by_id:
+        fp, appt = _appointment_by_id(ctx, tx, svc, req)
+    else:
+        fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
+        appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
 
     last = tx.conn.execute(_LAST_SEQ, {"day": day, "service": svc.code}).scalar_one()
     seq = (last or 0) + 1
@@ -197,7 +225,7 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         "queue_at": tx.now,
         "recalls": 0,
         "id_fp": fp,
-        "appointment_code": req.appointment_code,
+        "appointment_code": appt.code if appt is not None else req.appointment_code,
         "slot_end": appt.slot_end if appt is not None else None,
         "source": req.source[:64],
         "updated_at": tx.now,
@@ -207,6 +235,7 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         tx.conn.execute(
             update(appointments).where(appointments.c.code == appt.code).values(ticket_id=ticket_id)
         )
+        appointment_checkin.forget(tx, appt.code)  # checked in: the transaction is over
     saved = SimpleNamespace(**_UNSET, **row)
     public = views.ticket_view(saved)
     ahead = views.ahead_of(tx.conn, saved, tx.now, ctx.grace_s)
@@ -222,9 +251,18 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
 
 
 def create_appointment(
-    ctx: Context, tx: Tx, service: str, slot_start: float, slot_end: float
+    ctx: Context,
+    tx: Tx,
+    service: str,
+    slot_start: float,
+    slot_end: float,
+    extras: appointment_checkin.BookingExtras | None = None,
 ) -> dict[str, Any]:
-    """Book an appointment slot; returns its check-in code."""
+    """Book an appointment slot; returns its check-in code.
+
+    ``extras`` (checked by ``appointment_checkin.parse_booking``): the booker's
+    ID fingerprint and consented face template, kept until the check-in.
+    """
     ctx.service_or_404(service)
     if slot_end <= slot_start:
         raise QueueError(
@@ -238,9 +276,16 @@ def create_appointment(
             code=code, service=service, slot_start=slot_start, slot_end=slot_end, created_at=tx.now
         )
     )
+    extras = extras or appointment_checkin.BookingExtras()
+    appointment_checkin.keep(tx, code, slot_end, extras)
+    appointment_checkin.purge_expired(ctx, tx)  # also a booking made after its slot
     return {
         "code": code,
         "service": service,
         "slot_start": views.iso(slot_start),
         "slot_end": views.iso(slot_end),
+        "check_in": {
+            "id_number": extras.id_fp is not None,
+            "face": extras.face_template is not None,
+        },
     }

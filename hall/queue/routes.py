@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hall import __version__
 from hall.config import verify_pin
-from hall.queue import attendance, evaluation, issuing, sessions
+from hall.queue import appointment_checkin, attendance, evaluation, issuing, sessions
 from hall.queue.auth import Principal, principal, require
-from hall.queue.domain import CaseType, QueueError, not_found
+from hall.queue.domain import CaseType, QueueError, forbidden, not_found
 from hall.queue.events import sse_stream
 from hall.queue.service import QueueService
 
@@ -34,6 +34,12 @@ class IssueBody(_Body):
     id_number: str | None = Field(None, max_length=18, description="18-digit ID number, optional")
     appointment_code: str | None = Field(
         None, max_length=16, description="appointment check-in code"
+    )
+    appointment: bool = Field(
+        False,
+        description="预约签到 by ID number: with id_number, issue the ticket of the appointment "
+        "this person booked for this service today (found by the ID's keyed fingerprint; "
+        "404 no_appointment when there is none)",
     )
 
 
@@ -84,6 +90,24 @@ class AppointmentBody(_Body):
     service: str
     slot_start: dt.datetime
     slot_end: dt.datetime
+    id_number: str | None = Field(
+        None,
+        max_length=18,
+        description="booker's ID number, for check-in by ID; only its keyed fingerprint is kept",
+    )
+    face_template: str | None = Field(
+        None,
+        max_length=2_000_000,
+        description="base64 of hall.drivers.face.FaceTemplate.to_bytes(), made by the booking "
+        "site with this hall's face engine; kept until check-in or the slot has passed",
+    )
+    face_consent: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="version of the face consent the citizen agreed to; required with "
+        "face_template",
+    )
 
 
 def _svc(request: Request) -> QueueService:
@@ -119,7 +143,12 @@ async def list_services(request: Request, p: Caller) -> list[dict[str, Any]]:
 
 @router.post("/tickets", status_code=201, tags=["tickets"])
 async def issue_ticket(request: Request, body: IssueBody, p: Caller) -> dict[str, Any]:
-    """取号: issue the next number of a service."""
+    """取号: issue the next number of a service.
+
+    预约签到 (appointment priority): ``appointment_code``, or ``id_number`` with
+    ``appointment: true`` for the appointment this person booked for this
+    service today (no per-person daily limit then: the slot is booked).
+    """
     require(p, "kiosk")
     req = issuing.IssueRequest(
         service=body.service,
@@ -127,6 +156,7 @@ async def issue_ticket(request: Request, body: IssueBody, p: Caller) -> dict[str
         id_number=body.id_number,
         appointment_code=body.appointment_code,
         source=p.name,
+        appointment_by_id=body.appointment,
     )
     return await _svc(request).issue(req)
 
@@ -143,13 +173,50 @@ async def get_ticket(request: Request, ticket_id: str) -> dict[str, Any]:
 
 @router.post("/appointments", status_code=201, tags=["tickets"])
 async def book(request: Request, body: AppointmentBody, p: Caller) -> dict[str, Any]:
-    """Book an appointment slot and get its check-in code (manager)."""
+    """Book an appointment slot and get its check-in code (manager).
+
+    Optional: the booker's ID number (check-in by ID; only a keyed fingerprint
+    is kept) and a face template with the consent version (check-in by face
+    at the kiosk). Both are deleted when the ticket is issued or the slot has
+    passed.
+    """
     require(p)
     start, end = body.slot_start.timestamp(), body.slot_end.timestamp()
     svc = _svc(request)
-    return await svc.run(
-        lambda tx: issuing.create_appointment(svc.ctx, tx, body.service, start, end)
+    # Decoding and checking a template (~0.5 MB) runs off the event loop and the writer.
+    extras = await asyncio.to_thread(
+        appointment_checkin.parse_booking,
+        svc.config,
+        svc.ctx.id_key,
+        body.id_number,
+        body.face_template,
+        body.face_consent,
     )
+    return await svc.run(
+        lambda tx: issuing.create_appointment(svc.ctx, tx, body.service, start, end, extras)
+    )
+
+
+@router.get("/appointments/faces", tags=["tickets"])
+async def appointment_faces(
+    request: Request,
+    p: Caller,
+    service: Annotated[str, Query(min_length=1, max_length=32, description="service code")],
+) -> list[dict[str, Any]]:
+    """Face templates of ``service``'s appointments that can check in now (kiosk tokens only).
+
+    For 刷脸 check-in at a kiosk, which compares on the device and destroys
+    them after the attempt: code, template (base64), consent version, slot end
+    and the last moment of check-in. Only appointments not yet checked in whose
+    check-in window is open now are listed.
+    """
+    if p.role != "kiosk":  # not even a manager: face templates go only where they are matched
+        raise forbidden(
+            "只有自助取号机可以读取人脸模板",
+            f"A {p.role} token may not read face templates (kiosk only)",
+        )
+    svc = _svc(request)
+    return await svc.run(lambda tx: appointment_checkin.open_faces(svc.ctx, tx, service))
 
 
 @router.post("/staff/login", tags=["staff"])

@@ -60,6 +60,7 @@ class SubmissionIn(_Body):
     materials: list[MaterialIn] = Field(max_length=30)
     missing: list[Annotated[str, Field(max_length=64)]] = Field(max_length=30)
     promised_date: dt.date | None = None
+    identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
 
 
 class ActionIn(_Body):
@@ -93,6 +94,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> list[dict[str, Any]]:
     """Decode, check and fsync the images into ``folder`` (a private temporary folder)."""
+    folder.mkdir(parents=True, exist_ok=True)  # a case with every material skipped has none
     saved = []
     for i, m in enumerate(materials):
         try:
@@ -173,6 +175,8 @@ async def submit(
 
     content = body.model_dump(mode="json", exclude={"materials"})
     content["materials"] = [m.sha256 for m in body.materials]
+    if content["identity_check"] is None:  # a retry stored before the flag existed still matches
+        del content["identity_check"]
     item = submissions.Incoming(
         id=body.id,
         receipt=body.receipt,
@@ -185,6 +189,7 @@ async def submit(
         missing=list(body.missing),
         promised_date=body.promised_date.isoformat() if body.promised_date else None,
         content_sha=submissions.content_sha(content),
+        identity_check=body.identity_check,
     )
     forward = svc.config.upstream.submissions is not None
     try:

@@ -20,7 +20,15 @@ from typing import Any
 from sqlalchemy import create_engine, delete, insert, select, update
 
 from hall.config import HallConfig
-from hall.queue import calling, evaluation_upstream, issuing, rows, submissions, views
+from hall.queue import (
+    appointment_checkin,
+    calling,
+    evaluation_upstream,
+    issuing,
+    rows,
+    submissions,
+    views,
+)
 from hall.queue.devices import DeviceHub
 from hall.queue.domain import TicketStatus, WindowState
 from hall.queue.events import EventBus, oldest_id, stored_after
@@ -135,7 +143,7 @@ class QueueService:
         return bytes.fromhex(key)
 
     def _expire_old_days(self, tx: Tx) -> int:
-        """Waiting tickets of an earlier business day are cancelled; old events pruned."""
+        """Waiting tickets of an earlier day cancelled; old events and expired check-in data deleted."""
         today = self.ctx.day(tx.now)
         stale = (
             tx.conn.execute(
@@ -154,6 +162,8 @@ class QueueService:
             )
             tx.emit("queue.reset", {"day": today, "cancelled": len(stale)})
         tx.conn.execute(delete(events).where(events.c.ts < tx.now - EVENT_RETENTION_S))
+        # Booked ID fingerprints and face templates whose slot has passed, even in a quiet hall.
+        appointment_checkin.purge_expired(self.ctx, tx)
         return len(stale)
 
     async def run(self, op: Callable[[Tx], Any]) -> Any:
@@ -161,7 +171,7 @@ class QueueService:
         return await asyncio.wrap_future(self.writer.submit(op))
 
     async def housekeeping(self, every_s: float = 60.0) -> None:
-        """Periodic work: cancel tickets left from an earlier day, prune events."""
+        """Periodic work: see :meth:`_expire_old_days`."""
         while True:
             await asyncio.sleep(every_s)
             try:

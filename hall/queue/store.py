@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -104,6 +105,25 @@ appointments = Table(
     Column("slot_end", Float, nullable=False),
     Column("ticket_id", String(32)),
     Column("created_at", Float, nullable=False),
+)
+
+# 预约签到: what a booking hands over to check in without the code, kept apart from
+# ``appointments`` so it can be deleted cleanly: the keyed fingerprint of the
+# booker's ID number and, with its own consent, a face template made by the
+# booking site. Deleted (SQLite secure_delete) in the transaction that issues the
+# appointment's ticket, or once the slot and its grace have passed
+# (hall/queue/appointment_checkin.py). Never the ID number, never an image.
+appointment_checkin = Table(
+    "appointment_checkin",
+    metadata,
+    Column("code", String(16), primary_key=True),  # appointments.code
+    Column("slot_end", Float, nullable=False),  # copied: expiry without a join
+    Column("id_fp", String(32)),  # keyed hash of the ID number (hall.idnumber)
+    Column("face_template", LargeBinary),  # hall.drivers.face.FaceTemplate.to_bytes()
+    Column("face_consent", String(32)),  # consent text version the citizen agreed to
+    Column("created_at", Float, nullable=False),
+    Index("ix_appointment_checkin_fp", "id_fp"),
+    Index("ix_appointment_checkin_end", "slot_end"),
 )
 
 evaluations = Table(

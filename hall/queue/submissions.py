@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import bindparam, func, select
 
@@ -51,6 +51,20 @@ LABELS = {
 }
 UPSTREAM = "submissions"
 
+#: 人证比对 as the terminal reports it (a flag, never face data); None = not offered.
+IdentityCheck = Literal["face_matched", "failed", "skipped"]
+IDENTITY_LABELS = {
+    "face_matched": ("人证比对一致", "Face matched the ID card photo"),
+    "failed": (
+        "人证比对未通过,请在窗口核验身份证件",
+        "Face did not match the ID card photo: check the ID at the window",
+    ),
+    "skipped": (
+        "未做人证比对,请在窗口核验身份证件",
+        "No face comparison: check the ID at the window",
+    ),
+}
+
 _BY_ID = select(submissions).where(submissions.c.id == bindparam("sid"))
 _BY_RECEIPT = select(submissions).where(submissions.c.receipt == bindparam("r"))
 _HISTORY = (
@@ -75,6 +89,7 @@ class Incoming:
     missing: list[str]
     promised_date: str | None
     content_sha: str
+    identity_check: str | None = None  # IdentityCheck; kept in the applicant JSON
 
 
 def content_sha(body: dict[str, Any]) -> str:
@@ -121,7 +136,7 @@ def receive(
         "received_at": tx.now,
         "promised_date": item.promised_date,
         "id_fp": id_fingerprint(number, id_key),
-        "applicant": json.dumps(item.applicant, ensure_ascii=False),
+        "applicant": json.dumps(_with_identity(item), ensure_ascii=False),
         "form": json.dumps(item.form, ensure_ascii=False),
         "materials": json.dumps(item.materials, ensure_ascii=False),
         "missing": json.dumps(item.missing, ensure_ascii=False),
@@ -131,6 +146,8 @@ def receive(
     tx.conn.execute(submissions.insert(), row)
     place_files()
     note = "材料齐全" if not item.missing else "缺少:" + "、".join(item.missing)
+    if item.identity_check is not None:  # staff read it in the case's history too
+        note += ";" + IDENTITY_LABELS[item.identity_check][0]
     _history(tx, item.id, status, note, f"terminal {item.terminal}")
     if forward:
         tx.conn.execute(
@@ -147,6 +164,13 @@ def receive(
     saved = tx.conn.execute(_BY_ID, {"sid": item.id}).one()
     tx.emit("submission.received", {"submission": summary(saved)})
     return summary(saved), True
+
+
+def _with_identity(item: Incoming) -> dict[str, Any]:
+    # The table has no column for it (and no migrations): the applicant JSON holds it.
+    if item.identity_check is None:
+        return item.applicant
+    return {**item.applicant, "identity_check": item.identity_check}
 
 
 def _overdue(row: Any, today: dt.date) -> bool:
@@ -181,9 +205,15 @@ def detail(tx: Tx, row: Any, today: dt.date) -> dict[str, Any]:
         {"ts": views.iso(h.ts), "status": h.status, "note": h.note, "actor": h.actor}
         for h in tx.conn.execute(_HISTORY, {"sid": row.id})
     ]
+    applicant = json.loads(row.applicant)
+    identity = applicant.pop("identity_check", None)
     return {
         **summary(row, today),
-        "applicant": json.loads(row.applicant),
+        "applicant": applicant,
+        "identity_check": identity,
+        "identity_check_label": (
+            dict(zip(("zh", "en"), IDENTITY_LABELS[identity], strict=True)) if identity else None
+        ),
         "form": json.loads(row.form),
         "materials": [
             {k: m[k] for k in ("name", "mandatory", "sha256")} for m in json.loads(row.materials)

@@ -91,6 +91,11 @@ class CallerRoot(ScreenManager):
         self.panel = CallerPanel(self, name="panel")
         self.add_widget(self.login_screen)
         self.add_widget(self.panel)
+        self.face = None  # 人脸签到 when this window has a face terminal and camera
+        if ctx.face_terminal is not None and ctx.face_camera is not None:
+            from hall.screens.caller_face import CallerFace
+
+            self.face = CallerFace(self)
         self.current = "login"
 
     def login(self, staff_id: str, pin: str) -> None:
@@ -99,6 +104,11 @@ class CallerRoot(ScreenManager):
         self.bridge.submit(
             lambda: client.login(staff_id, pin, window), self._logged_in, self.login_screen.failed
         )
+
+    def signed_in(self, data: dict) -> None:
+        """A staff token obtained elsewhere (a face check-in answers like /staff/login)."""
+        self.ctx.client.token = data["token"]
+        self._logged_in(data)
 
     def _logged_in(self, data: dict) -> None:
         log.info("%s signed in at window %d", data["staff_id"], self.window)
@@ -118,8 +128,11 @@ class CallerRoot(ScreenManager):
         """Toggle between Chinese and English on every screen of the role."""
         strings = self.ctx.strings
         strings.language = "en" if strings.language == "zh" else "zh"
-        self.login_screen.lang = self.panel.lang = strings.language
+        for screen in self.screens:
+            screen.lang = strings.language
 
     def shutdown(self) -> None:
-        """Stop the event follower, the worker thread and the clock events."""
+        """Stop the face decision, the event follower, the worker thread and the clock events."""
+        if self.face is not None:
+            self.face.shutdown()
         self.bridge.close()

@@ -65,6 +65,7 @@ class CallerPanel(SheetHost, Screen):
         self.counts: dict[str, int] = {}
         self.queue: list[dict] = []
         self.ticket_service = ""
+        self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self._queue_loading = False
         self._queue_stale = False
 
@@ -100,6 +101,7 @@ class CallerPanel(SheetHost, Screen):
     def begin(self, login: dict) -> None:
         """Show the panel for a new staff session and follow its events."""
         self.staff_text = self.tr("caller.staff", name=login["name"], staff_id=login["staff_id"])
+        self.staff_id = login["staff_id"]
         self._apply_window(login["window"])
         self.no_shows = []
         self.help_text = ""

@@ -28,6 +28,7 @@ from hall.screens.kiosk_capture import frame_pixels, pixels_texture
 log = logging.getLogger(__name__)
 
 PREVIEW_EVERY = 2  # frames between preview updates (a 640x480 texture costs a software GL frame)
+_CAMERA_LOCK = threading.Lock()
 
 
 class FaceWatch:
@@ -35,8 +36,9 @@ class FaceWatch:
 
     ``post(fn, *args)`` runs ``fn`` on the Kivy thread (``UiBridge.post`` or
     the kiosk root's ``post``); ``on_preview(texture)`` gets the live picture
-    there. Only one decision runs at a time; :meth:`start` while one runs is
-    refused (returns False).
+    there. Only one decision runs at a time: :meth:`start` while one runs is
+    refused (returns False), unless that one was cancelled (it then ends at
+    its next frame, its result dropped, while the new one starts).
     """
 
     def __init__(
@@ -50,22 +52,27 @@ class FaceWatch:
         self.post = post
         self.on_preview = on_preview
         self.name = name
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # of the current decision; each has its own
         self._thread: threading.Thread | None = None
         self._generation = 0  # results of a cancelled decision are dropped
 
     @property
     def running(self) -> bool:
-        """A decision is under way."""
+        """A decision is under way (a cancelled one may still be ending)."""
         return self._thread is not None and self._thread.is_alive()
 
-    def frames(self) -> Iterator[np.ndarray]:
-        """Camera frames until cancelled; every ``PREVIEW_EVERY``-th is shown."""
+    def frames(self, stop: threading.Event | None = None) -> Iterator[np.ndarray]:
+        """Camera frames until ``stop`` (the current decision's) is set; some are shown."""
+        stop = stop or self._stop
+        generation = self._generation
         n = 0
-        while not self._stop.is_set():
-            frame = self.camera.read()
+        while not stop.is_set():
+            # One reader at a time: a cancelled decision may still be at its last frame
+            # while the next one starts, and screens share the face camera.
+            with _CAMERA_LOCK:
+                frame = self.camera.read()
             if self.on_preview is not None and n % PREVIEW_EVERY == 0:
-                self.post(self._show, self._generation, frame_pixels(frame, 2))
+                self.post(self._show, generation, frame_pixels(frame, 2))
             n += 1
             yield frame
 
@@ -84,9 +91,11 @@ class FaceWatch:
         ``failed`` gets a driver's message (camera offline) or the exception's
         name for a bug (logged with its traceback, never with face data).
         """
-        if self.running:
+        if self.running and not self._stop.is_set():
             return False
-        self._stop.clear()
+        # A cancelled decision still ending keeps its own (set) stop event and
+        # its results are dropped by generation; the new one starts at once.
+        self._stop = stop = threading.Event()
         self._generation += 1
         generation = self._generation
 
@@ -96,7 +105,7 @@ class FaceWatch:
 
         def run() -> None:
             try:
-                result = decide(self.frames())
+                result = decide(self.frames(stop))
             except DriverError as exc:
                 self.post(deliver, failed, str(exc))
             except Exception as exc:  # noqa: BLE001 - a bug must reach the screen, not vanish
@@ -115,7 +124,7 @@ class FaceWatch:
         self._generation += 1
 
     def join(self, timeout: float = 5.0) -> bool:
-        """Wait for the decision thread to end (at shutdown and in tests)."""
+        """Wait for the latest decision thread to end (at shutdown and in tests)."""
         if self._thread is not None:
             self._thread.join(timeout)
         return not self.running

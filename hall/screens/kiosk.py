@@ -6,9 +6,10 @@ never freezes on the network or the printer); results come back to the UI
 thread through ``Clock.schedule_once``. One clock drives the time-outs, so a
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
-* on the take and guide screens and every self-service screen but the notice,
+* on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk_appointment`)
+  and guide screens and every self-service screen but the notice,
   ``idle_timeout_s`` without a touch returns home and clears everything
-  personal (ID number, appointment code, name, phone, form, photos);
+  personal (ID number, appointment code, name, phone, form, photos, face templates);
 * a submission's notice stays ``notice_screen_s`` (``notice_screen_no_print_s``
   when it did not print);
 * the ticket stays ``ticket_screen_s`` (``ticket_screen_no_print_s`` when it
@@ -33,6 +34,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from hall.kiosk.client import DaemonError, DaemonUnavailable
 from hall.kiosk.context import KioskContext
 from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
+from hall.screens.kiosk_appointment import AppointmentScreen
 from hall.screens.kiosk_guide import GuideScreen
 from hall.screens.kiosk_home import HomeScreen
 from hall.screens.kiosk_submit import IDLE_SCREENS, SubmitController
@@ -84,11 +86,13 @@ class KioskRoot(ScreenManager):
         self.submit = SubmitController(self)
         self.home = HomeScreen(kiosk=self, name="home")
         self.take = TakeScreen(kiosk=self, name="take")
+        self.appointment = AppointmentScreen(kiosk=self, name="appointment")  # 预约签到 by ID, face
         self.ticket = TicketScreen(kiosk=self, name="ticket")
         self.guide = GuideScreen(kiosk=self, name="guide")
         self.unavailable = UnavailableScreen(kiosk=self, name="unavailable")
         for screen in (self.home, self.take, self.ticket, self.guide, self.unavailable):
             self.add_widget(screen)
+        self.add_widget(self.appointment)
         for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
@@ -137,6 +141,7 @@ class KioskRoot(ScreenManager):
         self._closed = True
         self._ticker.cancel()
         self.submit.shutdown()
+        self.appointment.shutdown()
         ui.unbind(lang=self._relabel, scale=self._relabel)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -153,7 +158,11 @@ class KioskRoot(ScreenManager):
         idle = now - self.last_touch >= self.settings.idle_timeout_s
         if self.submit.tick(now):
             return
-        if name in ("take", "guide", *IDLE_SCREENS) and idle and not self.submit.busy():
+        if (
+            name in ("take", "appointment", "guide", *IDLE_SCREENS)
+            and idle
+            and not self.submit.busy()
+        ):
             log.info("idle for %.0f s on %s: back home", now - self.last_touch, name)
             self.go_home()
         elif name == "ticket":
@@ -175,7 +184,7 @@ class KioskRoot(ScreenManager):
     # -- navigation ------------------------------------------------------------------
     def go_home(self) -> None:
         """Back to home; everything personal on the other screens is cleared."""
-        for screen in (self.take, self.ticket, self.guide):
+        for screen in (self.take, self.appointment, self.ticket, self.guide):
             screen.clear_personal()
         self.submit.clear_personal()
         self.current = "home"
@@ -231,11 +240,18 @@ class KioskRoot(ScreenManager):
         """An ID card was read: fill the ID where the citizen is asked for it, else ignore it."""
         if self.current == "take":
             self.take.card_read(card.number)
+        elif self.current == "appointment":
+            self.appointment.card_read(card.number)
         elif self.current == "identify" and self.submit is not None:
-            self.submit.identify.card_read(card.number, card.name)
+            self.submit.identify.card_read(card.number, card.name, card.photo)
 
-    def take_number(self, code: str, **options: Any) -> None:
-        """Issue (then print) a ticket; the ticket shows as soon as it is issued."""
+    def take_number(
+        self, code: str, refused: Callable[[DaemonError], None] | None = None, **options: Any
+    ) -> None:
+        """Issue (then print) a ticket; the ticket shows as soon as it is issued.
+
+        A refusal goes to ``refused`` (default: the take screen shows it).
+        """
 
         def job() -> TakeResult:
             issued = self.desk.issue(code, **options)
@@ -243,12 +259,13 @@ class KioskRoot(ScreenManager):
             self.post(self.show_ticket, issued, qr_matrix(issued.layout.qr_payload))
             return self.desk.print_ticket(issued)
 
-        self.run_job(job, self._printed, self.take.show_refusal)
+        self.run_job(job, self._printed, refused or self.take.show_refusal)
 
     def show_ticket(self, issued: IssuedTicket, matrix: list[list[bool]] | None = None) -> None:
         """Show a newly issued ticket."""
         self._shown_ticket_id = issued.ticket["id"]
         self.take.clear_personal()
+        self.appointment.clear_personal()
         self.ticket.show(issued, matrix)
         self.current = "ticket"
         self.ticket_deadline = self.clock() + self.settings.ticket_screen_s

@@ -5,7 +5,8 @@ checked as it is typed (check digit and birth date when all 18 are in). The
 name is Chinese text: it goes into a Kivy TextInput fed by the system input
 method (the terminal's handwriting or pinyin IME), since an on-screen keyboard
 of "common characters" cannot hold every name. An ID card reader, when one is
-configured (hall/drivers/idreader.py), fills the number and the name.
+configured (hall/drivers/idreader.py), fills the number and the name, and its
+photo (when the reader gives one) is held for the 人证比对 step that follows.
 """
 
 from __future__ import annotations
@@ -68,15 +69,20 @@ class IdentifyScreen(KioskScreen):
             self.activate("id")
         entry = self.flow.id_entry if self.active == "id" else self.flow.phone_entry
         entry.press(key)
+        if self.active == "id":
+            self.flow.number_changed()  # a card photo belongs to the card's number only
         if self.active == "id" and entry.complete and not self.flow.name:
             self.activate("name")
         self._update()
 
-    def card_read(self, number: str, name: str | None) -> None:
-        """The ID card reader read a card: number (and name) filled, on to the phone."""
-        self.flow.id_entry.value = number
+    def card_read(self, number: str, name: str | None, photo: Any | None = None) -> None:
+        """The ID card reader read a card: number (and name) filled, on to the phone.
+
+        ``photo`` (the card's portrait, if the reader sends it) stays with the
+        flow for the 人证比对 step only.
+        """
+        self.flow.card_read(number, name, photo)
         if name:
-            self.flow.name = name[:NAME_MAX]
             self.ids.name.text = self.flow.name
         self.activate("phone" if self.flow.name else "name")
 
@@ -92,7 +98,7 @@ class IdentifyScreen(KioskScreen):
         """On to the form once all three are valid."""
         if self.flow.applicant_problem(ui.lang) is None:
             self.ids.name.focus = False
-            self.kiosk.submit.open_form()
+            self.kiosk.submit.after_identify()
 
     def clear_personal(self) -> None:
         """Forget what is shown (the flow holds the values and is cleared by the kiosk)."""

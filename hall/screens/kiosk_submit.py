@@ -1,7 +1,8 @@
 """自助申报 on the kiosk: the screens of a submission and the work behind them.
 
 :class:`SubmitController` belongs to the :class:`~hall.screens.kiosk.KioskRoot`
-and moves a citizen through matters → guide → identify → form → capture →
+and moves a citizen through matters → guide → identify (→ 人证比对 when the ID
+card reader gave the photo and the kiosk has a face camera) → form → capture →
 review → notice, and runs 办件查询. What the citizen enters lives in one
 :class:`~hall.kiosk.submission.SubmissionFlow`; the kiosk's ``go_home`` (idle
 timeout, "back", "done") clears it and every screen.
@@ -25,6 +26,7 @@ from hall.drivers.document import capture, encode_jpeg
 from hall.drivers.errors import DriverError
 from hall.kiosk.submission import SubmissionFlow, print_notice
 from hall.screens.kiosk_capture import CaptureScreen, frame_pixels, pixels_texture
+from hall.screens.kiosk_face_id import FaceIdScreen, face_id_offered
 from hall.screens.kiosk_form import FormScreen
 from hall.screens.kiosk_identify import IdentifyScreen
 from hall.screens.kiosk_matters import MattersScreen
@@ -37,7 +39,9 @@ from hall.screens.kiosk_ui import ui
 log = logging.getLogger(__name__)
 
 #: Screens where ``idle_timeout_s`` without a touch returns home (and clears).
-IDLE_SCREENS = ("matters", "matter", "identify", "form", "capture", "review", "progress")
+IDLE_SCREENS = (
+    "matters", "matter", "identify", "face_id", "form", "capture", "review", "progress",
+)  # fmt: skip
 PREVIEW_FPS = 8
 
 
@@ -60,6 +64,7 @@ class SubmitController:
         self.matters = MattersScreen(kiosk=kiosk, name="matters")
         self.guide = MatterGuideScreen(kiosk=kiosk, name="matter")
         self.identify = IdentifyScreen(kiosk=kiosk, name="identify")
+        self.face_id = FaceIdScreen(kiosk=kiosk, name="face_id")
         self.form = FormScreen(kiosk=kiosk, name="form")
         self.capture = CaptureScreen(kiosk=kiosk, name="capture")
         self.review = ReviewScreen(kiosk=kiosk, name="review")
@@ -74,7 +79,7 @@ class SubmitController:
     def screens(self) -> list[Any]:
         """Every screen of submission and progress lookup."""
         return [
-            self.matters, self.guide, self.identify, self.form,
+            self.matters, self.guide, self.identify, self.face_id, self.form,
             self.capture, self.review, self.notice, self.progress,
         ]  # fmt: skip
 
@@ -115,6 +120,14 @@ class SubmitController:
         """Show the identify step."""
         self.identify.open()
         self._go("identify")
+
+    def after_identify(self) -> None:
+        """Identify is complete: 人证比对 if offered (card photo, face camera), else the form."""
+        if face_id_offered(self.ctx, self.flow):
+            self.face_id.open()
+            self._go("face_id")
+        else:
+            self.open_form()
 
     def open_form(self) -> None:
         """Step 3: the form (skipped when the matter asks nothing beyond the applicant)."""
@@ -279,7 +292,7 @@ class SubmitController:
     def show_notice(self, notice: Any) -> None:
         """The case is durable: forget the personal data, show its notice."""
         self.flow.clear()
-        for screen in (self.identify, self.form, self.capture, self.review):
+        for screen in (self.identify, self.face_id, self.form, self.capture, self.review):
             screen.clear_personal()
         self.notice.show(notice)
         self._go("notice")
@@ -327,6 +340,7 @@ class SubmitController:
             screen.clear_personal()
 
     def shutdown(self) -> None:
-        """Stop the preview and the camera thread."""
+        """Stop the preview, a face comparison under way and the camera thread."""
         self._preview.cancel()
+        self.face_id.shutdown()
         self._camera.shutdown(wait=True, cancel_futures=True)

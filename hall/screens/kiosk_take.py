@@ -1,5 +1,7 @@
 """Take a number (取号) for one service: optional ID number, appointment code, priority.
 
+In the appointment mode two more ways sit beside the code: the ID number and,
+where the kiosk has a face camera, 刷脸 (:mod:`hall.screens.kiosk_appointment`).
 Both entries are typed on an on-screen keypad and checked as they are typed
 (:mod:`hall.kiosk.entry`): a wrong ID number says why at once and the "take
 number" button stays disabled until it is fixed or deleted. The daemon's
@@ -38,6 +40,7 @@ class TakeScreen(KioskScreen):
     allow_priority = BooleanProperty(False)
     can_take = BooleanProperty(True)
     busy = BooleanProperty(False)
+    face_checkin = BooleanProperty(False)  # 刷脸签到 offered (hall.screens.kiosk_appointment)
 
     def __init__(self, **kwargs: Any) -> None:
         self.id_entry = IdEntry()
@@ -49,6 +52,7 @@ class TakeScreen(KioskScreen):
         self.clear_personal()
         self.service = service
         self.allow_priority = bool(service.get("allow_priority"))
+        self.face_checkin = self.kiosk.appointment.face_available
         self.relabel()
 
     @property

@@ -78,3 +78,35 @@ def test_overdue_cases_are_flagged_and_counted(daemon: Daemon, kiosk) -> None:
 def test_missing_materials_make_a_correction_case(kiosk) -> None:
     case = kiosk.post("/submissions", wire(6, missing=["公司章程"])).json()
     assert case["status"] == "needs_correction" and case["missing"] == ["公司章程"]
+
+
+def test_identity_check_is_validated_stored_and_shown_to_staff(daemon: Daemon, kiosk) -> None:
+    """人证比对 at the kiosk: a plain flag on the case, in its detail and its history."""
+    r = kiosk.post("/submissions", {**wire(7), "identity_check": "looked_ok"})
+    assert r.status_code == 422 and "identity_check" in r.json()["error"]["message_en"]
+    staff = daemon.staff("S002", 2)
+    cases = {}
+    for seed, flag in ((8, "face_matched"), (9, "failed"), (10, "skipped"), (11, None)):
+        body = wire(seed) if flag is None else {**wire(seed), "identity_check": flag}
+        r = kiosk.post("/submissions", body)
+        assert r.status_code == 201
+        assert kiosk.post("/submissions", body).status_code == 200  # a retry, same content
+        cases[flag] = staff.get(f"/submissions/{r.json()['id']}").json()
+    assert {f: c["identity_check"] for f, c in cases.items()} == {f: f for f in cases}
+    assert "identity_check" not in cases["failed"]["applicant"]  # stored apart from the person
+    assert cases["face_matched"]["history"][0]["note"] == "材料齐全;人证比对一致"
+    for flag in ("failed", "skipped"):  # staff are told to check the ID at the window
+        assert "请在窗口核验身份证件" in cases[flag]["history"][0]["note"]
+        assert "check the ID" in cases[flag]["identity_check_label"]["en"]
+    assert cases[None]["history"][0]["note"] == "材料齐全"
+    assert cases[None]["identity_check_label"] is None
+    clash = {**wire(9), "identity_check": "face_matched"}  # same key, other flag
+    assert kiosk.post("/submissions", clash).json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_a_case_with_every_material_skipped_is_received(kiosk) -> None:
+    """No images at all (every material skipped: 补正) is still a case, not a server error."""
+    body = {**wire(12, missing=["材料1", "材料2"]), "materials": []}
+    r = kiosk.post("/submissions", body)
+    assert r.status_code == 201, r.text
+    assert r.json()["status"] == "needs_correction"
