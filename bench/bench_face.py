@@ -220,7 +220,11 @@ def orl_table(engine) -> None:
 def liveness_table(engine, runs: int = 40) -> None:
     """Non-rigid change per sequence kind and the decision at the configured threshold."""
     out = face_orl.liveness_scores(engine, 8, runs)
-    print(f"\nliveness, 8-frame windows, {runs} sequences each, min_change 6.0")
+    rule = LivenessCheck(8)
+    print(
+        f"\nliveness, 8-frame windows, {runs} sequences each, "
+        f"min_change {rule.min_change}, min_hits {rule.min_hits}"
+    )
     print("| scene | change min | median | max | judged live | undecided (face lost) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for kind, results in out.items():
