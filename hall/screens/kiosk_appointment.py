@@ -73,6 +73,7 @@ class AppointmentScreen(KioskScreen):
     # face
     result = StringProperty("")  # one of RESULTS
     message = StringProperty("")
+    engine = StringProperty("")  # which face engine is active, in small print under the picture
     preview = ObjectProperty(None, allownone=True)
     attempts = NumericProperty(0)
     can_retry = BooleanProperty(True)
@@ -98,6 +99,8 @@ class AppointmentScreen(KioskScreen):
             return
         self.clear_personal()
         self.service = service
+        if how == "face":
+            self.engine = self.kiosk.ctx.face_engine.describe()
         self.state = "consent" if how == "face" else "id"
         self.relabel()
         self.kiosk.current = self.name

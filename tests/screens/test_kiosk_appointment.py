@@ -219,6 +219,8 @@ def test_idle_timeout_cancels_the_camera_and_destroys_the_templates(
     kiosk.tap("appt-by-face")
     kiosk.tap("appt-agree")
     kiosk.wait(lambda: screen.preview is not None or screen.state == "result", 30)
+    # The kiosk says which engine is active (classic here: no model files configured).
+    assert kiosk.widget("appt-engine").text.startswith("识别方式：classic")
     if screen.state == "watching":  # the live picture: nobody in front of the camera
         h.screenshot("kiosk-appointment-watching")
     kiosk.clock.advance(kiosk.settings.idle_timeout_s + 1)
