@@ -116,3 +116,30 @@ def test_a_bug_in_the_decision_reaches_the_screen_by_name(camera: SimCamera) -> 
     assert watch.start(lambda s: 1 / 0, out.on_done, out.on_failed)
     assert idle_until(lambda: out.failed, 5)
     assert out.failed == ["ZeroDivisionError"]
+
+
+def test_a_new_decision_starts_while_a_cancelled_one_is_still_ending(camera: SimCamera) -> None:
+    out = Outcome()
+    release = threading.Event()
+    old_results: list[str] = []
+
+    def slow(stream: Iterator[np.ndarray]) -> str:
+        next(stream)
+        release.wait(5)  # still busy with its frame when cancelled
+        for _frame in stream:  # the stream has ended: the loop does not run
+            old_results.append("frame after cancel")
+        old_results.append("ended")
+        return "old"
+
+    watch = FaceWatch(camera, post)
+    assert watch.start(slow, out.on_done, out.on_failed)
+    assert idle_until(lambda: camera.frames_read >= 1, 5)
+    watch.cancel()
+    assert watch.running  # the cancelled decision has not ended yet ...
+    assert watch.start(lambda s: int(next(s)[0, 0, 0]) >= 0, out.on_done, out.on_failed)
+    assert idle_until(lambda: out.done, 5)  # ... and the new one ran at once
+    release.set()
+    assert idle_until(lambda: old_results, 5)
+    idle(5)  # its result, posted as it returned, reaches the Kivy thread ...
+    assert out.done == [True]  # ... and is dropped
+    assert old_results == ["ended"]
