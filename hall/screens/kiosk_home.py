@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -28,6 +28,8 @@ class ServiceButton(ButtonBehavior, BoxLayout):
     status = StringProperty("")
     reason = StringProperty("")
     accepting = BooleanProperty(True)
+    natural_height = NumericProperty(0)  # what its own texts need
+    row_height = NumericProperty(0)  # the tallest card of its row: a row's cards line up
 
     def show(self, card: ServiceCard) -> None:
         """Show one service card."""
@@ -68,11 +70,21 @@ class HomeScreen(KioskScreen):
             buttons = []
             for _ in cards:
                 button = ServiceButton()
-                button.bind(on_release=self._chosen)
+                button.bind(on_release=self._chosen, natural_height=self._line_up)
                 grid.add_widget(button)
                 buttons.append(button)
         for button, card in zip(buttons, cards, strict=True):
             button.show(card)
+
+    def _line_up(self, *_args: Any) -> None:
+        """Cards of one row get the same height (a GridLayout bottom-aligns shorter ones)."""
+        grid = self.ids.grid
+        buttons = list(reversed(grid.children))
+        for start in range(0, len(buttons), grid.cols):
+            row = buttons[start : start + grid.cols]
+            tallest = max(b.natural_height for b in row)
+            for b in row:
+                b.row_height = tallest
 
     def _chosen(self, button: ServiceButton) -> None:
         self.kiosk.open_service(button.code)

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.screens.kiosk_support"]  # hall_daemon, kiosk_ui, make_kiosk
 
 
+def assert_rows_line_up(kiosk_ui: Kiosk) -> None:
+    """The cards of each row of the services grid have the same top and height."""
+    grid = kiosk_ui.root.home.ids.grid
+    cards = list(reversed(grid.children))
+    rows = [cards[i : i + grid.cols] for i in range(0, len(cards), grid.cols)]
+    for row in rows:
+        assert len({(round(c.top), round(c.height)) for c in row}) == 1, [
+            (c.code, c.top, c.height, c.natural_height) for c in row
+        ]
+
+
 def test_services_are_large_targets_and_closed_ones_say_why(kiosk_ui: Kiosk) -> None:
     home = kiosk_ui.root.home
     for code in CODES:
@@ -34,6 +45,19 @@ def test_services_are_large_targets_and_closed_ones_say_why(kiosk_ui: Kiosk) -> 
     assert kiosk_ui.root.current == "home"
     assert home.loaded and kiosk_ui.widget("help").height >= 120
     h.screenshot("kiosk-home")
+
+
+def test_cards_of_a_row_line_up_when_one_name_is_long(kiosk_ui: Kiosk) -> None:
+    home = kiosk_ui.root.home
+    services = [dict(s) for s in home.services]
+    vip = next(s for s in services if s["code"] == "vip")  # row 1, beside "general"
+    vip["name"] = {**vip["name"], "zh": "企业开办（三证合一）及变更、注销一窗通办专区"}
+    home.show_services(services)
+    h.idle(3)
+    general, long_one = kiosk_ui.widget("service-general"), kiosk_ui.widget("service-vip")
+    assert long_one.natural_height > general.natural_height  # the long name needs more room ...
+    assert_rows_line_up(kiosk_ui)  # ... and its neighbour grows with it
+    h.screenshot("kiosk-home-long-name")
 
 
 def test_cap_reached_is_greyed_with_the_reason(hall_daemon: Daemon, make_kiosk) -> None:
@@ -66,6 +90,7 @@ def test_large_text_mode_enlarges_every_font_and_still_fits(kiosk_ui: Kiosk) -> 
     for hall_id, size in before.items():
         assert kiosk_ui.widget(hall_id).font_size >= 1.35 * size
     assert kiosk_ui.widget("large-text").text == "标准字"
+    assert_rows_line_up(kiosk_ui)
     h.screenshot("kiosk-home-large")
     # The take screen still fits the window in large text: the take button is on screen.
     kiosk_ui.tap("service-general")
