@@ -44,6 +44,9 @@ def test_services_are_large_targets_and_closed_ones_say_why(kiosk_ui: Kiosk) -> 
     kiosk_ui.tap("service-daytime")  # greyed: nothing happens
     assert kiosk_ui.root.current == "home"
     assert home.loaded and kiosk_ui.widget("help").height >= 120
+    # No 自助申报 on this kiosk: 办件查询 takes the whole row, with no gap before it.
+    assert kiosk_ui.widget("submit").opacity == 0
+    assert round(kiosk_ui.widget("progress").x) == round(kiosk_ui.widget("guide").x)
     h.screenshot("kiosk-home")
 
 
