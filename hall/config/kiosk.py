@@ -68,7 +68,8 @@ class KioskSection(_Section):
     ticket_screen_s: float = Field(15, ge=3, description="ticket stays on screen")
     ticket_screen_no_print_s: float = Field(45, ge=3, description="...when it did not print")
     follow_url: str = Field(
-        "http://127.0.0.1:8765/api/v1/tickets/{id}", description="QR code on the ticket"
+        "http://127.0.0.1:8765/t/{id}",
+        description="QR code on the ticket: the daemon's ticket page ({id} is filled in)",
     )
     printer: dict[str, Any] = Field(
         default_factory=lambda: {"type": "sim"},

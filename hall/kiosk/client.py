@@ -163,6 +163,24 @@ class DaemonClient:
         """办件查询: a case's status and history by receipt + ID number."""
         return self._request("POST", "/progress", {"receipt": receipt, "id_number": id_number})
 
+    def rate_submission(
+        self,
+        submission_id: str,
+        receipt: str,
+        level: int,
+        tags: list[str] | tuple[str, ...] = (),
+        comment: str = "",
+    ) -> dict:
+        """好差评 of a self-service submission made on this terminal (id + receipt prove it)."""
+        body = {
+            "submission_id": submission_id,
+            "receipt": receipt,
+            "level": level,
+            "tags": list(tags),
+            "comment": comment,
+        }
+        return self._request("POST", "/evaluations/kiosk", body)
+
     # -- staff -----------------------------------------------------------------
     def login(self, staff_id: str, pin: str, window: int) -> dict:
         """Log in at a window; this client then acts with the staff token."""

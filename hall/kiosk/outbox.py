@@ -10,6 +10,13 @@ personal data and images are removed from the terminal.
 
 After a crash or power cut, :meth:`TerminalOutbox.recover` removes image
 folders that no committed case points to: such a case was never acknowledged.
+
+A citizen's rating of the self-service (好差评, :meth:`TerminalOutbox.rate`)
+is kept in the same store, committed before the thank-you is shown, and
+forwarded (``POST /evaluations/kiosk``) only after its case: the daemon
+refuses a rating for a case it does not know. A rating the daemon refuses
+(already rated, case refused ...) is kept as ``refused`` with the reason and
+never sent again.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +56,18 @@ CREATE TABLE IF NOT EXISTS cases (
     forwarded_at REAL
 );
 CREATE INDEX IF NOT EXISTS ix_cases_state ON cases(state, created_at);
+CREATE TABLE IF NOT EXISTS ratings (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),  -- one rating per case (一次一评)
+    level INTEGER NOT NULL,          -- 5 非常满意 ... 1 非常不满意
+    tags TEXT NOT NULL,              -- JSON list of reason tags
+    comment TEXT NOT NULL,
+    state TEXT NOT NULL,             -- pending | sent | refused
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at REAL
+);
+CREATE INDEX IF NOT EXISTS ix_ratings_state ON ratings(state, created_at);
 """
 
 
@@ -216,6 +235,84 @@ class TerminalOutbox:
         keys = ("id", "receipt", "state", "attempts", "last_error")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
+    # -- ratings (好差评) ------------------------------------------------------
+    def rate(self, case_id: str, level: int, tags: Sequence[str] = (), comment: str = "") -> bool:
+        """Keep the citizen's rating of a stored case; only then may "thank you" show.
+
+        One rating per case (一次一评): False if the case already has one here
+        (or is not a case of this terminal). It is forwarded after the case.
+        """
+        if level not in range(1, 6):
+            raise ValueError(f"a rating level is 1..5, not {level!r}")
+        tags_json = json.dumps(list(tags), ensure_ascii=False)
+        with self._lock:
+            # One statement, one transaction, committed (synchronous=FULL) before we return.
+            cursor = self._db.execute(
+                "INSERT INTO ratings (case_id, level, tags, comment, state, created_at)"
+                " SELECT id, ?, ?, ?, 'pending', ? FROM cases WHERE id = ?"
+                " ON CONFLICT (case_id) DO NOTHING",
+                (level, tags_json, comment, self.clock(), case_id),
+            )
+        stored = cursor.rowcount == 1
+        if stored:
+            self._wake.set()
+        return stored
+
+    def ratings(self, state: str | None = None) -> list[dict[str, Any]]:
+        """Ratings on the terminal (case, receipt, level, tags, state, attempts, last error)."""
+        query = (
+            "SELECT r.case_id, c.receipt, r.level, r.tags, r.state, r.attempts, r.last_error"
+            " FROM ratings r JOIN cases c ON c.id = r.case_id"
+        )
+        with self._lock:
+            rows = self._db.execute(
+                query + (" WHERE r.state = ?" if state else "") + " ORDER BY r.created_at",
+                (state,) if state else (),
+            ).fetchall()
+        keys = ("case_id", "receipt", "level", "tags", "state", "attempts", "last_error")
+        out = [dict(zip(keys, r, strict=True)) for r in rows]
+        for r in out:
+            r["tags"] = json.loads(r["tags"])
+        return out
+
+    def _forward_ratings(self) -> bool:
+        """Send the ratings whose case the daemon has; False if it cannot be reached."""
+        with self._lock:
+            due = self._db.execute(
+                "SELECT r.case_id, c.receipt, c.state, r.level, r.tags, r.comment"
+                " FROM ratings r JOIN cases c ON c.id = r.case_id"
+                " WHERE r.state = 'pending' AND c.state != 'pending' ORDER BY r.created_at"
+            ).fetchall()
+        for case_id, receipt, case_state, level, tags, comment in due:
+            if self._stop.is_set():
+                return False
+            if case_state != "forwarded":  # the daemon refused the case: it cannot be rated
+                self._rating_done(case_id, "refused", "case_refused: the case was not accepted")
+                continue
+            try:
+                self.client.rate_submission(case_id, receipt, level, json.loads(tags), comment)
+            except DaemonUnavailable as exc:
+                self.failures += 1
+                self._rating_done(case_id, None, exc.detail)
+                return False
+            except DaemonError as exc:
+                # Already rated, unknown case ...: a final answer, never retried.
+                log.warning("rating of %s refused by the daemon: %s", receipt, exc.code)
+                self._rating_done(case_id, "refused", f"{exc.code}: {exc.message_en}")
+                continue
+            self.failures = 0
+            self._rating_done(case_id, "sent", None)
+        return True
+
+    def _rating_done(self, case_id: str, state: str | None, error: str | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE ratings SET attempts = attempts + 1, last_error = ?,"
+                " state = coalesce(?, state),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE case_id = ?",
+                (error, state, state, self.clock(), case_id),
+            )
+
     # -- forwarding ------------------------------------------------------------
     def start(self) -> TerminalOutbox:
         """Start forwarding pending cases to the daemon."""
@@ -242,6 +339,8 @@ class TerminalOutbox:
                 if self._stop.is_set() or not self.forward_one(case_id, json.loads(body)):
                     sent_all = False
                     break
+            # Ratings only after the cases: the daemon must know a case before its rating.
+            sent_all = sent_all and self._forward_ratings()
             if sent_all:
                 self._wake.wait(5.0)
                 self._wake.clear()

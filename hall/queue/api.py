@@ -22,6 +22,7 @@ from hall.queue.auth import TokenTable
 from hall.queue.domain import QueueError
 from hall.queue.routes import router
 from hall.queue.routes_attendance import router as attendance_router
+from hall.queue.routes_citizen import router as citizen_pages
 from hall.queue.routes_manager import page as manager_page
 from hall.queue.routes_manager import router as manager_router
 from hall.queue.routes_ratings import router as ratings_router
@@ -119,4 +120,5 @@ def create_app(
     app.include_router(ratings_router)
     app.include_router(manager_router)
     app.include_router(manager_page)
+    app.include_router(citizen_pages)
     return app

@@ -277,10 +277,18 @@ class ProgressIn(_Body):
 async def progress(request: Request, body: ProgressIn, p: Caller) -> dict[str, Any]:
     """办件查询: receipt number + ID number → status and history."""
     require(p, "kiosk")
+    return await lookup_progress(request, body.receipt, body.id_number)
+
+
+async def lookup_progress(request: Request, receipt: str, id_number: str) -> dict[str, Any]:
+    """办件查询 for the kiosk route and the citizen's page (hall/queue/routes_citizen.py).
+
+    The same 404 for an unknown receipt and a wrong ID number; the number is
+    only compared with the case's keyed fingerprint, never stored or logged.
+    """
     svc = _svc(request)
     today = _today(request)
-    number = body.id_number.strip().upper()
-    receipt = body.receipt
+    number = id_number.strip().upper()
     return await svc.run(
         lambda tx: submissions.progress(tx, receipt, number, svc.ctx.id_key, today)
     )

@@ -224,10 +224,32 @@ class QueueService:
                 ahead = views.ahead_of(tx.conn, row, tx.now, self.ctx.grace_s)
                 staffed = views.open_windows(tx.conn)
                 view["ahead"] = ahead
-                view["est_wait_s"] = self.ctx.estimate(tx, row.service, ahead, staffed)
+                # Not ctx.estimate: its cache of service times belongs to the writer thread.
+                mean = views.ServiceTimes(self.config).mean_s(tx.conn, row.service, tx.now)
+                view["est_wait_s"] = views.estimate_wait_s(
+                    mean, self.config, row.service, ahead, staffed
+                )
             return view
 
-        return await self.run(op)
+        # Phones following their ticket page poll this: a read connection, not the writer.
+        return await self.read(op)
+
+    async def read(self, op: Callable[[Tx], Any]) -> Any:
+        """Run a read-only operation on an autocommit connection, off the writer and the loop.
+
+        Each statement sees the latest commit (no snapshot across statements): fine for
+        what a citizen's phone shows. An operation that emits events is a bug here.
+        """
+
+        def run() -> Any:
+            with self.read_engine.connect() as conn:
+                tx = Tx(conn, self.clock())
+                result = op(tx)
+            if tx.emitted:
+                raise RuntimeError("a read operation emitted events")
+            return result
+
+        return await asyncio.to_thread(run)
 
     async def services(self) -> list[dict[str, Any]]:
         """Every service with waiting count, open windows, estimate and availability."""

@@ -10,7 +10,10 @@ timeout, "back", "done") clears it and every screen.
 Threads: storing, printing and daemon calls run on the kiosk's worker;
 camera reads and document capture on a camera thread of their own (a slow
 camera never holds up the daemon). The receipt is shown only after
-``outbox.store`` returned: the case is then durable on the terminal.
+``outbox.store`` returned: the case is then durable on the terminal. The
+citizen's rating of the submission (好差评, on the notice screen) is stored in
+the same outbox on a thread of its own (a slow printer never delays the
+thank-you) and forwarded after the case.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class SubmitController:
         self.progress = ProgressScreen(kiosk=kiosk, name="progress")
         self.notice_deadline = 0.0
         self._camera = ThreadPoolExecutor(1, thread_name_prefix="kiosk-camera")
+        self._ratings = ThreadPoolExecutor(1, thread_name_prefix="kiosk-rating")
         self._reading = False
         self._preview = Clock.schedule_interval(self._preview_tick, 1 / PREVIEW_FPS)
 
@@ -281,7 +285,7 @@ class SubmitController:
                 return None
             notice = flow.notice(stored, ctx.hall_name, url, promised)
             log.info("submission %s stored (%s)", stored.receipt, notice.title)
-            self.kiosk.post(self.show_notice, notice)
+            self.kiosk.post(self.show_notice, notice, stored.id)
             outcome, _detail = print_notice(self.kiosk.desk.printer, notice)
             if self.kiosk.desk.printer is not None:
                 self.kiosk.desk.report_printer(self.kiosk.desk.printer.health)
@@ -289,12 +293,12 @@ class SubmitController:
 
         self.kiosk.run_job(job, self._printed)
 
-    def show_notice(self, notice: Any) -> None:
-        """The case is durable: forget the personal data, show its notice."""
+    def show_notice(self, notice: Any, case_id: str | None = None) -> None:
+        """The case is durable: forget the personal data, show its notice (and ask for a rating)."""
         self.flow.clear()
         for screen in (self.identify, self.face_id, self.form, self.capture, self.review):
             screen.clear_personal()
-        self.notice.show(notice)
+        self.notice.show(notice, case_id if self.ctx.outbox is not None else None)
         self._go("notice")
         self.notice_deadline = self.kiosk.clock() + self.kiosk.settings.notice_screen_s
 
@@ -308,6 +312,39 @@ class SubmitController:
             if self.notice.print_state == "failed":
                 settings = self.kiosk.settings
                 self.notice_deadline = self.notice.shown_at + settings.notice_screen_no_print_s
+
+    # -- 好差评 ------------------------------------------------------------------------------
+    def keep_notice(self) -> None:
+        """The citizen is rating: the notice stays at least ``idle_timeout_s`` more."""
+        soon = self.kiosk.clock() + self.kiosk.settings.idle_timeout_s
+        self.notice_deadline = max(self.notice_deadline, soon)
+
+    def rate(self, level: int, tags: list[str]) -> None:
+        """Store the citizen's rating of the case on the notice (thread); thank-you when kept."""
+        case_id, outbox = self.notice.case_id, self.ctx.outbox
+        if case_id is None or outbox is None:
+            return
+        self.notice.rating = "saving"
+
+        def job() -> bool:
+            try:
+                outbox.rate(case_id, level, tags)  # False: rated already, kept all the same
+            except Exception as exc:  # noqa: BLE001 - a disk error must not hold the citizen
+                log.error("rating not stored", exc_info=exc)
+                return False
+            return True
+
+        def stored(future: Any) -> None:
+            self.kiosk.post(self._rated, case_id, future.result())
+
+        try:
+            self._ratings.submit(job).add_done_callback(stored)
+        except RuntimeError:  # shut down
+            pass
+
+    def _rated(self, case_id: str, ok: bool) -> None:
+        if self.notice.case_id == case_id:  # still this case's notice
+            self.notice.rated(ok)
 
     # -- progress -------------------------------------------------------------------------
     def query_progress(self, receipt: str, id_number: str) -> None:
@@ -344,3 +381,4 @@ class SubmitController:
         self._preview.cancel()
         self.face_id.shutdown()
         self._camera.shutdown(wait=True, cancel_futures=True)
+        self._ratings.shutdown(wait=True)  # a rating being stored is finished, not dropped

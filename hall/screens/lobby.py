@@ -71,6 +71,10 @@ class LobbyRoot(BoxLayout):
         self.calls: list[tuple[str, int]] = []
         self.services: list[dict] = []
         self.counts: dict[str, int] = {}
+        # Count updates from events, numbered: a state read that was asked for before
+        # an event arrived must not overwrite what that event said (it may be older).
+        self._count_seq = 0
+        self._count_updated: dict[str, int] = {}
         self._show_calls()
         self.bridge = UiBridge(ctx, "lobby")
         self._tick(0)
@@ -103,15 +107,20 @@ class LobbyRoot(BoxLayout):
     def reload(self) -> None:
         """Read services (waiting counts) and windows (who is being served) on the worker."""
         client = self.ctx.client
+        asked = self._count_seq
         self.bridge.submit(
-            lambda: (client.services(), client.windows()), self._reloaded, self._reload_failed
+            lambda: (client.services(), client.windows()),
+            lambda result: self._reloaded(result, asked),
+            self._reload_failed,
         )
 
-    def _reloaded(self, result: tuple[list[dict], list[dict]]) -> None:
+    def _reloaded(self, result: tuple[list[dict], list[dict]], asked: int) -> None:
         self._stale = False
         services, windows = result
         self.services = services
-        self.counts = {s["code"]: s["waiting"] for s in services}
+        for s in services:  # a count an event set since the read was asked for stays
+            if self._count_updated.get(s["code"], -1) <= asked:
+                self.counts[s["code"]] = s["waiting"]
         shown = {number for number, _w in self.calls}
         for win in sorted(windows, key=lambda w: w["number"]):
             number = win.get("ticket_number")
@@ -138,7 +147,10 @@ class LobbyRoot(BoxLayout):
             del self.calls[CALLS_SHOWN:]
             self._show_calls()
         if kind.startswith("ticket.") and data.get("waiting"):
-            self.counts.update(data["waiting"])
+            self._count_seq += 1
+            for code, count in data["waiting"].items():
+                self.counts[code] = count
+                self._count_updated[code] = self._count_seq
             self._show_counts()
         elif kind in ("queue.reset", "reset"):
             self.calls = []

@@ -58,6 +58,23 @@ def waiting(root: LobbyRoot, service: str) -> str:
         return ""
 
 
+def test_a_state_read_older_than_an_event_does_not_undo_it(
+    lobby: LobbyRoot, daemon: Daemon
+) -> None:
+    """The lobby asks for the services, an event arrives, then the (older) answer."""
+    assert idle_until(lambda: waiting(lobby, "other") == "0 人", 5)
+    stale = (lobby.ctx.client.services(), lobby.ctx.client.windows())  # read now: other 0
+    asked = lobby._count_seq
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "other"})
+    assert idle_until(lambda: waiting(lobby, "other") == "1 人", 2)  # the event's count
+    lobby._reloaded(stale, asked)  # the answer to the earlier read comes in last
+    idle(2)
+    assert waiting(lobby, "other") == "1 人"
+    lobby._reloaded(stale, lobby._count_seq)  # a read asked after the event is taken
+    idle(2)
+    assert waiting(lobby, "other") == "0 人"
+
+
 def test_calls_show_within_a_second_newest_highlighted(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     for service in ("general", "general", "other", "general"):
