@@ -73,3 +73,20 @@ def wire(
         "missing": missing or [],
         "promised_date": promised,
     }
+
+
+def fill_case(flow, matter, id_number: str) -> None:  # noqa: ANN001 - SubmissionFlow, Matter
+    """A complete 居民户口簿补领 (GA-HZ-001) case typed straight into a kiosk's flow.
+
+    For tests of what comes after the form; the taps themselves are covered by
+    tests/screens/test_kiosk_submit.py.
+    """
+    flow.start(matter)
+    for key in id_number:
+        flow.id_entry.press(key)
+    for key in "13912345678":
+        flow.phone_entry.press(key)
+    flow.name = "王小明"
+    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
+    for material in flow.camera_materials():
+        flow.accept(material.name, jpeg(9))

@@ -23,7 +23,7 @@ from hall.screens.kiosk_notice import REASON_KEYS
 from hall.screens.kiosk_ui import ui
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
-from tests.kiosk.submission_helpers import jpeg
+from tests.kiosk.submission_helpers import fill_case
 from tests.test_idnumber import make_id
 
 if TYPE_CHECKING:
@@ -62,15 +62,7 @@ def terminal(
 def submit_case(k: Kiosk) -> None:
     """A complete case straight into the flow (the taps are covered by test_kiosk_submit)."""
     flow = k.root.submit.flow
-    flow.start(CATALOGUE[MATTER])
-    for key in ID_NUMBER:
-        flow.id_entry.press(key)
-    for key in "13912345678":
-        flow.phone_entry.press(key)
-    flow.name = "王小明"
-    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
-    for material in flow.camera_materials():
-        flow.accept(material.name, jpeg(9))
+    fill_case(flow, CATALOGUE[MATTER], ID_NUMBER)
     k.root.submit.open_review()
     k.on("review")
     k.tap("submit")

@@ -27,7 +27,7 @@ from tests.conftest import Daemon
 from tests.drivers.doc_scenes import make_scene
 from tests.escpos_decode import decode
 from tests.kiosk.submission_helpers import ID_NUMBER as OWNER_ID
-from tests.kiosk.submission_helpers import draft, jpeg
+from tests.kiosk.submission_helpers import draft, fill_case
 from tests.test_idnumber import make_id
 
 if TYPE_CHECKING:
@@ -266,15 +266,7 @@ def test_paper_out_keeps_the_notice_on_screen_with_the_receipt(terminal: Termina
     k = terminal.kiosk
     k.sim.model.state = SimState.PAPER_OUT
     flow = k.root.submit.flow  # filled directly: the taps are covered above
-    flow.start(CATALOGUE[MATTER])
-    for key in ID_NUMBER:
-        flow.id_entry.press(key)
-    for key in "13912345678":
-        flow.phone_entry.press(key)
-    flow.name = "王小明"
-    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
-    for material in flow.camera_materials():
-        flow.accept(material.name, jpeg(9))
+    fill_case(flow, CATALOGUE[MATTER], ID_NUMBER)
     k.root.submit.open_review()
     k.on("review")
     k.tap("submit")
