@@ -76,7 +76,7 @@ def make_root(base: str, printer):  # noqa: ANN001, ANN201 - Kivy objects
     from hall.screens.kiosk import KioskRoot
 
     settings = KioskSection(
-        daemon_url=base, token=TOKEN, name="bench-kiosk", follow_url=base + "/api/v1/tickets/{id}"
+        daemon_url=base, token=TOKEN, name="bench-kiosk", follow_url=base + "/t/{id}"
     )
     ctx = KioskContext(
         settings=settings,

@@ -289,6 +289,7 @@ async def lookup_progress(request: Request, receipt: str, id_number: str) -> dic
     svc = _svc(request)
     today = _today(request)
     number = id_number.strip().upper()
-    return await svc.run(
+    # A read (read connection): citizens' phones must not queue behind the writer.
+    return await svc.read(
         lambda tx: submissions.progress(tx, receipt, number, svc.ctx.id_key, today)
     )

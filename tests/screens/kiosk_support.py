@@ -110,7 +110,7 @@ def make_kiosk() -> Iterator[Callable[..., Kiosk]]:
             idle_timeout_s=5,
             ticket_screen_s=10,
             ticket_screen_no_print_s=30,
-            follow_url=base_url + "/api/v1/tickets/{id}",
+            follow_url=base_url + "/t/{id}",
             **kw,
         )
         sim = SimPrinter(SimState.OK)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import requests
+
 import tests.kivy_harness as h
 from hall.drivers.sim.printer import SimState
 from tests.conftest import Daemon
@@ -42,8 +44,10 @@ def test_tap_shows_and_prints_the_ticket_the_daemon_issued(
     assert kiosk_ui.widget("ticket-service").text == "综合受理"
     assert kiosk_ui.widget("ticket-ahead").text == f"前面还有 {issued['ahead']} 人等候"
     assert "请取走号票" in kiosk_ui.widget("print-status").text
-    follow = f"{hall_daemon.base}/api/v1/tickets/{issued['id']}"
+    follow = f"{hall_daemon.base}/t/{issued['id']}"
     assert ticket_screen.qr_payload == follow and ticket_screen.qr is not None
+    page = requests.get(follow, timeout=10)  # what a phone opens from the QR code
+    assert page.status_code == 200 and number in page.text
     printed = decode(kiosk_ui.sim.output)
     assert {number, "综合受理", kiosk_ui.root.ctx.hall_name} <= set(printed.text_lines)
     assert printed.qr == [follow] and printed.cuts == 1
