@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.lang import Builder
 from kivy.properties import (
@@ -38,14 +38,15 @@ from kivy.properties import (
     StringProperty,
 )
 
-from hall.kiosk.appointment_faces import Loaded, load
 from hall.kiosk.client import DaemonError
 from hall.kiosk.entry import IdEntry
-from hall.kiosk.face_checkin import appointment_by_face
 from hall.screens.face_watch import FaceWatch
 from hall.screens.kiosk_keypad import Keypad  # noqa: F401 - used in kv
 from hall.screens.kiosk_ui import ui
 from hall.screens.kiosk_widgets import KioskScreen
+
+if TYPE_CHECKING:
+    from hall.kiosk.appointment_faces import Loaded
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,10 @@ class AppointmentScreen(KioskScreen):
             self.watch = FaceWatch(ctx.face_camera, self.kiosk.post, self._show, name="appointment")
         watch, service = self.watch, self.service["code"]
 
+        # Imported here, not at start-up: the face modules load OpenCV (~0.1 s of a cold
+        # start), and most citizens never use face check-in.
+        from hall.kiosk.appointment_faces import load
+
         def fetch() -> Loaded:
             if watch.running:  # a cancelled attempt ends at its next frame, destroying its own
                 watch.join(2.0)
@@ -189,6 +194,8 @@ class AppointmentScreen(KioskScreen):
 
         def decide(frames: Any) -> Any:
             try:
+                from hall.kiosk.face_checkin import appointment_by_face
+
                 return appointment_by_face(engine, cfg, citizens, frames)
             finally:
                 loaded.release()  # matched or not, cancelled or failed: the attempt is over

@@ -32,7 +32,6 @@ from kivy.properties import (
     StringProperty,
 )
 
-from hall.kiosk.face_checkin import verify_id_photo
 from hall.screens.face_watch import FaceWatch
 from hall.screens.kiosk_ui import ui
 from hall.screens.kiosk_widgets import KioskScreen
@@ -124,7 +123,7 @@ class FaceIdScreen(KioskScreen):
         self.watch.cancel()  # one still ending is dropped (FaceWatch), without waiting here
         engine, cfg = ctx.face_engine, ctx.face_config
         started = self.watch.start(
-            lambda frames: verify_id_photo(engine, cfg, frames, photo), self._done, self._failed
+            lambda frames: _verify(engine, cfg, frames, photo), self._done, self._failed
         )
         if started:
             self.state = "watching"
@@ -199,3 +198,11 @@ class FaceIdScreen(KioskScreen):
 
 
 Builder.load_file(str(Path(__file__).with_name("kiosk_face_id.kv")))
+
+
+def _verify(engine: Any, cfg: Any, frames: Any, photo: Any) -> Any:
+    """verify_id_photo, imported when first used: the face modules load OpenCV, which a
+    kiosk start need not wait for."""
+    from hall.kiosk.face_checkin import verify_id_photo
+
+    return verify_id_photo(engine, cfg, frames, photo)
