@@ -222,18 +222,23 @@ async def appointment_faces(
 @router.post("/staff/login", tags=["staff"])
 async def staff_login(request: Request, body: LoginBody) -> dict[str, Any]:
     """Staff id + PIN at a window → a staff token for that window."""
+    return await pin_check_in(request, body.staff_id, body.pin, body.window)
+
+
+async def pin_check_in(request: Request, staff_id: str, pin: str, window: int) -> dict[str, Any]:
+    """Open ``window`` for the staff member after the PIN check (also /attendance/checkin).
+
+    Opening a window is the day's 签到 (id + PIN): the attendance record is
+    written in the same transaction as the session.
+    """
     svc = _svc(request)
-    person = svc.config.staff_member(body.staff_id)
+    person = svc.config.staff_member(staff_id)
     # scrypt takes tens of ms: verify off the event loop and off the writer thread.
-    ok = person is not None and await asyncio.to_thread(verify_pin, body.pin, person.pin_hash)
+    ok = person is not None and await asyncio.to_thread(verify_pin, pin, person.pin_hash)
     if not ok:
         raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
-    # Opening a window is the day's 签到 (id + PIN): the attendance record is
-    # written in the same transaction as the session.
     return await svc.run(
-        lambda tx: attendance.check_in(
-            svc.ctx, tx, body.staff_id, body.window, attendance.PIN, body.staff_id
-        )
+        lambda tx: attendance.check_in(svc.ctx, tx, staff_id, window, attendance.PIN, staff_id)
     )
 
 

@@ -7,7 +7,6 @@ claim a face match. Id + PIN check-in is always available next to it.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -16,11 +15,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hall.config import FaceTerminalConfig, verify_pin
+from hall.config import FaceTerminalConfig
 from hall.queue import attendance, attendance_report, sessions
 from hall.queue.auth import require
 from hall.queue.domain import QueueError, forbidden
-from hall.queue.routes import Caller, _svc
+from hall.queue.routes import Caller, _svc, pin_check_in
 
 router = APIRouter(prefix="/api/v1/attendance", tags=["attendance"])
 StaffId = Annotated[str, Field(min_length=1, max_length=32)]
@@ -98,17 +97,8 @@ async def face_checkin(request: Request, body: FaceCheckinBody) -> dict[str, Any
 
 @router.post("/checkin")
 async def pin_checkin(request: Request, body: PinCheckinBody) -> dict[str, Any]:
-    """签到 with id + PIN: opens the window (as /staff/login) and records attendance."""
-    svc = _svc(request)
-    person = svc.config.staff_member(body.staff_id)
-    ok = person is not None and await asyncio.to_thread(verify_pin, body.pin, person.pin_hash)
-    if not ok:
-        raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
-    return await svc.run(
-        lambda tx: attendance.check_in(
-            svc.ctx, tx, body.staff_id, body.window, attendance.PIN, body.staff_id
-        )
-    )
+    """签到 with id + PIN: opens the window and records attendance (same as /staff/login)."""
+    return await pin_check_in(request, body.staff_id, body.pin, body.window)
 
 
 @router.post("/checkout")
