@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from PIL import Image
 
-from hall.kiosk.outbox import Draft, Material
+from hall.kiosk.client import DaemonClient
+from hall.kiosk.outbox import Draft, Material, TerminalOutbox
 from tests.test_idnumber import make_id
 
 ID_NUMBER = make_id("32010219850612003")
@@ -90,3 +94,20 @@ def fill_case(flow, matter, id_number: str) -> None:  # noqa: ANN001 - Submissio
     flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
     for material in flow.camera_materials():
         flow.accept(material.name, jpeg(9))
+
+
+@contextmanager
+def kiosk_outbox(base: str, folder: Path, name: str, code: str) -> Iterator[TerminalOutbox]:
+    """A started terminal outbox forwarding to the daemon at ``base``, retrying fast.
+
+    Stopped, and its client closed, when the block ends (after the kiosk using it).
+    """
+    client = DaemonClient(base, "kiosk-token-1", timeout=2.0)
+    outbox = TerminalOutbox(
+        folder, name, code, client, retry_initial_s=0.1, retry_max_s=0.5
+    ).start()
+    try:
+        yield outbox
+    finally:
+        outbox.stop()
+        client.close()

@@ -32,12 +32,11 @@ from hall.drivers.camera import SimCamera
 from hall.drivers.face import open_engine
 from hall.drivers.idreader import IdCardReader
 from hall.drivers.port import SerialLink
-from hall.kiosk.client import DaemonClient
 from hall.kiosk.outbox import TerminalOutbox
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.helpers import start_ok
-from tests.kiosk.submission_helpers import ID_NUMBER
+from tests.kiosk.submission_helpers import ID_NUMBER, kiosk_outbox
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk
@@ -106,31 +105,28 @@ class Station:
 def station(
     hall_daemon: Daemon, make_kiosk: Callable[..., Kiosk], tmp_path: Path
 ) -> Iterator[Station]:
-    client = DaemonClient(hall_daemon.base, "kiosk-token-1", timeout=2.0)
-    outbox = TerminalOutbox(
-        tmp_path / "outbox", "自助机人证", str(next(CODES)), client, retry_initial_s=0.1
-    ).start()
     reader = IdCardReader(on_card=lambda _card: None)  # the kiosk sets on_card
     # A reader that sends photos runs fast (pyserial's loop:// keeps the baud rate's pace).
     link = SerialLink(
         "loop://", baudrate=115200, on_bytes=reader.feed, retry_initial=0.05, retry_max=0.2
     )
     start_ok(link)
-    extra = {
-        "catalogue": CATALOGUE,
-        "calendar": CALENDAR,
-        "outbox": outbox,
-        "id_reader": reader,
-        "id_link": link,
-        "face_config": CFG,
-        "face_engine": engine(),
-    }
-    st = Station(make_kiosk(hall_daemon.base, name="kiosk-face", ctx_extra=extra), outbox, link)
-    yield st
-    st.screen.shutdown()  # no camera read after the cameras close
-    link.stop()
-    outbox.stop()
-    client.close()
+    with kiosk_outbox(
+        hall_daemon.base, tmp_path / "outbox", "自助机人证", str(next(CODES))
+    ) as outbox:
+        extra = {
+            "catalogue": CATALOGUE,
+            "calendar": CALENDAR,
+            "outbox": outbox,
+            "id_reader": reader,
+            "id_link": link,
+            "face_config": CFG,
+            "face_engine": engine(),
+        }
+        st = Station(make_kiosk(hall_daemon.base, name="kiosk-face", ctx_extra=extra), outbox, link)
+        yield st
+        st.screen.shutdown()  # no camera read after the cameras close
+        link.stop()
     for camera in st.cameras:
         camera.close()
 

@@ -16,14 +16,13 @@ import pytest
 
 import tests.kivy_harness as h
 from hall.catalogue import load_catalogue
-from hall.kiosk.client import DaemonClient
 from hall.kiosk.outbox import TerminalOutbox
 from hall.queue.routes_citizen import REASON_TAGS
 from hall.screens.kiosk_notice import REASON_KEYS
 from hall.screens.kiosk_ui import ui
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
-from tests.kiosk.submission_helpers import fill_case
+from tests.kiosk.submission_helpers import fill_case, kiosk_outbox
 from tests.test_idnumber import make_id
 
 if TYPE_CHECKING:
@@ -42,21 +41,13 @@ MATTER = "GA-HZ-001"
 def terminal(
     hall_daemon: Daemon, make_kiosk: Callable[..., Kiosk], tmp_path: Path
 ) -> Iterator[tuple[Kiosk, TerminalOutbox]]:
-    client = DaemonClient(hall_daemon.base, "kiosk-token-1", timeout=2.0)
-    outbox = TerminalOutbox(
-        tmp_path / "outbox",
-        "自助机评价",
-        str(next(CODES)),
-        client,
-        retry_initial_s=0.1,
-        retry_max_s=0.5,
-    ).start()
-    extra = {"catalogue": CATALOGUE, "calendar": CALENDAR, "outbox": outbox}
-    kiosk = make_kiosk(hall_daemon.base, ctx_extra=extra)
-    yield kiosk, outbox
-    kiosk.root.submit.shutdown()
-    outbox.stop()
-    client.close()
+    with kiosk_outbox(
+        hall_daemon.base, tmp_path / "outbox", "自助机评价", str(next(CODES))
+    ) as outbox:
+        extra = {"catalogue": CATALOGUE, "calendar": CALENDAR, "outbox": outbox}
+        kiosk = make_kiosk(hall_daemon.base, ctx_extra=extra)
+        yield kiosk, outbox
+        kiosk.root.submit.shutdown()
 
 
 def submit_case(k: Kiosk) -> None:

@@ -20,14 +20,13 @@ import tests.kivy_harness as h
 from hall.catalogue import load_catalogue
 from hall.drivers.camera import SimCamera
 from hall.drivers.sim.printer import SimState
-from hall.kiosk.client import DaemonClient
 from hall.kiosk.outbox import TerminalOutbox
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.drivers.doc_scenes import make_scene
 from tests.escpos_decode import decode
 from tests.kiosk.submission_helpers import ID_NUMBER as OWNER_ID
-from tests.kiosk.submission_helpers import draft, fill_case
+from tests.kiosk.submission_helpers import draft, fill_case, kiosk_outbox
 from tests.test_idnumber import make_id
 
 if TYPE_CHECKING:
@@ -67,23 +66,15 @@ class Terminal:
 def terminal(
     hall_daemon: Daemon, make_kiosk: Callable[..., Kiosk], tmp_path: Path
 ) -> Iterator[Terminal]:
-    client = DaemonClient(hall_daemon.base, "kiosk-token-1", timeout=2.0)
-    outbox = TerminalOutbox(
-        tmp_path / "outbox",
-        "自助机UI",
-        str(next(CODES)),
-        client,
-        retry_initial_s=0.1,
-        retry_max_s=0.5,
-    ).start()
-    first = SimCamera([scene(200)])
-    extra = {"catalogue": CATALOGUE, "calendar": CALENDAR, "outbox": outbox, "camera": first}
-    term = Terminal(make_kiosk(hall_daemon.base, ctx_extra=extra), outbox)
-    term.cameras.append(first)
-    yield term
-    term.kiosk.root.submit.shutdown()  # no camera read after the cameras close
-    outbox.stop()
-    client.close()
+    with kiosk_outbox(
+        hall_daemon.base, tmp_path / "outbox", "自助机UI", str(next(CODES))
+    ) as outbox:
+        first = SimCamera([scene(200)])
+        extra = {"catalogue": CATALOGUE, "calendar": CALENDAR, "outbox": outbox, "camera": first}
+        term = Terminal(make_kiosk(hall_daemon.base, ctx_extra=extra), outbox)
+        term.cameras.append(first)
+        yield term
+        term.kiosk.root.submit.shutdown()  # no camera read after the cameras close
     for camera in term.cameras:
         camera.close()
 
