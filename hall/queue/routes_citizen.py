@@ -37,12 +37,14 @@ from urllib.parse import parse_qs, quote
 import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from sqlalchemy import select
 
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue import evaluation, ledger
 from hall.queue.domain import QueueError, TicketStatus
 from hall.queue.routes import _svc
 from hall.queue.routes_submissions import lookup_progress
+from hall.queue.store import tickets
 from hall.queue.submissions import LABELS, SubmissionStatus
 
 router = APIRouter(include_in_schema=False)  # pages for people, not API
@@ -130,8 +132,11 @@ def _other(lang: str) -> str:
 
 
 # -- 好差评 form (ticket page and finished cases) ---------------------------------------
-def rating_form(lang: str) -> str:
-    """The five levels as large buttons; reasons and a comment for levels 1-2."""
+def rating_form(lang: str, who: str = "") -> str:
+    """The five levels as large buttons; reasons and a comment for levels 1-2.
+
+    ``who`` names the window and clerk being rated (shown under the heading).
+    """
     levels = "\n".join(
         f'    <button type="button" class="level" id="level-{n}" data-level="{n}">'
         f"{e(t(lang, f'level_{n}'))}</button>"
@@ -144,7 +149,7 @@ def rating_form(lang: str) -> str:
     )
     return f"""<section id="rating">
   <h2>{e(t(lang, "rate_heading"))}</h2>
-  <p class="note">{e(t(lang, "rate_hint"))}</p>
+{f'  <p class="who" id="rated-who">{e(who)}</p>' + chr(10) if who else ""}  <p class="note">{e(t(lang, "rate_hint"))}</p>
   <div class="levels">
 {levels}
   </div>
@@ -165,9 +170,13 @@ def _rated_note(lang: str) -> str:
     return f'<section><p class="result" id="rated">{e(t(lang, "already_rated"))}</p></section>'
 
 
-def _rating_data(lang: str, rate: dict[str, str]) -> dict[str, Any]:
+def _rating_data(request: Request, lang: str, rate: dict[str, str]) -> dict[str, Any]:
     keys = ("sending", "thanks", "already_rated", "rate_failed", "offline")
-    return {"rate": rate, "rate_url": RATE_URL, "strings": {k: t(lang, k) for k in keys}}
+    strings = {k: t(lang, k) for k in keys}
+    # After a 差评 the hall contacts the citizen (核实) within the configured working days.
+    days = request.app.state.config.rectification.contact_days
+    strings["thanks_bad"] = t(lang, "thanks_bad", days=days)
+    return {"rate": rate, "rate_url": RATE_URL, "strings": strings}
 
 
 # -- the ticket page ----------------------------------------------------------------------
@@ -188,20 +197,60 @@ async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | No
         view, moved = nxt, True
     if view is not None and view["status"] == TicketStatus.FINISHED:
         subject = f"ticket:{view['id']}"
-        view["rated"] = await svc.read(
-            lambda tx: ledger.by_subject(tx.conn, "rating", subject) is not None
-        )
+        ticket_id = view["id"]
+
+        def op(tx: Any) -> tuple[bool, str | None]:
+            rated = ledger.by_subject(tx.conn, "rating", subject) is not None
+            clerk = tx.conn.execute(
+                select(tickets.c.staff_id).where(tickets.c.id == ticket_id)
+            ).scalar()
+            return rated, clerk
+
+        view["rated"], view["clerk_id"] = await svc.read(op)
     return view, moved
+
+
+def _rated_who(request: Request, view: dict[str, Any], lang: str) -> str:
+    """Who is being rated: the window's name and the clerk's name (never a staff id)."""
+    config = request.app.state.config
+    number = view["window"]
+    win = config.window(number) if number is not None else None
+    if win is None:
+        return ""
+    name = win.name_zh if win.name_zh and lang == "zh" else t(lang, "window_n", window=number)
+    clerk = config.staff_member(view["clerk_id"]) if view.get("clerk_id") else None
+    if clerk is None:
+        return t(lang, "rate_for_window", window=name)
+    return t(lang, "rate_for", window=name, clerk=clerk.name)
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def wait_text(view: dict[str, Any], lang: str) -> str:
+    """The estimated wait as the page shows it.
+
+    "马上就到您" only when nobody is ahead; a range ("约 5–10 分钟") from
+    ``est_wait_range_s`` = [low, high] when its ends are different minutes;
+    otherwise one figure (from ``est_wait_s`` when there is no range).
+    """
+    if int(view.get("ahead") or 0) == 0:
+        return t(lang, "wait_now")
+    span = view.get("est_wait_range_s")
+    if isinstance(span, list | tuple) and len(span) == 2 and None not in span:
+        low, high = sorted(_minutes(s) for s in span)
+        if low != high:
+            return t(lang, "wait_range", low=low, high=high)
+        return t(lang, "wait_minutes", minutes=high)
+    return t(lang, "wait_minutes", minutes=_minutes(view.get("est_wait_s") or 0))
 
 
 def _texts(view: dict[str, Any], lang: str) -> dict[str, str]:
     """The figures the page updates in place while the ticket waits."""
     if view["status"] != TicketStatus.WAITING:
         return {}
-    ahead = int(view.get("ahead") or 0)
-    minutes = max(1, math.ceil((view.get("est_wait_s") or 0) / 60))
-    wait = t(lang, "wait_now") if ahead == 0 else t(lang, "wait_minutes", minutes=minutes)
-    return {"ahead": str(ahead), "wait": wait}
+    return {"ahead": str(int(view.get("ahead") or 0)), "wait": wait_text(view, lang)}
 
 
 def _key(view: dict[str, Any]) -> str:
@@ -245,7 +294,8 @@ def _ticket_body(request: Request, view: dict[str, Any], moved: bool, lang: str)
         parts.append(f'  <p class="note">{e(t(lang, "status_no_show_note"))}</p>')
     parts.append("</section>")
     if status == TicketStatus.FINISHED:
-        parts.append(_rated_note(lang) if view.get("rated") else rating_form(lang))
+        who = _rated_who(request, view, lang)
+        parts.append(_rated_note(lang) if view.get("rated") else rating_form(lang, who))
     return "\n".join(parts)
 
 
@@ -281,7 +331,7 @@ async def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
     if view["status"] == TicketStatus.FINISHED and not view.get("rated"):
         subject = f"ticket:{view['id']}"
         sig = evaluation.link_signature(_svc(request).ctx.id_key, subject)
-        data.update(_rating_data(lang, {"ticket_id": view["id"], "sig": sig}))
+        data.update(_rating_data(request, lang, {"ticket_id": view["id"], "sig": sig}))
     title = t(lang, "ticket_title", number=view["number"])
     body = _ticket_body(request, view, moved, lang)
     return _page(request, lang, title, body, switch_href=switch, data=data, head=head)
@@ -476,7 +526,7 @@ async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLR
             parts.append(_rated_note(lang))
         else:
             sig = evaluation.link_signature(svc.ctx.id_key, subject)
-            data.update(_rating_data(lang, {"submission_id": case["id"], "sig": sig}))
+            data.update(_rating_data(request, lang, {"submission_id": case["id"], "sig": sig}))
             parts.append(rating_form(lang))
     switch = f"/progress?receipt={quote(case['receipt'], safe='')}&lang={_other(lang)}"
     return _page(

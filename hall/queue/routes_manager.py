@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,7 +19,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from hall.queue import evaluation, export, rectification, statistics, stats_day
+from hall.queue import evaluation, export, ledger, rectification, statistics, stats_day
 from hall.queue.auth import require
 from hall.queue.domain import QueueError, not_found
 from hall.queue.routes import Caller, _svc
@@ -195,7 +196,7 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         svc.services(),
         svc.windows(),
         svc.run(hours),
-        svc.run(lambda tx: rectification.listing(tx.conn, today, None, False, 50)),
+        svc.run(lambda tx: _bad_cases(svc.config, tx, today)),
         _attendance(svc, today),
     )
     day_rows = [r for r in trend["rows"] if r["bucket"] == today.isoformat()]
@@ -218,7 +219,41 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         ],
         "bad": cases,
         "attendance": attendance,
+        **_names(svc.config),
     }
+
+
+def _names(config: Any) -> dict[str, Any]:
+    """What the manager page shows instead of ids, and the rules it explains figures by."""
+    rules = config.attendance
+    return {
+        "staff": [{"id": s.id, "name": s.name, "windows": s.windows} for s in config.staff],
+        "window_names": {str(w.number): w.name_zh for w in config.windows if w.name_zh},
+        "attendance_rules": {
+            "start": rules.shift.start,
+            "end": rules.shift.end,
+            "late_after_min": rules.late_after_min,
+            "early_before_min": rules.early_before_min,
+            "absent_after_min": rules.absent_after_min,
+        },
+        "rectification_days": config.rectification.model_dump(),
+    }
+
+
+def _bad_cases(config: Any, tx: Any, today: dt.date) -> list[dict[str, Any]]:
+    """The latest 差评 cases with the citizen's reasons and comment and the clerk's name."""
+    names = {s.id: s.name for s in config.staff}
+    cases = rectification.listing(tx.conn, today, None, False, 50)
+    for case in cases:
+        rated = ledger.get(tx.conn, case["rating_id"])
+        case["tags"] = json.loads(rated.tags or "[]") if rated is not None else []
+        case["comment"] = (rated.comment or "") if rated is not None else ""
+        appeal = ledger.by_subject(tx.conn, "appeal", rated.subject) if rated is not None else None
+        case["appeal"] = (
+            {"decision": appeal.decision, "reason": appeal.reason} if appeal is not None else None
+        )
+        case["staff_name"] = names.get(case["staff_id"]) if case["staff_id"] else None
+    return cases
 
 
 async def _attendance(svc: Any, today: dt.date) -> dict[str, Any] | None:
@@ -240,6 +275,6 @@ async def manager_page() -> FileResponse:
 async def manager_asset(name: str) -> FileResponse:
     """The page's script and style."""
     path = PAGE_DIR / name
-    if name not in {"manager.js", "manager.css"} or not path.is_file():
+    if name not in {"manager.js", "manager_forms.js", "manager.css"} or not path.is_file():
         raise not_found("文件", "file")
     return FileResponse(path, headers={"Cache-Control": "no-cache"})

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from hall.queue.routes_citizen import REASON_TAGS, STRINGS
-from tests.conftest import ROOT, Daemon
+from tests.conftest import ROOT, Daemon, hall_config
 from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
 from tests.queue.cdp import CHROMIUM, Browser
@@ -295,7 +295,9 @@ def test_ticket_page_in_a_browser_follows_the_queue_and_rates(daemon: Daemon, tm
         browser.screenshot(tmp_path / "reasons.png")
         shutil.copy(tmp_path / "reasons.png", os.path.join(SHOTS, "citizen-ticket-rating.png"))
         browser.evaluate("document.getElementById('send').click()")
-        assert wait_until(lambda: text("rating-result") == ZH["thanks"], 10), text("rating-result")
+        # A 差评: the page says when the hall will get in touch (contact_days, 2 by default).
+        thanks = ZH["thanks_bad"].format(days=2)
+        assert wait_until(lambda: text("rating-result") == thanks, 10), text("rating-result")
         browser.screenshot(tmp_path / "thanks.png")
         shutil.copy(tmp_path / "thanks.png", os.path.join(SHOTS, "citizen-ticket-thanks.png"))
     finally:
@@ -304,3 +306,90 @@ def test_ticket_page_in_a_browser_follows_the_queue_and_rates(daemon: Daemon, tm
     rated = ledger_entry(daemon, ticket_id=mine["id"])
     assert rated["channel"] == "online" and rated["level"] == 1
     assert rated["tags"] == [REASON_TAGS[0]] and rated["comment"] == "窗口人员不在"
+
+
+def test_rating_page_names_the_window_and_the_clerk(daemon: Daemon) -> None:
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    staff = daemon.staff("S002", 2)
+    staff.post("/windows/2/call")
+    done = staff.post("/windows/2/finish", {"case_type": "即办件"}).json()
+    r = page(daemon, f"/t/{done['id']}")
+    assert element(r, "rated-who") == "您评价的是：2号窗口，工作人员员工2"
+    assert "S002" not in r.text
+    en = page(daemon, f"/t/{done['id']}?lang=en")
+    assert element(en, "rated-who") == "You are rating window 2, served by 员工2"
+    strings = page_data(r)["strings"]
+    assert (
+        strings["thanks_bad"] == "感谢您的评价！大厅将在2个工作日内与您联系核实，整改后再回访您。"
+    )
+    assert strings["thanks"] == ZH["thanks"]
+
+
+def test_the_callback_days_follow_the_config(make_daemon) -> None:
+    cfg = hall_config(rectification={"contact_days": 3})
+    d = make_daemon(cfg)
+    d.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    staff = d.staff("S001", 1)
+    staff.post("/windows/1/call")
+    done = staff.post("/windows/1/finish", {"case_type": "即办件"}).json()
+    assert "3个工作日内" in page_data(page(d, f"/t/{done['id']}"))["strings"]["thanks_bad"]
+
+
+LINES = """(el) => {
+  // How many lines the element's own text takes: distinct tops of its text's line boxes.
+  const tops = new Set();
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    [...range.getClientRects()].filter((r) => r.width > 0)
+      .forEach((r) => tops.add(Math.round(r.top)));
+  }
+  return tops.size;
+}"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_word_breaks_in_the_middle_on_a_phone(daemon: Daemon, tmp_path, width: int) -> None:
+    kiosk = daemon.api("kiosk-token-1")
+    waiting = [kiosk.post("/tickets", {"service": "general"}).json() for _ in range(3)][-1]
+    staff = daemon.staff("S002", 2)
+    staff.post("/windows/2/call")
+    done = staff.post("/windows/2/finish", {"case_type": "即办件"}).json()
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=800,
+            deviceScaleFactor=2,
+            mobile=True,
+        )
+        for lang in ("zh", "en"):
+            browser.goto(f"{daemon.base}/t/{done['id']}?lang={lang}")
+            browser.evaluate("document.getElementById('level-1').click()")
+            lines = browser.evaluate(
+                f"(() => {{ const lines = {LINES};"
+                " return [document.getElementById('lang-switch'),"
+                " ...document.querySelectorAll('.tags label')]"
+                ".map((el) => [el.textContent.trim(), lines(el)]); })()"
+            )
+            assert len(lines) == 1 + len(REASON_TAGS)
+            assert all(n == 1 for _, n in lines), (width, lang, lines)
+            overflow = browser.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (width, lang)
+            # The longest wait the page writes stays on one line.
+            browser.goto(f"{daemon.base}/t/{waiting['id']}?lang={lang}")
+            longest = (ZH if lang == "zh" else EN)["wait_range"].format(low=10, high=15)
+            n = browser.evaluate(
+                f"(() => {{ const el = document.getElementById('wait');"
+                f" el.textContent = '{longest}'; return ({LINES})(el); }})()"
+            )
+            assert n == 1, (width, lang, longest)
+    finally:
+        browser.close()
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)

@@ -68,7 +68,8 @@
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body),
       });
-      if (r.status === 201) { finish(s.thanks); return; }
+      // A 差评: say when the hall will get in touch (the configured working days).
+      if (r.status === 201) { finish(bad ? s.thanks_bad : s.thanks); return; }
       let err = {};
       try { err = (await r.json()).error || {}; } catch (e) { err = {}; }
       if (err.code === "already_rated") { finish(s.already_rated); return; }

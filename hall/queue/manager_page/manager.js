@@ -1,23 +1,45 @@
-// The hall manager's page: figures, charts and the 差评 list from the daemon's API.
+// The hall manager's page: figures for a date range, charts, the 差评 list and 考勤.
 // The manager token is asked once and kept in sessionStorage (gone when the tab closes).
 // Events arrive over fetch streaming (EventSource cannot send the Authorization header).
+// Whatever cannot be loaded is named in a red box at the top (never silent dashes).
 "use strict";
 
 const API = "/api/v1";
 const SVG = "http://www.w3.org/2000/svg";
-const LEVEL_COLOURS = { very_satisfied: "#2e7d32", satisfied: "#66bb6a", basically_satisfied: "#c0ca33",
-  dissatisfied: "#fb8c00", very_dissatisfied: "#c62828" };
+const LEVELS = [
+  ["very_satisfied", "非常满意", "#2e7d32"], ["satisfied", "满意", "#66bb6a"],
+  ["basically_satisfied", "基本满意", "#c0ca33"], ["dissatisfied", "不满意", "#fb8c00"],
+  ["very_dissatisfied", "非常不满意", "#c62828"]];
+const ATTENDANCE = { normal: "正常", late: "迟到", early: "早退", late_early: "迟到、早退",
+  absent: "旷工", leave: "请假", pending: "未到签到截止", day_off: "休息日" };
 let token = sessionStorage.getItem("hall-manager-token");
 let refreshing = null;
+let overview = null; // the last overview loaded (names, rules, 差评 cases)
 
 const $ = (id) => document.getElementById(id);
 
+/** One failed request: what the page could not load, in Chinese then English. */
+class LoadError extends Error {}
+
 async function api(path, options = {}) {
-  const r = await fetch(API + path, { ...options,
-    headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" } });
-  if (r.status === 401 || r.status === 403) { logout("令牌无效 token refused"); throw new Error("auth"); }
-  const body = await r.json();
-  if (!r.ok) throw new Error((body.error && body.error.message) || r.status);
+  let r;
+  try {
+    r = await fetch(API + path, { ...options,
+      headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" } });
+  } catch (e) {
+    throw new LoadError("连不上大厅服务（网络或服务已停止）。Cannot reach the hall service.");
+  }
+  if (r.status === 401 || r.status === 403) {
+    logout("令牌无效或不是管理令牌，请重新输入。Token refused (a manager token is needed).");
+    throw new Error("auth");
+  }
+  let body = null;
+  try { body = await r.json(); } catch (e) { body = null; }
+  if (!r.ok) {
+    const err = (body && body.error) || {};
+    const zh = err.message || "服务出错";
+    throw new LoadError(`HTTP ${r.status}：${zh}。${err.message_en || r.statusText || ""}`);
+  }
   return body;
 }
 
@@ -29,9 +51,16 @@ function logout(message) {
   $("login-error").textContent = message || "";
 }
 
-const pct = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
-const mins = (s) => (s === null || s === undefined ? "–" : (s / 60).toFixed(1) + "分");
-const text = (id, value) => { $(id).textContent = value === null || value === undefined ? "–" : value; };
+const pct = (x) => (x === null || x === undefined ? "无数据" : (x * 100).toFixed(1) + "%");
+const mins = (s) => (s === null || s === undefined ? "无数据" : (s / 60).toFixed(1) + "分");
+const text = (id, value) => {
+  $(id).textContent = value === null || value === undefined ? "无数据" : value;
+  $(id).classList.remove("failed");
+};
+const failTiles = (ids) => ids.forEach((id) => { $(id).textContent = "未加载"; $(id).classList.add("failed"); });
+const staffName = (id) => { const s = ((overview && overview.staff) || []).find((x) => x.id === id); return s ? s.name : id; };
+const windowName = (n) => (n === null || n === undefined ? "自助申报" :
+  ((overview && overview.window_names && overview.window_names[n]) || n + "号窗口"));
 
 function el(tag, attrs, parent, content) {
   const node = document.createElementNS(SVG, tag);
@@ -75,79 +104,175 @@ function line(svg, labels, values) {
   }
 }
 
-function badRow(c) {
-  const tr = document.createElement("tr");
-  tr.dataset.case = c.id;
-  const step = (s) => `${s.done || "未办"} / ${s.due}`;
-  const cells = [c.id, c.number, c.window ?? "自助", c.staff_id ?? "–", c.level === 1 ? "非常不满意" : "不满意",
-    c.state_label, step(c.steps.verify), step(c.steps.fix), step(c.steps.callback)];
-  cells.forEach((v, i) => {
-    const td = tr.insertCell();
-    td.textContent = v;
-    const key = ["verify", "fix", "callback"][i - 6];
-    if (key && c.steps[key].overdue) td.className = "overdue";
+function legend() {
+  $("ratings-legend").replaceChildren(...LEVELS.map(([, zh, colour]) => {
+    const li = document.createElement("li");
+    const swatch = document.createElement("i");
+    swatch.style.background = colour;
+    li.append(swatch, zh);
+    return li;
+  }));
+}
+
+/** Sum the rows of /statistics (one per month bucket) into the range's figures. */
+function summarise(rows) {
+  const sum = (f) => rows.reduce((a, r) => a + (f(r) || 0), 0);
+  const waitN = sum((r) => r.wait.n);
+  const ratings = Object.fromEntries(LEVELS.map(([k]) => [k, sum((r) => r.ratings[k])]));
+  const rated = sum((r) => r.rated);
+  const good = ratings.very_satisfied + ratings.satisfied + ratings.basically_satisfied;
+  const served = sum((r) => r.served);
+  const subs = rows.map((r) => r.submissions).filter(Boolean);
+  return {
+    issued: sum((r) => r.issued), served, no_shows: sum((r) => r.no_shows),
+    wait_mean_s: waitN ? sum((r) => (r.wait.mean_s || 0) * r.wait.n) / waitN : null,
+    // One bucket: its exact P90; several months: the worst month's (percentiles do not add).
+    wait_p90_s: rows.length ? Math.max(...rows.map((r) => r.wait.p90_s || 0)) : null,
+    completion: served ? (served - sum((r) => r.cases_by_type["补正"])) / served : null,
+    rated, unrated: sum((r) => r.unrated), satisfaction: rated ? good / rated : null,
+    bad_overdue: sum((r) => r.bad.overdue),
+    self_received: subs.reduce((a, s) => a + s.received, 0),
+    self_finished: subs.reduce((a, s) => a + s.finished, 0),
+    self_overdue: subs.reduce((a, s) => a + s.overdue, 0),
+  };
+}
+
+const RANGE_TILES = ["issued", "served", "no-shows", "wait-mean", "wait-p90", "completion", "rated",
+  "unrated", "satisfaction", "bad-overdue", "self-received", "self-finished", "self-overdue"];
+
+function renderRange(stats) {
+  const s = summarise(stats.rows);
+  text("issued", s.issued); text("served", s.served); text("no-shows", s.no_shows);
+  text("wait-mean", mins(s.wait_mean_s)); text("wait-p90", mins(s.wait_p90_s));
+  $("wait-p90-label").textContent = stats.rows.length > 1 ? "P90 等候（最高月）worst month" : "P90 等候 wait";
+  text("completion", pct(s.completion)); text("rated", s.rated); text("unrated", s.unrated);
+  text("satisfaction", pct(s.satisfaction)); text("bad-overdue", s.bad_overdue);
+  text("self-received", s.self_received); text("self-finished", s.self_finished);
+  text("self-overdue", s.self_overdue);
+}
+
+function renderWindows(stats) {
+  const by = new Map();
+  stats.rows.filter((r) => r.group !== "").forEach((r) => {
+    const acc = by.get(r.group) || {};
+    LEVELS.forEach(([k]) => { acc[k] = (acc[k] || 0) + r.ratings[k]; });
+    by.set(r.group, acc);
   });
-  const td = tr.insertCell();
-  const next = { open: ["verify", "核实"], verified: ["fix", "整改"], fixed: ["callback", "回访"] }[c.state];
-  if (next) {
-    const b = document.createElement("button");
-    b.textContent = next[1];
-    b.dataset.step = next[0];
-    b.onclick = () => act(c.id, next[0]);
-    td.appendChild(b);
-  }
-  return tr;
+  const windows = [...by.keys()].sort((a, b) => a - b);
+  bars($("chart-ratings"), windows.map((w) => w + "号"),
+    LEVELS.map(([k]) => windows.map((w) => by.get(w)[k])), LEVELS.map(([, , c]) => c));
 }
 
-async function act(id, step) {
-  const note = prompt("说明 Note") || "";
-  const body = { note };
-  if (step === "verify") body.complexity = confirm("复杂问题?(15个工作日)Complex?") ? "complex" : "simple";
-  if (step === "callback") {
-    const a = prompt("回访意见: satisfied / basically_satisfied / unsatisfied / unreachable", "satisfied");
-    if (!a) return;
-    body.answer = a;
-  }
-  try { await api(`/rectifications/${id}/${step}`, { method: "POST", body: JSON.stringify(body) }); }
-  catch (e) { alert(e.message); }
-  refresh();
-}
-
-function render(o) {
+function renderOverview(o) {
+  overview = o;
   text("hall-name", o.hall + " · 大厅管理");
   text("day", o.day);
   text("waiting", o.waiting);
   text("open-windows", `${o.open_windows}/${o.windows}`);
-  const t = o.today || { wait: {}, ratings: {}, bad: {} };
-  text("issued", t.issued);
-  text("served", t.served);
-  text("no-shows", t.no_shows);
-  text("wait-mean", mins(t.wait.mean_s));
-  text("wait-p90", mins(t.wait.p90_s));
-  text("completion", pct(t.completion_rate));
-  text("rated", t.rated);
-  text("unrated", t.unrated);
-  text("satisfaction", pct(t.satisfaction));
   text("bad-open", o.bad.filter((c) => !["closed", "appealed"].includes(c.state)).length);
   bars($("chart-wait"), o.wait_by_hour.map((h) => h.hour + "时"), [o.wait_by_hour.map((h) => h.mean_wait_s / 60)], ["#1565c0"]);
-  const levels = Object.keys(LEVEL_COLOURS);
-  bars($("chart-ratings"), o.ratings_by_window.map((r) => r.window + "号"),
-    levels.map((k) => o.ratings_by_window.map((r) => r[k])), levels.map((k) => LEVEL_COLOURS[k]));
   line($("chart-trend"), o.completion_trend.map((d) => d.day), o.completion_trend.map((d) => d.completion_rate));
-  $("bad").tBodies[0].replaceChildren(...o.bad.map(badRow));
-  if (o.attendance) {
-    const counts = {};
-    o.attendance.staff.forEach((p) => { counts[p.status] = (counts[p.status] || 0) + 1; });
-    text("attendance", Object.entries(counts).map(([k, n]) => `${k}: ${n}`).join(" · ") +
-      " — " + o.attendance.staff.map((p) => `${p.staff_id} ${p.status}${p.checkin ? " " + p.checkin.slice(11, 16) : ""}`).join(", "));
-  }
+  $("bad").tBodies[0].replaceChildren(...o.bad.map(window.badRow));
+  $("bad-empty").hidden = o.bad.length > 0;
+  const r = o.attendance_rules;
+  $("attendance-rule").textContent = `班次 ${r.start}–${r.end}；晚到超过 ${r.late_after_min} 分钟算迟到，` +
+    `早走超过 ${r.early_before_min} 分钟算早退，超过 ${r.absent_after_min} 分钟或未签到算旷工。`;
+}
+
+const hhmm = (iso) => (iso ? iso.slice(11, 16) : "未签");
+
+function why(p, rules) {
+  const leave = p.leave ? "请假：" + (p.leave === "leave" ? "（未填原因）" : p.leave) : "";
+  if (p.status === "day_off") return ["非工作日", leave].filter(Boolean).join("；");
+  if (p.status === "leave") return leave;
+  if (p.status === "pending") return `${rules.start} 后 ${rules.absent_after_min} 分钟内签到不算旷工`;
+  if (!p.checkin) return `未签到（超过 ${rules.absent_after_min} 分钟）`;
+  const parts = [];
+  if (p.late_min > 0) parts.push(`晚到 ${Math.round(p.late_min)} 分钟`);
+  if (p.early_min > 0) parts.push(`早走 ${Math.round(p.early_min)} 分钟`);
+  if (p.missing_checkout && p.status !== "absent") parts.push("尚未签退");
+  return parts.join("，") || "按时";
+}
+
+function renderAttendance(a) {
+  const rules = overview ? overview.attendance_rules : { start: "", absent_after_min: "" };
+  $("attendance-day").textContent = a.day + (a.working_day ? "" : "（非工作日）");
+  $("attendance").tBodies[0].replaceChildren(...a.staff.map((p) => {
+    const tr = document.createElement("tr");
+    tr.dataset.staff = p.staff_id;
+    [staffName(p.staff_id), hhmm(p.checkin), p.checkout ? hhmm(p.checkout) : "未签退",
+      ATTENDANCE[p.status] || p.status, why(p, rules)].forEach((v, i) => {
+      const td = tr.insertCell();
+      td.textContent = v;
+      if (i === 3 && !["normal", "leave", "day_off", "pending"].includes(p.status)) td.className = "bad-status";
+    });
+    return tr;
+  }));
+}
+
+function showProblems(problems) {
+  const box = $("load-error");
+  box.hidden = problems.length === 0;
+  if (!problems.length) { box.replaceChildren(); return; }
+  const ul = document.createElement("ul");
+  problems.forEach((p) => { const li = document.createElement("li"); li.textContent = p; ul.appendChild(li); });
+  box.replaceChildren("以下数据未能加载，页面上的数字不完整。Some figures could not be loaded:", ul);
+}
+
+const localDay = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
+const rangeQuery = () => `start=${$("from").value}&end=${$("to").value}`;
+
+async function load() {
+  const problems = [];
+  const part = async (what, path, use, tiles, onFail) => {
+    try { use(await api(path)); }
+    catch (e) {
+      if (!(e instanceof LoadError)) throw e;
+      problems.push(`${what}：${e.message}`);
+      failTiles(tiles);
+      if (onFail) onFail();
+    }
+  };
+  await part("今日概况 today's overview（/statistics/overview）", "/statistics/overview", renderOverview,
+    ["waiting", "open-windows", "bad-open"],
+    () => ["chart-wait", "chart-trend"].forEach((id) => $(id).replaceChildren()));
+  if (!$("to").value) $("to").value = overview ? overview.day : localDay();
+  if (!$("from").value) $("from").value = $("to").value;
+  $("range-note").textContent = `${$("from").value} 至 ${$("to").value}`;
+  await Promise.all([
+    part("区间统计 figures for the range（/statistics）", `/statistics?${rangeQuery()}&period=month&by=hall`,
+      renderRange, RANGE_TILES),
+    part("各窗口评价 ratings by window（/statistics?by=window）", `/statistics?${rangeQuery()}&period=month&by=window`,
+      renderWindows, [], () => $("chart-ratings").replaceChildren()),
+    part("考勤 attendance（/attendance/daily）", `/attendance/daily?date=${$("to").value}`,
+      renderAttendance, [], () => $("attendance").tBodies[0].replaceChildren()),
+  ]);
+  showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
 }
 
 async function refresh() {
   if (refreshing) return refreshing;
-  refreshing = api("/statistics/overview").then(render).finally(() => { refreshing = null; });
+  refreshing = load().finally(() => { refreshing = null; });
   return refreshing;
+}
+
+async function download(format) {
+  // The export needs the token: fetched here, then handed to the browser as a file.
+  const r = await fetch(`${API}/statistics/export?${rangeQuery()}&period=day&by=hall&format=${format}`,
+    { headers: { "Authorization": "Bearer " + token } }).catch(() => null);
+  if (!r || !r.ok) {
+    showProblems([`导出 ${format.toUpperCase()} export：` + (r ? `HTTP ${r.status}` : "连不上大厅服务。Cannot reach the hall service.")]);
+    return;
+  }
+  const name = (r.headers.get("Content-Disposition") || "").split("filename=")[1] || "statistics." + format;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await r.blob());
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  document.body.dataset.downloaded = name;
 }
 
 async function follow() {
@@ -173,7 +298,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
@@ -195,5 +320,13 @@ $("login").addEventListener("submit", (ev) => {
   sessionStorage.setItem("hall-manager-token", token);
   start();
 });
+$("range").addEventListener("submit", (ev) => { ev.preventDefault(); refresh(); });
+$("export-csv").addEventListener("click", () => download("csv"));
+$("export-xlsx").addEventListener("click", () => download("xlsx"));
+legend();
+window.managerApi = api;
+window.managerRefresh = refresh;
+window.managerNames = { staffName, windowName };
+window.managerOverview = () => overview;
 
 if (token) start(); else logout();
