@@ -96,6 +96,7 @@ def _kivy(hall, out: Path, roles: list[str]) -> list:  # noqa: ANN001 - DemoHall
     from kivy.base import EventLoop
 
     EventLoop.ensure_window()
+    logging.getLogger().setLevel(logging.WARNING)  # Kivy's logger is the root one, at DEBUG
     from hall.tools.atlas_screens import ScreenAtlas, all_scenes
 
     atlas = ScreenAtlas(hall, out)

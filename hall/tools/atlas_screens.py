@@ -71,11 +71,19 @@ def idle_until(cond: Callable[[], object], timeout: float = 10.0) -> bool:
 
 
 def mount(root: Widget, size: tuple[int, int]) -> Widget:
-    """Size the window for a role and make ``root`` its only widget."""
-    if tuple(Window.size) != size:
-        Window.size = size
+    """Make ``root`` the window's only widget, at the role's size.
+
+    A size other than the window's is laid out off the window's edge and drawn
+    through an Fbo (:meth:`ScreenAtlas._write`): one Kivy window per process, and
+    resizing an offscreen SDL2 window leaves its framebuffer at the old size.
+    """
     for child in list(Window.children):
         Window.remove_widget(child)
+    if tuple(Window.size) == tuple(size):
+        root.size_hint = (1, 1)
+    else:
+        root.size_hint = (None, None)
+        root.size = size
     Window.add_widget(root)
     idle(3)
     return root
@@ -307,7 +315,7 @@ class ScreenAtlas:
         size = self.size(role, scene)
         if role == "kiosk":
             root = self._kiosk_root(lang)
-            if root.parent is None or tuple(Window.size) != size:
+            if root.parent is None:
                 mount(root, size)
             root.go_home()
             ui.set_language(lang)
@@ -349,8 +357,11 @@ class ScreenAtlas:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         path = self.out_dir / filename
         idle(2)
-        written = Window.screenshot(str(path))
-        Path(written).replace(path)
+        if tuple(root.size) == tuple(Window.size):
+            written = Window.screenshot(str(path))  # the kiosk's page colour is the clear colour
+            Path(written).replace(path)
+        else:
+            root.export_to_png(str(path))
         _shrink(path)
         return path
 

@@ -110,8 +110,6 @@ def atlas(demo_hall: DemoHall) -> Iterator[ScreenAtlas]:
     made = ScreenAtlas(demo_hall)
     yield made
     made.close()
-    # Give the next test module the window the harness made.
-    Window.size = (h.WIDTH, h.HEIGHT)
     h.mount(h.Widget())
 
 
