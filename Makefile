@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: run test setup system-deps lint bench clean
+.PHONY: run test setup system-deps lint bench screens clean
 
 setup: system-deps $(STAMP)
 
@@ -31,6 +31,10 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# The screen atlas: every kiosk, caller, lobby screen and web page as PNG (docs/screens/README.md).
+screens: setup
+	$(BIN)/python -m hall.tools.atlas --out docs/screens --findings docs/screens/findings.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Developer tools: the screen atlas (``make screens``), its layout checks, headless Chromium."""

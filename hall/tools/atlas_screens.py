@@ -1,0 +1,378 @@
+"""The Kivy half of the screen atlas: every kiosk, caller and lobby screen, reached for real.
+
+Import after :func:`hall.kiosk.kivy_setup.prepare` (one Kivy window per
+process). :class:`ScreenAtlas` builds each role's root with the context the
+program itself builds (``hall.kiosk.main.make_context`` on the demo hall's
+config), drives it to each scene through the screens' own methods (as a tap
+would), sizes the window to the role, checks the layout
+(:mod:`hall.tools.layout_check`) and, when asked, writes
+``<role>-<scene>-<lang>-<size>.png``.
+
+Scenes that need a device the demo hall lacks (the 人证比对 and 刷脸 screens
+need a face camera and engine) are not in the list; a scene that cannot be
+reached is reported as a finding of its own ("unreachable"), never skipped
+silently.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.uix.widget import Widget
+from PIL import Image
+
+from hall.kiosk.i18n import Strings
+from hall.tools.atlas_hall import ID_NUMBER, DemoHall
+from hall.tools.layout_check import (
+    MIN_TARGET_DP,
+    MIN_TARGET_LARGE_DP,
+    Finding,
+    Target,
+    check_tree,
+    compare_targets,
+)
+
+log = logging.getLogger(__name__)
+MATTER = "GA-HZ-001"  # 居民户口簿补领: text and choice fields, materials by camera
+LANDSCAPE = (1920, 1080)  # a lobby TV on its side
+
+
+class FrozenClock:
+    """The kiosk's clock, stopped: no time-out fires while the atlas looks at a screen."""
+
+    def __call__(self) -> float:
+        return 1000.0
+
+
+def idle(frames: int = 2) -> None:
+    """Let Kivy run a few frames."""
+    for _ in range(frames):
+        EventLoop.idle()
+
+
+def idle_until(cond: Callable[[], object], timeout: float = 10.0) -> bool:
+    """Run Kivy until ``cond()``; False after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        EventLoop.idle()
+    idle(2)
+    return True
+
+
+def mount(root: Widget, size: tuple[int, int]) -> Widget:
+    """Make ``root`` the window's only widget, at the role's size.
+
+    A size other than the window's is laid out off the window's edge and drawn
+    through an Fbo (:meth:`ScreenAtlas._write`): one Kivy window per process, and
+    resizing an offscreen SDL2 window leaves its framebuffer at the old size.
+    """
+    for child in list(Window.children):
+        Window.remove_widget(child)
+    if tuple(Window.size) == tuple(size):
+        root.size_hint = (1, 1)
+    else:
+        root.size_hint = (None, None)
+        root.size = size
+    Window.add_widget(root)
+    idle(3)
+    return root
+
+
+# -- kiosk scenes: each takes the kiosk root and leaves it on one screen -----------------
+def _general(k: Any) -> dict[str, Any]:
+    return next(s for s in k.services if s["code"] == "general")
+
+
+def _filled_flow(k: Any, missing: bool = False) -> None:
+    """A complete 居民户口簿补领 typed into the flow (the identify taps have their own scene)."""
+    flow = k.submit.flow
+    flow.start(k.ctx.catalogue.get(MATTER))
+    for key in ID_NUMBER:
+        flow.id_entry.press(key)
+    for key in "13912345678":
+        flow.phone_entry.press(key)
+    flow.name = "王小明"
+    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
+    for material in flow.camera_materials():
+        if missing:
+            flow.skip(material.name)
+        else:
+            flow.accept(material.name, _jpeg())
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (236, 236, 228)).save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _on(k: Any, name: str) -> Callable[[], bool]:
+    return lambda: k.current == name
+
+
+def _ticket(k: Any) -> Callable[[], bool]:
+    k.open_service("general")
+    k.take_number("general")
+    return lambda: k.current == "ticket" and k.ticket.ticket_id is not None
+
+
+def _identify(k: Any) -> Callable[[], bool]:
+    k.submit.open_matter(MATTER)
+    k.submit.open_identify()
+    for key in ID_NUMBER[:10]:
+        k.submit.identify.press(key)
+    return _on(k, "identify")
+
+
+def _notice(k: Any, missing: bool) -> Callable[[], bool]:
+    _filled_flow(k, missing)
+    k.submit.open_review()
+    k.submit.submit()
+    return _on(k, "notice")
+
+
+def _progress_result(k: Any, receipt: str) -> Callable[[], bool]:
+    k.submit.open_progress()
+    k.submit.query_progress(receipt, ID_NUMBER)
+    return lambda: k.current == "progress" and k.submit.progress.answer is not None
+
+
+def kiosk_scenes(hall: DemoHall) -> dict[str, Callable[[Any], Callable[[], bool]]]:
+    """Scene name → a driver that leaves the kiosk there and says when it is ready."""
+
+    def take(k: Any) -> Callable[[], bool]:
+        k.open_service("general")
+        for key in ID_NUMBER[:6]:
+            k.take.press(key)
+        return _on(k, "take")
+
+    def take_code(k: Any) -> Callable[[], bool]:
+        k.open_service("general")
+        k.take.set_mode("code")
+        return _on(k, "take")
+
+    def form(k: Any) -> Callable[[], bool]:
+        _filled_flow(k)
+        k.submit.open_form()
+        return _on(k, "form")
+
+    def capture(k: Any) -> Callable[[], bool]:
+        _filled_flow(k)
+        k.submit.open_capture()
+        return _on(k, "capture")
+
+    def review(k: Any) -> Callable[[], bool]:
+        _filled_flow(k, missing=True)
+        k.submit.open_review()
+        return _on(k, "review")
+
+    return {
+        "home": lambda k: lambda: k.current == "home" and k.home.loaded,
+        "take": take,
+        "take-code": take_code,
+        "appointment": lambda k: (k.appointment.open(_general(k), "id"), _on(k, "appointment"))[1],
+        "ticket": _ticket,
+        "guide": lambda k: (k.open_guide(), _on(k, "guide"))[1],
+        "unavailable": lambda k: (k.show_unavailable(), _on(k, "unavailable"))[1],
+        "matters": lambda k: (k.submit.open_matters(), _on(k, "matters"))[1],
+        "matter": lambda k: (k.submit.open_matter(MATTER), _on(k, "matter"))[1],
+        "identify": _identify,
+        "form": form,
+        "capture": capture,
+        "review": review,
+        "notice": lambda k: _notice(k, missing=False),
+        "notice-supplement": lambda k: _notice(k, missing=True),
+        "progress": lambda k: (k.submit.open_progress(), _on(k, "progress"))[1],
+        "progress-result": lambda k: _progress_result(k, hall.receipts[1]),
+    }
+
+
+KIOSK_SCENES = (
+    "home take take-code appointment ticket guide unavailable matters matter identify "
+    "form capture review notice notice-supplement progress progress-result"
+).split()
+CALLER_SCENES = ("login", "panel", "finish-choice")
+LOBBY_SCENES = ("board", "board-landscape")
+#: (role, scene) → the modes it is shown in. Caller and lobby have no large-text mode.
+KIOSK_MODES = ("zh-normal", "zh-large", "en-normal", "en-large")
+OTHER_MODES = ("zh-normal", "en-normal")
+
+
+def all_scenes() -> list[tuple[str, str, str]]:
+    """Every (role, scene, mode) of the atlas, in the order it is made."""
+    out = [("kiosk", s, m) for m in KIOSK_MODES for s in KIOSK_SCENES]
+    out += [("caller", s, m) for m in OTHER_MODES for s in CALLER_SCENES]
+    out += [("lobby", s, m) for m in OTHER_MODES for s in LOBBY_SCENES]
+    return out
+
+
+@dataclass
+class Shot:
+    """What the atlas found on one screen in one mode."""
+
+    findings: list[Finding]
+    targets: list[Target] = field(default_factory=list)
+    png: Path | None = None
+
+
+class ScreenAtlas:
+    """Drives every role to every scene on a :class:`DemoHall`; results are cached."""
+
+    def __init__(self, hall: DemoHall, out_dir: Path | None = None) -> None:
+        self.hall = hall
+        self.out_dir = out_dir
+        self.results: dict[tuple[str, str, str], Shot] = {}
+        self._scenes = kiosk_scenes(hall)
+        self._kiosk: tuple[str, Any] | None = None
+
+    # -- roots -----------------------------------------------------------------------
+    def _context(self, role: str, lang: str) -> Any:
+        from hall.kiosk.main import make_context
+
+        ctx = make_context(self.hall.config, role)
+        ctx.strings = Strings(lang)
+        return ctx
+
+    def _kiosk_root(self, lang: str) -> Any:
+        """One kiosk root per language (the worker, outbox and printer are kept)."""
+        if self._kiosk and self._kiosk[0] == lang:
+            return self._kiosk[1]
+        self.close()
+        from hall.screens.kiosk import KioskRoot
+
+        root = KioskRoot(self._context("kiosk", lang), clock=FrozenClock())
+        self._kiosk = (lang, root)
+        return root
+
+    def size(self, role: str, scene: str) -> tuple[int, int]:
+        """The role's window size: config.yaml's kiosk.width/height (run_kiosk.py uses it
+        for every role), and a landscape TV for the lobby's second picture."""
+        if scene == "board-landscape":
+            return LANDSCAPE
+        k = self.hall.config.kiosk
+        return (k.width, k.height)
+
+    def close(self) -> None:
+        """Shut the kiosk root down (its worker thread and outbox)."""
+        if self._kiosk:
+            root = self._kiosk[1]
+            root.shutdown()
+            if root.ctx.outbox is not None:
+                root.ctx.outbox.stop()
+            root.ctx.close()
+            self._kiosk = None
+
+    # -- scenes ----------------------------------------------------------------------
+    def shot(self, role: str, scene: str, mode: str) -> Shot:
+        """The findings of one scene in one mode (large text compared with normal)."""
+        key = (role, scene, mode)
+        if key not in self.results:
+            lang, size = mode.split("-")
+            if size == "large":
+                self.shot(role, scene, f"{lang}-normal")
+            self.results[key] = self._take(role, scene, lang, size == "large")
+            if size == "large":
+                normal = self.results[(role, scene, f"{lang}-normal")].targets
+                large = self.results[key]
+                large.findings += compare_targets(normal, large.targets, f"{role}-{scene}", mode)
+        return self.results[key]
+
+    def _take(self, role: str, scene: str, lang: str, large: bool) -> Shot:
+        name, mode = f"{role}-{scene}", f"{lang}-{'large' if large else 'normal'}"
+        try:
+            root, ready = self._drive(role, scene, lang, large)
+        except Exception as exc:  # noqa: BLE001 - a scene that breaks is a finding, not a crash
+            log.warning("%s [%s] cannot be reached", name, mode, exc_info=exc)
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            why = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+            return Shot([Finding(name, mode, role, "unreachable", why)])
+        if not idle_until(ready, 15):
+            return Shot([Finding(name, mode, role, "unreachable", "screen never got ready")])
+        least = MIN_TARGET_LARGE_DP if large else MIN_TARGET_DP
+        findings, targets = check_tree(root, name, mode, min_target_dp=least)
+        shot = Shot(findings, targets)
+        if self.out_dir is not None:
+            shot.png = self._write(root, f"{name}-{mode}.png")
+        if role != "kiosk":
+            root.shutdown()
+            root.ctx.close()
+        return shot
+
+    def _drive(self, role: str, scene: str, lang: str, large: bool) -> tuple[Widget, Any]:
+        from hall.screens.kiosk_ui import ui
+
+        size = self.size(role, scene)
+        if role == "kiosk":
+            root = self._kiosk_root(lang)
+            if root.parent is None:
+                mount(root, size)
+            root.go_home()
+            ui.set_language(lang)
+            ui.set_large(large)
+            if not idle_until(lambda: root.home.loaded, 15):
+                raise RuntimeError("the kiosk's home never loaded the services")
+            ready = self._scenes[scene](root)
+            ui.set_language(lang)  # a scene may reset the session's choices
+            ui.set_large(large)
+            return root, ready
+        self.close()  # a kiosk root left running would keep relabelling the shared ui
+        if role == "caller":
+            return self._caller(scene, lang, size)
+        return self._lobby(scene, lang, size)
+
+    def _caller(self, scene: str, lang: str, size: tuple[int, int]) -> tuple[Widget, Any]:
+        from hall.screens.caller import CallerRoot
+
+        root = mount(CallerRoot(self._context("caller", lang), 3), size)
+        if scene == "login":
+            return root, lambda: root.current == "login"
+        root.login("S003", "1234")
+        if not idle_until(lambda: root.current == "panel", 10):
+            raise RuntimeError("the clerk could not sign in")
+        root.panel.operate("call")
+        if not idle_until(lambda: not root.panel.busy, 10):
+            raise RuntimeError("the call did not come back")
+        if scene == "finish-choice":
+            root.panel.choose_finish()
+        return root, lambda: not root.panel.busy
+
+    def _lobby(self, scene: str, lang: str, size: tuple[int, int]) -> tuple[Widget, Any]:
+        from hall.screens.lobby import LobbyRoot
+
+        root = mount(LobbyRoot(self._context("lobby", lang)), size)
+        return root, lambda: bool(root.walk and _lobby_filled(root))
+
+    def _write(self, root: Widget, filename: str) -> Path:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.out_dir / filename
+        idle(2)
+        if tuple(root.size) == tuple(Window.size):
+            written = Window.screenshot(str(path))  # the kiosk's page colour is the clear colour
+            Path(written).replace(path)
+        else:
+            root.export_to_png(str(path))
+        _shrink(path)
+        return path
+
+
+def _lobby_filled(root: Widget) -> bool:
+    """The lobby shows a called number (the demo hall called four)."""
+    return any(getattr(w, "hall_id", "") == "call-0" for w in root.walk(restrict=True))
+
+
+def _shrink(path: Path) -> None:
+    """Half size, 256-colour PNG: an atlas page, not a pixel reference (keeps the repo small)."""
+    with Image.open(path) as img:
+        small = img.convert("RGB").resize((img.width // 2, img.height // 2), Image.LANCZOS)
+    small.quantize(256).save(path, optimize=True)

@@ -1,0 +1,138 @@
+"""The screen atlas as a test: every screen in every mode has no layout finding.
+
+One test id per screen and mode (``kiosk-home-zh-large``, ``web-ticket-zh-390px``):
+a failure lists each finding with the widget and its sizes. The screens are
+reached on a real daemon (demo config.yaml, filled by hall/tools/atlas_hall.py),
+exactly as ``make screens`` reaches them. The checker is tested on synthetic
+widgets first, so it cannot pass by finding nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
+
+import tests.kivy_harness as h
+from hall.tools.atlas_hall import DemoHall
+from hall.tools.atlas_screens import ScreenAtlas, all_scenes
+from hall.tools.atlas_web import PAGES, WIDTHS, WebAtlas
+from hall.tools.cdp import CHROMIUM
+from hall.tools.layout_check import Target, check_tree, compare_targets
+
+
+# -- the checker itself --------------------------------------------------------------------
+def _problems(root) -> list[str]:  # noqa: ANN001 - a widget tree
+    h.mount(root)
+    found, _targets = check_tree(root, "synthetic", "zh-normal")
+    return [f.problem for f in found]
+
+
+def _fixed(widget, x: float, y: float, w: float, hgt: float):  # noqa: ANN001, ANN202
+    widget.size_hint = (None, None)
+    widget.pos, widget.size = (x, y), (w, hgt)
+    return widget
+
+
+def test_checker_reports_a_label_too_small_for_its_text() -> None:
+    root = FloatLayout()
+    root.add_widget(_fixed(Label(text="示范区政务服务中心", font_size=60), 10, 10, 120, 40))
+    assert _problems(root) == ["text-overflow"]
+
+
+def test_checker_passes_a_label_that_fits() -> None:
+    root = FloatLayout()
+    root.add_widget(_fixed(Label(text="取号", font_size=30), 10, 10, 300, 100))
+    assert _problems(root) == []
+
+
+def test_checker_reports_shortened_text_and_split_words() -> None:
+    root = FloatLayout()
+    cut = Label(text="示范区政务服务中心", font_size=40, shorten=True)
+    cut.bind(size=lambda w, s: setattr(w, "text_size", s))
+    root.add_widget(_fixed(cut, 10, 10, 150, 60))
+    split = Label(text="Lost certificate replacement", font_size=40)
+    split.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
+    root.add_widget(_fixed(split, 10, 300, 200, 400))
+    assert sorted(_problems(root)) == ["text-cut", "word-split"]
+
+
+def test_checker_reports_overlapping_buttons_and_small_targets() -> None:
+    root = FloatLayout()
+    root.add_widget(_fixed(Button(text="A"), 10, 10, 200, 100))
+    root.add_widget(_fixed(Button(text="B"), 150, 50, 200, 100))
+    root.add_widget(_fixed(Button(text="C"), 500, 500, 30, 30))
+    assert sorted(_problems(root)) == ["overlap", "small-target"]
+
+
+def test_checker_ignores_buttons_under_an_overlay_and_side_by_side_buttons() -> None:
+    root = FloatLayout()
+    row = _fixed(BoxLayout(spacing=10), 0, 0, 600, 120)
+    row.add_widget(Button(text="左"))
+    row.add_widget(Button(text="右"))
+    root.add_widget(row)
+    assert _problems(root) == []
+    from kivy.graphics import Color, Rectangle
+
+    sheet = FloatLayout()
+    with sheet.canvas.before:
+        Color(0, 0, 0, 0.8)
+        Rectangle(pos=(0, 0), size=Window.size)
+    sheet.add_widget(_fixed(Button(text="选项"), 0, 0, 300, 150))
+    root.add_widget(sheet)
+    assert _problems(root) == []  # the row is hidden under the sheet: no overlap with 选项
+
+
+def test_checker_reports_a_target_smaller_in_large_text() -> None:
+    normal = [Target("Button#key-1", 200, 200), Target("Button#ok", 300, 100)]
+    large = [Target("Button#key-1", 157, 200), Target("Button#ok", 320, 120)]
+    found = compare_targets(normal, large, "kiosk-take", "zh-large")
+    assert [(f.widget, f.problem) for f in found] == [("Button#key-1", "smaller-in-large")]
+
+
+# -- every screen of the atlas --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoHall]:
+    hall = DemoHall(tmp_path_factory.mktemp("atlas")).start()
+    try:
+        yield hall.fill()
+    finally:
+        hall.stop()
+
+
+@pytest.fixture(scope="module")
+def atlas(demo_hall: DemoHall) -> Iterator[ScreenAtlas]:
+    made = ScreenAtlas(demo_hall)
+    yield made
+    made.close()
+    h.mount(h.Widget())
+
+
+@pytest.mark.parametrize(
+    ("role", "scene", "mode"), all_scenes(), ids=[f"{r}-{s}-{m}" for r, s, m in all_scenes()]
+)
+def test_screen_has_no_layout_findings(
+    atlas: ScreenAtlas, role: str, scene: str, mode: str
+) -> None:
+    found = atlas.shot(role, scene, mode).findings
+    assert not found, f"{len(found)} layout findings:\n" + "\n".join(map(str, found))
+
+
+@pytest.fixture(scope="module")
+def web(demo_hall: DemoHall, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAtlas]:
+    made = WebAtlas(demo_hall, tmp_path_factory.mktemp("chromium"))
+    yield made
+    made.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_layout_findings(web: WebAtlas, page: str, width: int) -> None:
+    found = web.check(page, width)
+    assert not found, f"{len(found)} layout findings:\n" + "\n".join(map(str, found))
