@@ -273,3 +273,66 @@ def test_paper_out_keeps_the_notice_on_screen_with_the_receipt(terminal: Termina
     k.root.tick(shown + 240)
     k.on("home")
     assert notice.receipt == "" and notice.qr is None
+
+
+def test_name_is_typed_on_the_onscreen_pinyin_keyboard(terminal: Terminal) -> None:
+    """No card reader, no system input method: 张三 by taps on the rendered keyboard."""
+    k = terminal.kiosk
+    choose_matter(k)
+    k.type(ID_NUMBER)
+    assert k.root.submit.identify.active == "name"
+    keyboard = k.widget("kb-z").parent.parent.parent
+    assert keyboard.height > 0 and keyboard.opacity == 1
+    for key in "zhang":
+        k.tap(f"kb-{key}")
+    assert k.widget("pinyin-letters").text == "zhang"
+    assert k.widget("cand-0").text == "张"  # a common surname first
+    k.tap("cand-0")
+    for key in "san":
+        k.tap(f"kb-{key}")
+    pick = next(i for i in range(6) if k.widget(f"cand-{i}").text == "三")
+    k.tap(f"cand-{pick}")
+    assert k.root.submit.identify.ids.name.text == "张三"
+    assert k.root.submit.flow.name == "张三"
+    h.screenshot("kiosk-submit-pinyin")
+    # A wrong character is deleted; ABC writes Latin capitals.
+    k.tap("kb-del")
+    assert k.root.submit.flow.name == "张"
+    k.tap("kb-mode")
+    k.tap("kb-l")
+    k.tap("kb-i")
+    assert k.root.submit.flow.name == "张LI"
+    k.tap("kb-del")
+    k.tap("kb-del")
+    k.tap("kb-mode")
+    k.tap("kb-s")
+    k.tap("kb-a")
+    k.tap("kb-n")
+    k.tap(f"cand-{pick}")
+    k.tap("phone-box")
+    assert keyboard.height == 0
+    k.type("13912345678")
+    assert not k.widget("next").disabled
+    k.tap("next")
+    k.on("form")
+    assert k.root.submit.flow.name == "张三"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_pinyin_keys_are_large_touch_targets(terminal: Terminal, large: bool) -> None:
+    from kivy.metrics import dp
+
+    k = terminal.kiosk
+    if large:
+        k.tap("large-text")
+    choose_matter(k)
+    k.type(ID_NUMBER)
+    keys = [k.widget(f"kb-{c}") for c in "qazm1"] + [k.widget("cand-0"), k.widget("kb-del")]
+    floor = dp(60) if large else dp(48)
+    for key in keys:
+        assert key.height >= floor and key.width >= floor, key.hall_id
+    # The whole keyboard is on screen, above the back/next buttons.
+    assert (
+        k.widget("kb-mode").to_window(*k.widget("kb-mode").pos)[1]
+        >= k.widget("next").to_window(*k.widget("next").pos)[1] + k.widget("next").height
+    )
