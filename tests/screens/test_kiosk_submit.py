@@ -336,3 +336,31 @@ def test_pinyin_keys_are_large_touch_targets(terminal: Terminal, large: bool) ->
         k.widget("kb-mode").to_window(*k.widget("kb-mode").pos)[1]
         >= k.widget("next").to_window(*k.widget("next").pos)[1] + k.widget("next").height
     )
+
+
+def test_mailing_without_an_address_is_refused_and_the_address_is_typed_on_screen(
+    terminal: Terminal,
+) -> None:
+    """邮寄到家 needs the address: the form names it; the keyboard fills it by taps."""
+    k = terminal.kiosk
+    flow = k.root.submit.flow
+    fill_case(flow, CATALOGUE["GA-HZ-002"], ID_NUMBER)  # 居民身份证补领: 领证方式
+    flow.values = {"reason": "遗失"}
+    k.root.submit.open_form()
+    k.on("form")
+    k.tap("opt-delivery-1")  # 邮寄到家
+    k.tap("next")
+    assert k.root.current == "form"
+    assert k.widget("error-mail_address").text == "选择“邮寄到家”时，请填写邮寄地址"
+    assert k.widget("form-summary").text
+    # The address by taps: the on-screen keyboard opens under the form.
+    k.tap("field-mail_address")
+    for letters, char in (("ren", "人"), ("min", "民"), ("1", ""), ("hao", "号")):
+        for key in letters:
+            k.tap(f"kb-{key}")
+        if char:
+            k.tap(next(f"cand-{i}" for i in range(6) if k.widget(f"cand-{i}").text == char))
+    assert flow.values["mail_address"] == "人民1号"
+    assert k.widget("error-mail_address").text == ""
+    k.tap("next")
+    k.on("capture")
