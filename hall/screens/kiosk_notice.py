@@ -205,6 +205,10 @@ class NoticeScreen(KioskScreen):
             self.title = ui.t("notice.title_correct")
             items = "\n".join(f"{i}. {name}" for i, name in enumerate(n.missing, 1))
             self.key_text = ui.t("notice.missing", count=len(n.missing)) + "\n" + items
+            if n.correct_by:
+                self.key_text += "\n" + ui.t("notice.correct_by", date=n.correct_by.isoformat())
+            if n.correct_place:
+                self.key_text += "\n" + ui.t("notice.correct_place", place=n.correct_place)
         self.body_text = "\n".join(notice_lines(n)[2:])
         self.print_text = ui.t(_PRINT_KEYS[self.outcome], receipt=n.receipt)
 

@@ -176,8 +176,8 @@ def test_full_submission_ends_with_receipt_durable_forwarded_and_printed(
     case = next(c for c in listed if c["receipt"] == receipt)
     assert case["matter"] == MATTER and case["status"] == "received" and case["missing"] == []
     text = "\n".join(decode(k.sim.output).lines)
-    assert "受理通知书" in text and f"回执编号:{receipt}" in text
-    assert f"承诺办结日期:{promised:%Y年%m月%d日}" in text and "王*明" in text
+    assert "受理通知书" in text and f"回执编号：{receipt}" in text
+    assert f"承诺办结日期：{promised:%Y年%m月%d日}" in text and "王*明" in text
     # Nothing personal is left in the flow once the notice shows.
     assert k.root.submit.flow.empty
 
@@ -198,9 +198,15 @@ def test_skipped_mandatory_material_gives_a_correction_notice(terminal: Terminal
     k.wait(lambda: k.root.submit.notice.print_state == "printed")
     assert k.widget("notice-title").text == "补正材料通知书"
     assert "户口簿补领申请" in k.widget("notice-key").text
+    today = k.root.ctx.now().date()
+    by = CALENDAR.add_working_days(today, k.settings.correction_days)
+    assert f"请于 {by.isoformat()} 前补齐" in k.widget("notice-key").text
+    assert f"补正地点：{k.settings.correction_place}" in k.widget("notice-key").text
     lines = decode(k.sim.output).lines
     assert "补正材料通知书" in "\n".join(lines)
     assert any("1. 户口簿补领申请" in line for line in lines)
+    assert not any("经审查" in line for line in lines)
+    assert any(f"请于{by:%Y年%m月%d日}前" in line for line in lines)
     assert not any("承诺办结日期" in line for line in lines)
 
 
