@@ -42,8 +42,9 @@ _PRINT_KEYS = {
 #: Rating levels left to right: 5 非常满意 ... 1 非常不满意; 1 and 2 are 差评 and ask why.
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = (1, 2)
-#: Reason tags (hall/kiosk/locale/*/rating.yaml); the ledger gets the zh words.
-REASON_KEYS = tuple(f"rating.tag_{i}" for i in range(1, 7))
+#: Reason tags of a self-service case (hall/kiosk/locale/*/rating.yaml): no clerk served
+#: it, so the window-service reasons (服务态度不好 ...) do not fit; the ledger gets the zh words.
+REASON_KEYS = tuple(f"rating.self_tag_{i}" for i in range(1, 7))
 _RATING_KEYS = {
     "ask": "rating.hint",
     "reasons": "rating.reasons",
