@@ -243,7 +243,7 @@ def test_progress_lookup_shows_status_and_refuses_a_wrong_pair(
     owner = OWNER_ID
     k.tap("progress")
     k.on("progress")
-    k.type(draft_receipt)
+    k.type(draft_receipt[2:])  # "ZZ" is there already
     assert k.widget("receipt-box").value == draft_receipt
     k.type(ID_NUMBER)  # the wrong person's ID number
     k.tap("query")
@@ -370,3 +370,30 @@ def test_mailing_without_an_address_is_refused_and_the_address_is_typed_on_scree
     assert k.widget("error-mail_address").text == ""
     k.tap("next")
     k.on("capture")
+
+
+def test_progress_prefills_zz_masks_the_id_and_shows_correction_in_amber(
+    terminal: Terminal,
+) -> None:
+    from hall.screens.kiosk_status import STATUS_COLOURS
+    from hall.screens.kiosk_ui import Palette
+
+    k = terminal.kiosk
+    missing = draft(4, matter=MATTER, missing=["户口簿补领申请"])
+    receipt = terminal.outbox.store(missing).receipt
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    k.tap("progress")
+    k.on("progress")
+    assert k.widget("receipt-box").value == "ZZ"  # the receipt prefix, already there
+    k.type(receipt[2:])  # 14 taps, not 16
+    assert k.widget("receipt-box").value == receipt
+    k.type(OWNER_ID)
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.showing)
+    status = k.widget("progress-status")
+    assert status.text == "待补正"
+    assert tuple(status.color) == tuple(Palette.AMBER_INK) == STATUS_COLOURS["needs_correction"]
+    shown = " ".join(h.texts(k.root))
+    assert OWNER_ID[6:14] not in shown.replace(" ", "")  # no birth date on screen
+    assert k.widget("id-box").value.replace(" ", "").endswith(OWNER_ID[-4:])
+    assert "*" in k.widget("id-box").value
