@@ -61,6 +61,11 @@ class FormField(_Model):
     required: bool = True
     max_length: int | None = Field(None, ge=1, le=2000, description="characters")
     options: list[NonEmpty] = Field(default_factory=list, description="choices (type choice)")
+    required_when: dict[str, list[NonEmpty]] = Field(
+        default_factory=dict,
+        description="required only when another (choice) field holds one of these options, "
+        "e.g. the mailing address when 领证方式 is 邮寄到家",
+    )
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FormField:
@@ -116,6 +121,15 @@ class Matter(_Model):
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:
                 raise ValueError(f"{kind} listed twice: {', '.join(twice)}")
+        fields = {f.name: f for f in self.form}
+        for field in self.form:
+            for other, options in field.required_when.items():
+                unknown = [o for o in options if o not in getattr(fields.get(other), "options", [])]
+                if other not in fields or unknown:
+                    raise ValueError(
+                        f"form field {field.name}: required_when {other}={options}: "
+                        "not a choice field of this form with those options"
+                    )
         return self
 
     @property
@@ -248,6 +262,17 @@ def _check_value(field: FormField, text: str) -> FieldError | None:
     return None
 
 
+def _required_because(
+    matter: Matter, field: FormField, values: Mapping[str, Any]
+) -> tuple[FormField, str] | None:
+    """The (choice field, option) that makes an optional field required now, if any."""
+    for other in matter.form:
+        chosen = values.get(other.name)
+        if chosen in field.required_when.get(other.name, ()):
+            return other, str(chosen)
+    return None
+
+
 def validate_form(matter: Matter, values: Mapping[str, Any]) -> dict[str, FieldError]:
     """Check a filled form; return ``{field name: FieldError}``, empty when all is well.
 
@@ -274,6 +299,12 @@ def validate_form(matter: Matter, values: Mapping[str, Any]) -> dict[str, FieldE
             if field.required:
                 errors[field.name] = FieldError(
                     f"请填写{field.label_zh}", f"{field.label_en} is required"
+                )
+            elif because := _required_because(matter, field, values):
+                other, option = because
+                errors[field.name] = FieldError(
+                    f"选择“{option}”时，请填写{field.label_zh}",
+                    f"{field.label_en} is required when {other.label_en} is “{option}”",
                 )
             continue
         if field.max_length is not None and len(text) > field.max_length:

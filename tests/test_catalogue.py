@@ -293,3 +293,34 @@ def test_shipped_form_accepts_a_real_application(catalogue: Catalogue) -> None:
     broken = copy.deepcopy(values)
     broken["use"] = "商业"
     assert set(validate_form(matter, broken)) == {"use"}
+
+
+def test_mailing_needs_an_address(catalogue: Catalogue) -> None:
+    """邮寄到家 without an address is refused, naming the missing field; 窗口领取 is not."""
+    matter = next(m for m in catalogue if any(f.name == "mail_address" for f in m.form))
+    values = {f.name: "" for f in matter.form}
+    base = set(validate_form(matter, values)) - {"mail_address", "delivery"}
+    values["delivery"] = "邮寄到家"
+    errors = validate_form(matter, values)
+    assert errors["mail_address"].zh == "选择“邮寄到家”时，请填写邮寄地址"
+    assert "Mailing address" in errors["mail_address"].en
+    values["mail_address"] = "杭州市示范区人民路1号"
+    assert "mail_address" not in validate_form(matter, values)
+    values["delivery"], values["mail_address"] = "窗口领取", ""
+    assert set(validate_form(matter, values)) == base
+
+
+def test_required_when_names_a_field_and_option_of_the_form(tmp_path: Path) -> None:
+    entry = _matter()
+    entry["form"] = [
+        {"name": "d", "label_zh": "方式", "label_en": "Way", "type": "choice", "options": ["甲"]},
+        {
+            "name": "a",
+            "label_zh": "地址",
+            "label_en": "Address",
+            "type": "text",
+            "required": False,
+            "required_when": {"d": ["乙"]},
+        },
+    ]
+    assert "required_when" in _error(tmp_path, entry) and "乙" in _error(tmp_path, entry)

@@ -103,6 +103,19 @@ class KioskSection(_Section):
         "http://127.0.0.1:8765/progress?receipt={receipt}",
         description="QR code on 受理/补正 notices ({receipt} is filled in)",
     )
+    correction_days: int = Field(
+        10,
+        ge=1,
+        le=60,
+        description="补正材料通知书: working days (the day of submission not counted) the "
+        "citizen has to bring the missing materials; the notice prints the date",
+    )
+    correction_place: str = Field(
+        "本大厅综合受理窗口",
+        min_length=1,
+        max_length=60,
+        description="补正材料通知书: where to bring the missing materials (printed as 补正地点)",
+    )
     notice_screen_s: float = Field(90, ge=10, description="a submission's notice stays on screen")
     notice_screen_no_print_s: float = Field(
         240, ge=10, description="...when it did not print (time to photograph it)"

@@ -16,6 +16,15 @@ from hall.kiosk.entry import IdEntry, KeypadEntry
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 #: Receipt numbers from hall.kiosk.outbox: "ZZ" + terminal code (2) + YYYYMMDD + 4 digits.
 RECEIPT_LENGTH = 16
+#: What every receipt number begins with (hall.kiosk.outbox); 办件查询 types it already.
+RECEIPT_PREFIX = "ZZ"
+
+
+def mask_id(number: str) -> str:
+    """110105********1238: an ID number shown after a query, region and last 4 only."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 class PhoneEntry(KeypadEntry):

@@ -52,6 +52,9 @@ class Notice:
     missing: tuple[str, ...]
     promised: dt.date | None
     progress_url: str
+    #: 补正: bring the missing materials by this day (None: no deadline set), and where.
+    correct_by: dt.date | None = None
+    correct_place: str = ""
 
     @property
     def is_acceptance(self) -> bool:
@@ -71,39 +74,50 @@ def notice_elements(n: Notice) -> list[Element]:
         Element("text", n.hall_name, bold=True),
         Element("text", n.title, bold=True, double=True),
         Element("feed"),
-        Element("text", f"回执编号:{n.receipt}", align=left, bold=True),
-        Element("text", f"申请人:{mask_name(n.applicant_name)}", align=left),
-        Element("text", f"申请事项:{n.matter.name}", align=left),
-        Element("text", f"受理部门:{n.matter.department}", align=left),
-        Element("text", f"提交时间:{n.submitted_at:%Y-%m-%d %H:%M}", align=left),
+        Element("text", f"回执编号：{n.receipt}", align=left, bold=True),
+        Element("text", f"申请人：{mask_name(n.applicant_name)}", align=left),
+        Element("text", f"申请事项：{n.matter.name}", align=left),
+        Element("text", f"受理部门：{n.matter.department}", align=left),
+        Element("text", f"提交时间：{n.submitted_at:%Y-%m-%d %H:%M}", align=left),
     ]
     if n.is_acceptance:
         els += [
-            Element("text", f"承诺时限:{n.matter.promised_days}个工作日", align=left),
+            Element("text", f"承诺时限：{n.matter.promised_days}个工作日", align=left),
             Element(
                 "text",
-                f"承诺办结日期:{n.promised:%Y年%m月%d日}"
+                f"承诺办结日期：{n.promised:%Y年%m月%d日}"
                 if n.promised
-                else "承诺办结日期:即时办结",
+                else "承诺办结日期：即时办结",
                 align=left,
                 bold=True,
             ),
-            Element("text", "已提交材料:", align=left),
+            Element("text", "已提交材料：", align=left),
             *[
                 Element("text", f"  {i}. {name}", align=left)
                 for i, name in enumerate(n.captured, 1)
             ],
         ]
     else:
+        # The kiosk only checks that every mandatory material was given: no one has
+        # reviewed the case, so the notice must not say "经审查".
+        by = f"请于{n.correct_by:%Y年%m月%d日}前" if n.correct_by else "请"
         els += [
-            Element("text", "经审查,您的申请材料不齐全,", align=left),
-            Element("text", "请一次性补正以下材料:", align=left, bold=True),
+            Element("text", "本机自动核对，您的申请缺少必交材料，", align=left),
+            Element("text", f"{by}一次性补正以下材料：", align=left, bold=True),
             *[Element("text", f"  {i}. {name}", align=left) for i, name in enumerate(n.missing, 1)],
-            Element("text", "补齐后可再次自助申报或到窗口提交。", align=left),
         ]
+        if n.correct_place:
+            els.append(Element("text", f"补正地点：{n.correct_place}", align=left, bold=True))
+        els.append(
+            Element(
+                "text",
+                "也可补齐后再次自助申报。工作人员审核后如有其他要求，将另行告知。",
+                align=left,
+            )
+        )
     els += [
-        Element("text", f"咨询电话:{n.matter.consult_phone}", align=left),
-        Element("text", f"投诉电话:{n.matter.complaint_phone}", align=left),
+        Element("text", f"咨询电话：{n.matter.consult_phone}", align=left),
+        Element("text", f"投诉电话：{n.matter.complaint_phone}", align=left),
         Element("qr", n.progress_url),
         Element("text", "扫码或凭回执编号和身份证号查询办理进度"),
         Element("cut"),

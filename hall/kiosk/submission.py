@@ -223,9 +223,15 @@ class SubmissionFlow:
         )
 
     def notice(
-        self, stored: Stored, hall_name: str, progress_url: str, promised: dt.date | None
+        self,
+        stored: Stored,
+        hall_name: str,
+        progress_url: str,
+        promised: dt.date | None,
+        correct_by: dt.date | None = None,
+        correct_place: str = "",
     ) -> Notice:
-        """The notice of a stored case (受理通知书 or 补正材料通知书)."""
+        """The notice of a stored case (受理通知书 or 补正材料通知书, with its deadline and place)."""
         assert self.matter is not None
         return Notice(
             hall_name=hall_name,
@@ -237,6 +243,8 @@ class SubmissionFlow:
             missing=tuple(self.missing()),
             promised=promised,
             progress_url=progress_url.format(receipt=stored.receipt),
+            correct_by=correct_by if self.missing() else None,
+            correct_place=correct_place if self.missing() else "",
         )
 
 

@@ -1,8 +1,10 @@
 """自助申报, step 3: the matter's application form (申请表), one row per field.
 
-Text fields are Kivy TextInputs fed by the system input method (see
-kiosk_identify); numbers, dates, phones and ID numbers are typed on the
-keypad under the form (tap a field to type into it); choices are buttons.
+Text fields are typed on the on-screen pinyin/ABC keyboard under the form
+(hall/screens/kiosk_pinyin.py; a system input method still works where there
+is one); numbers, dates, phones and ID numbers on the keypad under the form
+(tap a field to type into it); choices are buttons. A field required only
+for some choice (the mailing address of 邮寄到家) says so in its label.
 "Next" checks the whole form with :func:`hall.catalogue.validate_form` and
 shows each problem under its field, in the language shown.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.stacklayout import StackLayout
@@ -23,6 +26,7 @@ from hall.kiosk.form_entry import KEYS, entry_for
 from hall.kiosk.submission import keypad_type
 from hall.screens.kiosk_identify import EntryBox
 from hall.screens.kiosk_matters import text_width
+from hall.screens.kiosk_pinyin import PinyinKeyboard  # noqa: F401 - used in kv
 from hall.screens.kiosk_ui import Palette, ui
 from hall.screens.kiosk_widgets import FlatButton, KioskScreen, WrapLabel
 
@@ -37,6 +41,7 @@ class FormScreen(KioskScreen):
     """The form of the chosen matter; errors under each field after "next"."""
 
     active = StringProperty("")  # the keypad field typed into now
+    typing = StringProperty("")  # the text field typed into on the keyboard now
     checked = BooleanProperty(False)  # "next" was pressed: show every error
     summary = StringProperty("")
 
@@ -55,6 +60,7 @@ class FormScreen(KioskScreen):
         """Show the form of the flow's matter, with anything typed before."""
         self.checked = False
         self.active = ""
+        self._stop_typing()
         self.relabel()
         self.ids.scroll.scroll_y = 1
 
@@ -72,7 +78,10 @@ class FormScreen(KioskScreen):
 
     def _row(self, rows: Any, field: FormField) -> None:
         label = field.label_zh if ui.lang == "zh" else field.label_en
-        if not field.required:
+        if field.required_when:
+            option = next(o for opts in field.required_when.values() for o in opts)
+            label += ui.t("submit.required_when", option=option)
+        elif not field.required:
             label += ui.t("submit.optional_field")
         value = self.flow.values.get(field.name, "")
         rows.add_widget(WrapLabel(text=label, font_base=32, bold=True, color=Palette.INK))
@@ -116,7 +125,7 @@ class FormScreen(KioskScreen):
             )
             box.hall_id = f"field-{field.name}"
             box.bind(text=lambda w, t, f=field.name, n=field.max_length: self.typed(w, f, t, n))
-            box.bind(focus=lambda _w, on: self.activate("") if on else None)
+            box.bind(focus=lambda w, on, f=field.name: self.type_into(f, w) if on else None)
         self.boxes[field.name] = box
         rows.add_widget(box)
         error = WrapLabel(text="", font_base=28, bold=True, color=Palette.RED)
@@ -124,9 +133,25 @@ class FormScreen(KioskScreen):
         self.errors[field.name] = error
         rows.add_widget(error)
 
+    def type_into(self, name: str, widget: TextInput) -> None:
+        """Type into text field ``name`` on the on-screen keyboard."""
+        self.activate("")
+        self.typing = name
+        keyboard = self.ids.keyboard
+        keyboard.target = widget
+        keyboard.reset()
+        # The keyboard takes room from the form: keep the field in sight once laid out.
+        Clock.schedule_once(lambda _dt: self._show_field(widget), 0)
+
+    def _show_field(self, widget: TextInput) -> None:
+        if widget.parent is not None:
+            self.ids.scroll.scroll_to(widget, padding=40, animate=False)
+
     def activate(self, name: str) -> None:
         """Type into keypad field ``name`` ("" hides the keypad)."""
         self.active = name
+        if name:
+            self._stop_typing()
         for field, box in self.boxes.items():
             if isinstance(box, EntryBox):
                 box.active = field == name
@@ -161,6 +186,7 @@ class FormScreen(KioskScreen):
             button.bg = Palette.BLUE if chosen else Palette.PAGE
             button.fg = Palette.WHITE if chosen else Palette.BLUE
         self.activate("")
+        self._stop_typing()
         self._show_errors()
 
     def next(self) -> None:
@@ -184,8 +210,17 @@ class FormScreen(KioskScreen):
         )
         return errors
 
+    def _stop_typing(self) -> None:
+        self.typing = ""
+        self.ids.keyboard.target = None
+        self.ids.keyboard.reset()
+        for box in self.boxes.values():
+            if isinstance(box, TextInput):
+                box.focus = False
+
     def clear_personal(self) -> None:
         """Take every typed value off the screen."""
+        self._stop_typing()
         self.ids.rows.clear_widgets()
         self.entries, self.boxes, self.errors = {}, {}, {}
         self.active = self.summary = ""

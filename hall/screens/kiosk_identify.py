@@ -2,9 +2,10 @@
 
 The ID number and the mobile number are typed on the keypad; the ID number is
 checked as it is typed (check digit and birth date when all 18 are in). The
-name is Chinese text: it goes into a Kivy TextInput fed by the system input
-method (the terminal's handwriting or pinyin IME), since an on-screen keyboard
-of "common characters" cannot hold every name. An ID card reader, when one is
+name is typed on the on-screen pinyin keyboard (hall/screens/kiosk_pinyin.py:
+pinyin with candidates from a packaged character table, capitals for foreign
+names), which takes the keypad's place while the name is active; a system
+input method, where the terminal has one, still works. An ID card reader, when one is
 configured (hall/drivers/idreader.py), fills the number and the name, and its
 photo (when the reader gives one) is held for the 人证比对 step that follows.
 """
@@ -21,6 +22,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from hall.kiosk.submission import NAME_MAX
 from hall.screens.kiosk_keypad import Keypad  # noqa: F401 - used in kv
+from hall.screens.kiosk_pinyin import PinyinKeyboard  # noqa: F401 - used in kv
 from hall.screens.kiosk_ui import Palette, ui
 from hall.screens.kiosk_widgets import KioskScreen
 
@@ -61,6 +63,7 @@ class IdentifyScreen(KioskScreen):
         """Type into ``which`` ("id", "name" or "phone")."""
         self.active = which
         self.ids.name.focus = which == "name"
+        self.ids.keyboard.reset()
         self._update()
 
     def press(self, key: str) -> None:
@@ -104,12 +107,14 @@ class IdentifyScreen(KioskScreen):
         """Forget what is shown (the flow holds the values and is cleared by the kiosk)."""
         self.ids.name.focus = False
         self.ids.name.text = ""
+        self.ids.keyboard.reset()
         self.id_text = self.phone_text = self.problem = ""
         self.active = "id"
 
     def relabel(self) -> None:
         """Texts in the current language."""
         self.ids.keypad.relabel()
+        self.ids.keyboard.relabel()
         self._update()
 
     def _update(self) -> None:

@@ -42,8 +42,9 @@ _PRINT_KEYS = {
 #: Rating levels left to right: 5 非常满意 ... 1 非常不满意; 1 and 2 are 差评 and ask why.
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = (1, 2)
-#: Reason tags (hall/kiosk/locale/*/rating.yaml); the ledger gets the zh words.
-REASON_KEYS = tuple(f"rating.tag_{i}" for i in range(1, 7))
+#: Reason tags of a self-service case (hall/kiosk/locale/*/rating.yaml): no clerk served
+#: it, so the window-service reasons (服务态度不好 ...) do not fit; the ledger gets the zh words.
+REASON_KEYS = tuple(f"rating.self_tag_{i}" for i in range(1, 7))
 _RATING_KEYS = {
     "ask": "rating.hint",
     "reasons": "rating.reasons",
@@ -205,6 +206,10 @@ class NoticeScreen(KioskScreen):
             self.title = ui.t("notice.title_correct")
             items = "\n".join(f"{i}. {name}" for i, name in enumerate(n.missing, 1))
             self.key_text = ui.t("notice.missing", count=len(n.missing)) + "\n" + items
+            if n.correct_by:
+                self.key_text += "\n" + ui.t("notice.correct_by", date=n.correct_by.isoformat())
+            if n.correct_place:
+                self.key_text += "\n" + ui.t("notice.correct_place", place=n.correct_place)
         self.body_text = "\n".join(notice_lines(n)[2:])
         self.print_text = ui.t(_PRINT_KEYS[self.outcome], receipt=n.receipt)
 

@@ -267,7 +267,14 @@ class SubmitController:
         if self.review.busy or self.flow.matter is None:
             return
         try:
-            promised = self.flow.promised(self.ctx.calendar, self.ctx.now().date())
+            today = self.ctx.now().date()
+            promised = self.flow.promised(self.ctx.calendar, today)
+            settings = self.kiosk.settings
+            correct_by = (
+                self.ctx.calendar.add_working_days(today, settings.correction_days)
+                if self.flow.missing()
+                else None
+            )
         except CalendarError as exc:
             log.error("cannot compute the promised date: %s", exc)
             self.review.show_error(ui.t("submit.calendar_error"))
@@ -283,7 +290,9 @@ class SubmitController:
             except Exception as exc:  # noqa: BLE001 - disk full, I/O error: nothing was accepted
                 log.error("submission not stored", exc_info=exc)
                 return None
-            notice = flow.notice(stored, ctx.hall_name, url, promised)
+            notice = flow.notice(
+                stored, ctx.hall_name, url, promised, correct_by, settings.correction_place
+            )
             log.info("submission %s stored (%s)", stored.receipt, notice.title)
             self.kiosk.post(self.show_notice, notice, stored.id)
             outcome, _detail = print_notice(self.kiosk.desk.printer, notice)

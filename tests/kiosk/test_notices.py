@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -38,6 +39,8 @@ def notice(captured: list[str], accepted: dt.date = dt.date(2025, 9, 30)) -> Not
         missing=tuple(missing),
         promised=None if missing else promised_date(CALENDAR, MATTER, accepted),
         progress_url="http://hall.example/progress?r=ZZ01202509300001",
+        correct_by=dt.date(2025, 10, 22) if missing else None,
+        correct_place="示范区政务服务中心一楼综合受理窗口",
     )
 
 
@@ -72,7 +75,7 @@ def test_acceptance_notice_printed_and_decoded() -> None:
     printed = decode(sim.output)
     text = "\n".join(printed.lines)
     assert "受理通知书" in text and "ZZ01202509300001" in text and "王*明" in text
-    assert f"承诺办结日期:{n.promised:%Y年%m月%d日}" in text
+    assert f"承诺办结日期：{n.promised:%Y年%m月%d日}" in text
     assert "王小明" not in text  # the name is masked on paper
     assert printed.qr == [n.progress_url] and printed.cuts == 1
     sim.model.state = SimState.PAPER_OUT
@@ -87,3 +90,18 @@ def test_mask_name() -> None:
         "王*明",
         "欧**娜",
     ]
+
+
+def test_correction_notice_is_truthful_with_deadline_and_place_printed() -> None:
+    """Nobody reviewed it: the kiosk checked completeness; a deadline and a place, on paper."""
+    mandatory = [m.name for m in MATTER.materials if m.mandatory]
+    n = notice(captured=mandatory[:1])
+    sim = SimPrinter()
+    TicketPrinter(sim).print_elements(notice_elements(n), "补正材料通知书")
+    text = "\n".join(decode(sim.output).lines)
+    assert "经审查" not in text
+    assert "本机自动核对" in text
+    assert "请于2025年10月22日前" in text
+    assert "补正地点：示范区政务服务中心一楼综合受理窗口" in text
+    for line in notice_lines(n):  # full-width punctuation in the Chinese text (a time keeps 22:15)
+        assert not re.search(r"[,;()]|[\u4e00-\u9fff]:", line), line

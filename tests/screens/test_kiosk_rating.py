@@ -17,7 +17,6 @@ import pytest
 import tests.kivy_harness as h
 from hall.catalogue import load_catalogue
 from hall.kiosk.outbox import TerminalOutbox
-from hall.queue.routes_citizen import REASON_TAGS
 from hall.screens.kiosk_notice import REASON_KEYS
 from hall.screens.kiosk_ui import ui
 from hall.workdays import WorkCalendar
@@ -103,7 +102,7 @@ def test_a_bad_rating_with_reasons_reaches_the_ledger(hall_daemon: Daemon, termi
     assert k.widget("rating-text").text == "感谢您的评价！"
     h.screenshot("kiosk-rating-thanks")
     case_id = outbox.cases()[0]["id"]
-    tags = [REASON_TAGS[0], REASON_TAGS[4]]
+    tags = [SELF_SERVICE_TAGS[0], SELF_SERVICE_TAGS[4]]
     assert [(r["case_id"], r["level"], r["tags"]) for r in outbox.ratings()] == [(case_id, 2, tags)]
     # Forwarded after its case; the daemon's ledger has it for this submission.
     k.wait(lambda: outbox.ratings("sent"), 20)
@@ -162,6 +161,19 @@ def test_a_rating_that_cannot_be_stored_never_holds_the_citizen(terminal) -> Non
     k.on("home")
 
 
-def test_the_kiosk_reasons_are_the_ledger_words_of_the_online_pages() -> None:
-    zh = ui.strings.table["zh"]
-    assert tuple(zh[key] for key in REASON_KEYS) == REASON_TAGS
+#: The reasons that fit a self-service case (no clerk, so no "服务态度不好").
+SELF_SERVICE_TAGS = (
+    "操作复杂",
+    "指引不清",
+    "等待反馈慢",
+    "材料要求不明",
+    "拍照上传困难",
+    "设备故障",
+)
+
+
+def test_the_kiosk_offers_self_service_reasons_and_stores_their_zh_words() -> None:
+    zh, en = ui.strings.table["zh"], ui.strings.table["en"]
+    assert tuple(zh[key] for key in REASON_KEYS) == SELF_SERVICE_TAGS
+    assert all(en[key] and en[key] != zh[key] for key in REASON_KEYS)
+    assert "服务态度不好" not in SELF_SERVICE_TAGS

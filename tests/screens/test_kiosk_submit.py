@@ -176,8 +176,8 @@ def test_full_submission_ends_with_receipt_durable_forwarded_and_printed(
     case = next(c for c in listed if c["receipt"] == receipt)
     assert case["matter"] == MATTER and case["status"] == "received" and case["missing"] == []
     text = "\n".join(decode(k.sim.output).lines)
-    assert "受理通知书" in text and f"回执编号:{receipt}" in text
-    assert f"承诺办结日期:{promised:%Y年%m月%d日}" in text and "王*明" in text
+    assert "受理通知书" in text and f"回执编号：{receipt}" in text
+    assert f"承诺办结日期：{promised:%Y年%m月%d日}" in text and "王*明" in text
     # Nothing personal is left in the flow once the notice shows.
     assert k.root.submit.flow.empty
 
@@ -198,9 +198,15 @@ def test_skipped_mandatory_material_gives_a_correction_notice(terminal: Terminal
     k.wait(lambda: k.root.submit.notice.print_state == "printed")
     assert k.widget("notice-title").text == "补正材料通知书"
     assert "户口簿补领申请" in k.widget("notice-key").text
+    today = k.root.ctx.now().date()
+    by = CALENDAR.add_working_days(today, k.settings.correction_days)
+    assert f"请于 {by.isoformat()} 前补齐" in k.widget("notice-key").text
+    assert f"补正地点：{k.settings.correction_place}" in k.widget("notice-key").text
     lines = decode(k.sim.output).lines
     assert "补正材料通知书" in "\n".join(lines)
     assert any("1. 户口簿补领申请" in line for line in lines)
+    assert not any("经审查" in line for line in lines)
+    assert any(f"请于{by:%Y年%m月%d日}前" in line for line in lines)
     assert not any("承诺办结日期" in line for line in lines)
 
 
@@ -237,7 +243,7 @@ def test_progress_lookup_shows_status_and_refuses_a_wrong_pair(
     owner = OWNER_ID
     k.tap("progress")
     k.on("progress")
-    k.type(draft_receipt)
+    k.type(draft_receipt[2:])  # "ZZ" is there already
     assert k.widget("receipt-box").value == draft_receipt
     k.type(ID_NUMBER)  # the wrong person's ID number
     k.tap("query")
@@ -273,3 +279,121 @@ def test_paper_out_keeps_the_notice_on_screen_with_the_receipt(terminal: Termina
     k.root.tick(shown + 240)
     k.on("home")
     assert notice.receipt == "" and notice.qr is None
+
+
+def test_name_is_typed_on_the_onscreen_pinyin_keyboard(terminal: Terminal) -> None:
+    """No card reader, no system input method: 张三 by taps on the rendered keyboard."""
+    k = terminal.kiosk
+    choose_matter(k)
+    k.type(ID_NUMBER)
+    assert k.root.submit.identify.active == "name"
+    keyboard = k.widget("kb-z").parent.parent.parent
+    assert keyboard.height > 0 and keyboard.opacity == 1
+    for key in "zhang":
+        k.tap(f"kb-{key}")
+    assert k.widget("pinyin-letters").text == "zhang"
+    assert k.widget("cand-0").text == "张"  # a common surname first
+    k.tap("cand-0")
+    for key in "san":
+        k.tap(f"kb-{key}")
+    pick = next(i for i in range(6) if k.widget(f"cand-{i}").text == "三")
+    k.tap(f"cand-{pick}")
+    assert k.root.submit.identify.ids.name.text == "张三"
+    assert k.root.submit.flow.name == "张三"
+    h.screenshot("kiosk-submit-pinyin")
+    # A wrong character is deleted; ABC writes Latin capitals.
+    k.tap("kb-del")
+    assert k.root.submit.flow.name == "张"
+    k.tap("kb-mode")
+    k.tap("kb-l")
+    k.tap("kb-i")
+    assert k.root.submit.flow.name == "张LI"
+    k.tap("kb-del")
+    k.tap("kb-del")
+    k.tap("kb-mode")
+    k.tap("kb-s")
+    k.tap("kb-a")
+    k.tap("kb-n")
+    k.tap(f"cand-{pick}")
+    k.tap("phone-box")
+    assert keyboard.height == 0
+    k.type("13912345678")
+    assert not k.widget("next").disabled
+    k.tap("next")
+    k.on("form")
+    assert k.root.submit.flow.name == "张三"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_pinyin_keys_are_large_touch_targets(terminal: Terminal, large: bool) -> None:
+    from kivy.metrics import dp
+
+    k = terminal.kiosk
+    if large:
+        k.tap("large-text")
+    choose_matter(k)
+    k.type(ID_NUMBER)
+    keys = [k.widget(f"kb-{c}") for c in "qazm1"] + [k.widget("cand-0"), k.widget("kb-del")]
+    floor = dp(60) if large else dp(48)
+    for key in keys:
+        assert key.height >= floor and key.width >= floor, key.hall_id
+    # The whole keyboard is on screen, above the back/next buttons.
+    assert (
+        k.widget("kb-mode").to_window(*k.widget("kb-mode").pos)[1]
+        >= k.widget("next").to_window(*k.widget("next").pos)[1] + k.widget("next").height
+    )
+
+
+def test_mailing_without_an_address_is_refused_and_the_address_is_typed_on_screen(
+    terminal: Terminal,
+) -> None:
+    """邮寄到家 needs the address: the form names it; the keyboard fills it by taps."""
+    k = terminal.kiosk
+    flow = k.root.submit.flow
+    fill_case(flow, CATALOGUE["GA-HZ-002"], ID_NUMBER)  # 居民身份证补领: 领证方式
+    flow.values = {"reason": "遗失"}
+    k.root.submit.open_form()
+    k.on("form")
+    k.tap("opt-delivery-1")  # 邮寄到家
+    k.tap("next")
+    assert k.root.current == "form"
+    assert k.widget("error-mail_address").text == "选择“邮寄到家”时，请填写邮寄地址"
+    assert k.widget("form-summary").text
+    # The address by taps: the on-screen keyboard opens under the form.
+    k.tap("field-mail_address")
+    for letters, char in (("ren", "人"), ("min", "民"), ("1", ""), ("hao", "号")):
+        for key in letters:
+            k.tap(f"kb-{key}")
+        if char:
+            k.tap(next(f"cand-{i}" for i in range(6) if k.widget(f"cand-{i}").text == char))
+    assert flow.values["mail_address"] == "人民1号"
+    assert k.widget("error-mail_address").text == ""
+    k.tap("next")
+    k.on("capture")
+
+
+def test_progress_prefills_zz_masks_the_id_and_shows_correction_in_amber(
+    terminal: Terminal,
+) -> None:
+    from hall.screens.kiosk_status import STATUS_COLOURS
+    from hall.screens.kiosk_ui import Palette
+
+    k = terminal.kiosk
+    missing = draft(4, matter=MATTER, missing=["户口簿补领申请"])
+    receipt = terminal.outbox.store(missing).receipt
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    k.tap("progress")
+    k.on("progress")
+    assert k.widget("receipt-box").value == "ZZ"  # the receipt prefix, already there
+    k.type(receipt[2:])  # 14 taps, not 16
+    assert k.widget("receipt-box").value == receipt
+    k.type(OWNER_ID)
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.showing)
+    status = k.widget("progress-status")
+    assert status.text == "待补正"
+    assert tuple(status.color) == tuple(Palette.AMBER_INK) == STATUS_COLOURS["needs_correction"]
+    shown = " ".join(h.texts(k.root))
+    assert OWNER_ID[6:14] not in shown.replace(" ", "")  # no birth date on screen
+    assert k.widget("id-box").value.replace(" ", "").endswith(OWNER_ID[-4:])
+    assert "*" in k.widget("id-box").value
