@@ -42,6 +42,8 @@ OPEN_STATES = (
     SubmissionStatus.NEEDS_CORRECTION,
     SubmissionStatus.ACCEPTED,
 )
+#: Open cases that can be overdue: a case waiting for 补正 waits on the citizen, not the hall.
+OVERDUE_STATES = (SubmissionStatus.RECEIVED, SubmissionStatus.ACCEPTED)
 LABELS = {
     SubmissionStatus.RECEIVED: ("已接收", "Received"),
     SubmissionStatus.NEEDS_CORRECTION: ("待补正", "Needs correction"),
@@ -176,7 +178,7 @@ def _with_identity(item: Incoming) -> dict[str, Any]:
 def _overdue(row: Any, today: dt.date) -> bool:
     return (
         row.promised_date is not None
-        and row.status in OPEN_STATES
+        and row.status in OVERDUE_STATES
         and dt.date.fromisoformat(row.promised_date) < today
     )
 
@@ -236,7 +238,8 @@ def listing(
         rows = [r for r in rows if r["overdue"]]
     overdue = tx.conn.execute(
         select(func.count()).where(
-            submissions.c.status.in_(list(OPEN_STATES)),
+            submissions.c.status.in_(list(OVERDUE_STATES)),
+            submissions.c.promised_date.is_not(None),
             submissions.c.promised_date < today.isoformat(),
         )
     ).scalar_one()
