@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue import sessions, submissions
 from hall.queue.auth import Principal, require
+from hall.queue.dates import Day, Moment
 from hall.queue.domain import QueueError, not_found
 from hall.queue.routes import Caller, _svc
 
@@ -54,12 +55,12 @@ class SubmissionIn(_Body):
     receipt: str = Field(pattern=r"^[A-Z0-9-]{6,32}$")
     terminal: str = Field(min_length=1, max_length=64)
     matter: str = Field(min_length=1, max_length=64)
-    submitted_at: dt.datetime
+    submitted_at: Moment
     applicant: ApplicantIn
     form: dict[str, str | int | float | bool | None] = Field(max_length=100)
     materials: list[MaterialIn] = Field(max_length=30)
     missing: list[Annotated[str, Field(max_length=64)]] = Field(max_length=30)
-    promised_date: dt.date | None = None
+    promised_date: Day | None = None
     identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
 
 
