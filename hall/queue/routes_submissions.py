@@ -134,6 +134,23 @@ def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> li
     return saved
 
 
+def _check_choices(catalogue: Any, matter: str, form: dict[str, Any]) -> None:
+    """A choice that needs more fields (邮寄到家 → 邮寄地址) has them, or a 422 naming them."""
+    unmet = submissions.unmet_choices(form)
+    if not unmet:
+        return
+    found = catalogue.get(matter) if catalogue is not None else None
+    labels = {f.name: (f.label_zh, f.label_en) for f in (found.form if found else [])}
+    zh, en = [], []
+    for field, value, needed in unmet:
+        label_zh, label_en = labels.get(needed, (needed, needed))
+        zh.append(f"选择“{value}”时须填写{label_zh}（form.{needed}）")
+        en.append(f"form.{needed}: {label_en} is required when {field} is {value!r}")
+    raise QueueError(
+        422, "field_required", "；".join(zh), "; ".join(en), fields=[u[2] for u in unmet]
+    )
+
+
 @router.post("/submissions", status_code=201)
 async def submit(
     request: Request,
@@ -163,6 +180,7 @@ async def submit(
             f"事项“{body.matter}”不在事项清单中",
             f"unknown matter {body.matter!r}",
         )
+    _check_choices(svc.catalogue, body.matter, body.form)
     final = svc.submissions_dir / body.id
     staging = svc.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
     saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials)
