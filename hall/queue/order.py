@@ -68,6 +68,10 @@ _BEFORE = text(
     f" AND id != :id AND ({rank_sql()} < :rank OR ({rank_sql()} = :rank AND queue_at < :queue_at))"
     " GROUP BY service"
 )
+# A new ordinary ticket is last in line: everything waiting comes first (index only).
+_ALL_BY_SERVICE = text(
+    "SELECT service, count(*) FROM tickets WHERE day = :day AND status = 'waiting' GROUP BY service"
+)
 _WINDOWS = text(
     "SELECT w.number, w.state, w.priority_streak, t.service, t.called_at"
     " FROM windows AS w LEFT JOIN tickets AS t ON t.id = w.ticket_id"
@@ -162,15 +166,25 @@ def _play(
 
 
 def _counted(
-    conn: Connection, row: Any, params: dict[str, Any], serving: list[_Win], times: Any
+    conn: Connection,
+    row: Any,
+    params: dict[str, Any],
+    serving: list[_Win],
+    times: Any,
+    last: bool = False,
 ) -> tuple[int, list[float]]:
-    """Calls ahead counted per service (no play): (ahead, [point, low, high] seconds)."""
+    """Calls ahead counted per service (no play): (ahead, [point, low, high] seconds).
+
+    ``last``: ``row`` is a new ordinary ticket, behind everything waiting.
+    """
     mix = {s for w in serving for s in w.services}
-    counts = {
-        s: n
-        for s, n in conn.execute(_BEFORE, {**params, "id": row.id, "queue_at": row.queue_at})
-        if s in mix
-    }
+    if last:
+        found = conn.execute(_ALL_BY_SERVICE, {"day": row.day})
+    else:
+        found = conn.execute(_BEFORE, {**params, "id": row.id, "queue_at": row.queue_at})
+    counts = {s: n for s, n in found if s in mix}
+    if last and counts.get(row.service):
+        counts[row.service] -= 1  # not ahead of itself
     ahead = sum(counts.values())
     out = []
     for pick in ("mean", "low", "high"):
@@ -209,12 +223,14 @@ def estimate(
     params = {"day": row.day, "now": now, "grace": grace_s, "behind": behind}
     rank = rank_of(row, now, grace_s, bool(behind))
     tickets = None
-    if not (newest and rank == 2 and _closed(working, serving_numbers)):
+    last = newest and rank == 2
+    if not (last and _closed(working, serving_numbers)):
         tickets = conn.execute(_WAITING, {**params, "cap": CAP}).all()
         if len(tickets) >= CAP and all(t.id != row.id for t in tickets):
             tickets = None
     if tickets is None:
-        ahead, (point, low, high) = _counted(conn, row, {**params, "rank": rank}, serving, times)
+        counted = _counted(conn, row, {**params, "rank": rank}, serving, times, last)
+        ahead, (point, low, high) = counted
     else:
         if all(t.id != row.id for t in tickets):  # not waiting (any more): nothing to play
             return {"ahead": 0, "est_wait_s": 0, "est_wait_range_s": [0, 0]}
