@@ -188,6 +188,16 @@ class CallingSection(_Section):
     appointment_early_min: int = Field(30, ge=0, description="check-in allowed this early")
     appointment_grace_min: int = Field(15, ge=0, description="slot priority kept this long after")
     estimate_window_n: int = Field(20, ge=1, description="recent services averaged for estimates")
+    requeue_position: Literal["behind_waiting", "keep_rank"] = Field(
+        "behind_waiting",
+        description=(
+            "过号回队: where a no-show brought back (POST /windows/{n}/requeue) goes."
+            " behind_waiting: behind everyone waiting at that moment, as an ordinary ticket"
+            " (a priority or appointment ticket is not called again at once);"
+            " keep_rank: behind those of its own rank (a priority ticket goes before"
+            " ordinary ones), the old behaviour"
+        ),
+    )
 
 
 class StorageSection(_Section):

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall import __version__
 from hall.config import HallConfig
+from hall.queue import dates
 from hall.queue.auth import TokenTable
 from hall.queue.domain import QueueError
 from hall.queue.routes import router
@@ -47,6 +48,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
         elif err.get("type") == "missing":
             en.append(f"{where}: required")
             zh.append(f"缺少字段 {where}")
+        elif err.get("type") == dates.ERROR_TYPE:  # a date, month or time (hall/queue/dates.py)
+            ctx = err.get("ctx") or {}
+            en.append(f"{where}: {ctx.get('en')}")
+            zh.append(f"参数 {where}：{ctx.get('zh')}")
         elif err.get("type") == "extra_forbidden":
             en.append(f"{where}: unknown field")
             zh.append(f"未知字段 {where}")

@@ -100,6 +100,7 @@ def _pick_next(ctx: Context, tx: Tx, win: Any, services: list[str]) -> Any:
         "services": services,
         "now": tx.now,
         "grace": ctx.grace_s,
+        "behind": int(ctx.requeue_behind),
     }
     if win.priority_streak >= ctx.config.calling.max_consecutive_priority:
         ordinary = tx.conn.execute(_NEXT_ORDINARY, params).first()
@@ -175,7 +176,16 @@ def no_show(ctx: Context, tx: Tx, actor: Actor, number: int) -> dict[str, Any]:
 
 
 def requeue(ctx: Context, tx: Tx, actor: Actor, number: int, ticket_number: str) -> dict[str, Any]:
-    """A no-show citizen came back: put the ticket back in line (at the end)."""
+    """过号回队: a no-show citizen came back; the ticket goes back in line.
+
+    Its ``queue_at`` becomes now (the store has no column for "requeued", and
+    needs none: only a requeued ticket has ``queue_at`` after ``issued_at``;
+    transferred copies keep the original issue time in both). With
+    ``calling.requeue_position: behind_waiting`` such a ticket ranks as an
+    ordinary one, so it goes behind everyone waiting, after a restart too;
+    ``keep_rank`` keeps its kind's rank. The answer's ``ahead`` says how many
+    are now before it.
+    """
     _window(ctx, tx, actor, number)
     services = ctx.config.window(number).services
     row = tx.conn.execute(
@@ -195,7 +205,8 @@ def requeue(ctx: Context, tx: Tx, actor: Actor, number: int, ticket_number: str)
     ticket = set_ticket(
         tx, row.id, status=TicketStatus.WAITING, queue_at=tx.now, window=None, called_at=None
     )
-    return _emit_ticket(ctx, tx, "ticket.requeued", ticket, window=number)
+    view = _emit_ticket(ctx, tx, "ticket.requeued", ticket, window=number)
+    return {**view, **views.place(ctx.config, tx.conn, ticket, tx.now, ctx.grace_s, ctx.times)}
 
 
 def latest_no_show(ctx: Context, tx: Tx, number: int) -> str:

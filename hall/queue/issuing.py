@@ -51,6 +51,11 @@ class Context:
         return svc
 
     @property
+    def requeue_behind(self) -> bool:
+        """过号回队 behind everyone waiting (``calling.requeue_position``)."""
+        return self.config.calling.requeue_position == "behind_waiting"
+
+    @property
     def grace_s(self) -> float:
         """Seconds an appointment keeps its priority after its slot ends."""
         return self.config.calling.appointment_grace_min * 60.0
@@ -238,14 +243,12 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         appointment_checkin.forget(tx, appt.code)  # checked in: the transaction is over
     saved = SimpleNamespace(**_UNSET, **row)
     public = views.ticket_view(saved)
-    ahead = views.ahead_of(tx.conn, saved, tx.now, ctx.grace_s)
+    place = views.place(ctx.config, tx.conn, saved, tx.now, ctx.grace_s, ctx.times, newest=True)
     waiting = views.waiting_in(tx.conn, day, svc.code)
     tx.emit("ticket.issued", {"ticket": public, "waiting": {svc.code: waiting}})
-    staffed = views.open_windows(tx.conn)
     return {
         **public,
-        "ahead": ahead,
-        "est_wait_s": ctx.estimate(tx, svc.code, ahead, staffed),
+        **place,  # ahead, est_wait_s, est_wait_range_s
         "service_name": {"zh": svc.name_zh, "en": svc.name_en},
     }
 

@@ -14,6 +14,7 @@ from hall import __version__
 from hall.config import verify_pin
 from hall.queue import appointment_checkin, attendance, evaluation, issuing, sessions
 from hall.queue.auth import Principal, principal, require
+from hall.queue.dates import Moment
 from hall.queue.domain import CaseType, QueueError, forbidden, not_found
 from hall.queue.events import sse_stream
 from hall.queue.service import QueueService
@@ -88,8 +89,8 @@ class AppointmentBody(_Body):
     """POST /appointments: book a slot (managers; the booking site in a real hall)."""
 
     service: str
-    slot_start: dt.datetime
-    slot_end: dt.datetime
+    slot_start: Moment
+    slot_end: Moment
     id_number: str | None = Field(
         None,
         max_length=18,

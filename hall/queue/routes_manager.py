@@ -19,8 +19,9 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from hall.queue import evaluation, export, ledger, rectification, statistics, stats_day
+from hall.queue import dates, evaluation, export, ledger, rectification, statistics, stats_day
 from hall.queue.auth import require
+from hall.queue.dates import Day
 from hall.queue.domain import QueueError, not_found
 from hall.queue.routes import Caller, _svc
 
@@ -108,8 +109,14 @@ async def act_on_case(
 async def _statistics(
     request: Request, start: dt.date, end: dt.date, period: str, by: str
 ) -> dict[str, Any]:
-    if end < start or (end - start).days >= MAX_DAYS:
-        raise QueueError(422, "bad_range", "统计区间无效", f"start..end: 1 to {MAX_DAYS} days")
+    dates.check_range(start, end)
+    if (end - start).days >= MAX_DAYS:
+        raise QueueError(
+            422,
+            "bad_range",
+            f"统计区间最长{MAX_DAYS}天",
+            f"start..end: at most {MAX_DAYS} days",
+        )
     svc = _svc(request)
     today = _today(request)
 
@@ -139,8 +146,8 @@ By = Annotated[Literal["hall", "service", "window", "staff"], Query()]
 async def get_statistics(
     request: Request,
     p: Caller,
-    start: dt.date,
-    end: dt.date,
+    start: Annotated[Day, Query()],
+    end: Annotated[Day, Query()],
     period: Period = "day",
     by: By = "hall",
 ) -> dict[str, Any]:
@@ -153,8 +160,8 @@ async def get_statistics(
 async def export_statistics(
     request: Request,
     p: Caller,
-    start: dt.date,
-    end: dt.date,
+    start: Annotated[Day, Query()],
+    end: Annotated[Day, Query()],
     period: Period = "day",
     by: By = "hall",
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",  # noqa: A002 - the API's word

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue import sessions, submissions
 from hall.queue.auth import Principal, require
+from hall.queue.dates import Day, Moment
 from hall.queue.domain import QueueError, not_found
 from hall.queue.routes import Caller, _svc
 
@@ -54,12 +55,12 @@ class SubmissionIn(_Body):
     receipt: str = Field(pattern=r"^[A-Z0-9-]{6,32}$")
     terminal: str = Field(min_length=1, max_length=64)
     matter: str = Field(min_length=1, max_length=64)
-    submitted_at: dt.datetime
+    submitted_at: Moment
     applicant: ApplicantIn
     form: dict[str, str | int | float | bool | None] = Field(max_length=100)
     materials: list[MaterialIn] = Field(max_length=30)
     missing: list[Annotated[str, Field(max_length=64)]] = Field(max_length=30)
-    promised_date: dt.date | None = None
+    promised_date: Day | None = None
     identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
 
 
@@ -133,6 +134,23 @@ def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> li
     return saved
 
 
+def _check_choices(catalogue: Any, matter: str, form: dict[str, Any]) -> None:
+    """A choice that needs more fields (邮寄到家 → 邮寄地址) has them, or a 422 naming them."""
+    unmet = submissions.unmet_choices(form)
+    if not unmet:
+        return
+    found = catalogue.get(matter) if catalogue is not None else None
+    labels = {f.name: (f.label_zh, f.label_en) for f in (found.form if found else [])}
+    zh, en = [], []
+    for field, value, needed in unmet:
+        label_zh, label_en = labels.get(needed, (needed, needed))
+        zh.append(f"选择“{value}”时须填写{label_zh}（form.{needed}）")
+        en.append(f"form.{needed}: {label_en} is required when {field} is {value!r}")
+    raise QueueError(
+        422, "field_required", "；".join(zh), "; ".join(en), fields=[u[2] for u in unmet]
+    )
+
+
 @router.post("/submissions", status_code=201)
 async def submit(
     request: Request,
@@ -162,6 +180,7 @@ async def submit(
             f"事项“{body.matter}”不在事项清单中",
             f"unknown matter {body.matter!r}",
         )
+    _check_choices(svc.catalogue, body.matter, body.form)
     final = svc.submissions_dir / body.id
     staging = svc.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
     saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials)

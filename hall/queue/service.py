@@ -221,14 +221,10 @@ class QueueService:
                 return None
             view = views.ticket_view(row)
             if row.status == TicketStatus.WAITING:
-                ahead = views.ahead_of(tx.conn, row, tx.now, self.ctx.grace_s)
-                staffed = views.open_windows(tx.conn)
-                view["ahead"] = ahead
-                # Not ctx.estimate: its cache of service times belongs to the writer thread.
-                mean = views.ServiceTimes(self.config).mean_s(tx.conn, row.service, tx.now)
-                view["est_wait_s"] = views.estimate_wait_s(
-                    mean, self.config, row.service, ahead, staffed
-                )
+                # Not ctx.times: its cache of service times belongs to the writer thread.
+                times = views.ServiceTimes(self.config)
+                # ahead, est_wait_s, est_wait_range_s
+                view.update(views.place(self.config, tx.conn, row, tx.now, self.ctx.grace_s, times))
             return view
 
         # Phones following their ticket page poll this: a read connection, not the writer.
@@ -326,7 +322,7 @@ class QueueService:
 
         def op(tx: Tx) -> list[dict[str, Any]]:
             services = self.config.window(number).services
-            rank = views.rank_expr(tx.now, self.ctx.grace_s)
+            rank = views.rank_expr(tx.now, self.ctx.grace_s, self.ctx.requeue_behind)
             rows = tx.conn.execute(
                 select(tickets)
                 .where(

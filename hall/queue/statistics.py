@@ -14,7 +14,8 @@ Definitions (returned with every answer as ``definitions``):
 - completion_rate (窗口办结率): finished tickets whose case type is not 补正
   (materials still missing) ÷ finished tickets. Self-service submissions
   (hall rows only): completion_rate = finished ÷ accepted (受理: accepted or
-  finished); overdue = open cases past their promised date, as of today.
+  finished); overdue = received or accepted cases past their promised date, as
+  of today (a case waiting for 补正 waits on the citizen: not overdue).
 - ratings per level, rated, unrated (未评价: served tickets with no rating) and
   satisfaction (满意率) = (非常满意 + 满意 + 基本满意) ÷ rated; ratings set aside
   by an upheld appeal (复核) are not counted, ``appealed`` says how many.
@@ -146,7 +147,7 @@ def compute(
         bad = row(bucket, "" if r[1] is None else str(r[1]))["bad"]
         bad["opened"] += r[3]
         bad["by_state"][r[2]] = bad["by_state"].get(r[2], 0) + r[3]
-        bad["overdue"] += r[4]
+        bad["overdue"] += int(r[4] or 0)  # SUM of a NULL deadline test is NULL
     if by == "hall":
         _submissions(conn, start, period, p, tz, row)
     rows = [_finish(b, g, out[b, g], by) for b, g in sorted(out)]
@@ -166,9 +167,12 @@ def _submissions(conn: Connection, start: dt.date, period: str, p: dict, tz: str
     local = f"date(received_at + {int(offset.total_seconds())}, 'unixepoch')"
     for r in conn.execute(
         text(
-            "SELECT d, count(*), sum(status IN ('accepted', 'finished')), sum(status = 'finished'),"
-            " sum(status IN ('received', 'needs_correction', 'accepted')"
-            " AND promised_date < :today)"
+            # No NULL reaches a SUM: a case waiting for 补正 has no promised date (and
+            # waits on the citizen, so it is never overdue).
+            "SELECT d, count(*), sum(CASE WHEN status IN ('accepted', 'finished') THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN status IN ('received', 'accepted') AND promised_date IS NOT NULL"
+            " AND promised_date < :today THEN 1 ELSE 0 END)"
             f" FROM (SELECT {local} AS d, status, promised_date FROM submissions)"
             " WHERE d >= :a AND d <= :b GROUP BY 1"
         ),
@@ -183,7 +187,7 @@ def _submissions(conn: Connection, start: dt.date, period: str, p: dict, tz: str
             "overdue": 0,
         }
         for k, v in zip(("received", "accepted", "finished", "overdue"), r[1:], strict=True):
-            s["submissions"][k] += v
+            s["submissions"][k] += int(v or 0)
 
 
 def _timing(hist: list[int], total_s: float) -> dict[str, Any]:

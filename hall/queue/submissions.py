@@ -42,6 +42,8 @@ OPEN_STATES = (
     SubmissionStatus.NEEDS_CORRECTION,
     SubmissionStatus.ACCEPTED,
 )
+#: Open cases that can be overdue: a case waiting for 补正 waits on the citizen, not the hall.
+OVERDUE_STATES = (SubmissionStatus.RECEIVED, SubmissionStatus.ACCEPTED)
 LABELS = {
     SubmissionStatus.RECEIVED: ("已接收", "Received"),
     SubmissionStatus.NEEDS_CORRECTION: ("待补正", "Needs correction"),
@@ -173,10 +175,39 @@ def _with_identity(item: Incoming) -> dict[str, Any]:
     return {**item.applicant, "identity_check": item.identity_check}
 
 
+#: Choices that need more of the form: {field: {choice: fields it needs}} (邮寄到家 needs
+#: the address). Checked on every submission, whatever the terminal's form did.
+CHOICE_NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "delivery": {
+        "邮寄到家": ("mail_address",),
+        "邮寄": ("mail_address",),
+        "mail": ("mail_address",),
+        "post": ("mail_address",),
+    },
+}
+_BLANK = {"", "—", "–", "-", "——", "无", "n/a"}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in _BLANK)
+
+
+def unmet_choices(form: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(choice field, its value, needed field) for each needed field left blank."""
+    unmet = []
+    for field, needs in CHOICE_NEEDS.items():
+        value = form.get(field)
+        if isinstance(value, str) and value.strip() in needs:
+            unmet += [
+                (field, value.strip(), n) for n in needs[value.strip()] if _blank(form.get(n))
+            ]
+    return unmet
+
+
 def _overdue(row: Any, today: dt.date) -> bool:
     return (
         row.promised_date is not None
-        and row.status in OPEN_STATES
+        and row.status in OVERDUE_STATES
         and dt.date.fromisoformat(row.promised_date) < today
     )
 
@@ -236,7 +267,8 @@ def listing(
         rows = [r for r in rows if r["overdue"]]
     overdue = tx.conn.execute(
         select(func.count()).where(
-            submissions.c.status.in_(list(OPEN_STATES)),
+            submissions.c.status.in_(list(OVERDUE_STATES)),
+            submissions.c.promised_date.is_not(None),
             submissions.c.promised_date < today.isoformat(),
         )
     ).scalar_one()

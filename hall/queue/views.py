@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, literal, text
 
 from hall.config import HallConfig
+from hall.queue import order
 from hall.queue.domain import TicketKind, WindowState
 from hall.queue.store import tickets
 
@@ -46,9 +47,15 @@ def ticket_view(row: Any) -> dict[str, Any]:
     }
 
 
-def rank_expr(now: float, grace_s: float):
-    """Calling rank: 0 appointment in its slot, 1 priority, 2 everyone else."""
+def rank_expr(now: float, grace_s: float, behind: bool = False):
+    """Calling rank: 0 appointment in its slot, 1 priority, 2 everyone else.
+
+    ``behind``: a returning no-show (requeued: ``queue_at`` after ``issued_at``)
+    ranks 2 (``calling.requeue_position: behind_waiting``).
+    """
+    whens = [(tickets.c.queue_at > tickets.c.issued_at, literal(2))] if behind else []
     return case(
+        *whens,
         (
             and_(tickets.c.kind == TicketKind.APPOINTMENT, tickets.c.slot_end + grace_s >= now),
             literal(0),
@@ -59,25 +66,17 @@ def rank_expr(now: float, grace_s: float):
 
 
 # Hot-path statements as plain SQL built once: no per-call statement construction.
-RANK_SQL = (
-    "(CASE WHEN kind = 'appointment' AND slot_end + :grace >= :now THEN 0"
-    " WHEN kind = 'priority' THEN 1 ELSE 2 END)"
-)
+RANK_SQL = order.rank_sql()  # params :now, :grace, :behind
 _WAITING_ALL = text(
     "SELECT service, count(*) FROM tickets WHERE day = :day AND status = 'waiting' GROUP BY service"
 )
 _WAITING_ONE = text(
     "SELECT count(*) FROM tickets WHERE day = :day AND status = 'waiting' AND service = :service"
 )
-_AHEAD = text(
-    "SELECT count(*) FROM tickets WHERE day = :day AND status = 'waiting'"
-    " AND service = :service AND id != :id"
-    f" AND ({RANK_SQL} < :rank OR ({RANK_SQL} = :rank AND queue_at < :queue_at))"
-)
-_MEAN_SERVICE = text(
-    "SELECT avg(d) FROM (SELECT finished_at - called_at AS d FROM tickets"
+_RECENT_SERVICE = text(
+    "SELECT finished_at - called_at FROM tickets"
     " WHERE service = :service AND status = 'finished' AND called_at IS NOT NULL"
-    " ORDER BY finished_at DESC LIMIT :n) AS recent"
+    " ORDER BY finished_at DESC LIMIT :n"
 )
 _STAFFED = text("SELECT number, state FROM windows WHERE state != 'closed'")
 MEAN_TTL_S = 30.0
@@ -93,27 +92,23 @@ def waiting_in(conn: Connection, day: str, service: str) -> int:
     return conn.execute(_WAITING_ONE, {"day": day, "service": service}).scalar_one()
 
 
-def rank_of(row: Any, now: float, grace_s: float) -> int:
-    """The calling rank of one ticket (see :func:`rank_expr`)."""
-    if row.kind == TicketKind.PRIORITY:
-        return 1
-    if row.kind == TicketKind.APPOINTMENT and (row.slot_end or 0) + grace_s >= now:
-        return 0
-    return 2
+def place(
+    config: HallConfig,
+    conn: Connection,
+    row: Any,
+    now: float,
+    grace_s: float,
+    times: ServiceTimes,
+    newest: bool = False,
+) -> dict[str, Any]:
+    """``ahead``, ``est_wait_s`` and ``est_wait_range_s`` of a waiting ticket.
 
-
-def ahead_of(conn: Connection, row: Any, now: float, grace_s: float) -> int:
-    """How many waiting tickets of the same service would be called before ``row``."""
-    params = {
-        "day": row.day,
-        "service": row.service,
-        "id": row.id,
-        "grace": grace_s,
-        "now": now,
-        "rank": rank_of(row, now, grace_s),
-        "queue_at": row.queue_at,
-    }
-    return conn.execute(_AHEAD, params).scalar_one()
+    From the windows' real calling order (:func:`hall.queue.order.estimate`):
+    people ahead counts every call the windows serving its service make first.
+    """
+    return order.estimate(
+        config, conn, row, now, grace_s, lambda s: times.spread(conn, s, now), newest
+    )
 
 
 class ServiceTimes:
@@ -121,7 +116,7 @@ class ServiceTimes:
 
     def __init__(self, config: HallConfig) -> None:
         self.config = config
-        self._cache: dict[str, tuple[float, float]] = {}
+        self._cache: dict[str, tuple[order.Spread, float]] = {}
 
     def invalidate(self, service: str) -> None:
         """A case of this service finished: recompute next time."""
@@ -129,16 +124,27 @@ class ServiceTimes:
 
     def mean_s(self, conn: Connection, service: str, now: float) -> float:
         """Mean of the last N service times, else the configured default."""
+        return self.spread(conn, service, now).mean
+
+    def spread(self, conn: Connection, service: str, now: float) -> order.Spread:
+        """Mean, 20th and 80th percentile (nearest rank) of the last N service times.
+
+        With no history: the configured default, and half and one and a half times it.
+        """
         hit = self._cache.get(service)
         if hit and now - hit[1] < MEAN_TTL_S:
             return hit[0]
         n = self.config.calling.estimate_window_n
-        mean = conn.execute(_MEAN_SERVICE, {"service": service, "n": n}).scalar_one()
-        if mean is None:
+        recent = sorted(d for (d,) in conn.execute(_RECENT_SERVICE, {"service": service, "n": n}))
+        if recent:
+            at = lambda p: recent[max(0, math.ceil(p * len(recent)) - 1)]  # noqa: E731
+            spread = order.Spread(sum(recent) / len(recent), at(0.2), at(0.8))
+        else:
             svc = self.config.service(service)
-            mean = svc.default_service_s if svc else 300
-        self._cache[service] = (float(mean), now)
-        return float(mean)
+            mean = float(svc.default_service_s if svc else 300)
+            spread = order.Spread(mean, mean * 0.5, mean * 1.5)
+        self._cache[service] = (spread, now)
+        return spread
 
 
 def open_windows(conn: Connection) -> dict[int, str]:

@@ -110,3 +110,22 @@ def test_a_case_with_every_material_skipped_is_received(kiosk) -> None:
     r = kiosk.post("/submissions", body)
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "needs_correction"
+
+
+def test_mail_delivery_needs_an_address(kiosk) -> None:
+    """邮寄到家 without an address is refused, naming the field; with one it is received."""
+    body = wire(30, matter="GA-HZ-002")
+    for blank in (None, "", "—", "  "):
+        form = {"delivery": "邮寄到家", "mail_address": blank}
+        r = kiosk.post("/submissions", {**body, "form": form})
+        assert r.status_code == 422, (blank, r.text)
+        err = r.json()["error"]
+        assert err["code"] == "field_required" and err["details"]["fields"] == ["mail_address"]
+        assert "邮寄地址" in err["message"] and "mail_address" in err["message_en"]
+    r = kiosk.post("/submissions", {**body, "form": {"delivery": "邮寄到家"}})
+    assert r.status_code == 422 and "邮寄地址" in r.json()["error"]["message"]
+    pickup = wire(31, matter="GA-HZ-002")
+    r = kiosk.post("/submissions", {**pickup, "form": {"delivery": "窗口领取"}})
+    assert r.status_code == 201, r.text
+    form = {"delivery": "邮寄到家", "mail_address": "杭州市西湖区文三路100号"}
+    assert kiosk.post("/submissions", {**body, "form": form}).status_code == 201
