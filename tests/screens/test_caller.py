@@ -14,6 +14,7 @@ from hall.kiosk.i18n import Strings
 from hall.screens.caller import CallerRoot
 from tests.conftest import PIN, Daemon
 from tests.kivy_harness import by_id, idle_until, mount, screenshot, tap, texts
+from tests.screens.layout_check import labels_fit
 
 
 @pytest.fixture
@@ -239,30 +240,3 @@ def test_a_requeue_answer_with_ahead_says_where_it_went(caller: CallerRoot) -> N
     caller.switch_language()
     panel._operated("requeue", "", {"number": "A007"}, {**answer, "ahead": 0})
     assert panel.message == "A007 is back in the queue, 0 ahead"
-
-
-def visible(w: object) -> bool:
-    """Drawn: neither it nor any parent is transparent."""
-    from kivy.uix.widget import Widget
-
-    while isinstance(w, Widget):  # up to the window (not a Widget)
-        if not w.opacity:
-            return False
-        w = w.parent
-    return True
-
-
-def labels_fit(root: object) -> None:
-    """No label's text is wider or taller than its widget, nor cut short with "…"."""
-    from kivy.core.text import Label as CoreLabel
-    from kivy.uix.label import Label
-
-    for w in root.walk(restrict=True):
-        if not (isinstance(w, Label) and w.text and visible(w)):
-            continue
-        tw, th = w.texture_size
-        assert tw <= w.width + 1 and th <= w.height + 1, (w.text, w.texture_size, w.size)
-        if w.shorten:  # Kivy would cut the text: it must fit on one line uncut
-            core = CoreLabel(text=w.text, font_size=w.font_size, font_name=w.font_name, bold=w.bold)
-            core.refresh()
-            assert core.content_width <= w.width - 2 * w.padding_x + 1, (w.text, w.width)
