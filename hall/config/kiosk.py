@@ -123,3 +123,10 @@ class KioskSection(_Section):
     fullscreen: bool = False
     width: int = Field(1080, ge=320)
     height: int = Field(1920, ge=320)
+    lobby_call_s: float = Field(
+        10.0,
+        gt=0,
+        le=120,
+        description="lobby role: seconds each call is highlighted, one voice announcement "
+        "(devices.voice: repeat x about 4.6 s at speed 150, 0.8 s between repeats)",
+    )

@@ -115,10 +115,11 @@ def _svc(request: Request) -> QueueService:
     return request.app.state.service
 
 
-async def _reader(request: Request, p: Principal) -> None:
-    """Any valid token may read; a staff token must be a live session."""
+async def _reader(request: Request, p: Principal) -> Any:
+    """Any valid token may read; a staff token must be a live session (returned)."""
     if p.role == "staff":
-        await _svc(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
+        return await _svc(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
+    return None
 
 
 @router.get("/health", tags=["system"])
@@ -257,9 +258,15 @@ async def staff_logout(request: Request, p: Caller) -> dict[str, Any]:
 
 @router.get("/windows", tags=["windows"])
 async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
-    """Every window: state, staff, current ticket."""
-    await _reader(request, p)
-    return await _svc(request).windows()
+    """Every window: state, staff, area, current ticket (number, service, kind, called_at).
+
+    ``done_today`` (cases finished there this business day): a manager sees it for
+    every window, a staff session for its own window only, kiosks and displays never.
+    """
+    session = await _reader(request, p)
+    numbers = {w.number for w in request.app.state.config.windows}
+    done_for = numbers if p.role == "manager" else {session.window} if session else set()
+    return await _svc(request).windows(done_for)
 
 
 @router.get("/windows/{number}/queue", tags=["windows"])

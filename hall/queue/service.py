@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy import bindparam, create_engine, delete, func, insert, select, update
 
 from hall.config import HallConfig
 from hall.queue import (
@@ -53,6 +53,12 @@ from hall.queue.writer import Tx, Writer
 log = logging.getLogger(__name__)
 
 EVENT_RETENTION_S = 7 * 86400
+# Cases finished per window on a business day (the caller panel's count).
+_DONE_TODAY = (
+    select(tickets.c.window, func.count())
+    .where(tickets.c.day == bindparam("day"), tickets.c.status == TicketStatus.FINISHED)
+    .group_by(tickets.c.window)
+)
 
 
 class QueueService:
@@ -308,12 +314,38 @@ class QueueService:
             "hours": svc.hours,
         }
 
-    async def windows(self) -> list[dict[str, Any]]:
-        """Every window with its state and current ticket."""
+    async def windows(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
+        """Every window with its state, area and current ticket (service, kind, called_at).
+
+        ``done_today`` (cases finished at the window this business day) is added
+        only for the windows in ``done_for``: it is a figure about the staff at
+        the window, not for displays.
+        """
 
         def op(tx: Tx) -> list[dict[str, Any]]:
             found = tx.conn.execute(select(windows).order_by(windows.c.number))
-            return [rows.window_view(tx, r) for r in found if self.config.window(r.number)]
+            out = []
+            for r in found:
+                cfg = self.config.window(r.number)
+                if cfg is None:
+                    continue
+                view = rows.window_view(tx, r)
+                current = rows.ticket_row(tx, r.ticket_id) if r.ticket_id else None
+                view.update(
+                    name=cfg.name_zh,
+                    area=cfg.area,
+                    ticket_service=current.service if current else None,
+                    ticket_kind=current.kind if current else None,
+                    ticket_status=current.status if current else None,
+                    called_at=views.iso(current.called_at) if current else None,
+                )
+                out.append(view)
+            if done_for:
+                done = dict(tx.conn.execute(_DONE_TODAY, {"day": self.ctx.day(tx.now)}).all())
+                for view in out:
+                    if view["number"] in done_for:
+                        view["done_today"] = done.get(view["number"], 0)
+            return out
 
         return await self.run(op)
 

@@ -9,7 +9,9 @@ of this window's services, never by polling.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,16 @@ Builder.load_file(str(Path(__file__).with_name("caller_panel.kv")))
 
 QUEUE_SHOWN = 16
 _STATE_KEYS = {"open": "caller.state_open", "paused": "caller.state_paused"}
+#: The flag shown beside the current number for a ticket kind (normal: none).
+_KIND_KEYS = {"priority": "caller.kind_priority", "appointment": "caller.kind_appointment"}
+
+
+def elapsed_text(since: dt.datetime | None, now: dt.datetime) -> str:
+    """``mm:ss`` from ``since`` to ``now`` (minutes go past 59; never negative)."""
+    if since is None:
+        return ""
+    seconds = max(0, int((now - since).total_seconds()))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 class CallerPanel(SheetHost, Screen):
@@ -49,6 +61,10 @@ class CallerPanel(SheetHost, Screen):
     window_state = StringProperty("closed")
     ticket_number = StringProperty("")
     ticket_status = StringProperty("")
+    ticket_service = StringProperty("")
+    ticket_kind = StringProperty("")
+    elapsed = StringProperty("")  # mm:ss since the current ticket was called
+    done_today = NumericProperty(-1)  # cases finished here today; -1 = not read yet
     message = StringProperty("")
     message_error = BooleanProperty(False)
     busy = BooleanProperty(False)
@@ -64,7 +80,10 @@ class CallerPanel(SheetHost, Screen):
         self.services: dict[str, dict] = {}
         self.counts: dict[str, int] = {}
         self.queue: list[dict] = []
-        self.ticket_service = ""
+        self.called_at: dt.datetime | None = None
+        #: The hall's time now; tests put a clock of their own here.
+        self.now: Callable[[], dt.datetime] = caller.ctx.now
+        self.requeued = ""  # a returning no-show whose place is not known yet
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self._queue_loading = False
         self._queue_stale = False
@@ -84,6 +103,26 @@ class CallerPanel(SheetHost, Screen):
         """Rebuild the lists built in Python (kv-bound texts follow by themselves)."""
         self._show_queue()
         self._show_counts()
+
+    def service_text(self, code: str, *_bound: object) -> str:
+        """The current ticket's service by name (kv passes ``root.lang`` to re-evaluate)."""
+        return self._service_name(code) if code else ""
+
+    def kind_text(self, kind: str, *_bound: object) -> str:
+        """优先 / 预约 flag of the current ticket, empty for a normal ticket."""
+        return self.tr(_KIND_KEYS[kind]) if kind in _KIND_KEYS else ""
+
+    def elapsed_label(self, elapsed: str, *_bound: object) -> str:
+        """Time since the call, in words."""
+        return self.tr("caller.elapsed", time=elapsed) if elapsed else ""
+
+    def done_label(self, done: int, *_bound: object) -> str:
+        """今日已办 N 件 (empty until the daemon said)."""
+        return self.tr("caller.done_today", count=done) if done >= 0 else ""
+
+    def tick(self, _dt: float = 0) -> None:
+        """Refresh the time since the call (every second, on the injected clock)."""
+        self.elapsed = elapsed_text(self.called_at, self.now()) if self.ticket_number else ""
 
     def _service_name(self, code: str) -> str:
         svc = self.services.get(code)
@@ -107,6 +146,9 @@ class CallerPanel(SheetHost, Screen):
         self.help_text = ""
         self._say("")
         self.caller.bridge.follow(login["token"], self._on_event, self._on_state)
+        if not getattr(self, "_ticking", False):
+            self._ticking = True
+            self.caller.bridge.every(1.0, self.tick)
         self.reload()
 
     def end(self) -> None:
@@ -136,6 +178,7 @@ class CallerPanel(SheetHost, Screen):
         self._apply_window(win)
         if ticket is not None:
             self._apply_ticket(ticket)
+        self.done_today = win.get("done_today", -1)
         self.queue = queue
         self._show_queue()
         self._show_counts()
@@ -174,6 +217,8 @@ class CallerPanel(SheetHost, Screen):
             elif kind == "ticket.requeued" and ticket["number"] in self.no_shows:
                 self.no_shows.remove(ticket["number"])
             self._apply_ticket(ticket)
+            if kind == "ticket.finished":
+                self._refresh_done()
         touched = {ticket.get("service"), (data.get("to") or {}).get("service")}
         if not self.services or touched & set(self.my_services):
             self._refresh_queue()
@@ -182,18 +227,46 @@ class CallerPanel(SheetHost, Screen):
         self.window_state = win["state"]
         number = win.get("ticket_number")
         if not number:
-            self.ticket_number = self.ticket_status = self.ticket_service = ""
+            self._clear_ticket()
         elif number != self.ticket_number:
             self.ticket_number, self.ticket_status = number, "called"
+            # GET /windows carries the ticket's details; window.changed events do not.
+            self.ticket_service = win.get("ticket_service") or ""
+            self.ticket_kind = win.get("ticket_kind") or ""
+            self.called_at = _parse(win.get("called_at"))
+            self.tick()
+
+    def _clear_ticket(self) -> None:
+        self.ticket_number = self.ticket_status = self.ticket_service = self.ticket_kind = ""
+        self.called_at = None
+        self.tick()
 
     def _apply_ticket(self, ticket: dict) -> None:
         if ticket["status"] in ("called", "serving") and ticket.get("window") == self.window_number:
             self.ticket_number = ticket["number"]
             self.ticket_status = ticket["status"]
             self.ticket_service = ticket["service"]
+            self.ticket_kind = ticket.get("kind") or ""
+            self.called_at = _parse(ticket.get("called_at"))
             self.window_state = "serving"
+            self.tick()
         elif ticket["number"] == self.ticket_number:
-            self.ticket_number = self.ticket_status = self.ticket_service = ""
+            self._clear_ticket()
+
+    def _refresh_done(self) -> None:
+        """Re-read this window's count of cases done today (after a 办结)."""
+        client, n = self.caller.ctx.client, self.window_number
+
+        def read() -> int:
+            return next(w for w in client.windows() if w["number"] == n).get("done_today", -1)
+
+        self.caller.bridge.submit(read, self._done_read, self._done_failed)
+
+    def _done_read(self, done: int) -> None:
+        self.done_today = done
+
+    def _done_failed(self, exc: DaemonError) -> None:
+        log.info("cases done today not read: %s", exc.message_en)
 
     def _refresh_queue(self) -> None:
         if self._queue_loading:
@@ -209,6 +282,10 @@ class CallerPanel(SheetHost, Screen):
         self._queue_loading = False
         self.queue = queue
         self._show_queue()
+        numbers = [t["number"] for t in queue]
+        if self.requeued in numbers:
+            # The daemon did not say (no ``ahead``): its place in this window's queue.
+            self._say_requeued(self.requeued, numbers.index(self.requeued))
         if self._queue_stale:
             self._refresh_queue()
 
@@ -261,12 +338,33 @@ class CallerPanel(SheetHost, Screen):
                 self.no_shows.remove(result["number"])
             self._apply_ticket(result)
             number = result["number"]
+        if op == "requeue":
+            self.requeued = ""
+            if isinstance(result.get("ahead"), int):
+                self._say_requeued(number, result["ahead"])
+            else:
+                self.requeued = number
+                self._say(self.tr("caller.done_requeue", number=number))
+                self._refresh_queue()
+            return
         values = {"number": number}
         if op == "transfer":
             values["service"] = self._service_name(body["service"])
         if op == "finish":
             values["case_type"] = self.tr(case_type_key(body["case_type"]))
         self._say(self.tr(f"caller.done_{op.replace('-', '_')}", **values))
+
+    def _say_requeued(self, number: str, ahead: int) -> None:
+        self.requeued = ""
+        self._say(self.tr("caller.requeued_ahead", number=number, ahead=ahead))
+
+    def confirm_no_show(self) -> None:
+        """过号 asks first: one tap must not send away a citizen who is walking up."""
+        if self.busy or not self.ticket_number:
+            return
+        options = [("confirm", self.tr("caller.no_show_confirm"))]
+        title = self.tr("caller.no_show_ask", number=self.ticket_number)
+        self.open_sheet("", options, lambda _v: self.operate("no-show"), title=title)
 
     def toggle_pause(self) -> None:
         """Pause, or resume a paused window."""
@@ -302,3 +400,8 @@ class CallerPanel(SheetHost, Screen):
         self.caller.bridge.submit(
             self.caller.ctx.client.logout, lambda _r: self.caller.logged_out(), self._show_error
         )
+
+
+def _parse(stamp: str | None) -> dt.datetime | None:
+    """An ISO time from the daemon, or None."""
+    return dt.datetime.fromisoformat(stamp) if stamp else None

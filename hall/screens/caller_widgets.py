@@ -1,4 +1,5 @@
-"""Pieces of the caller panel: the picker laid over it, a count label, case types.
+"""Pieces of the caller panel: the picker laid over it, a count label, case types,
+and :class:`FitLabel` (one line sized to fit, never cut; the lobby uses it too).
 
 The picker (transfer target, case type, returning no-show) is a widget inside
 the panel, not a separate popup window, so it is part of the screen's widget
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kivy.core.text import Label as CoreLabel
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.lang import Builder
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
@@ -62,15 +65,23 @@ class SheetHost:
 
     _sheet: CallerChoiceSheet | None = None
 
-    def open_sheet(self, title_key: str, options: list[tuple[str, str]], on_pick: Callable) -> None:
-        """Show a picker titled ``title_key``; ``on_pick(value)`` once one is tapped."""
+    def open_sheet(
+        self,
+        title_key: str,
+        options: list[tuple[str, str]],
+        on_pick: Callable,
+        title: str = "",
+    ) -> None:
+        """Show a picker titled ``title_key`` (or ``title``); ``on_pick(value)`` once tapped."""
         self.close_sheet()
 
         def picked(value: str) -> None:
             self.close_sheet()
             on_pick(value)
 
-        self._sheet = CallerChoiceSheet(title=self.tr(title_key), cancel_text=self.tr("app.cancel"))
+        self._sheet = CallerChoiceSheet(
+            title=title or self.tr(title_key), cancel_text=self.tr("app.cancel")
+        )
         self._sheet.fill(options, picked, self.close_sheet)
         self.add_widget(self._sheet)
 
@@ -85,3 +96,48 @@ class CallerCount(Label):
     """The waiting count of one of the window's services."""
 
     hall_id = StringProperty("")
+
+
+class FitLabel(Label):
+    """One line of text at the largest size up to ``max_font_size`` that fits its box.
+
+    Names of services and windows vary in length and language: rather than cut
+    them ("综合受理(…"), the font shrinks until the whole line fits.
+    """
+
+    hall_id = StringProperty("")
+    max_font_size = NumericProperty(40)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.fbind("text", self._fit)
+        self.fbind("size", self._fit)
+        self.fbind("max_font_size", self._fit)
+        self.fbind("font_name", self._fit)
+        self._fit()
+
+    def _fit(self, *_args: object) -> None:
+        size = float(self.max_font_size)
+        room_w = max(1.0, self.width - 2 * self.padding_x - 2)  # 2 px: never wrap
+        room_h = max(1.0, self.height - 2 * self.padding_y)
+        if self.text:
+            while size > 6:
+                core = CoreLabel(
+                    text=self.text, font_size=size, font_name=self.font_name, bold=self.bold
+                )
+                core.refresh()
+                w, h = core.content_size
+                if w <= room_w and h <= room_h:
+                    break
+                size = min(size - 1, size * min(room_w / w, room_h / h))
+        self.font_size = size
+
+
+Builder.load_string(
+    """
+<FitLabel>:
+    text_size: self.size
+    valign: "middle"
+    halign: "center"
+"""
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from hall.kiosk.i18n import Strings
 from hall.screens.caller import CallerRoot
 from tests.conftest import PIN, Daemon
 from tests.kivy_harness import by_id, idle_until, mount, screenshot, tap, texts
+from tests.screens.layout_check import labels_fit
 
 
 @pytest.fixture
@@ -111,16 +113,20 @@ def test_every_operation_reaches_the_daemon(caller: CallerRoot, daemon: Daemon) 
     operate(caller, "btn-start")
     assert ticket(daemon, issued["C001"])["status"] == "serving"
     assert shows(caller, "current-state", "正在办理")
+    assert by_id(caller, "done-today").text == "今日已办 0 件"
     operate(caller, "btn-finish", "承诺件")
     done = ticket(daemon, issued["C001"])
     assert (done["status"], done["case_type"]) == ("finished", "承诺件")
     assert by_id(caller, "current-number").text == "---"
+    assert shows(caller, "done-today", "今日已办 1 件")
 
     operate(caller, "btn-call")
-    operate(caller, "btn-no-show")
+    operate(caller, "btn-no-show", "confirm")
     assert ticket(daemon, issued["C002"])["status"] == "no_show"
     operate(caller, "btn-requeue", "C002")
     assert ticket(daemon, issued["C002"])["status"] == "waiting"
+    # Where it went, from the daemon's answer or else from this window's queue.
+    assert shows(caller, "panel-message", "C002 已回队，前面还有")
 
     operate(caller, "btn-call")
     assert window(daemon, 3)["ticket_number"] == "C003"
@@ -151,3 +157,86 @@ def test_a_panel_cannot_operate_another_window(caller: CallerRoot, daemon: Daemo
         caller.ctx.client.window_op(4, "call")
     assert refused.value.status == 403
     assert window(daemon, 4)["ticket_id"] is None
+
+
+@pytest.fixture
+def caller1(daemon: Daemon) -> Iterator[CallerRoot]:
+    """The caller role of window 1 (general and vip: priority tickets), signed in."""
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings("zh"),
+        hall_name="测试大厅",
+    )
+    root = mount(CallerRoot(ctx, 1))
+    sign_in(root, "S001")
+    assert idle_until(lambda: root.current == "panel" and root.panel.services, 3)
+    yield root
+    root.shutdown()
+    ctx.client.close()
+
+
+def test_the_current_number_shows_service_priority_and_time_since_the_call(
+    caller1: CallerRoot, daemon: Daemon
+) -> None:
+    kiosk = daemon.api("kiosk-token-1")
+    first = kiosk.post("/tickets", {"service": "general", "priority": True}).json()
+    kiosk.post("/tickets", {"service": "vip"})
+    panel = caller1.panel
+    clock = {"now": dt.datetime(2030, 1, 1, tzinfo=dt.UTC)}
+    panel.now = lambda: clock["now"]
+    operate(caller1, "btn-call")
+    assert by_id(caller1, "current-number").text == "A001"
+    called_at = dt.datetime.fromisoformat(ticket(daemon, first["id"])["called_at"])
+    clock["now"] = called_at + dt.timedelta(seconds=75)
+    assert shows(caller1, "current-elapsed", "01:15", timeout=10)
+    assert by_id(caller1, "current-service").text == "综合受理"
+    assert "优先" in by_id(caller1, "current-kind").text
+    clock["now"] = called_at + dt.timedelta(minutes=12, seconds=3)
+    assert shows(caller1, "current-elapsed", "12:03", timeout=10)  # the next tick
+    screenshot("caller-panel-current")
+    labels_fit(caller1)
+
+    # A panel started later (a restart) takes the call time from the daemon, not its own.
+    caller1.panel.reload()
+    assert idle_until(lambda: not caller1.panel.busy, 3)
+    clock["now"] = called_at + dt.timedelta(seconds=5)
+    assert shows(caller1, "current-elapsed", "00:05", timeout=10)
+
+    operate(caller1, "btn-finish", "即办件")
+    operate(caller1, "btn-call")
+    assert by_id(caller1, "current-number").text == "B001"
+    assert by_id(caller1, "current-service").text == "企业开办"
+    assert by_id(caller1, "current-kind").text == ""
+    tap(by_id(caller1, "btn-language"))
+    assert by_id(caller1, "current-service").text == "Business"
+
+
+def test_one_tap_on_no_show_does_not_mark_it(caller: CallerRoot, daemon: Daemon) -> None:
+    t = daemon.api("kiosk-token-1").post("/tickets", {"service": "other"}).json()
+    sign_in(caller)
+    assert idle_until(lambda: caller.current == "panel" and caller.panel.services, 3)
+    operate(caller, "btn-call")
+    tap(by_id(caller, "btn-no-show"))
+    assert idle_until(lambda: not caller.panel.busy, 3)
+    assert ticket(daemon, t["id"])["status"] == "called"
+    assert "C001" in by_id(caller, "choice-sheet").title
+    tap(by_id(caller, "choice-cancel"))
+    assert ticket(daemon, t["id"])["status"] == "called"
+    assert by_id(caller, "current-number").text == "C001"
+    # Apart from 已到窗口: not in the same row or column of buttons, not touching.
+    no_show, arrived = by_id(caller, "btn-no-show"), by_id(caller, "btn-start")
+    assert no_show.x > arrived.right + 100 or no_show.right < arrived.x - 100
+    assert no_show.y > arrived.top or no_show.top < arrived.y
+    operate(caller, "btn-no-show", "confirm")
+    assert ticket(daemon, t["id"])["status"] == "no_show"
+
+
+def test_a_requeue_answer_with_ahead_says_where_it_went(caller: CallerRoot) -> None:
+    panel = caller.panel
+    answer = {"number": "A007", "status": "waiting", "window": None, "ahead": 3}
+    panel._operated("requeue", "", {"number": "A007"}, answer)
+    assert panel.message == "A007 已回队，前面还有 3 人"
+    caller.switch_language()
+    panel._operated("requeue", "", {"number": "A007"}, {**answer, "ahead": 0})
+    assert panel.message == "A007 is back in the queue, 0 ahead"
