@@ -324,3 +324,29 @@ def compare_targets(
                 )
             )
     return out
+
+
+def labels_fit(root: Widget) -> None:
+    """Assert that no shown label under ``root`` overflows, is cut or splits a word."""
+    kv_ids = _kv_ids(root)
+    found = [
+        f
+        for w, _ in shown_widgets(root)
+        if isinstance(w, Label)
+        for f in check_label(w, widget_name(w, kv_ids))
+    ]
+    assert not found, found
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: tuple[float, ...], bg: tuple[float, ...]) -> float:
+    """WCAG contrast ratio of two sRGB colours (1 to 21)."""
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
