@@ -67,7 +67,9 @@ class KioskRoot(ScreenManager):
         Window.clearcolor = Palette.PAGE
         self.ctx = ctx
         self.settings = ctx.settings
-        self.desk = TicketDesk(ctx.client, ctx.printer, ctx.settings, ctx.hall_name)
+        self.desk = TicketDesk(
+            ctx.client, ctx.printer, ctx.settings, ctx.hall_name, areas=ctx.service_areas
+        )
         self.clock = clock
         self.refresh_s = refresh_s
         self.retry_s = retry_s
