@@ -67,22 +67,24 @@ def wait_line(ticket: Mapping[str, Any], t: Callable[..., str]) -> str:
 
 
 def service_areas(windows: Iterable[Any]) -> dict[str, str]:
-    """Where to wait per service: the areas of the windows that serve it ("A区、B区").
+    """Where to wait per service: the areas of its main windows ("综合受理区").
 
-    Areas of windows where the service comes first (its main windows) go first;
-    ``windows`` are config :class:`~hall.config.WindowConfig` items.
+    A service's main windows list it first; a window that also takes it as a
+    second service is its overflow, and waiting there would be a guess. With no
+    main window, the areas of every window that serves it. ``windows`` are
+    config :class:`~hall.config.WindowConfig` items.
     """
-    ranked: dict[str, list[tuple[int, int, str]]] = {}
-    for order, window in enumerate(windows):
+    main: dict[str, list[str]] = {}
+    other: dict[str, list[str]] = {}
+    for window in windows:
         if not window.area:
             continue
         for position, code in enumerate(window.services):
-            ranked.setdefault(code, []).append((position > 0, order, window.area))
-    areas = {}
-    for code, found in ranked.items():
-        names = list(dict.fromkeys(area for *_key, area in sorted(found)))
-        areas[code] = "、".join(names)
-    return areas
+            (main if position == 0 else other).setdefault(code, []).append(window.area)
+    return {
+        code: "、".join(dict.fromkeys(main.get(code) or other[code]))
+        for code in main.keys() | other.keys()
+    }
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ class KioskRoot(ScreenManager):
         self.clock = clock
         self.refresh_s = refresh_s
         self.retry_s = retry_s
-        ui.attach(ctx.strings, ctx.hall_name)
+        ui.attach(ctx.strings, ctx.hall_name, ctx.hall_name_en)
         self.services: list[dict[str, Any]] = []
         self.last_touch = clock()
         self.next_refresh = 0.0
@@ -189,6 +189,7 @@ class KioskRoot(ScreenManager):
         for screen in (self.take, self.appointment, self.ticket, self.guide):
             screen.clear_personal()
         self.submit.clear_personal()
+        self.home.checkin = False
         self.current = "home"
         self.next_refresh = 0.0
 
@@ -205,7 +206,10 @@ class KioskRoot(ScreenManager):
         service = next((s for s in self.services if s["code"] == code), None)
         if service is None or not service.get("accepting"):
             return
+        checkin, self.home.checkin = self.home.checkin, False
         self.take.open(service)
+        if checkin:  # 预约签到 chosen on home: the code, with by-ID and face beside it
+            self.take.set_mode("code")
         self.current = "take"
 
     def open_guide(self, code: str | None = None) -> None:

@@ -17,7 +17,7 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 
 from hall.kiosk.ticketing import IssuedTicket, PrintOutcome, TakeResult, wait_line
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk_ui import keep_numbers, ui
 from hall.screens.kiosk_widgets import KioskScreen
 
 
@@ -96,7 +96,9 @@ class TicketScreen(KioskScreen):
         self.area_text = ui.t("ticket.area", area=layout.area) if layout.area else ""
         self.ahead_text = ui.t("ticket.ahead", ahead=layout.ahead)
         self.wait_text = wait_line(self.issued.ticket, ui.t)
-        self.time_text = ui.t("ticket.time", time=f"{layout.issued_at:%Y-%m-%d %H:%M}")
+        self.time_text = ui.t(
+            "ticket.time", time=keep_numbers(f"{layout.issued_at:%Y-%m-%d %H:%M}")
+        )
         outcome = self.result.outcome if self.result else None
         self.print_text = {
             None: ui.t("ticket.printing"),

@@ -234,7 +234,7 @@ def test_code_entry() -> None:
     assert entry.complete and entry.value == "12345678" and not entry.press("9")
 
 
-def test_service_areas_list_the_windows_areas_main_service_first() -> None:
+def test_service_areas_are_those_of_the_main_windows() -> None:
     windows = [
         WindowConfig(number=1, area="综合受理区", services=["general", "vip"]),
         WindowConfig(number=2, area="综合受理区", services=["general"]),
@@ -243,10 +243,15 @@ def test_service_areas_list_the_windows_areas_main_service_first() -> None:
         WindowConfig(number=5, services=["capped"]),  # no area configured
     ]
     assert service_areas(windows) == {
-        "general": "综合受理区、不动产登记区",
-        "vip": "企业开办区、综合受理区",
+        "general": "综合受理区",  # window 3 takes it second: overflow, not where to wait
+        "vip": "企业开办区",
         "other": "不动产登记区",
     }
+    overflow_only = [
+        WindowConfig(number=1, area="一区", services=["a", "b"]),
+        WindowConfig(number=2, area="二区", services=["c", "b"]),
+    ]
+    assert service_areas(overflow_only)["b"] == "一区、二区"
 
 
 def test_priority_ticket_says_so_and_where_to_wait(daemon: Daemon, desk_for) -> None:
