@@ -106,6 +106,14 @@ def walk_modes(kiosk: Kiosk) -> dict[tuple[str, bool, str], list[str]]:
             current = kiosk.root.current_screen
             found[lang, large, screen] = layout_problems(current, one_line)
             h.screenshot(f"layout-{screen}-{lang}-{'large' if large else 'normal'}")
+        # The idle countdown over the take screen.
+        show(kiosk, "take")
+        kiosk.clock.now = kiosk.root.last_touch + kiosk.settings.idle_timeout_s - 1
+        kiosk.root.tick()
+        h.idle(3)
+        assert kiosk.root.idle_warning.shown
+        found[lang, large, "idle"] = layout_problems(kiosk.root.idle_warning, one_line)
+        kiosk.root.still_here()
     return found
 
 
