@@ -32,7 +32,7 @@ DEMO = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
 #: Open at any hour in the test (the test hall is closed today): waiting lines show.
 ALWAYS = {"general", "lost_certs", "business"}
 MODES = [("zh", False), ("zh", True), ("en", False), ("en", True)]
-SCREENS = ("home", "take", "take-code", "ticket", "guide")
+SCREENS = ("home", "take", "take-code", "appointment", "ticket", "guide")
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,15 @@ def show(kiosk: Kiosk, screen: str) -> None:
             kiosk.type(first17 + ("1" if check_char(first17) != "1" else "2"))  # with an error
         else:
             kiosk.tap("mode-code")
+    elif screen == "appointment":  # 预约签到 from home, by ID number, with an error
+        kiosk.tap("home-checkin")
+        kiosk.tap("service-general")
+        kiosk.on("take")
+        kiosk.tap("appt-by-id")
+        kiosk.on("appointment")
+        first17 = "11010519800101123"
+        for key in first17 + ("1" if check_char(first17) != "1" else "2"):
+            kiosk.tap(f"appt-key-{key}")
     elif screen == "ticket":
         kiosk.tap("service-general")
         kiosk.on("take")
