@@ -86,3 +86,11 @@ def partial_check(prefix: str) -> str | None:
 def id_fingerprint(number: str, key: bytes) -> str:
     """A keyed hash of a valid ID number: enough to count tickets, useless to read it back."""
     return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def mask_id_number(number: str, keep_start: int = 4, keep_end: int = 4) -> str:
+    """1101**********123X: an ID number for a screen others may see (first 4, last 4 kept)."""
+    if len(number) <= keep_start + keep_end:
+        return number
+    hidden = len(number) - keep_start - keep_end
+    return number[:keep_start] + "*" * hidden + number[-keep_end:]

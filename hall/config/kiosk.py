@@ -65,6 +65,11 @@ class KioskSection(_Section):
     name: str = Field("1号自助取号机", min_length=1, description="shown to staff on help calls")
     language: Literal["zh", "en"] = "zh"
     idle_timeout_s: float = Field(60, ge=5, description="back to home, personal data cleared")
+    idle_warning_s: float = Field(
+        15,
+        ge=0,
+        description="countdown with 继续 for the last seconds of idle_timeout_s (0 = none)",
+    )
     ticket_screen_s: float = Field(15, ge=3, description="ticket stays on screen")
     ticket_screen_no_print_s: float = Field(45, ge=3, description="...when it did not print")
     follow_url: str = Field(

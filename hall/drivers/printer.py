@@ -89,7 +89,12 @@ def parse_status(n: int, byte: int) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class TicketPrint:
-    """What one printed ticket shows. ``est_wait_s`` is printed in whole minutes."""
+    """What one printed ticket shows. ``est_wait_s`` is printed in whole minutes.
+
+    ``est_wait_range_s`` (low, high) is the daemon's uncertainty, printed as a
+    range when its ends are different minutes; ``kind`` is the daemon's ticket
+    kind (normal, priority, appointment); ``area`` where to wait ("" = not said).
+    """
 
     hall_name: str
     number: str
@@ -100,6 +105,13 @@ class TicketPrint:
     qr_payload: str
     service_en: str | None = None
     footer: tuple[str, ...] = ()
+    est_wait_range_s: tuple[int, int] | None = None
+    kind: str = "normal"
+    area: str = ""
+
+
+#: The printed line of a ticket that is called before the others.
+KIND_LINES = {"priority": "优先办理（绿色通道）", "appointment": "预约号"}
 
 
 @dataclass(frozen=True)
@@ -113,10 +125,31 @@ class Element:
     double: bool = False
 
 
-def wait_text(seconds: int) -> str:
-    """The estimated wait in Chinese, rounded to whole minutes: 900 → "预计等候约15分钟"."""
-    minutes = (max(seconds, 0) + 30) // 60
-    return f"预计等候约{minutes}分钟" if minutes else "预计等候不到1分钟"
+def _minutes(seconds: float) -> int:
+    return int((max(seconds, 0) + 30) // 60)
+
+
+def wait_minutes_range(
+    ahead: int, est_wait_s: float, est_wait_range_s: tuple[float, float] | None = None
+) -> tuple[int, int]:
+    """The wait as (low, high) whole minutes, for the ticket and the screen.
+
+    Without a range from the daemon, its single estimate. With someone ahead the
+    wait is never under a minute: "soon" would be a promise nobody can keep.
+    """
+    low_s, high_s = est_wait_range_s or (est_wait_s, est_wait_s)
+    low, high = sorted((_minutes(low_s), _minutes(high_s)))
+    if ahead > 0:
+        low, high = max(low, 1), max(high, 1)
+    return low, high
+
+
+def wait_text(seconds: int, *, ahead: int = 0, range_s: tuple[float, float] | None = None) -> str:
+    """The estimated wait in Chinese: 900 → "预计等候约15分钟", a range → "约5–10分钟"."""
+    low, high = wait_minutes_range(ahead, seconds, range_s)
+    if high == 0:
+        return "预计等候不到1分钟"
+    return f"预计等候约{low}分钟" if low == high else f"预计等候约{low}–{high}分钟"
 
 
 def ticket_elements(ticket: TicketPrint) -> list[Element]:
@@ -125,14 +158,21 @@ def ticket_elements(ticket: TicketPrint) -> list[Element]:
         Element("text", ticket.hall_name, bold=True),
         Element("feed"),
         Element("text", ticket.number, bold=True, double=True),
-        Element("text", ticket.service_zh),
     ]
+    if ticket.kind in KIND_LINES:
+        els.append(Element("text", KIND_LINES[ticket.kind], bold=True))
+    els.append(Element("text", ticket.service_zh))
     if ticket.service_en:
         els.append(Element("text", ticket.service_en))
+    els.append(Element("feed"))
+    if ticket.area:
+        els.append(Element("text", f"请到 {ticket.area} 等候"))
     els += [
-        Element("feed"),
         Element("text", f"前面还有{ticket.ahead}人等候"),
-        Element("text", wait_text(ticket.est_wait_s)),
+        Element(
+            "text",
+            wait_text(ticket.est_wait_s, ahead=ticket.ahead, range_s=ticket.est_wait_range_s),
+        ),
         Element("text", f"取号时间 {ticket.issued_at:%Y-%m-%d %H:%M}"),
         Element("qr", ticket.qr_payload),
         Element("text", "扫码查看排队进度"),

@@ -44,7 +44,7 @@ class DaemonUnavailable(DaemonError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            503, "unavailable", "服务暂时不可用,请稍候", "Service temporarily unavailable", {}
+            503, "unavailable", "服务暂时不可用，请稍候", "Service temporarily unavailable", {}
         )
         self.detail = detail
 

@@ -28,6 +28,8 @@ class KioskContext:
     printer: Any | None = None  # hall.drivers.printer.TicketPrinter, None = no printer
     guide: dict[str, Any] = field(default_factory=dict)  # 办事指南 per service code
     hall_name: str = ""
+    hall_name_en: str = ""  # hall.name_en: shown in English mode ("" = the Chinese name)
+    service_areas: dict[str, str] = field(default_factory=dict)  # where to wait, per service
     timezone: str = "Asia/Shanghai"  # the hall's, for clocks and printed times
     follower_factory: Callable[..., EventFollower] | None = None
     # 自助申报: all three of catalogue, calendar and outbox, or no submission on this kiosk.

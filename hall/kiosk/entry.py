@@ -8,7 +8,7 @@ appointment check-in code (预约码). Both are cleared when the kiosk goes idle
 
 from __future__ import annotations
 
-from hall.idnumber import IdNumberError, partial_check, validate_id_number
+from hall.idnumber import IdNumberError, mask_id_number, partial_check, validate_id_number
 
 #: Keys of the keypads besides the characters: delete the last one, clear all.
 DELETE, CLEAR = "del", "clear"
@@ -85,6 +85,16 @@ class IdEntry(KeypadEntry):
         """Grouped for reading: area (6), birth date (8), sequence and check (4)."""
         v = self.value
         return " ".join(part for part in (v[:6], v[6:14], v[14:]) if part)
+
+    def display_masked(self) -> str:
+        """As :meth:`display` while typing; once all 18 are in, masked (1101**********123X).
+
+        A complete number need not be read again, and stays on a public screen
+        while an error is explained.
+        """
+        if len(self.value) == ID_LENGTH:
+            return mask_id_number(self.value)
+        return self.display()
 
 
 class CodeEntry(KeypadEntry):

@@ -65,6 +65,7 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
     from hall.kiosk.context import KioskContext
     from hall.kiosk.guide import load_guide
     from hall.kiosk.i18n import Strings
+    from hall.kiosk.ticketing import service_areas
 
     settings = config.kiosk
     token = {"kiosk": settings.token, "lobby": settings.display_token}.get(role)
@@ -81,6 +82,8 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
         printer=printer,
         guide=load_guide(settings.guide) if role == "kiosk" else {},
         hall_name=config.hall.name,
+        hall_name_en=config.hall.name_en or "",
+        service_areas=service_areas(config.windows),
         timezone=config.hall.timezone,
     )
     if role == "kiosk" and settings.submission:

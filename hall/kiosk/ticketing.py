@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from hall.config import KioskSection
 from hall.drivers.errors import DriverError, PaperOut
-from hall.drivers.printer import PrinterHealth, TicketPrint
+from hall.drivers.printer import PrinterHealth, TicketPrint, wait_minutes_range
 from hall.kiosk.client import DaemonClient, DaemonError
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,53 @@ FOOTER = ("过号请重新取号", "请留意叫号屏幕和语音提示")
 def wait_minutes(seconds: float) -> int:
     """An estimated wait in whole minutes (rounded), never negative."""
     return int((max(seconds, 0) + 30) // 60)
+
+
+def wait_range(ticket: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The daemon's ``est_wait_range_s`` [low, high] of a ticket view; None when absent or bad."""
+    value = ticket.get("est_wait_range_s")
+    if isinstance(value, list | tuple) and len(value) == 2:
+        try:
+            return int(value[0]), int(value[1])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def wait_line(ticket: Mapping[str, Any], t: Callable[..., str]) -> str:
+    """The ticket's wait for the screen through ``t`` (a Strings.t): a range when uncertain.
+
+    Works with the daemon's view with or without ``est_wait_range_s``; "soon"
+    (``ticket.no_wait``) only when nobody is ahead.
+    """
+    ahead = int(ticket.get("ahead", 0))
+    low, high = wait_minutes_range(ahead, int(ticket.get("est_wait_s", 0)), wait_range(ticket))
+    if high == 0:
+        return t("ticket.no_wait")
+    if low == high:
+        return t("ticket.wait", minutes=low)
+    return t("ticket.wait_range", low=low, high=high)
+
+
+def service_areas(windows: Iterable[Any]) -> dict[str, str]:
+    """Where to wait per service: the areas of its main windows ("综合受理区").
+
+    A service's main windows list it first; a window that also takes it as a
+    second service is its overflow, and waiting there would be a guess. With no
+    main window, the areas of every window that serves it. ``windows`` are
+    config :class:`~hall.config.WindowConfig` items.
+    """
+    main: dict[str, list[str]] = {}
+    other: dict[str, list[str]] = {}
+    for window in windows:
+        if not window.area:
+            continue
+        for position, code in enumerate(window.services):
+            (main if position == 0 else other).setdefault(code, []).append(window.area)
+    return {
+        code: "、".join(dict.fromkeys(main.get(code) or other[code]))
+        for code in main.keys() | other.keys()
+    }
 
 
 @dataclass(frozen=True)
@@ -123,9 +171,14 @@ class TicketDesk:
         settings: KioskSection,
         hall_name: str,
         tz: dt.tzinfo = HALL_TZ,
+        areas: Mapping[str, str] | None = None,
     ) -> None:
-        """Work with the daemon ``client`` and the ``printer`` (None: this kiosk has none)."""
+        """Work with the daemon ``client`` and the ``printer`` (None: this kiosk has none).
+
+        ``areas``: where to wait per service code (:func:`service_areas`).
+        """
         self.client = client
+        self.areas = dict(areas or {})
         self.printer = printer
         self.settings = settings
         self.hall_name = hall_name
@@ -168,8 +221,11 @@ class TicketDesk:
             issued_at=issued,
             ahead=int(ticket.get("ahead", 0)),
             est_wait_s=int(ticket.get("est_wait_s", 0)),
+            est_wait_range_s=wait_range(ticket),
             qr_payload=self.settings.follow_url.format(id=ticket["id"]),
             footer=FOOTER,
+            kind=str(ticket.get("kind") or "normal"),
+            area=self.areas.get(ticket["service"], ""),
         )
 
     def print_ticket(self, issued: IssuedTicket) -> TakeResult:

@@ -10,6 +10,10 @@ test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
   and guide screens and every self-service screen but the notice,
   ``idle_timeout_s`` without a touch returns home and clears everything
   personal (ID number, appointment code, name, phone, form, photos, face templates);
+  so does home when the citizen left it in another language, large text or
+  check-in mode. The last seconds (``idle_warning_s``, at most half the time-out)
+  show a countdown with 继续 (:mod:`hall.screens.kiosk_idle`); the reset puts the
+  hall's default language and normal text back for the next person;
 * a submission's notice stays ``notice_screen_s`` (``notice_screen_no_print_s``
   when it did not print);
 * the ticket stays ``ticket_screen_s`` (``ticket_screen_no_print_s`` when it
@@ -37,6 +41,7 @@ from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
 from hall.screens.kiosk_appointment import AppointmentScreen
 from hall.screens.kiosk_guide import GuideScreen
 from hall.screens.kiosk_home import HomeScreen
+from hall.screens.kiosk_idle import IdleWarning
 from hall.screens.kiosk_submit import IDLE_SCREENS, SubmitController
 from hall.screens.kiosk_take import TakeScreen
 from hall.screens.kiosk_ticket import TicketScreen, qr_matrix
@@ -67,11 +72,13 @@ class KioskRoot(ScreenManager):
         Window.clearcolor = Palette.PAGE
         self.ctx = ctx
         self.settings = ctx.settings
-        self.desk = TicketDesk(ctx.client, ctx.printer, ctx.settings, ctx.hall_name)
+        self.desk = TicketDesk(
+            ctx.client, ctx.printer, ctx.settings, ctx.hall_name, areas=ctx.service_areas
+        )
         self.clock = clock
         self.refresh_s = refresh_s
         self.retry_s = retry_s
-        ui.attach(ctx.strings, ctx.hall_name)
+        ui.attach(ctx.strings, ctx.hall_name, ctx.hall_name_en)
         self.services: list[dict[str, Any]] = []
         self.last_touch = clock()
         self.next_refresh = 0.0
@@ -96,6 +103,7 @@ class KioskRoot(ScreenManager):
         for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
+        self.idle_warning = IdleWarning(on_continue=self.still_here)
         if ctx.id_reader is not None:  # cards arrive on the reader's thread
             ctx.id_reader.on_card = lambda card: self.post(self.card_read, card)
         ui.bind(lang=self._relabel, scale=self._relabel)
@@ -140,6 +148,7 @@ class KioskRoot(ScreenManager):
         """Stop the clock and the worker thread (waits for a call in progress)."""
         self._closed = True
         self._ticker.cancel()
+        self.idle_warning.hide()
         self.submit.shutdown()
         self.appointment.shutdown()
         ui.unbind(lang=self._relabel, scale=self._relabel)
@@ -151,21 +160,52 @@ class KioskRoot(ScreenManager):
         self.last_touch = self.clock()
         return super().on_touch_down(touch)
 
+    def still_here(self) -> None:
+        """继续 on the idle countdown: activity, like a touch."""
+        self.last_touch = self.clock()
+        self.idle_warning.hide()
+
+    def _resettable(self, name: str) -> bool:
+        """Whether idling on ``name`` ends in a reset (something to clear or to restore)."""
+        if name in ("take", "appointment", "guide", *IDLE_SCREENS):
+            return not self.submit.busy()
+        if name == "home":
+            return ui.lang != self.settings.language or ui.large or self.home.checkin
+        return False
+
+    def _idle(self, now: float, name: str) -> bool:
+        """The idle countdown and reset; True when the kiosk was reset."""
+        timeout = self.settings.idle_timeout_s
+        left = timeout - (now - self.last_touch)
+        warn_s = min(self.settings.idle_warning_s, timeout / 2)
+        if not self._resettable(name) or left > warn_s or warn_s <= 0 < left:
+            self.idle_warning.hide()
+            return False
+        if left > 0:
+            self.idle_warning.show(math.ceil(left))
+            return False
+        log.info("idle for %.0f s on %s: back home", now - self.last_touch, name)
+        self.reset_for_next()
+        return True
+
+    def reset_for_next(self) -> None:
+        """Home, everything personal cleared, the hall's language and normal text."""
+        self.idle_warning.hide()
+        self.go_home()
+        ui.set_language(self.settings.language)
+        ui.set_large(False)
+        self.last_touch = self.clock()
+
     def tick(self, now: float | None = None) -> None:
         """Apply every time-out due at ``now`` (default: the clock); the Kivy clock calls it."""
         now = self.clock() if now is None else now
         name = self.current
-        idle = now - self.last_touch >= self.settings.idle_timeout_s
         if self.submit.tick(now):
+            self.idle_warning.hide()
             return
-        if (
-            name in ("take", "appointment", "guide", *IDLE_SCREENS)
-            and idle
-            and not self.submit.busy()
-        ):
-            log.info("idle for %.0f s on %s: back home", now - self.last_touch, name)
-            self.go_home()
-        elif name == "ticket":
+        if self._idle(now, name):
+            return
+        if name == "ticket":
             if now >= self.ticket_deadline:
                 self.go_home()
             else:
@@ -187,6 +227,7 @@ class KioskRoot(ScreenManager):
         for screen in (self.take, self.appointment, self.ticket, self.guide):
             screen.clear_personal()
         self.submit.clear_personal()
+        self.home.checkin = False
         self.current = "home"
         self.next_refresh = 0.0
 
@@ -203,7 +244,10 @@ class KioskRoot(ScreenManager):
         service = next((s for s in self.services if s["code"] == code), None)
         if service is None or not service.get("accepting"):
             return
+        checkin, self.home.checkin = self.home.checkin, False
         self.take.open(service)
+        if checkin:  # 预约签到 chosen on home: the code, with by-ID and face beside it
+            self.take.set_mode("code")
         self.current = "take"
 
     def open_guide(self, code: str | None = None) -> None:

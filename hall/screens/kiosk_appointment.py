@@ -266,7 +266,7 @@ class AppointmentScreen(KioskScreen):
         self._update()
 
     def _update(self) -> None:
-        self.shown = self.id_entry.display()
+        self.shown = self.id_entry.display_masked()
         self.problem = self.id_entry.problem(ui.lang) or ""
         self.hint = ui.t(
             "appt.id_hint" if self.id_entry.empty else "take.id_count",

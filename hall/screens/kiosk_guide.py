@@ -9,8 +9,13 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from hall.kiosk.guide import guide_text
-from hall.screens.kiosk_ui import Palette, ui
+from hall.screens.kiosk_ui import Palette, keep_numbers, ui
 from hall.screens.kiosk_widgets import FlatButton, KioskScreen, WrapLabel
+
+
+def _fit_height(button: FlatButton, texture_size: list[float]) -> None:
+    """A menu button grows with its text (a long English name wraps to two lines)."""
+    button.height = max(130 * ui.box, texture_size[1] + 24)
 
 
 class GuideScreen(KioskScreen):
@@ -52,13 +57,13 @@ class GuideScreen(KioskScreen):
             button = FlatButton(
                 hall_id=f"guide-{code}",
                 text=self.guide[code]["title"][ui.lang],
-                font_base=30,
+                font_base=28,
                 size_hint_y=None,
                 height=130 * ui.box,
                 bg=Palette.BLUE if chosen else Palette.CARD,
                 fg=Palette.WHITE if chosen else Palette.BLUE,
             )
-            button.bind(on_release=lambda _b, c=code: self.open(c))
+            button.bind(on_release=lambda _b, c=code: self.open(c), texture_size=_fit_height)
             menu.add_widget(button)
         body.clear_widgets()
         if not self.code:
@@ -89,8 +94,8 @@ class GuideScreen(KioskScreen):
             body,
             "guide.phones",
             [
-                ui.t("guide.consult_phone", phone=entry["consult_phone"]),
-                ui.t("guide.complaint_phone", phone=entry["complaint_phone"]),
+                ui.t("guide.consult_phone", phone=keep_numbers(entry["consult_phone"])),
+                ui.t("guide.complaint_phone", phone=keep_numbers(entry["complaint_phone"])),
             ],
         )
         if entry["notes"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,27 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from hall.kiosk.ticketing import ServiceCard, service_cards
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk_ui import keep_numbers, ui
 from hall.screens.kiosk_widgets import KioskScreen
 
 #: A service card is at least this tall (px) at normal text size.
-CARD_HEIGHT = 250
+CARD_HEIGHT = 150
+#: Half-width marks in Chinese text from the daemon, shown full-width (（） break better).
+_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
+_BESIDE_HAN = re.compile(r"(?<=[\u3400-\u9fff])[(),:;]|[(),:;](?=[\u3400-\u9fff])")
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """Why a service is closed, one clause a line: "当前不在取号时间，\n下次取号时间：…".
+
+    Kivy breaks Chinese anywhere, "12月 / 7日" too; a line per clause keeps dates whole.
+    """
+    if lang != "zh":
+        return keep_numbers(reason)
+    text = _BESIDE_HAN.sub(lambda m: _FULL_WIDTH[m.group(0)], reason)
+    for mark in ("，", "；", "。"):
+        text = text.replace(mark, mark + "\n")
+    return keep_numbers(text.strip())
 
 
 class ServiceButton(ButtonBehavior, BoxLayout):
@@ -40,7 +57,7 @@ class ServiceButton(ButtonBehavior, BoxLayout):
         self.accepting = card.accepting
         if not card.accepting:
             self.status = ui.t("home.not_accepting")
-            self.reason = card.reason or ""
+            self.reason = reason_text(card.reason or "", ui.lang)
         else:
             self.reason = ""
             if card.waiting == 0:
@@ -57,6 +74,7 @@ class HomeScreen(KioskScreen):
     note_kind = StringProperty("")  # "", "info", "ok", "error"
     loaded = BooleanProperty(False)
     services = ListProperty([])
+    checkin = BooleanProperty(False)  # 预约签到: the next card opens check-in, not a number
 
     def show_services(self, services: list[dict[str, Any]]) -> None:
         """Show the daemon's services (reusing the cards when the list is the same)."""
@@ -88,6 +106,10 @@ class HomeScreen(KioskScreen):
 
     def _chosen(self, button: ServiceButton) -> None:
         self.kiosk.open_service(button.code)
+
+    def toggle_checkin(self) -> None:
+        """预约签到 on home: the citizen then picks the booked service (again: cancel)."""
+        self.checkin = not self.checkin
 
     def set_note(self, text: str, kind: str) -> None:
         """A line under the services (``kind`` picks its colour); empty text hides it."""

@@ -128,7 +128,7 @@ class TakeScreen(KioskScreen):
 
     def _update(self) -> None:
         if self.mode == "id":
-            self.shown = self.id_entry.display()
+            self.shown = self.id_entry.display_masked()
             self.problem = self.id_entry.problem(ui.lang) or ""
             self.hint = ui.t(
                 "take.id_hint" if self.id_entry.empty else "take.id_count",

@@ -16,8 +16,8 @@ from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 
-from hall.kiosk.ticketing import IssuedTicket, PrintOutcome, TakeResult, wait_minutes
-from hall.screens.kiosk_ui import ui
+from hall.kiosk.ticketing import IssuedTicket, PrintOutcome, TakeResult, wait_line
+from hall.screens.kiosk_ui import keep_numbers, ui
 from hall.screens.kiosk_widgets import KioskScreen
 
 
@@ -49,6 +49,8 @@ class TicketScreen(KioskScreen):
     ticket_id = StringProperty("")
     number = StringProperty("")
     service_name = StringProperty("")
+    kind_text = StringProperty("")  # 优先 / 预约: called before the others
+    area_text = StringProperty("")  # where to wait
     ahead_text = StringProperty("")
     wait_text = StringProperty("")
     time_text = StringProperty("")
@@ -88,10 +90,15 @@ class TicketScreen(KioskScreen):
         layout = self.issued.layout
         self.number = layout.number
         self.service_name = self.issued.service_name(ui.lang)
+        self.kind_text = (
+            ui.t(f"ticket.kind_{layout.kind}") if layout.kind in ("priority", "appointment") else ""
+        )
+        self.area_text = ui.t("ticket.area", area=layout.area) if layout.area else ""
         self.ahead_text = ui.t("ticket.ahead", ahead=layout.ahead)
-        minutes = wait_minutes(layout.est_wait_s)
-        self.wait_text = ui.t("ticket.wait", minutes=minutes) if minutes else ui.t("ticket.no_wait")
-        self.time_text = ui.t("ticket.time", time=f"{layout.issued_at:%Y-%m-%d %H:%M}")
+        self.wait_text = wait_line(self.issued.ticket, ui.t)
+        self.time_text = ui.t(
+            "ticket.time", time=keep_numbers(f"{layout.issued_at:%Y-%m-%d %H:%M}")
+        )
         outcome = self.result.outcome if self.result else None
         self.print_text = {
             None: ui.t("ticket.printing"),
@@ -106,6 +113,7 @@ class TicketScreen(KioskScreen):
         self.issued = None
         self.result = None
         self.ticket_id = self.number = self.service_name = ""
+        self.kind_text = self.area_text = ""
         self.ahead_text = self.wait_text = self.time_text = self.print_text = ""
         self.qr_payload = ""
         self.qr = None

@@ -9,6 +9,8 @@ citizen switches to large text.
 
 from __future__ import annotations
 
+import re
+
 from kivy.event import EventDispatcher
 from kivy.properties import (
     BooleanProperty,
@@ -23,6 +25,16 @@ from hall.kiosk.i18n import Strings
 LARGE_SCALE = 1.4
 #: Boxes grow less than their text, so a screen still fits in large-text mode.
 BOX_GROWTH = 0.5
+
+
+#: A space Kivy never breaks a line at.
+NBSP = "\u00a0"
+_SPACED_NUMBERS = re.compile(r"(?<=\d) (?=\d)")
+
+
+def keep_numbers(text: str) -> str:
+    """Numbers with spaces inside stay on one line: "0571-8800 0101", "2026-12-07 09:00"."""
+    return _SPACED_NUMBERS.sub(NBSP, text)
 
 
 def rgb(hex_colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -60,19 +72,28 @@ class KioskUi(EventDispatcher):
     scale = NumericProperty(1.0)
     box = NumericProperty(1.0)
     large = BooleanProperty(False)
-    hall_name = StringProperty("")
+    hall_name = StringProperty("")  # in the language shown
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.strings = Strings()
         self.palette = Palette
+        self.hall_names = {"zh": "", "en": ""}
 
-    def attach(self, strings: Strings, hall_name: str) -> None:
-        """Start a new kiosk session: its strings, default language, normal text size."""
+    def attach(self, strings: Strings, hall_name: str, hall_name_en: str = "") -> None:
+        """Start a new kiosk session: its strings, default language, normal text size.
+
+        ``hall_name_en`` (config ``hall.name_en``) shows in English; "" = the Chinese name.
+        """
         self.strings = strings
-        self.hall_name = hall_name
+        self.hall_names = {"zh": hall_name, "en": hall_name_en or hall_name}
         self.lang = strings.language
+        self.hall_name = self.hall_names[self.lang]
         self.set_large(False)
+
+    def on_lang(self, _ui: object, lang: str) -> None:
+        """The hall's name follows the language."""
+        self.hall_name = self.hall_names.get(lang, "")
 
     def t(self, key: str, _lang: str | None = None, **values: object) -> str:
         """The string ``key`` in the current language (``_lang`` only makes kv rebind)."""

@@ -57,7 +57,7 @@ def test_unreachable_daemon_is_unavailable() -> None:
     client = DaemonClient(f"http://127.0.0.1:{free_port()}", "kiosk-token-1", timeout=0.5)
     with pytest.raises(DaemonUnavailable) as err:
         client.services()
-    assert err.value.message == "服务暂时不可用,请稍候"
+    assert err.value.message == "服务暂时不可用，请稍候"
     client.close()
 
 

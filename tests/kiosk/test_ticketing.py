@@ -9,16 +9,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hall.config import KioskSection
+from hall.config import KioskSection, WindowConfig
 from hall.drivers.printer import TicketPrinter
 from hall.drivers.sim.printer import SimPrinter, SimState
 from hall.idnumber import check_char
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.entry import CLEAR, DELETE, CodeEntry, IdEntry
+from hall.kiosk.i18n import Strings
 from hall.kiosk.ticketing import (
     PrintOutcome,
     TicketDesk,
+    service_areas,
     service_cards,
+    wait_line,
     wait_minutes,
 )
 from tests.conftest import Daemon, module_daemon
@@ -229,3 +232,54 @@ def test_code_entry() -> None:
     assert not entry.acceptable
     entry.press("8")
     assert entry.complete and entry.value == "12345678" and not entry.press("9")
+
+
+def test_service_areas_are_those_of_the_main_windows() -> None:
+    windows = [
+        WindowConfig(number=1, area="综合受理区", services=["general", "vip"]),
+        WindowConfig(number=2, area="综合受理区", services=["general"]),
+        WindowConfig(number=3, area="不动产登记区", services=["other", "general"]),
+        WindowConfig(number=4, area="企业开办区", services=["vip"]),
+        WindowConfig(number=5, services=["capped"]),  # no area configured
+    ]
+    assert service_areas(windows) == {
+        "general": "综合受理区",  # window 3 takes it second: overflow, not where to wait
+        "vip": "企业开办区",
+        "other": "不动产登记区",
+    }
+    overflow_only = [
+        WindowConfig(number=1, area="一区", services=["a", "b"]),
+        WindowConfig(number=2, area="二区", services=["c", "b"]),
+    ]
+    assert service_areas(overflow_only)["b"] == "一区、二区"
+
+
+def test_priority_ticket_says_so_and_where_to_wait(daemon: Daemon, desk_for) -> None:
+    desk = desk_for()
+    desk.areas = {"general": "综合受理区"}
+    result = desk.take("general", priority=True)
+    assert result.issued.layout.kind == "priority"
+    assert result.issued.layout.area == "综合受理区"
+    lines = decode(desk.printer.connection.output).text_lines
+    assert "优先办理（绿色通道）" in lines and "请到 综合受理区 等候" in lines
+
+
+@pytest.mark.parametrize(
+    ("view", "shown"),
+    [
+        # H1's daemon: the true count and a range (low, high) in seconds.
+        ({"ahead": 4, "est_wait_s": 450, "est_wait_range_s": [300, 600]}, "预计等候约 5–10 分钟"),
+        ({"ahead": 4, "est_wait_s": 430, "est_wait_range_s": [420, 440]}, "预计等候约 7 分钟"),
+        # An older daemon: no range, the single estimate.
+        ({"ahead": 4, "est_wait_s": 900}, "预计等候约 15 分钟"),
+        ({"ahead": 0, "est_wait_s": 0}, "预计很快叫到您"),
+        # People ahead: never "soon", even when the estimate is under a minute.
+        ({"ahead": 2, "est_wait_s": 10}, "预计等候约 1 分钟"),
+        ({"ahead": 2, "est_wait_s": 10, "est_wait_range_s": [0, 20]}, "预计等候约 1 分钟"),
+    ],
+)
+def test_wait_line_of_a_ticket_view(view: dict, shown: str) -> None:
+    strings = Strings("zh")
+    assert wait_line(view, strings.t) == shown
+    strings.language = "en"
+    assert "soon" not in wait_line(view, strings.t) or view["ahead"] == 0

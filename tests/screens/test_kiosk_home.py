@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import tests.kivy_harness as h
 from tests.conftest import Daemon
 from tests.sse import SseReader
 
+HAN = re.compile(r"[\u3400-\u9fff]")
 CODES = ["general", "vip", "other", "capped", "daytime"]
 
 if TYPE_CHECKING:
@@ -125,9 +127,9 @@ def test_help_button_reaches_the_staff(hall_daemon: Daemon, make_kiosk) -> None:
 def test_guide_is_browsable(kiosk_ui: Kiosk) -> None:
     kiosk_ui.tap("guide")
     kiosk_ui.on("guide")
-    assert kiosk_ui.widget("guide-title").text == "综合受理(一窗通办)"
+    assert kiosk_ui.widget("guide-title").text == "综合受理（一窗通办）"
     shown = h.texts(kiosk_ui.root.guide)
-    assert "申请材料" in shown and "投诉电话：12345" in shown
+    assert "申请材料" in shown and "投诉电话 12345" in shown
     assert any(text.startswith("1、申请人有效身份证件") for text in shown)
     kiosk_ui.tap("guide-real_estate")
     kiosk_ui.wait(lambda: kiosk_ui.widget("guide-title").text == "不动产登记")
@@ -136,5 +138,40 @@ def test_guide_is_browsable(kiosk_ui: Kiosk) -> None:
     kiosk_ui.tap("language")
     kiosk_ui.wait(lambda: kiosk_ui.widget("guide-title").text == "Real estate registration")
     assert "What to bring" in h.texts(kiosk_ui.root.guide)
+    kiosk_ui.tap("back")
+    kiosk_ui.on("home")
+
+
+def test_english_mode_shows_the_hall_name_and_footer_in_english(
+    hall_daemon: Daemon, make_kiosk
+) -> None:
+    kiosk_ui = make_kiosk(hall_daemon.base, ctx_extra={"hall_name_en": "Test Service Hall"})
+    assert kiosk_ui.widget("hall-name").text == "测试大厅"
+    kiosk_ui.tap("language")
+    kiosk_ui.wait(lambda: kiosk_ui.widget("home-title").text == "Choose a service")
+    assert kiosk_ui.widget("hall-name").text == "Test Service Hall"
+    footer = kiosk_ui.widget("home-footer").text
+    assert footer and not HAN.search(footer), footer
+    # 自助申报 is submitting here, at this kiosk, at any hour: not "online".
+    assert kiosk_ui.widget("submit").text == "Self-service application (24 h)"
+    kiosk_ui.tap("language")
+    kiosk_ui.wait(lambda: kiosk_ui.widget("hall-name").text == "测试大厅")
+    assert kiosk_ui.widget("submit").text == "自助申报（24小时）"
+
+
+def test_appointment_check_in_starts_from_home(kiosk_ui: Kiosk) -> None:
+    kiosk_ui.tap("home-checkin")
+    assert kiosk_ui.widget("home-title").text == "预约签到：请选择您预约的业务"
+    kiosk_ui.tap("service-general")
+    kiosk_ui.on("take")
+    take = kiosk_ui.root.take
+    assert take.mode == "code" and kiosk_ui.widget("appt-by-id").opacity == 1
+    kiosk_ui.tap("back")
+    kiosk_ui.on("home")
+    # Back home the cards take numbers again.
+    assert kiosk_ui.widget("home-title").text == "请选择要办理的业务"
+    kiosk_ui.tap("service-general")
+    kiosk_ui.on("take")
+    assert kiosk_ui.root.take.mode == "id"
     kiosk_ui.tap("back")
     kiosk_ui.on("home")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from hall.idnumber import check_char
+import tests.kivy_harness as h
+from hall.idnumber import check_char, mask_id_number
 from tests.conftest import Daemon
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def test_wrong_check_digit_is_shown_and_blocks_taking(hall_daemon: Daemon, kiosk
     kiosk_ui.root.take.take()  # even when called directly, nothing is asked of the daemon
     assert kiosk_ui.root.current == "take" and not kiosk_ui.root.take.busy
     kiosk_ui.type("<" + good[17])
-    assert kiosk_ui.widget("entry").text == f"{good[:6]} {good[6:14]} {good[14:]}"
+    assert kiosk_ui.widget("entry").text == mask_id_number(good)  # complete: masked
     assert kiosk_ui.widget("entry-hint").text == "已输入 18 / 18 位"
     assert not kiosk_ui.widget("take").disabled
     kiosk_ui.tap("take")
@@ -107,3 +108,23 @@ def test_priority_where_the_service_allows_it(hall_daemon: Daemon, kiosk_ui: Kio
     assert kiosk_ui.root.take.priority and "已选择" in kiosk_ui.widget("priority").text
     kiosk_ui.tap("take")
     assert issued_ticket(hall_daemon, kiosk_ui)["kind"] == "priority"
+
+
+def test_a_complete_id_number_is_masked_on_screen(kiosk_ui: Kiosk) -> None:
+    good = valid_id("11010519800101123")
+    wrong = good[:17] + ("1" if good[17] != "1" else "2")
+    open_take(kiosk_ui)
+    kiosk_ui.type(wrong)  # an error: the number stays on screen while the citizen reads why
+    assert (
+        kiosk_ui.widget("entry").text == mask_id_number(wrong) == wrong[:4] + "*" * 10 + wrong[-4:]
+    )
+    assert "校验位" in kiosk_ui.widget("entry-hint").text
+    screen = " ".join(h.texts(kiosk_ui.root.take))
+    assert wrong not in screen.replace(" ", "") and wrong[6:14] not in screen
+    kiosk_ui.type("<")  # 17 again: shown to be corrected, grouped for reading
+    assert kiosk_ui.widget("entry").text == f"{good[:6]} {good[6:14]} {good[14:17]}"
+
+
+def test_mask_id_number() -> None:
+    assert mask_id_number("11010519491231002X") == "1101**********002X"
+    assert mask_id_number("1101") == "1101"  # too short to hide anything

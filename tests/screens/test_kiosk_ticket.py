@@ -108,3 +108,33 @@ def test_refresh_after_a_ticket_shows_the_new_waiting_count(kiosk_ui: Kiosk) -> 
     kiosk_ui.on("home")
     kiosk_ui.wait(lambda: kiosk_ui.root.home.service_button("vip").status != before)
     assert "等候" in kiosk_ui.root.home.service_button("vip").status
+
+
+def test_priority_ticket_shows_its_kind_and_waiting_area(hall_daemon: Daemon, make_kiosk) -> None:
+    kiosk_ui = make_kiosk(
+        hall_daemon.base, name="kiosk-area", ctx_extra={"service_areas": {"general": "综合受理区"}}
+    )
+    kiosk_ui.tap("service-general")
+    kiosk_ui.on("take")
+    kiosk_ui.tap("priority")
+    kiosk_ui.tap("take")
+    kiosk_ui.on("ticket")
+    kiosk_ui.wait(lambda: kiosk_ui.root.ticket.print_state == "printed")
+    assert kiosk_ui.widget("ticket-kind").text == "优先办理（绿色通道）"
+    assert kiosk_ui.widget("ticket-area").text == "请到 综合受理区 等候"
+    issued = kiosk_ui.root.ticket.issued.ticket
+    ahead = kiosk_ui.widget("ticket-wait").text
+    assert issued["ahead"] == 0 or "很快" not in ahead
+    printed = decode(kiosk_ui.sim.output).text_lines
+    assert "优先办理（绿色通道）" in printed and "请到 综合受理区 等候" in printed
+    h.screenshot("kiosk-ticket-priority")
+    kiosk_ui.tap("language")
+    assert kiosk_ui.widget("ticket-kind").text == "Priority (green channel)"
+    assert kiosk_ui.widget("ticket-area").text == "Please wait in: 综合受理区"
+    kiosk_ui.tap("language")
+
+
+def test_normal_ticket_shows_no_priority_line(kiosk_ui: Kiosk) -> None:
+    take_general(kiosk_ui)
+    assert kiosk_ui.widget("ticket-kind").text == ""
+    assert kiosk_ui.widget("ticket-kind").height == 0

@@ -21,7 +21,7 @@ def test_unreachable_daemon_shows_unavailable_then_recovers(tmp_path: Path, make
     base = f"http://127.0.0.1:{port}"
     kiosk_ui = make_kiosk(base, wait_home=False)
     kiosk_ui.on("unavailable")
-    assert kiosk_ui.widget("unavailable-title").text == "服务暂时不可用,正在重新连接……"
+    assert kiosk_ui.widget("unavailable-title").text == "服务暂时不可用，正在重新连接……"
     assert kiosk_ui.widget("unavailable-hint").text
     kiosk_ui.clock.advance(0.6)  # one retry, still nobody there
     kiosk_ui.wait(lambda: kiosk_ui.root.unavailable.attempts >= 1)
