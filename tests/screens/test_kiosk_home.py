@@ -125,7 +125,7 @@ def test_help_button_reaches_the_staff(hall_daemon: Daemon, make_kiosk) -> None:
 def test_guide_is_browsable(kiosk_ui: Kiosk) -> None:
     kiosk_ui.tap("guide")
     kiosk_ui.on("guide")
-    assert kiosk_ui.widget("guide-title").text == "综合受理(一窗通办)"
+    assert kiosk_ui.widget("guide-title").text == "综合受理（一窗通办）"
     shown = h.texts(kiosk_ui.root.guide)
     assert "申请材料" in shown and "投诉电话：12345" in shown
     assert any(text.startswith("1、申请人有效身份证件") for text in shown)
