@@ -397,3 +397,56 @@ def test_progress_prefills_zz_masks_the_id_and_shows_correction_in_amber(
     assert OWNER_ID[6:14] not in shown.replace(" ", "")  # no birth date on screen
     assert k.widget("id-box").value.replace(" ", "").endswith(OWNER_ID[-4:])
     assert "*" in k.widget("id-box").value
+
+
+def test_progress_fills_the_receipt_from_the_notice_qr_code(terminal: Terminal) -> None:
+    from tests.drivers.qr_scenes import qr_scene
+
+    k = terminal.kiosk
+    receipt = terminal.outbox.store(draft(5, matter=MATTER, missing=["户口簿补领申请"])).receipt
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    k.tap("progress")
+    k.on("progress")
+    # The camera sees the printed notice: the QR code carries the notice's progress link.
+    terminal.show(qr_scene(k.settings.progress_url.format(receipt=receipt), 11, 0.45))
+    k.tap("scan")
+    k.wait(lambda: k.widget("receipt-box").value == receipt, 20)
+    assert k.root.submit.progress.active == "id" and not k.root.submit.progress.scanning
+    k.type(OWNER_ID)
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.showing)
+    assert k.widget("progress-status").text == "待补正"
+
+
+def test_progress_scan_refuses_a_foreign_code_and_says_when_it_finds_none(
+    terminal: Terminal,
+) -> None:
+    from tests.drivers.qr_scenes import qr_scene
+
+    k = terminal.kiosk
+    progress = k.root.submit.progress
+    k.tap("progress")
+    k.on("progress")
+    terminal.show(qr_scene(k.settings.follow_url.format(id=42), 12, 0.45))  # a queue ticket
+    k.tap("scan")
+    k.wait(lambda: progress.error, 20)
+    assert "不是受理或补正通知书" in k.widget("progress-error").text
+    assert k.widget("receipt-box").value == "ZZ" and not progress.scanning
+    progress.scan_frames = 3  # give up after 3 frames without a code (40 on the kiosk)
+    terminal.show(scene(206, "empty"))
+    k.tap("scan")
+    assert progress.scanning and "二维码" in k.widget("progress-error").text  # what to do now
+    k.wait(lambda: progress.error, 20)
+    assert "没有找到二维码" in k.widget("progress-error").text and not progress.scanning
+    assert k.widget("receipt-box").value == "ZZ"
+
+
+def test_progress_offers_no_scan_without_a_camera(terminal: Terminal) -> None:
+    k = terminal.kiosk
+    k.root.ctx.camera = None
+    k.tap("progress")
+    k.on("progress")
+    scan = k.widget("scan")
+    assert scan.disabled and scan.opacity == 0 and scan.width == 0
+    k.root.submit.progress.start_scan()  # nothing happens
+    assert not k.root.submit.progress.scanning
