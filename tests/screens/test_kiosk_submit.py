@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -450,3 +451,57 @@ def test_progress_offers_no_scan_without_a_camera(terminal: Terminal) -> None:
     assert scan.disabled and scan.opacity == 0 and scan.width == 0
     k.root.submit.progress.start_scan()  # nothing happens
     assert not k.root.submit.progress.scanning
+
+
+def _visible(root) -> list:  # noqa: ANN001 - a widget tree
+    """Widgets a citizen can see: not hidden (opacity 0 or no width) nor inside a hidden one."""
+    out = []
+
+    def walk(w, shown: bool) -> None:  # noqa: ANN001
+        shown = shown and w.opacity > 0 and w.width > 0 and w.height > 0
+        if shown:
+            out.append(w)
+        for child in w.children:
+            walk(child, shown)
+
+    walk(root, True)
+    return out
+
+
+@pytest.mark.parametrize("camera", [True, False], ids=["camera", "no-camera"])
+def test_step_one_and_the_capture_screen_say_how_materials_reach_the_hall(
+    terminal: Terminal, camera: bool
+) -> None:
+    from kivy.uix.behaviors import ButtonBehavior
+
+    k = terminal.kiosk
+    place = k.settings.correction_place
+    if not camera:
+        k.root.ctx.camera = None
+    k.tap("submit")
+    k.on("matters")
+    k.tap("kw-户口")
+    k.tap(f"matter-{MATTER}")
+    k.on("matter")
+    guide = " ".join(h.texts(k.root.submit.guide))
+    if camera:
+        assert "本机拍照提交" in guide and place not in guide
+    else:  # step 1 must not promise a photo this kiosk cannot take
+        assert "本机拍照提交" not in guide and f"材料请带到{place}" in guide
+    k.tap("start")
+    k.on("identify")
+    identify(k)
+    fill_form(k)
+    shown = _visible(k.root.submit.capture)
+    buttons = {w.text for w in shown if isinstance(w, ButtonBehavior) and not w.disabled}
+    said = " ".join(w.text for w in shown if isinstance(getattr(w, "text", None), str))
+    # Every button the screen tells the citizen to tap is there (no “拍照” without a camera).
+    for named in re.findall(r"“([^”]+)”", said):
+        assert any(b.startswith(named) for b in buttons), (named, buttons)
+    assert ("拍照" in buttons) == camera
+    if not camera:
+        assert "没有摄像头" in said and place in said
+    k.tap("skip")  # a way forward always: the next material, then the review
+    k.wait(lambda: k.root.submit.capture.index == 1)
+    k.tap("skip")
+    k.on("review")
