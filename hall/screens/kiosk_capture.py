@@ -56,6 +56,8 @@ class CaptureScreen(KioskScreen):
     preview = ObjectProperty(None, allownone=True)
     page = ObjectProperty(None, allownone=True)
     camera_problem = StringProperty("")
+    #: Under the picture: how to lay the page (camera) or where to bring it (none).
+    tip = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
         self.index = 0
@@ -69,7 +71,6 @@ class CaptureScreen(KioskScreen):
         self.page = None
         self.verdict = ""
         self.state = "preview" if self.kiosk.ctx.camera is not None else "no_camera"
-        self.camera_problem = "" if self.state == "preview" else ui.t("capture.no_camera")
         self.relabel()
 
     def show_result(self, result: Any) -> None:
@@ -83,7 +84,6 @@ class CaptureScreen(KioskScreen):
     def camera_failed(self, why: str) -> None:
         """The camera is offline: say so; the citizen can skip (materials at a window)."""
         self.state = "no_camera"
-        self.camera_problem = ui.t("capture.camera_offline")
         self.preview = None
         self.relabel()
 
@@ -102,10 +102,18 @@ class CaptureScreen(KioskScreen):
         self.description = material.description
         if self.result is not None:
             self.verdict = ui.t(f"capture.{self.result.verdict}")
+        # Without a camera the texts name the button that is there (the skip button),
+        # never "拍照", and say where the material goes instead.
+        skip = ui.t("capture.skip_mandatory" if material.mandatory else "capture.skip_optional")
+        place = self.kiosk.settings.correction_place
         if self.state == "no_camera":
-            self.camera_problem = ui.t(
-                "capture.no_camera" if self.kiosk.ctx.camera is None else "capture.camera_offline"
-            )
+            why = "capture.no_camera" if self.kiosk.ctx.camera is None else "capture.camera_offline"
+            self.camera_problem = ui.t(why, skip=skip)
+            bring = "capture.bring_mandatory" if material.mandatory else "capture.bring_optional"
+            self.tip = ui.t(bring, place=place)
+        else:
+            self.camera_problem = ""
+            self.tip = ui.t("capture.tip")
 
     def clear_personal(self) -> None:
         """Take the pictures off the screen."""

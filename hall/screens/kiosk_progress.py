@@ -1,7 +1,9 @@
 """办件查询: receipt number + ID number → the case's status and history.
 
 Both are typed on the keypad (the receipt keypad has the letter Z, the ID
-keypad X); the daemon answers with the status and its history, shown in the
+keypad X); where the kiosk has a camera, "扫描通知书二维码" fills the receipt
+from the QR code printed on the notice (the controller reads the frames,
+:func:`hall.kiosk.receipt_qr.receipt_from_qr` takes the receipt out). The daemon answers with the status and its history, shown in the
 language chosen, or with one "not found" for an unknown receipt and a wrong
 ID number alike (so nobody can probe receipts).
 """
@@ -9,6 +11,7 @@ ID number alike (so nobody can probe receipts).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +21,17 @@ from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, Stri
 from hall.kiosk.client import DaemonError
 from hall.kiosk.entry import IdEntry
 from hall.kiosk.form_entry import RECEIPT_PREFIX, ReceiptEntry, mask_id
+from hall.kiosk.receipt_qr import ForeignCode, receipt_from_qr
 from hall.screens.kiosk_identify import EntryBox  # noqa: F401 - used in kv
 from hall.screens.kiosk_keypad import Keypad  # noqa: F401 - used in kv
 from hall.screens.kiosk_matters import matter_title
 from hall.screens.kiosk_status import status_colour
 from hall.screens.kiosk_ui import Palette, ui
 from hall.screens.kiosk_widgets import KioskScreen, WrapLabel
+
+log = logging.getLogger(__name__)
+#: Frames without a QR code before a scan gives up (a few seconds at the preview rate).
+SCAN_FRAMES = 40
 
 
 def _local(ts: str | None, tz: Any) -> str:
@@ -45,17 +53,60 @@ class ProgressScreen(KioskScreen):
     busy = BooleanProperty(False)
     showing = BooleanProperty(False)
     ready = BooleanProperty(False)
+    #: A camera is configured: the receipt can be scanned from the notice's QR code.
+    can_scan = BooleanProperty(False)
+    scanning = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         self.receipt = ReceiptEntry()
         self.id_entry = IdEntry()
         self.answer: dict[str, Any] | None = None
+        self.scan_frames = SCAN_FRAMES
+        self._misses = 0
         super().__init__(**kwargs)
 
     def open(self) -> None:
         """A fresh query."""
         self.clear_personal()
+        self.can_scan = self.kiosk.ctx.camera is not None
         self._update()
+
+    # -- scanning the notice's QR code (frames read and decoded by the controller) -------
+    def start_scan(self) -> None:
+        """Start looking for the notice's QR code (again: stop looking)."""
+        if not self.can_scan or self.showing:
+            return
+        self.scanning = not self.scanning
+        self._misses = 0
+        self.error = ""
+
+    def scan_result(self, text: str | None) -> None:
+        """The QR text one camera frame gave (None: no code in that frame)."""
+        if not self.scanning:
+            return
+        if text is None:
+            self._misses += 1
+            if self._misses >= self.scan_frames:
+                self.scanning = False
+                self.error = ui.t("progress.scan_none")
+            return
+        self.scanning = False
+        try:
+            receipt = receipt_from_qr(text, self.kiosk.settings.progress_url)
+        except ForeignCode as exc:
+            log.info("scanned code refused: %s", exc)
+            self.error = ui.t("progress.scan_foreign")
+            return
+        self.receipt.clear()
+        for key in receipt:
+            self.receipt.press(key)
+        self.active = "id"
+        self._update()
+
+    def scan_failed(self) -> None:
+        """The camera dropped out while scanning: type the receipt instead."""
+        self.scanning = False
+        self.error = ui.t("progress.scan_offline")
 
     def activate(self, which: str) -> None:
         """Type into the receipt ("receipt") or the ID number ("id")."""
@@ -139,7 +190,7 @@ class ProgressScreen(KioskScreen):
             self.receipt.press(key)
         self.id_entry.clear()
         self.answer = None
-        self.showing = self.busy = False
+        self.showing = self.busy = self.scanning = False
         self.error = self.status = ""
         self.active = "receipt"
         if "history" in self.ids:

@@ -27,6 +27,7 @@ from kivy.clock import Clock
 
 from hall.drivers.document import capture, encode_jpeg
 from hall.drivers.errors import DriverError
+from hall.drivers.qrscan import read_qr
 from hall.kiosk.submission import SubmissionFlow, print_notice
 from hall.screens.kiosk_capture import CaptureScreen, frame_pixels, pixels_texture
 from hall.screens.kiosk_face_id import FaceIdScreen, face_id_offered
@@ -181,19 +182,25 @@ class SubmitController:
     # -- camera --------------------------------------------------------------------
     def _preview_tick(self, _dt: float) -> None:
         camera = self.ctx.camera
-        if self.kiosk.current != "capture" or self.capture.state != "preview" or camera is None:
+        if camera is None or self._reading:
             return
-        if self._reading:
-            return
+        if self.kiosk.current == "progress" and self.progress.scanning:
+            # 办件查询: look for the notice's QR code, one frame at a time.
+            self._read(camera, read_qr, self.progress.scan_result)
+        elif self.kiosk.current == "capture" and self.capture.state == "preview":
+            self._read(camera, lambda frame: frame_pixels(frame, 2), self._show_preview)
+
+    def _read(self, camera: Any, work: Any, done: Any) -> None:
+        """Read one frame on the camera thread, ``work`` on it there, ``done`` with the result."""
         self._reading = True
 
-        def read() -> tuple[bytes, tuple[int, int]]:
+        def read() -> Any:
             try:
-                return frame_pixels(camera.read(), 2)
+                return work(camera.read())
             finally:
                 self._reading = False
 
-        self._camera_job(read, self._show_preview)
+        self._camera_job(read, done)
 
     def _show_preview(self, pixels: tuple[bytes, tuple[int, int]]) -> None:
         if self.kiosk.current == "capture" and self.capture.state == "preview":
@@ -219,6 +226,8 @@ class SubmitController:
         log.warning("camera: %s", why)
         if self.kiosk.current == "capture":
             self.capture.camera_failed(why)
+        elif self.kiosk.current == "progress" and self.progress.scanning:
+            self.progress.scan_failed()
 
     def shoot(self) -> None:
         """Take a photo of the material now shown and check it."""

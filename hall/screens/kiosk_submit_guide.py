@@ -1,7 +1,8 @@
 """自助申报, step 2: the matter's guide (办事指南, "六公开") before starting.
 
-Shows the legal basis, conditions, materials (mandatory ones marked, and
-which are photographed here or handed in at a window), legal and promised
+Shows the legal basis, conditions, materials (mandatory ones marked, and how
+each reaches the hall from THIS kiosk: photographed here where it has a camera,
+else brought to the place the hall configures, ``kiosk.correction_place``), legal and promised
 time limits, fees and the consult / complaint phone numbers.
 """
 
@@ -54,9 +55,14 @@ class MatterGuideScreen(KioskScreen):
             [ui.t("guide.item", n=i, text=c) for i, c in enumerate(m.conditions, 1)],
         )
         lines = []
+        # A photo is promised only where this kiosk can take it (no camera: bring it).
+        here = self.kiosk.ctx.camera is not None
+        bring = ui.t("submit.bring_to", place=self.kiosk.settings.correction_place)
         for i, mat in enumerate(m.materials, 1):
             mark = ui.t("submit.mandatory" if mat.mandatory else "submit.optional")
-            how = ui.t("submit.by_camera" if mat.camera else "submit.at_window")
+            how = ui.t("submit.at_window") if not mat.camera else ui.t("submit.by_camera")
+            if mat.camera and not here:
+                how = bring
             copies = ui.t("submit.copies", n=mat.copies) if mat.copies > 1 else ""
             lines.append(
                 ui.t("guide.item", n=i, text=f"{mat.name}【{mark}】{copies}")

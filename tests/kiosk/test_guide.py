@@ -82,3 +82,19 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
         load_guide(bad)
     with pytest.raises(GuideError, match="expected a mapping"):
         load_guide(write(tmp_path, ["general"]))
+
+
+def _zh_texts(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [t for k, v in node.items() for t in ([v] if k == "zh" else _zh_texts(v))]
+    if isinstance(node, list):
+        return [t for v in node for t in _zh_texts(v)]
+    return []
+
+
+def test_demo_guide_chinese_uses_full_width_punctuation() -> None:
+    # "综合受理(一窗通办)" broke on the screens as "(一窗通 / 办)"; Chinese text uses （）：，；
+    texts = _zh_texts(yaml.safe_load(DEMO.read_text(encoding="utf-8")))
+    assert len(texts) > 20
+    half = [t for t in texts if any(c in t for c in "()[],;:!?")]
+    assert half == []

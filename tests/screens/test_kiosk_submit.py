@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -397,3 +398,110 @@ def test_progress_prefills_zz_masks_the_id_and_shows_correction_in_amber(
     assert OWNER_ID[6:14] not in shown.replace(" ", "")  # no birth date on screen
     assert k.widget("id-box").value.replace(" ", "").endswith(OWNER_ID[-4:])
     assert "*" in k.widget("id-box").value
+
+
+def test_progress_fills_the_receipt_from_the_notice_qr_code(terminal: Terminal) -> None:
+    from tests.drivers.qr_scenes import qr_scene
+
+    k = terminal.kiosk
+    receipt = terminal.outbox.store(draft(5, matter=MATTER, missing=["户口簿补领申请"])).receipt
+    k.wait(lambda: terminal.outbox.cases("forwarded"))
+    k.tap("progress")
+    k.on("progress")
+    # The camera sees the printed notice: the QR code carries the notice's progress link.
+    terminal.show(qr_scene(k.settings.progress_url.format(receipt=receipt), 11, 0.45))
+    k.tap("scan")
+    k.wait(lambda: k.widget("receipt-box").value == receipt, 20)
+    assert k.root.submit.progress.active == "id" and not k.root.submit.progress.scanning
+    k.type(OWNER_ID)
+    k.tap("query")
+    k.wait(lambda: k.root.submit.progress.showing)
+    assert k.widget("progress-status").text == "待补正"
+
+
+def test_progress_scan_refuses_a_foreign_code_and_says_when_it_finds_none(
+    terminal: Terminal,
+) -> None:
+    from tests.drivers.qr_scenes import qr_scene
+
+    k = terminal.kiosk
+    progress = k.root.submit.progress
+    k.tap("progress")
+    k.on("progress")
+    terminal.show(qr_scene(k.settings.follow_url.format(id=42), 12, 0.45))  # a queue ticket
+    k.tap("scan")
+    k.wait(lambda: progress.error, 20)
+    assert "不是受理或补正通知书" in k.widget("progress-error").text
+    assert k.widget("receipt-box").value == "ZZ" and not progress.scanning
+    progress.scan_frames = 3  # give up after 3 frames without a code (40 on the kiosk)
+    terminal.show(scene(206, "empty"))
+    k.tap("scan")
+    assert progress.scanning and "二维码" in k.widget("progress-error").text  # what to do now
+    k.wait(lambda: progress.error, 20)
+    assert "没有找到二维码" in k.widget("progress-error").text and not progress.scanning
+    assert k.widget("receipt-box").value == "ZZ"
+
+
+def test_progress_offers_no_scan_without_a_camera(terminal: Terminal) -> None:
+    k = terminal.kiosk
+    k.root.ctx.camera = None
+    k.tap("progress")
+    k.on("progress")
+    scan = k.widget("scan")
+    assert scan.disabled and scan.opacity == 0 and scan.width == 0
+    k.root.submit.progress.start_scan()  # nothing happens
+    assert not k.root.submit.progress.scanning
+
+
+def _visible(root) -> list:  # noqa: ANN001 - a widget tree
+    """Widgets a citizen can see: not hidden (opacity 0 or no width) nor inside a hidden one."""
+    out = []
+
+    def walk(w, shown: bool) -> None:  # noqa: ANN001
+        shown = shown and w.opacity > 0 and w.width > 0 and w.height > 0
+        if shown:
+            out.append(w)
+        for child in w.children:
+            walk(child, shown)
+
+    walk(root, True)
+    return out
+
+
+@pytest.mark.parametrize("camera", [True, False], ids=["camera", "no-camera"])
+def test_step_one_and_the_capture_screen_say_how_materials_reach_the_hall(
+    terminal: Terminal, camera: bool
+) -> None:
+    from kivy.uix.behaviors import ButtonBehavior
+
+    k = terminal.kiosk
+    place = k.settings.correction_place
+    if not camera:
+        k.root.ctx.camera = None
+    k.tap("submit")
+    k.on("matters")
+    k.tap("kw-户口")
+    k.tap(f"matter-{MATTER}")
+    k.on("matter")
+    guide = " ".join(h.texts(k.root.submit.guide))
+    if camera:
+        assert "本机拍照提交" in guide and place not in guide
+    else:  # step 1 must not promise a photo this kiosk cannot take
+        assert "本机拍照提交" not in guide and f"材料请带到{place}" in guide
+    k.tap("start")
+    k.on("identify")
+    identify(k)
+    fill_form(k)
+    shown = _visible(k.root.submit.capture)
+    buttons = {w.text for w in shown if isinstance(w, ButtonBehavior) and not w.disabled}
+    said = " ".join(w.text for w in shown if isinstance(getattr(w, "text", None), str))
+    # Every button the screen tells the citizen to tap is there (no “拍照” without a camera).
+    for named in re.findall(r"“([^”]+)”", said):
+        assert any(b.startswith(named) for b in buttons), (named, buttons)
+    assert ("拍照" in buttons) == camera
+    if not camera:
+        assert "没有摄像头" in said and place in said
+    k.tap("skip")  # a way forward always: the next material, then the review
+    k.wait(lambda: k.root.submit.capture.index == 1)
+    k.tap("skip")
+    k.on("review")
