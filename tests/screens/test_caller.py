@@ -240,3 +240,33 @@ def test_a_requeue_answer_with_ahead_says_where_it_went(caller: CallerRoot) -> N
     caller.switch_language()
     panel._operated("requeue", "", {"number": "A007"}, {**answer, "ahead": 0})
     assert panel.message == "A007 is back in the queue, 0 ahead"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_starts_in_either_language_and_switches_at_run_time(daemon: Daemon, language: str) -> None:
+    """A caller configured in English starts (kiosk.language: en), and switches both ways."""
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "other"})
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings(language),
+        hall_name="测试大厅",
+    )
+    root = mount(CallerRoot(ctx, 3))
+    try:
+        window_word = {"zh": "3号窗口", "en": "Window 3"}
+        sign_in(root)
+        assert idle_until(lambda: root.current == "panel" and root.panel.services, 3)
+        assert shows(root, "panel-window", window_word[language])
+        assert shows(root, "waiting-other", "1")
+        assert texts(by_id(root, "queue-list")) == ["C001"]
+        for lang in ("en", "zh", "en") if language == "zh" else ("zh", "en", "zh"):
+            tap(by_id(root, "btn-language"))
+            assert root.panel.lang == root.login_screen.lang == lang
+            assert shows(root, "panel-window", window_word[lang])
+            assert texts(by_id(root, "queue-list")) == ["C001"]
+            name = {"zh": "不动产", "en": "Real estate"}[lang]
+            assert shows(root, "waiting-other", name), by_id(root, "waiting-other").text
+    finally:
+        root.shutdown()
+        ctx.client.close()

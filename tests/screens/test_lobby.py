@@ -258,3 +258,35 @@ def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Dae
     # And live events flow again.
     daemon.staff("S004", 4).post("/windows/4/call")
     assert board_is(lobby, [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")])
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_starts_in_either_language_and_switches_at_run_time(
+    daemon: Daemon, clock: FakeClock, language: str
+) -> None:
+    """A lobby configured in English starts (kiosk.language: en), and switches both ways."""
+    kiosk = daemon.api("kiosk-token-1")
+    kiosk.post("/tickets", {"service": "general"})
+    kiosk.post("/tickets", {"service": "vip"})
+    daemon.staff("S001", 1).post("/windows/1/call")
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, "display-token-1"),
+        strings=Strings(language),
+        hall_name="测试大厅政务服务中心",
+    )
+    root = mount(LobbyRoot(ctx, clock=clock, call_s=CALL_S))
+    try:
+        window_word = {"zh": "1号窗口", "en": "Window 1"}
+        count_word = {"zh": "1 人", "en": "1"}
+        assert board_is(root, [("A001", window_word[language])])
+        assert idle_until(lambda: waiting(root, "vip") == count_word[language], 3)
+        for lang in ("en", "zh", "en") if language == "zh" else ("zh", "en", "zh"):
+            ctx.strings.language = lang
+            root.lang = lang
+            assert board_is(root, [("A001", window_word[lang])])
+            assert waiting(root, "vip") == count_word[lang]
+            labels_fit(root)
+    finally:
+        root.shutdown()
+        ctx.client.close()
