@@ -308,12 +308,9 @@ class CallerPanel(SheetHost, Screen):
         box = self.ids.waiting_box
         box.clear_widgets()
         for code in self.my_services:
-            text = self.tr(
-                "caller.waiting_count",
-                name=self._service_name(code),
-                count=self.counts.get(code, 0),
-            )
-            box.add_widget(CallerCount(text=text, hall_id=f"waiting-{code}"))
+            name = self._service_name(code)
+            text = self.tr("caller.waiting_count", name=name, count=self.counts.get(code, 0))
+            box.add_widget(CallerCount(text=text, name=name, hall_id=f"waiting-{code}"))
 
     # -- operations ----------------------------------------------------------------
     def operate(self, op: str, **body: Any) -> None:
