@@ -12,7 +12,7 @@ from hall.kiosk.client import DaemonClient, EventFollower
 from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.lobby import LobbyRoot
-from hall.tools.layout_check import contrast, labels_fit
+from hall.tools.layout_check import check_tree, contrast, labels_fit
 from tests.conftest import Daemon, hall_config
 from tests.kivy_harness import SCREENSHOT_DIR, by_id, find, idle, idle_until, mount, screenshot
 
@@ -290,3 +290,20 @@ def test_starts_in_either_language_and_switches_at_run_time(
     finally:
         root.shutdown()
         ctx.client.close()
+
+
+def test_with_nothing_announced_the_board_stays_inside_the_screen(
+    lobby: LobbyRoot, daemon: Daemon
+) -> None:
+    """ "暂无叫号" where the number would be: laid out inside the window, not off its edge."""
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    assert idle_until(lambda: waiting(lobby, "general") == "1 人", 3)
+    assert lobby.now_number == ""
+    for lang in ("zh", "en"):
+        lobby.strings.language = lang
+        lobby.lang = lang
+        idle(3)
+        findings, _targets = check_tree(lobby, "lobby", f"{lang}-normal")
+        assert not findings, findings
+        now, panel = by_id(lobby, "now-window"), by_id(lobby, "lobby-now")
+        assert panel.x <= now.x and now.right <= panel.right
