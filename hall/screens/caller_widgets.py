@@ -141,7 +141,7 @@ class CallerCount(Label):
     def _fit(self, *_args: object) -> None:
         if not self._full or self.width <= 1:
             return
-        room = max(1.0, self.width - 2 * self.padding_x - 2)
+        room = max(1.0, self.width - self.padding[0] - self.padding[2] - 2)
         size = float(self.max_font_size)
         text = self._full
         if _line_width(text, self, size) > room:
@@ -175,8 +175,8 @@ class FitLabel(Label):
 
     def _fit(self, *_args: object) -> None:
         size = float(self.max_font_size)
-        room_w = max(1.0, self.width - 2 * self.padding_x - 2)  # 2 px: never wrap
-        room_h = max(1.0, self.height - 2 * self.padding_y)
+        room_w = max(1.0, self.width - self.padding[0] - self.padding[2] - 2)  # 2 px: never wrap
+        room_h = max(1.0, self.height - self.padding[1] - self.padding[3])
         if self.text:
             while size > 6:
                 core = CoreLabel(
