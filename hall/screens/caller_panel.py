@@ -76,7 +76,6 @@ class CallerPanel(SheetHost, Screen):
     def __init__(self, caller: CallerRoot, **kwargs: Any) -> None:
         self.caller = caller
         self.strings = caller.ctx.strings
-        super().__init__(lang=self.strings.language, window_number=caller.window, **kwargs)
         self.services: dict[str, dict] = {}
         self.counts: dict[str, int] = {}
         self.queue: list[dict] = []
@@ -87,6 +86,10 @@ class CallerPanel(SheetHost, Screen):
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self._queue_loading = False
         self._queue_stale = False
+        super().__init__(window_number=caller.window, **kwargs)
+        # The language last: on_lang rebuilds the lists in the kv's boxes (self.ids),
+        # which exist only once the kv rule has been applied, at the end of __init__.
+        self.lang = self.strings.language
 
     # -- text ------------------------------------------------------------------
     def tr(self, key: str, *_bound: object, **values: object) -> str:
@@ -305,12 +308,9 @@ class CallerPanel(SheetHost, Screen):
         box = self.ids.waiting_box
         box.clear_widgets()
         for code in self.my_services:
-            text = self.tr(
-                "caller.waiting_count",
-                name=self._service_name(code),
-                count=self.counts.get(code, 0),
-            )
-            box.add_widget(CallerCount(text=text, hall_id=f"waiting-{code}"))
+            name = self._service_name(code)
+            text = self.tr("caller.waiting_count", name=name, count=self.counts.get(code, 0))
+            box.add_widget(CallerCount(text=text, name=name, hall_id=f"waiting-{code}"))
 
     # -- operations ----------------------------------------------------------------
     def operate(self, op: str, **body: Any) -> None:

@@ -1,5 +1,6 @@
-"""Pieces of the caller panel: the picker laid over it, a count label, case types,
-and :class:`FitLabel` (one line sized to fit, never cut; the lobby uses it too).
+"""Pieces of the caller panel: the picker laid over it, case types, a waiting count
+that wraps after the service name rather than cut, and :class:`FitLabel` (one
+line sized to fit, never cut; the lobby uses it too).
 
 The picker (transfer target, case type, returning no-show) is a widget inside
 the panel, not a separate popup window, so it is part of the screen's widget
@@ -92,10 +93,66 @@ class SheetHost:
             self.remove_widget(sheet)
 
 
+def _line_width(text: str, label: Label, font_size: float) -> float:
+    """Width of ``text`` on one line in ``label``'s font at ``font_size``."""
+    core = CoreLabel(text=text, font_size=font_size, font_name=label.font_name, bold=label.bold)
+    core.refresh()
+    return core.content_size[0]
+
+
 class CallerCount(Label):
-    """The waiting count of one of the window's services."""
+    """The waiting count of one of the window's services, whole at any name length.
+
+    ``text`` is shown on one line when it fits; otherwise on two, broken after
+    the service name and its colon ("综合受理（一窗通办）：" / "1 人"), never inside a
+    Chinese name; English lines wrap at spaces. Only a single word wider than the
+    row (a long name without spaces) makes the font smaller. The height follows
+    the text, so the box of counts grows instead of cutting it.
+    """
 
     hall_id = StringProperty("")
+    name = StringProperty("")  # the service's name, at the start of ``text``
+    max_font_size = NumericProperty(32)
+
+    def __init__(self, **kwargs: object) -> None:
+        self._full = self._shown = ""
+        super().__init__(**kwargs)  # on_text keeps the text given as the full one
+        self.fbind("width", self._fit)
+        self.fbind("max_font_size", self._fit)
+        self._fit()
+
+    def on_text(self, _w: object, text: str) -> None:
+        """Text set from outside (not by :meth:`_fit`) is the full one-line text."""
+        if text != self._shown:
+            self._full = text
+            self._fit()
+
+    def _two_lines(self) -> str:
+        """The text broken after the name and the punctuation that follows it."""
+        full, name = self._full, self.name
+        if not name or not full.startswith(name):
+            return full
+        i = len(name)
+        while i < len(full) and not full[i].isalnum() and not full[i].isspace():
+            i += 1  # "：" or ":" stays with the name
+        rest = full[i:].strip()
+        return f"{full[:i]}\n{rest}" if rest else full
+
+    def _fit(self, *_args: object) -> None:
+        if not self._full or self.width <= 1:
+            return
+        room = max(1.0, self.width - self.padding[0] - self.padding[2] - 2)
+        size = float(self.max_font_size)
+        text = self._full
+        if _line_width(text, self, size) > room:
+            text = self._two_lines()
+            words = [w for line in text.split("\n") for w in line.split()]
+            widest = max(_line_width(w, self, size) for w in words)
+            if widest > room:
+                size = max(6.0, size * room / widest)
+        self.font_size = size
+        self._shown = text
+        self.text = text
 
 
 class FitLabel(Label):
@@ -118,8 +175,8 @@ class FitLabel(Label):
 
     def _fit(self, *_args: object) -> None:
         size = float(self.max_font_size)
-        room_w = max(1.0, self.width - 2 * self.padding_x - 2)  # 2 px: never wrap
-        room_h = max(1.0, self.height - 2 * self.padding_y)
+        room_w = max(1.0, self.width - self.padding[0] - self.padding[2] - 2)  # 2 px: never wrap
+        room_h = max(1.0, self.height - self.padding[1] - self.padding[3])
         if self.text:
             while size > 6:
                 core = CoreLabel(

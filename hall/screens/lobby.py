@@ -91,7 +91,6 @@ class LobbyRoot(BoxLayout):
         self.ctx = ctx
         self._stale = True  # nothing read from the daemon yet
         self.strings = ctx.strings
-        super().__init__(lang=self.strings.language, hall_name=ctx.hall_name, **kwargs)
         #: window number → {"number", "called_at"} for windows calling or serving.
         self.current: dict[int, dict] = {}
         self.windows: dict[int, dict] = {}  # GET /windows: area, services
@@ -104,7 +103,12 @@ class LobbyRoot(BoxLayout):
         self._count_seq = 0
         self._count_updated: dict[str, int] = {}
         self._prepare_loading = self._prepare_stale = False
+        super().__init__(hall_name=ctx.hall_name, **kwargs)
+        # The language last: on_lang rebuilds the rows in the kv's boxes (self.ids),
+        # which exist only once the kv rule has been applied, at the end of __init__.
+        self.lang = self.strings.language
         self._show_calls()
+        self._show_prepare()
         self.bridge = UiBridge(ctx, "lobby")
         self._tick(0)
         self.bridge.every(1.0, self._tick)

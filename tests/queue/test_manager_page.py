@@ -242,6 +242,37 @@ def test_page_fits_a_phone_with_a_legend_and_self_service_figures(daemon: Daemon
     assert boxes and all(boxes)
 
 
+def test_the_attendance_table_fits_a_narrow_phone(daemon: Daemon, browser) -> None:
+    """At 320 px: each row of the attendance table within the screen, short cells on one line."""
+    serve(daemon, daemon.staff("S002", 2), 2, n=1)  # signed in, not out: 未签退
+    manager = daemon.api("manager-token-1")
+    note = "病假，医院开具证明，明天上午返岗"
+    assert manager.post(
+        "/attendance/leave", {"staff_id": "S003", "date": daemon_day(daemon), "note": note}
+    ).ok
+    login(browser, daemon, width=320)
+    assert wait_until(
+        lambda: browser.evaluate("document.querySelectorAll('#attendance tbody tr').length") > 1, 10
+    )
+    doc = browser.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert doc[0] <= doc[1] == 320, doc
+    cells = browser.evaluate(
+        "[...document.querySelectorAll('#attendance tbody td')].map((td) => {"
+        " const r = td.getBoundingClientRect(), range = document.createRange();"
+        " range.selectNodeContents(td);"
+        " const lines = new Set([...range.getClientRects()].map((q) => Math.round(q.top))).size;"
+        " return [td.textContent, td.cellIndex, lines, Math.round(r.left), Math.round(r.right)]; })"
+    )
+    assert any(c[0] == "未签退" for c in cells), cells
+    for text_, column, lines, left, right in cells:
+        assert 0 <= left and right <= 320, (text_, left, right)  # no scrolling to read it
+        if column < 4:  # name, sign-in, sign-out, result: one line each
+            assert lines == 1, (text_, lines)
+    assert any(note in c[0] for c in cells)
+
+
 def test_export_buttons_download_the_files(daemon: Daemon, browser, tmp_path) -> None:
     serve(daemon, daemon.staff("S002", 2), 2, n=1)
     folder = tmp_path / "downloads"

@@ -13,8 +13,8 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.caller import CallerRoot
 from hall.tools.layout_check import labels_fit
-from tests.conftest import PIN, Daemon
-from tests.kivy_harness import by_id, idle_until, mount, screenshot, tap, texts
+from tests.conftest import PIN, Daemon, hall_config
+from tests.kivy_harness import by_id, idle, idle_until, mount, screenshot, tap, texts
 
 
 @pytest.fixture
@@ -240,3 +240,65 @@ def test_a_requeue_answer_with_ahead_says_where_it_went(caller: CallerRoot) -> N
     caller.switch_language()
     panel._operated("requeue", "", {"number": "A007"}, {**answer, "ahead": 0})
     assert panel.message == "A007 is back in the queue, 0 ahead"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_starts_in_either_language_and_switches_at_run_time(daemon: Daemon, language: str) -> None:
+    """A caller configured in English starts (kiosk.language: en), and switches both ways."""
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "other"})
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings(language),
+        hall_name="测试大厅",
+    )
+    root = mount(CallerRoot(ctx, 3))
+    try:
+        window_word = {"zh": "3号窗口", "en": "Window 3"}
+        sign_in(root)
+        assert idle_until(lambda: root.current == "panel" and root.panel.services, 3)
+        assert shows(root, "panel-window", window_word[language])
+        assert shows(root, "waiting-other", "1")
+        assert texts(by_id(root, "queue-list")) == ["C001"]
+        for lang in ("en", "zh", "en") if language == "zh" else ("zh", "en", "zh"):
+            tap(by_id(root, "btn-language"))
+            assert root.panel.lang == root.login_screen.lang == lang
+            assert shows(root, "panel-window", window_word[lang])
+            assert texts(by_id(root, "queue-list")) == ["C001"]
+            name = {"zh": "不动产", "en": "Real estate"}[lang]
+            assert shows(root, "waiting-other", name), by_id(root, "waiting-other").text
+    finally:
+        root.shutdown()
+        ctx.client.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_waiting_counts_of_long_service_names_are_shown_whole(
+    make_daemon,
+    language: str,  # noqa: ANN001
+) -> None:
+    """ "综合受理（一窗通办）：1 人" fits its row (smaller if need be), never cut to "…"."""
+    cfg = hall_config()
+    cfg["services"][0]["name_zh"] = "综合受理（一窗通办）"
+    cfg["services"][0]["name_en"] = "General affairs (one window for all)"
+    cfg["services"][1]["name_zh"] = "企业开办（一窗通办）"
+    cfg["services"][1]["name_en"] = "Business registration (one window)"
+    daemon = make_daemon(cfg)
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings(language),
+        hall_name="测试大厅",
+    )
+    root = mount(CallerRoot(ctx, 1))
+    try:
+        sign_in(root, "S001")
+        assert idle_until(lambda: root.current == "panel" and root.panel.services, 3)
+        name = cfg["services"][0][f"name_{language}"]
+        assert shows(root, "waiting-general", name)
+        idle(3)
+        labels_fit(root)
+    finally:
+        root.shutdown()
+        ctx.client.close()

@@ -47,3 +47,28 @@ def test_unreachable_daemon_shows_unavailable_then_recovers(tmp_path: Path, make
         assert kiosk_ui.root.take.id_entry.empty
     finally:
         daemon.stop()
+
+
+def test_the_notice_fits_in_every_language_and_text_size(make_kiosk) -> None:  # noqa: ANN001
+    """English and 大字版 take more lines: the boxes grow with the words, nothing cut."""
+    from hall.screens.kiosk_ui import ui
+    from hall.tools.layout_check import labels_fit
+
+    kiosk_ui = make_kiosk(f"http://127.0.0.1:{free_port()}", wait_home=False)
+    kiosk_ui.on("unavailable")
+    kiosk_ui.clock.advance(0.6)  # the retry line shows too
+    kiosk_ui.wait(lambda: kiosk_ui.root.unavailable.attempts >= 1)
+    screen = kiosk_ui.root.unavailable
+    try:
+        for lang in ("zh", "en"):
+            for large in (False, True):
+                ui.set_language(lang)
+                ui.set_large(large)
+                h.idle(3)
+                labels_fit(screen)
+                panel = kiosk_ui.widget("unavailable-title").parent
+                retry = kiosk_ui.widget("unavailable-retry")
+                assert retry.text and panel.y <= retry.y and retry.top <= panel.top
+    finally:
+        ui.set_language("zh")
+        ui.set_large(False)

@@ -12,7 +12,7 @@ from hall.kiosk.client import DaemonClient, EventFollower
 from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.lobby import LobbyRoot
-from hall.tools.layout_check import contrast, labels_fit
+from hall.tools.layout_check import check_tree, contrast, labels_fit
 from tests.conftest import Daemon, hall_config
 from tests.kivy_harness import SCREENSHOT_DIR, by_id, find, idle, idle_until, mount, screenshot
 
@@ -258,3 +258,52 @@ def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Dae
     # And live events flow again.
     daemon.staff("S004", 4).post("/windows/4/call")
     assert board_is(lobby, [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")])
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_starts_in_either_language_and_switches_at_run_time(
+    daemon: Daemon, clock: FakeClock, language: str
+) -> None:
+    """A lobby configured in English starts (kiosk.language: en), and switches both ways."""
+    kiosk = daemon.api("kiosk-token-1")
+    kiosk.post("/tickets", {"service": "general"})
+    kiosk.post("/tickets", {"service": "vip"})
+    daemon.staff("S001", 1).post("/windows/1/call")
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, "display-token-1"),
+        strings=Strings(language),
+        hall_name="测试大厅政务服务中心",
+    )
+    root = mount(LobbyRoot(ctx, clock=clock, call_s=CALL_S))
+    try:
+        window_word = {"zh": "1号窗口", "en": "Window 1"}
+        count_word = {"zh": "1 人", "en": "1"}
+        assert board_is(root, [("A001", window_word[language])])
+        assert idle_until(lambda: waiting(root, "vip") == count_word[language], 3)
+        for lang in ("en", "zh", "en") if language == "zh" else ("zh", "en", "zh"):
+            ctx.strings.language = lang
+            root.lang = lang
+            assert board_is(root, [("A001", window_word[lang])])
+            assert waiting(root, "vip") == count_word[lang]
+            labels_fit(root)
+    finally:
+        root.shutdown()
+        ctx.client.close()
+
+
+def test_with_nothing_announced_the_board_stays_inside_the_screen(
+    lobby: LobbyRoot, daemon: Daemon
+) -> None:
+    """ "暂无叫号" where the number would be: laid out inside the window, not off its edge."""
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    assert idle_until(lambda: waiting(lobby, "general") == "1 人", 3)
+    assert lobby.now_number == ""
+    for lang in ("zh", "en"):
+        lobby.strings.language = lang
+        lobby.lang = lang
+        idle(3)
+        findings, _targets = check_tree(lobby, "lobby", f"{lang}-normal")
+        assert not findings, findings
+        now, panel = by_id(lobby, "now-window"), by_id(lobby, "lobby-now")
+        assert panel.x <= now.x and now.right <= panel.right

@@ -204,6 +204,8 @@ function renderAttendance(a) {
       ATTENDANCE[p.status] || p.status, why(p, rules)].forEach((v, i) => {
       const td = tr.insertCell();
       td.textContent = v;
+      // Shown before the time when a narrow screen stacks the row (manager.css).
+      if (i === 1 || i === 2) td.dataset.label = $("attendance").tHead.rows[0].cells[i].textContent;
       if (i === 3 && !["normal", "leave", "day_off", "pending"].includes(p.status)) td.className = "bad-status";
     });
     return tr;
