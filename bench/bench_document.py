@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hall.drivers.document import capture, find_document  # noqa: E402
+from hall.vision.document import capture, find_document  # noqa: E402
 from tests.drivers.doc_scenes import KINDS, make_scene  # noqa: E402
 
 

@@ -38,10 +38,10 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from hall.drivers.face import FaceError, NoFaceError
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.face_store import FaceStoreError
 from hall.screens.face_watch import FaceWatch
+from hall.vision.face import FaceError, NoFaceError
 
 if TYPE_CHECKING:
     from hall.screens.caller import CallerRoot

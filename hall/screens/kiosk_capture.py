@@ -2,7 +2,7 @@
 
 The live picture comes from the camera (read on the controller's camera
 thread, shown as a texture); "take photo" runs
-:func:`hall.drivers.document.capture` on a fresh frame and shows the
+:func:`hall.vision.document.capture` on a fresh frame and shows the
 straightened page with the verdict in plain words. A good page can be used
 or retaken; a bad one (too blurry, too dark, glare, no page found) can only
 be retaken or skipped. A skipped mandatory material is listed as missing

@@ -2,7 +2,7 @@
 
 Green only for what is good news for the citizen; 待补正 asks them to act, so
 it is amber (a warning), 已退回 red. Keys are the daemon's status values
-(hall/queue/submissions.py ``SubmissionStatus``); an unknown status is ink.
+(hall/queue/cases/submissions.py ``SubmissionStatus``); an unknown status is ink.
 """
 
 from __future__ import annotations

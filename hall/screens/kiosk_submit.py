@@ -25,7 +25,6 @@ from typing import Any
 
 from kivy.clock import Clock
 
-from hall.drivers.document import capture, encode_jpeg
 from hall.drivers.errors import DriverError
 from hall.kiosk.submission import SubmissionFlow, print_notice
 from hall.screens.kiosk_capture import CaptureScreen, frame_pixels, pixels_texture
@@ -38,6 +37,7 @@ from hall.screens.kiosk_progress import ProgressScreen
 from hall.screens.kiosk_review import ReviewScreen
 from hall.screens.kiosk_submit_guide import MatterGuideScreen
 from hall.screens.kiosk_ui import ui
+from hall.vision.document import capture, encode_jpeg
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from hall.drivers.document import (
+from hall.vision.document import (
     A4_ASPECT,
     REASONS,
     CaptureSettings,

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from hall.config import ClassicFaceConfig, DnnFaceConfig, FaceSection
-from hall.drivers import face_sim
-from hall.drivers.face import (
+from hall.vision import face_sim
+from hall.vision.face import (
     FaceError,
     FaceModelError,
     FaceTemplate,
@@ -25,7 +25,7 @@ from hall.drivers.face import (
     single_face,
     verify,
 )
-from hall.drivers.face_engines import DnnEngine
+from hall.vision.face_engines import DnnEngine
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 

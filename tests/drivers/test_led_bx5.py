@@ -5,7 +5,7 @@ import struct
 import pytest
 
 from hall.drivers.errors import FrameError
-from hall.drivers.led_bx5 import (
+from hall.drivers.led.bx5 import (
     SYNC,
     Area,
     Bx5Splitter,

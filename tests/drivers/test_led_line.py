@@ -3,7 +3,7 @@
 import pytest
 
 from hall.drivers.errors import FrameError
-from hall.drivers.led_line import LineFrame, LineSplitter, decode_line, encode_line
+from hall.drivers.led.line import LineFrame, LineSplitter, decode_line, encode_line
 
 
 def test_exact_bytes():

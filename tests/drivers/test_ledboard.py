@@ -5,9 +5,7 @@ import time
 
 import pytest
 
-from hall.drivers.led_bx5 import decode_bx5
-from hall.drivers.led_line import decode_line
-from hall.drivers.ledboard import (
+from hall.drivers.led.board import (
     PAUSED_TEXT,
     BoardSpec,
     HallHistory,
@@ -17,6 +15,8 @@ from hall.drivers.ledboard import (
     hall_text,
     serving_text,
 )
+from hall.drivers.led.bx5 import decode_bx5
+from hall.drivers.led.line import decode_line
 from hall.drivers.sim.board import BoardSim
 from hall.drivers.status import DeviceStatus
 from tests.drivers._board_helpers import PortLink, RecordingLink, socat_pair, wait_until

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from hall.config import FaceSection
-from hall.drivers import face_sim
-from hall.drivers.face import open_engine, single_face
-from hall.drivers.liveness import LivenessCheck
+from hall.vision import face_sim
+from hall.vision.face import open_engine, single_face
+from hall.vision.liveness import LivenessCheck
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 

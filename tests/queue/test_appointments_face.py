@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from hall.drivers.face import FaceTemplate
+from hall.vision.face import FaceTemplate
 from tests.conftest import Api, Daemon, hall_config, module_daemon
 from tests.helpers import wait_until
 from tests.test_idnumber import make_id

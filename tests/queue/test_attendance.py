@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from hall.config import AttendanceSection, FaceSection
-from hall.drivers import face_sim
-from hall.drivers.face import open_engine
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.face_checkin import FaceTerminal, TerminalClient
 from hall.kiosk.face_store import FaceStore
-from hall.queue.attendance import classify
+from hall.queue.attendance.records import classify
+from hall.vision import face_sim
+from hall.vision.face import open_engine
 from tests.conftest import PIN, hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hall.queue.routes_citizen import STRINGS, wait_text
+from hall.queue.web.pages.citizen import STRINGS, wait_text
 
 ZH, EN = STRINGS["zh"], STRINGS["en"]
 

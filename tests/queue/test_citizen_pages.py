@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from hall.queue.routes_citizen import REASON_TAGS, STRINGS
+from hall.queue.web.pages.citizen import REASON_TAGS, STRINGS
 from tests.conftest import ROOT, Daemon, hall_config
 from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, wire

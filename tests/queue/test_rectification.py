@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from hall.config import RectificationSection
-from hall.queue import rectification
-from hall.queue.store import open_engine
-from hall.queue.writer import Tx
+from hall.queue.core.schema import open_engine
+from hall.queue.core.writer import Tx
+from hall.queue.ratings import rectification
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.queue.rating_helpers import rate, serve

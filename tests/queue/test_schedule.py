@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.config import HallConfig
-from hall.queue.schedule import Schedule
+from hall.queue.core.schedule import Schedule
 from tests.conftest import hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.config import HallConfig
-from hall.queue import issuing
-from hall.queue.domain import QueueError
-from hall.queue.service import QueueService
+from hall.queue.core.domain import QueueError
+from hall.queue.core.service import QueueService
+from hall.queue.tickets import issuing
 from tests.conftest import hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from hall.queue import evaluation
-from hall.queue.store import open_engine, tickets
-from hall.queue.writer import Tx
+from hall.queue.core.schema import open_engine, tickets_table
+from hall.queue.core.writer import Tx
+from hall.queue.ratings import ratings
 from tests.conftest import PIN, Daemon, hall_config
 from tests.queue.rating_helpers import rate
 
@@ -61,12 +61,12 @@ def load(path: Path) -> None:
                 "transferred_from": src,
                 "updated_at": called,
             }
-            conn.execute(tickets.insert(), tx_row)
+            conn.execute(tickets_table.insert(), tx_row)
         tx = Tx(conn, TUE + 3600)
         ids = {}
         for tid, level in (("t1", 5), ("t2", 3), ("t3", 1), ("t5b", 4), ("t6", 2)):
-            ids[tid] = evaluation.record(tx, evaluation.Rating(tid, "online", level))["id"]
-        evaluation.appeal(tx, ids["t3"], "upheld", "恶意评价,经核实", "manager m")
+            ids[tid] = ratings.record(tx, ratings.Rating(tid, "online", level))["id"]
+        ratings.appeal(tx, ids["t3"], "upheld", "恶意评价,经核实", "manager m")
     engine.dispose()
 
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from hall.config import HallConfig
-from hall.queue import issuing
-from hall.queue.service import QueueService
-from hall.queue.stats_warm import _store_unless_rated
-from hall.queue.store import ledger, stats_days
+from hall.queue.core.schema import ledger_table, stats_days_table
+from hall.queue.core.service import QueueService
+from hall.queue.stats.warmer import _store_unless_rated
+from hall.queue.tickets import issuing
 from tests.conftest import hall_config
 
 
@@ -31,7 +31,9 @@ def service(tmp_path):
 
 
 def cached_days(svc: QueueService) -> list[str]:
-    return svc.writer.call(lambda tx: list(tx.conn.execute(select(stats_days.c.day)).scalars()))
+    return svc.writer.call(
+        lambda tx: list(tx.conn.execute(select(stats_days_table.c.day)).scalars())
+    )
 
 
 def test_closed_days_are_filled_once(service) -> None:
@@ -50,7 +52,7 @@ def test_a_rating_during_the_read_keeps_the_day_out(service) -> None:
 
     def late_rating_then_store(tx):  # noqa: ANN001, ANN202
         tx.conn.execute(
-            ledger.insert(),
+            ledger_table.insert(),
             {
                 "kind": "rating",
                 "subject": "ticket:x",

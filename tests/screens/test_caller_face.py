@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from hall.config import load_config
-from hall.drivers import face_sim
 from hall.kiosk.app import build_root
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.main import make_context
 from hall.screens.caller import CallerRoot
+from hall.vision import face_sim
 from tests.conftest import PIN, Daemon, hall_config, write_config
 from tests.kivy_harness import Widget, by_id, idle, idle_until, mount, screenshot, tap
 from tests.sse import SseReader

@@ -1,8 +1,8 @@
 """预约签到 at the kiosk by ID number and by face: real daemon, real Kivy, real OpenCV.
 
-The face camera is a SimCamera playing ORL scenes (hall/drivers/face_sim.py):
+The face camera is a SimCamera playing ORL scenes (hall/vision/face_sim.py):
 a live person, a photo held still, nobody. The booking's template is made by
-``hall.drivers.face.enrol`` with the classic engine from other ORL images of
+``hall.vision.face.enrol`` with the classic engine from other ORL images of
 the same person, as a booking site would. Faces: the ORL database, courtesy of
 the Olivetti Research Laboratory.
 """
@@ -20,11 +20,11 @@ import pytest
 
 import tests.kivy_harness as h
 from hall.config import FaceSection
-from hall.drivers import face_sim
 from hall.drivers.camera import SimCamera
-from hall.drivers.face import FaceEngine, enrol, open_engine
 from hall.kiosk.face_store import CitizenFaces
 from hall.kiosk.i18n import Strings
+from hall.vision import face_sim
+from hall.vision.face import FaceEngine, enrol, open_engine
 from tests.conftest import Daemon
 from tests.test_idnumber import make_id
 

@@ -27,12 +27,12 @@ from PIL import Image
 import tests.kivy_harness as h
 from hall.catalogue import load_catalogue
 from hall.config import FaceSection
-from hall.drivers import face_sim
 from hall.drivers.camera import SimCamera
-from hall.drivers.face import open_engine
 from hall.drivers.idreader import IdCardReader
 from hall.drivers.port import SerialLink
 from hall.kiosk.outbox import TerminalOutbox
+from hall.vision import face_sim
+from hall.vision.face import open_engine
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.helpers import start_ok
