@@ -20,7 +20,7 @@ from hall.config import load_config
 from hall.kiosk.app import build_root
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.main import make_context
-from hall.screens.caller import CallerRoot
+from hall.screens.caller.root import CallerRoot
 from hall.vision import face_sim
 from tests.conftest import PIN, Daemon, hall_config, write_config
 from tests.kivy_harness import Widget, by_id, idle, idle_until, mount, screenshot, tap

@@ -14,7 +14,7 @@ import pytest
 from kivy.clock import Clock
 
 from hall.drivers.camera import SimCamera
-from hall.screens.face_watch import FaceWatch
+from hall.screens.common.face_watch import FaceWatch
 from tests.kivy_harness import idle, idle_until
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import tests.kivy_harness as h
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk.ui import ui
 from tests.conftest import Daemon
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from kivy.metrics import dp
 
 import tests.kivy_harness as h
 from hall.idnumber import check_char
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk.ui import ui
 from tests.conftest import ROOT, Daemon, hall_config, write_config
 
 if TYPE_CHECKING:

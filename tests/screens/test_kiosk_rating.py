@@ -17,8 +17,8 @@ import pytest
 import tests.kivy_harness as h
 from hall.catalogue import load_catalogue
 from hall.kiosk.outbox import TerminalOutbox
-from hall.screens.kiosk_notice import REASON_KEYS
-from hall.screens.kiosk_ui import ui
+from hall.screens.kiosk.submit.notice import REASON_KEYS
+from hall.screens.kiosk.ui import ui
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.kiosk.submission_helpers import fill_case, kiosk_outbox

@@ -375,8 +375,8 @@ def test_mailing_without_an_address_is_refused_and_the_address_is_typed_on_scree
 def test_progress_prefills_zz_masks_the_id_and_shows_correction_in_amber(
     terminal: Terminal,
 ) -> None:
-    from hall.screens.kiosk_status import STATUS_COLOURS
-    from hall.screens.kiosk_ui import Palette
+    from hall.screens.kiosk.status import STATUS_COLOURS
+    from hall.screens.kiosk.ui import Palette
 
     k = terminal.kiosk
     missing = draft(4, matter=MATTER, missing=["户口簿补领申请"])

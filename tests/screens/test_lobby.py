@@ -11,7 +11,7 @@ from hall.config import KioskSection
 from hall.kiosk.client import DaemonClient, EventFollower
 from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
-from hall.screens.lobby import LobbyRoot
+from hall.screens.lobby.root import LobbyRoot
 from hall.tools.layout_check import contrast, labels_fit
 from tests.conftest import Daemon, hall_config
 from tests.kivy_harness import SCREENSHOT_DIR, by_id, find, idle, idle_until, mount, screenshot
