@@ -17,7 +17,7 @@ frame or the ID card outlines on a copy never beat the page itself; its sides
 are then moved onto the strongest step nearby.
 
 Thresholds are in :class:`CaptureSettings`; the defaults come from
-measurements on the generated scenes of ``tests/drivers/doc_scenes.py``
+measurements on the generated scenes of ``tests/vision/doc_scenes.py``
 (figures in the comments).
 """
 

@@ -12,7 +12,7 @@ from hall.queue.core.writer import Tx
 from hall.queue.ratings import rectification
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
-from tests.queue.rating_helpers import rate, serve
+from tests.queue.ratings.rating_helpers import rate, serve
 
 CAL = WorkCalendar.load()
 CFG = RectificationSection()

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import free_port, hall_config
 from tests.fake_upstream import FakeUpstream
 from tests.helpers import wait_until
-from tests.queue.rating_helpers import rate, serve
+from tests.queue.ratings.rating_helpers import rate, serve
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 
 from tests.conftest import ROOT, Daemon
 from tests.kiosk.submission_helpers import wire
-from tests.queue.rating_helpers import rate, serve
+from tests.queue.ratings.rating_helpers import rate, serve
 
 
 def verify_cli(d: Daemon) -> tuple[int, dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Daemon, hall_config
-from tests.queue.test_api_calling import call, finish, issue
+from tests.queue.tickets.test_api_calling import call, finish, issue
 
 
 def no_show_then_requeue(d: Daemon) -> tuple[dict, list[dict], dict]:

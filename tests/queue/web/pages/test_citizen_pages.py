@@ -18,10 +18,10 @@ import pytest
 import requests
 
 from hall.queue.web.pages.citizen import REASON_TAGS, STRINGS
+from hall.tools.cdp import CHROMIUM, Browser
 from tests.conftest import ROOT, Daemon, hall_config
 from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
-from tests.queue.cdp import CHROMIUM, Browser
 from tests.test_idnumber import make_id
 
 SHOTS = os.environ.get("HALL_SCREENSHOTS", str(ROOT / "screenshots"))

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import Api, Daemon, hall_config
-from tests.queue.test_api_calling import call, issue
+from tests.queue.tickets.test_api_calling import call, issue
 
 WINDOWS = [
     {"number": 1, "services": ["general", "vip"]},

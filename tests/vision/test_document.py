@@ -1,4 +1,4 @@
-"""Document capture on generated scenes (tests/drivers/doc_scenes.py).
+"""Document capture on generated scenes (tests/vision/doc_scenes.py).
 
 The thresholds in CaptureSettings were measured on seeds 0-39 and 100-159;
 these tests use seeds 200 and up, which played no part in choosing them.
@@ -23,7 +23,7 @@ from hall.vision.document import (
     order_corners,
     rectify,
 )
-from tests.drivers.doc_scenes import PAGE_H, PAGE_W, TITLE_BOX, Scene, make_scene, render_page
+from tests.vision.doc_scenes import PAGE_H, PAGE_W, TITLE_BOX, Scene, make_scene, render_page
 
 SEEDS = range(200, 240)
 

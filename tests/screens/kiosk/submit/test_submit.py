@@ -1,6 +1,6 @@
 """自助申报 on the kiosk, end to end: real daemon, real Kivy, simulated camera and printer.
 
-The camera plays generated scenes (tests/drivers/doc_scenes.py); a test puts
+The camera plays generated scenes (tests/vision/doc_scenes.py); a test puts
 the scene it wants in front of the camera by handing the kiosk a SimCamera of
 that one scene. Cases go to a TerminalOutbox in tmp_path that forwards to the
 module's daemon.
@@ -23,11 +23,11 @@ from hall.drivers.sim.printer import SimState
 from hall.kiosk.outbox import TerminalOutbox
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
-from tests.drivers.doc_scenes import make_scene
 from tests.escpos_decode import decode
 from tests.kiosk.submission_helpers import ID_NUMBER as OWNER_ID
 from tests.kiosk.submission_helpers import draft, fill_case, kiosk_outbox
 from tests.test_idnumber import make_id
+from tests.vision.doc_scenes import make_scene
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from hall.tools.cdp import CHROMIUM, Browser
 from tests.conftest import Daemon
 from tests.helpers import wait_until
-from tests.queue.cdp import CHROMIUM, Browser
-from tests.queue.rating_helpers import rate, serve
+from tests.queue.ratings.rating_helpers import rate, serve
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
 
