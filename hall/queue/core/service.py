@@ -36,7 +36,7 @@ from hall.queue.core.schema import (
     windows_table,
 )
 from hall.queue.core.schema import (
-    submissions_table as submissions_table,
+    submissions_table,
 )
 from hall.queue.core.writer import Tx, Writer
 from hall.queue.devices.hub import DeviceHub
@@ -313,7 +313,7 @@ class QueueService:
             "hours": svc.hours,
         }
 
-    async def windows_table(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
+    async def windows(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
         """Every window with its state, area and current ticket (service, kind, called_at).
 
         ``done_today`` (cases finished at the window this business day) is added
