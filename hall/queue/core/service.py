@@ -32,11 +32,9 @@ from hall.queue.core.schema import (
     meta_table,
     open_engine,
     sqlite_url,
+    submissions_table,
     tickets_table,
     windows_table,
-)
-from hall.queue.core.schema import (
-    submissions_table,
 )
 from hall.queue.core.writer import Tx, Writer
 from hall.queue.devices.hub import DeviceHub
