@@ -42,7 +42,7 @@ from bench_queue import free_port, pct  # noqa: E402
 
 from hall.config import hash_pin  # noqa: E402
 from hall.drivers.errors import FrameError  # noqa: E402
-from hall.drivers.led_bx5 import decode_bx5  # noqa: E402
+from hall.drivers.led.bx5 import decode_bx5  # noqa: E402
 from hall.drivers.port import SerialLink  # noqa: E402
 from hall.drivers.sim.board import MixedSplitter  # noqa: E402
 from hall.drivers.voice import Voice, VoiceSettings  # noqa: E402

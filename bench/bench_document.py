@@ -1,6 +1,6 @@
 """Document capture benchmark: find + rectify + assess one 1280x720 frame.
 
-Frames are generated scenes (``tests/drivers/doc_scenes.py``): a page on wood,
+Frames are generated scenes (``tests/vision/doc_scenes.py``): a page on wood,
 a dark counter or a plaid cloth, clean, blurred, with glare or dim, and some
 with no page at all. Scene generation is not timed; each timing is one call of
 ``capture()`` (detection at 640x360, perspective warp to a 1240 px wide page,
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hall.drivers.document import capture, find_document  # noqa: E402
-from tests.drivers.doc_scenes import KINDS, make_scene  # noqa: E402
+from hall.vision.document import capture, find_document  # noqa: E402
+from tests.vision.doc_scenes import KINDS, make_scene  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -35,12 +35,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import face_orl  # noqa: E402
 
 from hall.config import FaceSection, hash_pin  # noqa: E402
-from hall.drivers import face_sim  # noqa: E402
-from hall.drivers.face import enrol, identify, main_face, open_engine  # noqa: E402
-from hall.drivers.liveness import LivenessCheck  # noqa: E402
 from hall.kiosk.client import DaemonClient  # noqa: E402
 from hall.kiosk.face_checkin import FaceTerminal, TerminalClient  # noqa: E402
 from hall.kiosk.face_store import FaceStore  # noqa: E402
+from hall.vision import face_sim  # noqa: E402
+from hall.vision.face import enrol, identify, main_face, open_engine  # noqa: E402
+from hall.vision.liveness import LivenessCheck  # noqa: E402
 
 KEY = "5a" * 32
 TERMINAL_TOKEN = "bench-terminal-token"

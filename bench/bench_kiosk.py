@@ -73,7 +73,7 @@ def make_root(base: str, printer):  # noqa: ANN001, ANN201 - Kivy objects
     from hall.kiosk.context import KioskContext
     from hall.kiosk.guide import load_guide
     from hall.kiosk.i18n import Strings
-    from hall.screens.kiosk import KioskRoot
+    from hall.screens.kiosk.root import KioskRoot
 
     settings = KioskSection(
         daemon_url=base, token=TOKEN, name="bench-kiosk", follow_url=base + "/t/{id}"

@@ -23,9 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from hall.drivers.led_bx5 import encode_bx5
-from hall.drivers.led_line import encode_line
-from hall.drivers.ledboard import BoardSpec, HallHistory, LedBus, call_text
+from hall.drivers.led.board import BoardSpec, HallHistory, LedBus, call_text
+from hall.drivers.led.bx5 import encode_bx5
+from hall.drivers.led.line import encode_line
 from hall.drivers.sim.board import BoardSim, Update
 
 BAUD = 9600

@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hall.queue import ledger, statistics, stats_day  # noqa: E402
-from hall.queue.store import open_engine  # noqa: E402
-from hall.queue.writer import Tx  # noqa: E402
+from hall.queue.core.schema import open_engine  # noqa: E402
+from hall.queue.core.writer import Tx  # noqa: E402
+from hall.queue.ratings import ledger
+from hall.queue.stats import day_cache, figures  # noqa: E402
 
 DAYS = 30
 START = dt.date(2025, 6, 1)
@@ -154,24 +155,24 @@ def main() -> int:
         conn.exec_driver_sql("DELETE FROM stats_days")
         conn.commit()
         t0 = time.perf_counter()
-        figures, fresh = statistics.gather(conn, START, end, today)
+        days, fresh = figures.gather(conn, START, end, today)
         cold = time.perf_counter() - t0
-        print(f"cold: figures of {len(figures)} days read from the tickets: {cold:.2f} s")
+        print(f"cold: figures of {len(days)} days read from the tickets: {cold:.2f} s")
         conn.commit()
     with engine.begin() as conn:
-        stats_day.store(Tx(conn, time.time()), fresh)
+        day_cache.store(Tx(conn, time.time()), fresh)
     with engine.connect() as conn:
         total = 0.0
-        for period, by in [("month", g) for g in statistics.GROUPS] + [("day", "hall")]:
+        for period, by in [("month", g) for g in figures.GROUPS] + [("day", "hall")]:
             t0 = time.perf_counter()
-            out = statistics.compute(conn, START, end, period, by, today, tz)
+            out = figures.compute(conn, START, end, period, by, today, tz)
             took = time.perf_counter() - t0
             total += took
             print(
                 f"statistics period={period:5s} by={by:7s}: {took:6.3f} s, {len(out['rows'])} rows"
             )
         print(f"warm: a month of statistics, all four groupings and daily: {total:.2f} s")
-        hall = statistics.compute(conn, START, end, "month", "hall", today, tz)
+        hall = figures.compute(conn, START, end, "month", "hall", today, tz)
         row = hall["rows"][0]
         print(json.dumps({k: row[k] for k in ("served", "wait", "satisfaction")}, default=str))
         t0 = time.perf_counter()

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hall.drivers import face_sim
-from hall.drivers.face import FaceEngine, photo_feature, single_face
-from hall.drivers.liveness import LivenessCheck
+from hall.vision import face_sim
+from hall.vision.face import FaceEngine, photo_feature, single_face
+from hall.vision.liveness import LivenessCheck
 
 PEOPLE = range(1, 41)
 

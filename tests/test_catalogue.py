@@ -18,7 +18,7 @@ from hall.catalogue import (
     load_catalogue,
     validate_form,
 )
-from hall.queue.domain import CaseType
+from hall.queue.core.domain import CaseType
 
 GOOD_ID = "11010519491231002X"  # the GB 11643 standard's own example
 

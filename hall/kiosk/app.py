@@ -13,17 +13,17 @@ ROLES = ("kiosk", "caller", "lobby")
 def build_root(ctx: KioskContext, role: str, window: int | None = None) -> Widget:
     """The root widget of a role; each has a ``shutdown()`` that stops its threads."""
     if role == "kiosk":
-        from hall.screens.kiosk import KioskRoot
+        from hall.screens.kiosk.root import KioskRoot
 
         return KioskRoot(ctx)
     if role == "caller":
-        from hall.screens.caller import CallerRoot
+        from hall.screens.caller.root import CallerRoot
 
         if window is None:
             raise ValueError("the caller role needs --window N")
         return CallerRoot(ctx, window)
     if role == "lobby":
-        from hall.screens.lobby import LobbyRoot
+        from hall.screens.lobby.root import LobbyRoot
 
         return LobbyRoot(ctx)
     raise ValueError(f"unknown role {role!r}; known: {', '.join(ROLES)}")

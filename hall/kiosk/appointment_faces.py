@@ -25,9 +25,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from hall.drivers.face import FaceError, FaceTemplate
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.face_store import CitizenFaces
+from hall.vision.face import FaceError, FaceTemplate
 
 log = logging.getLogger(__name__)
 

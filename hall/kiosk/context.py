@@ -41,7 +41,7 @@ class KioskContext:
     id_link: Any | None = None  # hall.drivers.port.SerialLink
     # 人脸签到 (hall.kiosk.face_setup): all None = no face check-in on this device.
     face_config: Any | None = None  # hall.config.FaceSection
-    face_engine: Any | None = None  # hall.drivers.face.FaceEngine
+    face_engine: Any | None = None  # hall.vision.face.FaceEngine
     face_camera: Any | None = None  # hall.drivers.camera.Camera facing the person
     face_terminal: Any | None = None  # hall.kiosk.face_checkin.FaceTerminal (caller role)
     citizen_faces: Any | None = None  # hall.kiosk.face_store.CitizenFaces (kiosk role)

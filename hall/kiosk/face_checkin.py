@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from hall.config import FaceSection
-from hall.drivers.face import (
+from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.face_store import CitizenFaces, FaceStore
+from hall.vision.face import (
     FaceEngine,
     Match,
     enrol,
@@ -30,9 +32,7 @@ from hall.drivers.face import (
     photo_feature,
     verify,
 )
-from hall.drivers.liveness import LivenessCheck, LivenessResult
-from hall.kiosk.client import DaemonClient, DaemonError
-from hall.kiosk.face_store import CitizenFaces, FaceStore
+from hall.vision.liveness import LivenessCheck, LivenessResult
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ def add_face(ctx, config: HallConfig, role: str) -> None:  # noqa: ANN001 - Kios
         return
     from hall.drivers.camera import open_camera
     from hall.drivers.errors import DeviceOffline
-    from hall.drivers.face import FaceError, open_engine
     from hall.kiosk.face_store import CitizenFaces, FaceStore, FaceStoreError
+    from hall.vision.face import FaceError, open_engine
 
     terminal = None
     if role == "caller":

@@ -30,7 +30,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hall.drivers.face import FaceEngine, FaceTemplate, Match, identify
+from hall.vision.face import FaceEngine, FaceTemplate, Match, identify
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ def _hash_pin(argv: list[str]) -> int:
 def _verify_ledger(argv: list[str]) -> int:
     import json
 
-    from hall.queue.ledger import verify
-    from hall.queue.store import open_engine, sqlite_url
+    from hall.queue.core.schema import open_engine, sqlite_url
+    from hall.queue.ratings.ledger import verify
 
     parser = argparse.ArgumentParser(prog="python -m hall.queue verify-ledger")
     parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
-    from hall.queue.api import create_app
+    from hall.queue.web.app import create_app
 
     ports = {}
     for item in args.device_port:

@@ -249,7 +249,7 @@ class ScreenAtlas:
         if self._kiosk and self._kiosk[0] == lang:
             return self._kiosk[1]
         self.close()
-        from hall.screens.kiosk import KioskRoot
+        from hall.screens.kiosk.root import KioskRoot
 
         root = KioskRoot(self._context("kiosk", lang), clock=FrozenClock())
         self._kiosk = (lang, root)
@@ -310,7 +310,7 @@ class ScreenAtlas:
         return shot
 
     def _drive(self, role: str, scene: str, lang: str, large: bool) -> tuple[Widget, Any]:
-        from hall.screens.kiosk_ui import ui
+        from hall.screens.kiosk.ui import ui
 
         size = self.size(role, scene)
         if role == "kiosk":
@@ -332,7 +332,7 @@ class ScreenAtlas:
         return self._lobby(scene, lang, size)
 
     def _caller(self, scene: str, lang: str, size: tuple[int, int]) -> tuple[Widget, Any]:
-        from hall.screens.caller import CallerRoot
+        from hall.screens.caller.root import CallerRoot
 
         root = mount(CallerRoot(self._context("caller", lang), 3), size)
         if scene == "login":
@@ -348,7 +348,7 @@ class ScreenAtlas:
         return root, lambda: not root.panel.busy
 
     def _lobby(self, scene: str, lang: str, size: tuple[int, int]) -> tuple[Widget, Any]:
-        from hall.screens.lobby import LobbyRoot
+        from hall.screens.lobby.root import LobbyRoot
 
         root = mount(LobbyRoot(self._context("lobby", lang)), size)
         return root, lambda: bool(root.walk and _lobby_filled(root))

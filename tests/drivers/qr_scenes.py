@@ -15,7 +15,7 @@ import numpy as np
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.drivers.doc_scenes import FONT, SCENE_H, SCENE_W, _background
+from tests.vision.doc_scenes import FONT, SCENE_H, SCENE_W, _background
 
 #: Dots per QR module as the notice is printed (hall.drivers.printer: ``qr(..., size=6)``).
 PRINTER_MODULE = 6

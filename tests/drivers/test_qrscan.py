@@ -19,9 +19,9 @@ from hall.drivers.qrscan import read_qr
 from hall.drivers.sim.printer import SimPrinter, SimState
 from hall.kiosk.notices import Notice, notice_elements
 from hall.kiosk.receipt_qr import ForeignCode, receipt_from_qr
-from tests.drivers.doc_scenes import make_scene
 from tests.drivers.qr_scenes import qr_scene
 from tests.escpos_decode import decode
+from tests.vision.doc_scenes import make_scene
 
 RECEIPT = "ZZ01202509300001"
 TEMPLATE = KioskSection().progress_url  # what a kiosk prints unless the hall sets its own

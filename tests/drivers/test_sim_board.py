@@ -9,8 +9,8 @@ import pytest
 import serial
 from PIL import Image
 
-from hall.drivers.led_bx5 import encode_bx5
-from hall.drivers.led_line import encode_line
+from hall.drivers.led.bx5 import encode_bx5
+from hall.drivers.led.line import encode_line
 from hall.drivers.sim import board
 from hall.drivers.sim.board import FONT_PATH, BoardSim, FontMissing, LedRenderer, parse_boards
 from tests.drivers._board_helpers import socat_pair, wait_until

@@ -83,7 +83,7 @@ def fill_case(flow, matter, id_number: str) -> None:  # noqa: ANN001 - Submissio
     """A complete 居民户口簿补领 (GA-HZ-001) case typed straight into a kiosk's flow.
 
     For tests of what comes after the form; the taps themselves are covered by
-    tests/screens/test_kiosk_submit.py.
+    tests/screens/kiosk/submit/test_submit.py.
     """
     flow.start(matter)
     for key in id_number:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hall.drivers.face import FaceTemplate
 from hall.kiosk.appointment_faces import load
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.face_store import CitizenFaces
+from hall.vision.face import FaceTemplate
 from tests.conftest import Daemon
 
 KEY = "c3" * 32

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from hall.config import FaceSection
-from hall.drivers import face_sim
-from hall.drivers.face import enrol, open_engine
 from hall.kiosk.face_checkin import appointment_by_face, verify_id_photo
 from hall.kiosk.face_store import CitizenFaces
+from hall.vision import face_sim
+from hall.vision.face import enrol, open_engine
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 CFG = FaceSection(template_key="cd" * 32)

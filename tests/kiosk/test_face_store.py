@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hall.drivers.face import FaceTemplate
 from hall.kiosk.face_store import CitizenFaces, FaceStore, FaceStoreError
+from hall.vision.face import FaceTemplate
 
 KEY = "11" * 32
 OTHER = "22" * 32

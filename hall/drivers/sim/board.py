@@ -34,8 +34,8 @@ from pathlib import Path
 import serial
 
 from hall.drivers.errors import DriverError, FrameError
-from hall.drivers.led_bx5 import SYNC_BYTE, Bx5Splitter, decode_bx5
-from hall.drivers.led_line import STX, LineSplitter, decode_line
+from hall.drivers.led.bx5 import SYNC_BYTE, Bx5Splitter, decode_bx5
+from hall.drivers.led.line import STX, LineSplitter, decode_line
 from hall.drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,430 @@
+"""Durable storage: SQLAlchemy Core tables over SQLite (WAL, synchronous=FULL).
+
+One store interface so PostgreSQL can follow: the tables are plain Core
+metadata and the operations only use portable SQL. On SQLite the connection
+runs in autocommit at the driver level and SQLAlchemy emits ``BEGIN IMMEDIATE``
+itself, so savepoints work and the write lock is taken at the start of a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+tickets_table = Table(
+    "tickets",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("day", String(10), nullable=False),  # business day, ISO date
+    Column("service", String(32), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("issued_at", Float, nullable=False),  # epoch seconds, UTC
+    Column("queue_at", Float, nullable=False),  # place in line (FIFO key)
+    Column("called_at", Float),
+    Column("served_at", Float),
+    Column("finished_at", Float),
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("case_type", String(8)),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("id_fp", String(32)),  # keyed hash of the ID number, never the number
+    Column("appointment_code", String(16)),
+    Column("slot_end", Float),
+    Column("transferred_from", String(32)),
+    Column("transferred_to", String(32)),
+    Column("source", String(64)),
+    Column("updated_at", Float, nullable=False),
+    # A number is issued once per service and day; transferred copies reuse it.
+    Index(
+        "ux_tickets_number",
+        "day",
+        "service",
+        "seq",
+        unique=True,
+        sqlite_where=text("transferred_from IS NULL"),
+        postgresql_where=text("transferred_from IS NULL"),
+    ),
+    Index("ix_tickets_queue", "day", "status", "service", "queue_at"),
+    Index("ix_tickets_done", "service", "status", "finished_at"),
+    Index("ix_tickets_person", "day", "service", "id_fp"),
+)
+
+windows_table = Table(
+    "windows",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("state", String(8), nullable=False),
+    Column("staff_id", String(32)),
+    Column("ticket_id", String(32)),
+    Column("priority_streak", Integer, nullable=False, default=0),
+    Column("updated_at", Float, nullable=False),
+)
+
+staff_sessions_table = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_id", String(32), nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Index("ix_sessions_staff", "staff_id", "ended_at"),
+)
+
+appointments_table = Table(
+    "appointments",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("service", String(32), nullable=False),
+    Column("slot_start", Float, nullable=False),
+    Column("slot_end", Float, nullable=False),
+    Column("ticket_id", String(32)),
+    Column("created_at", Float, nullable=False),
+)
+
+# 预约签到: what a booking hands over to check in without the code, kept apart from
+# ``appointments`` so it can be deleted cleanly: the keyed fingerprint of the
+# booker's ID number and, with its own consent, a face template made by the
+# booking site. Deleted (SQLite secure_delete) in the transaction that issues the
+# appointment's ticket, or once the slot and its grace have passed
+# (hall/queue/tickets/appointments.py). Never the ID number, never an image.
+appointment_checkin_table = Table(
+    "appointment_checkin",
+    metadata,
+    Column("code", String(16), primary_key=True),  # appointments.code
+    Column("slot_end", Float, nullable=False),  # copied: expiry without a join
+    Column("id_fp", String(32)),  # keyed hash of the ID number (hall.idnumber)
+    Column("face_template", LargeBinary),  # hall.vision.face.FaceTemplate.to_bytes()
+    Column("face_consent", String(32)),  # consent text version the citizen agreed to
+    Column("created_at", Float, nullable=False),
+    Index("ix_appointment_checkin_fp", "id_fp"),
+    Index("ix_appointment_checkin_end", "slot_end"),
+)
+
+evaluations_table = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(32), nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("channel", String(16), nullable=False),  # evaluator | kiosk | online
+    Column("ts", Float, nullable=False),
+    Column("level", Integer),  # 1..5, NULL = 未评价
+    Column("raw", Integer),  # what the device sent, before any 4-key mapping
+    Column("four_key", Integer, nullable=False, default=0),  # 1: mapped from a 4-key device
+    Column("device", String(32)),
+    # 一次一评: one record per ticket, whatever the channel.
+    Index("ux_evaluations_ticket", "ticket_id", unique=True),
+    Index("ix_evaluations_ts", "ts"),
+    sqlite_autoincrement=True,
+)
+
+# 办件统计 of closed business days (their tickets no longer change); a rating or
+# appeal for a cached day deletes its row (hall/queue/stats/figures.py).
+stats_days_table = Table(
+    "stats_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("built_at", Float, nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+)
+
+# 好差评 ledger: every rating, 未评价 and appeal (复核), append-only, hash-chained
+# (hall/queue/ratings/ledger.py). ``subject`` is "ticket:<id>" or "submission:<id>".
+ledger_table = Table(
+    "ledger",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # rating | unrated | appeal
+    Column("subject", String(48), nullable=False),
+    Column("ticket_id", String(32)),
+    Column("submission_id", String(32)),
+    Column("number", String(32), nullable=False),  # ticket number or receipt
+    Column("service", String(64)),  # service code (matter code for a submission)
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("channel", String(16), nullable=False),  # evaluator | kiosk | online | manager
+    Column("day", String(10), nullable=False),  # business day of the case
+    Column("ts", Float, nullable=False),
+    Column("level", Integer),  # 1..5; NULL for 未评价
+    Column("tags", Text, nullable=False, default="[]"),  # JSON list of reason tags
+    Column("comment", Text, nullable=False, default=""),
+    Column("raw", Integer),
+    Column("four_key", Integer, nullable=False, default=0),
+    Column("device", String(32)),
+    Column("ref_id", Integer),  # appeal: the record it marks
+    Column("decision", String(8)),  # appeal: upheld | rejected
+    Column("reason", Text),  # appeal: why
+    Column("decided_by", String(64)),  # appeal: the manager
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    # 一次一评: one rating, one 未评价 and one appeal at most per case.
+    Index("ux_ledger_subject", "kind", "subject", unique=True),
+    Index("ix_ledger_ticket", "ticket_id"),
+    Index("ix_ledger_day", "day", "kind"),
+    sqlite_autoincrement=True,
+)
+
+# 差评整改: one case per 差评, its current state; the steps are append-only.
+rectifications_table = Table(
+    "rectifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rating_id", Integer, nullable=False, unique=True),
+    Column("number", String(32), nullable=False),
+    Column("service", String(64)),
+    Column("window", Integer),
+    Column("staff_id", String(32)),
+    Column("level", Integer, nullable=False),
+    Column("opened_at", Float, nullable=False),
+    Column("opened_day", String(10), nullable=False),
+    Column("state", String(12), nullable=False),  # open|verified|fixed|closed|appealed
+    Column("complexity", String(8), nullable=False, default="simple"),
+    Column("contact_due", String(10), nullable=False),
+    Column("fix_due", String(10), nullable=False),
+    Column("callback_due", String(10), nullable=False),
+    Column("verified_day", String(10)),
+    Column("fixed_day", String(10)),
+    Column("closed_day", String(10)),
+    Column("callback_answer", String(24)),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_rectifications_state", "state", "opened_day"),
+    Index("ix_rectifications_day", "opened_day"),
+    sqlite_autoincrement=True,
+)
+
+rectification_steps_table = Table(
+    "rectification_steps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False, index=True),
+    Column("step", String(12), nullable=False),  # opened | verify | fix | callback | appeal
+    Column("ts", Float, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+    sqlite_autoincrement=True,
+)
+
+submissions_table = Table(
+    "submissions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the terminal's idempotency key
+    Column("receipt", String(32), nullable=False, unique=True),
+    Column("terminal", String(64), nullable=False),
+    Column("matter", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", Float, nullable=False),  # at the terminal
+    Column("received_at", Float, nullable=False),  # here
+    Column("promised_date", String(10)),
+    Column("id_fp", String(32), nullable=False),  # keyed hash: 办件查询 by receipt + ID
+    Column("applicant", Text, nullable=False),  # JSON: name, id number, phone
+    Column("form", Text, nullable=False),  # JSON
+    Column("materials", Text, nullable=False),  # JSON: name, mandatory, sha256, file
+    Column("missing", Text, nullable=False),  # JSON list: 补正 items
+    Column("content_sha", String(64), nullable=False),  # same key, other content = conflict
+    Column("updated_at", Float, nullable=False),
+    Index("ix_submissions_status", "status", "matter"),
+)
+
+submission_history_table = Table(
+    "submission_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), nullable=False, index=True),
+    Column("ts", Float, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("actor", String(64), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+outbox_table = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(32), nullable=False),  # which upstream endpoint
+    Column("key", String(64), nullable=False),  # idempotency key sent upstream
+    Column("ref", String(64), nullable=False),  # what to send (e.g. submission id)
+    Column("created_at", Float, nullable=False),
+    Column("next_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("sent_at", Float),
+    Index("ux_outbox_key", "target", "key", unique=True),
+    Index("ix_outbox_due", "sent_at", "next_at"),
+    sqlite_autoincrement=True,
+)
+
+events_table = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+    sqlite_autoincrement=True,  # ids never reused, even after pruning
+)
+
+attendance_table = Table(
+    "attendance",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(32), nullable=False),
+    Column("day", String(10), nullable=False),  # local date, ISO
+    Column("kind", String(12), nullable=False),  # checkin | checkout | leave
+    Column("ts", Float, nullable=False),  # epoch seconds (for leave: when recorded)
+    Column("method", String(8), nullable=False),  # face | pin | manual
+    Column("window", Integer),
+    Column("terminal", String(32)),  # the face terminal that matched
+    Column("engine", String(16)),  # face engine the terminal used
+    Column("note", Text, nullable=False, default=""),
+    Column("actor", String(64), nullable=False),
+    Index("ix_attendance_day", "day", "staff_id"),
+    sqlite_autoincrement=True,
+)
+
+face_consents_table = Table(
+    "face_consents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(32), nullable=False),
+    Column("terminal", String(32), nullable=False),  # the device that holds the template
+    Column("consent_version", String(32), nullable=False),
+    Column("consented_at", Float, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("withdrawn_at", Float),
+    Index("ix_face_consents_staff", "staff_id", "withdrawn_at"),
+    sqlite_autoincrement=True,
+)
+
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+
+class Checkpointer:
+    """Copies the SQLite WAL back into the database file in the background.
+
+    PASSIVE checkpoints never block the writer; they run every ``every_s``
+    seconds on a connection of their own, so commits stay short and the WAL
+    file stays small.
+    """
+
+    def __init__(self, engine: Engine, every_s: float = 1.0, max_wal_frames: int = 8000) -> None:
+        self.engine = engine
+        self.every_s = every_s
+        # Under sustained writes a PASSIVE checkpoint never catches the writer,
+        # so the WAL would grow without end; past this many frames (~32 MB of
+        # 4 KiB pages) a RESTART checkpoint briefly waits for the writer and
+        # starts the WAL over.
+        self.max_wal_frames = max_wal_frames
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hall-checkpoint", daemon=True)
+        self.runs = 0
+
+    def start(self) -> None:
+        """Start checkpointing (only for SQLite engines)."""
+        if self.engine.dialect.name == "sqlite":
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and run one last full checkpoint."""
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        # The raw driver connection: SQLAlchemy would wrap the PRAGMA in a
+        # BEGIN IMMEDIATE and hold the write lock against the writer.
+        raw = self.engine.raw_connection()
+        try:
+            while not self._stop.wait(self.every_s):
+                frames = self._checkpoint(raw, "PASSIVE")
+                if frames > self.max_wal_frames:
+                    self._checkpoint(raw, "RESTART")
+            self._checkpoint(raw, "TRUNCATE")
+        finally:
+            raw.close()
+
+    def _checkpoint(self, raw, mode: str) -> int:  # noqa: ANN001 - DBAPI connection
+        """Run one checkpoint; return the WAL's size in frames."""
+        try:
+            _busy, frames, _done = raw.driver_connection.execute(
+                f"PRAGMA wal_checkpoint({mode})"
+            ).fetchone()
+            self.runs += 1
+            return frames
+        except Exception:  # noqa: BLE001 - retried next round; the WAL just grows meanwhile
+            log.exception("WAL checkpoint failed")
+            return 0
+
+
+def sqlite_url(data_dir: str | Path) -> str:
+    """The default database: a SQLite file under the data dir."""
+    path = Path(data_dir) / "hall.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine with durable settings and the schema."""
+    is_sqlite = url.startswith("sqlite")
+    engine = create_engine(url, future=True, pool_pre_ping=not is_sqlite)
+    if is_sqlite:
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is fsynced before it returns, so an acknowledged
+            # ticket survives a power cut, not just a process kill.
+            cur.execute("PRAGMA synchronous=FULL")
+            # Checkpoints run on their own thread (Checkpointer), not inside a
+            # commit: an automatic one would stall the writer for ~100 ms.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+            cur.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=5000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    metadata.create_all(engine)
+    log.info("store ready at %s", engine.url.render_as_string(hide_password=True))
+    return engine

@@ -1,0 +1,195 @@
+"""The ratings ledger (好差评台账): append-only records chained by SHA-256.
+
+Every rating, 未评价 and appeal (复核) is one row of the ``ledger`` table. Each
+row carries ``prev_hash`` (the hash of the row before it; 64 zeros for the
+first) and ``hash = SHA-256(prev_hash + canonical(row))``, where the canonical
+form is the JSON array of the row's fields in :data:`FIELDS` order (ids and
+levels as integers, times as floats, UTF-8, no spaces). The id and hash of the
+last row are also kept in the ``meta`` table (``ledger_head``), so cutting
+rows off the end is noticed too.
+
+Changing any field of a row breaks that row's hash; rewriting the hash as well
+breaks the next row's ``prev_hash``; deleting a row breaks the next row's
+``prev_hash`` (or the head, for the last). :func:`verify` reports the first
+row where the chain does not hold. Nothing in the code updates or deletes a
+ledger row: an appeal is a new row that points at the rating it marks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from hall.queue.core.schema import ledger_table, meta_table
+from hall.queue.core.writer import Tx
+
+GENESIS = "0" * 64
+HEAD_KEY = "ledger_head"
+#: The hashed fields, in the order of the canonical serialisation.
+FIELDS = (
+    "id",
+    "kind",
+    "subject",
+    "ticket_id",
+    "submission_id",
+    "number",
+    "service",
+    "window",
+    "staff_id",
+    "channel",
+    "day",
+    "ts",
+    "level",
+    "tags",
+    "comment",
+    "raw",
+    "four_key",
+    "device",
+    "ref_id",
+    "decision",
+    "reason",
+    "decided_by",
+)
+_INTS = {"id", "window", "level", "raw", "four_key", "ref_id"}
+_INSERT = ledger_table.insert()
+_LAST = select(ledger_table.c.id, ledger_table.c.hash).order_by(ledger_table.c.id.desc()).limit(1)
+_SELECT_ALL = "SELECT {} , prev_hash, hash FROM ledger ORDER BY id".format(", ".join(FIELDS))
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    """The bytes that are hashed for a record (see the module docstring)."""
+    values = []
+    for name in FIELDS:
+        value = record.get(name)
+        if value is not None:
+            if name in _INTS:
+                value = int(value)
+            elif name == "ts":
+                value = float(value)
+        values.append(value)
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, record: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the previous hash followed by the record's canonical form."""
+    return hashlib.sha256(prev_hash.encode() + canonical(record)).hexdigest()
+
+
+def append(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
+    """Append one record (without id and hashes); return it as stored."""
+    last = tx.conn.execute(_LAST).first()
+    prev_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS)
+    row = {name: record.get(name) for name in FIELDS}
+    row.update(
+        id=prev_id + 1,
+        ts=float(record.get("ts", tx.now)),
+        tags=record.get("tags") or "[]",
+        comment=record.get("comment") or "",
+        four_key=int(record.get("four_key") or 0),
+    )
+    row["prev_hash"] = prev_hash
+    row["hash"] = chain_hash(prev_hash, row)
+    tx.conn.execute(_INSERT, row)
+    _set_head(tx.conn, row["id"], row["hash"])
+    return row
+
+
+def _set_head(conn: Connection, last_id: int, last_hash: str) -> None:
+    value = f"{last_id}:{last_hash}"
+    done = conn.execute(meta_table.update().where(meta_table.c.key == HEAD_KEY).values(value=value))
+    if done.rowcount == 0:
+        conn.execute(meta_table.insert().values(key=HEAD_KEY, value=value))
+
+
+@dataclass
+class Report:
+    """What :func:`verify` found; ``broken_id`` is the first record that fails."""
+
+    ok: bool
+    records: int
+    head_id: int | None
+    broken_id: int | None = None
+    problem: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as the API and the command print it."""
+        return asdict(self)
+
+
+def verify_rows(rows: Iterable[tuple], head: str | None) -> Report:
+    """Check a stream of ``FIELDS + (prev_hash, hash)`` tuples in id order."""
+    prev_hash, prev_id, count = GENESIS, 0, 0
+    sha = hashlib.sha256
+    dumps = json.dumps
+    for row in rows:
+        count += 1
+        rid = row[0]
+        if row[-2] != prev_hash:
+            return _broken_link(count, prev_id, rid)
+        values = list(row[:-2])
+        # Normalise like canonical(): SQLite may hand back a REAL as int and vice versa.
+        values[11] = float(values[11])
+        digest = sha(
+            prev_hash.encode() + dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+        if digest != row[-1]:
+            return Report(False, count, prev_id, rid, "content does not match its hash")
+        prev_hash, prev_id = row[-1], rid
+    if head is not None and head != f"{prev_id}:{prev_hash}":
+        head_id = head.split(":", 1)[0]
+        return Report(
+            False,
+            count,
+            prev_id,
+            int(head_id) if head_id.isdigit() else None,
+            f"the last record should be {head_id}: records at the end were removed or rewritten",
+        )
+    return Report(True, count, prev_id or None)
+
+
+def _broken_link(count: int, prev_id: int, rid: int) -> Report:
+    """A record whose prev_hash is not the hash of the record before it."""
+    if prev_id == 0:
+        return Report(False, count, None, rid, "the first record does not start the chain")
+    if rid != prev_id + 1:
+        gone = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}..{rid - 1}"
+        return Report(False, count, prev_id, rid, f"record(s) {gone} before it were deleted")
+    problem = f"altered and its hash rewritten (record {rid} still holds the original hash)"
+    return Report(False, count, prev_id, prev_id, problem)
+
+
+def verify(conn: Connection, batch: int = 10_000) -> Report:
+    """Verify the whole chain on a (read) connection; streams, so memory stays flat."""
+    head = conn.execute(select(meta_table.c.value).where(meta_table.c.key == HEAD_KEY)).scalar()
+    cursor = conn.exec_driver_sql(_SELECT_ALL)
+
+    def rows() -> Iterable[tuple]:
+        while chunk := cursor.fetchmany(batch):
+            yield from chunk
+
+    try:
+        return verify_rows(rows(), head)
+    finally:
+        cursor.close()
+
+
+def get(conn: Connection, record_id: int) -> Any:
+    """One ledger row by id, or None."""
+    return conn.execute(select(ledger_table).where(ledger_table.c.id == record_id)).first()
+
+
+def by_subject(conn: Connection, kind: str, subject: str) -> Any:
+    """The record of one kind for a case (rating, unrated, appeal), or None."""
+    return conn.execute(
+        select(ledger_table).where(ledger_table.c.kind == kind, ledger_table.c.subject == subject)
+    ).first()
+
+
+def count(conn: Connection) -> int:
+    """How many records the ledger holds."""
+    return conn.execute(text("SELECT count(*) FROM ledger")).scalar_one()

@@ -1,0 +1,85 @@
+"""What the provincial 好差评 system receives, and starting its forwarder.
+
+Each outbox row of target ``evaluation`` names a ledger record
+(``ledger:<id>``: a rating or an appeal) or a rectification step
+(``step:<id>``: the outcome of a 差评). The idempotency key is stable
+(``rating-<id>``, ``rect-<case>-<step>``), so a repeat after a lost answer is
+harmless; the body says which hall it comes from and, for a rating, carries
+its ledger hash so the platform can hold the hall to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from hall.queue.core.outbox import Forwarder
+from hall.queue.core.schema import rectification_steps_table
+from hall.queue.core.writer import Tx
+from hall.queue.ratings import ledger, ratings, rectification
+from hall.queue.tickets import views
+from hall.workdays import CalendarError, WorkCalendar
+
+log = logging.getLogger(__name__)
+
+
+def payload(tx: Tx, ref: str, hall: str) -> dict[str, Any]:
+    """The JSON body for one outbox row."""
+    kind, _, ident = ref.partition(":")
+    if kind == "ledger":
+        row = ledger.get(tx.conn, int(ident))
+        view = ratings.record_view(row)
+        return {"type": "appeal" if row.kind == "appeal" else "rating", "hall": hall, **view}
+    step = tx.conn.execute(
+        select(rectification_steps_table).where(rectification_steps_table.c.id == int(ident))
+    ).one()
+    case = rectification.get(tx.conn, step.case_id)
+    return {
+        "type": "rectification",
+        "hall": hall,
+        "case": rectification.case_view(case, dt.date.fromisoformat(step.day)),
+        "step": step.step,
+        "ts": views.iso(step.ts),
+        "day": step.day,
+        "actor": step.actor,
+        "data": json.loads(step.data),
+    }
+
+
+def start(service: Any) -> Forwarder | None:
+    """Install the ledger's policy, migrate old ratings, start forwarding if configured."""
+    config = service.config
+    endpoint = config.upstream.evaluation
+    try:
+        calendar = WorkCalendar.load(
+            config.submissions.holidays,
+            closed_dates=config.hall.hours.closed_dates,
+            open_dates=config.hall.hours.open_dates,
+        )
+    except CalendarError:
+        log.exception(
+            "差评 deadlines: the hall's holiday tables cannot be read; using the built-in"
+        )
+        calendar = None
+    ratings.install(
+        ratings.Policy(
+            rectification=config.rectification,
+            calendar=calendar,
+            forward=endpoint is not None,
+            timezone=config.hall.timezone,
+        )
+    )
+    service.writer.call(ratings.migrate_legacy)
+    if endpoint is None:
+        return None
+    hall = config.hall.name
+    return Forwarder(
+        service.writer,
+        ratings.UPSTREAM,
+        endpoint,
+        lambda ref: service.writer.call(lambda tx: payload(tx, ref, hall)),
+    ).start()

@@ -1,0 +1,80 @@
+"""Statistics as a table: CSV (UTF-8 with BOM, so Excel opens Chinese right) and .xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from hall.queue.stats.day_cache import CASE_TYPES
+from hall.queue.stats.figures import LEVEL_KEYS
+
+#: (header, how to read it from a statistics row)
+COLUMNS: list[tuple[str, Any]] = [
+    ("周期 period", lambda r: r["bucket"]),
+    ("分组 group", lambda r: r["group"]),
+    ("取号 issued", lambda r: r["issued"]),
+    ("办结 served", lambda r: r["served"]),
+    ("过号 no_shows", lambda r: r["no_shows"]),
+    ("转移 transfers", lambda r: r["transfers"]),
+    ("平均等候 wait_mean_s", lambda r: r["wait"]["mean_s"]),
+    ("等候中位数 wait_median_s", lambda r: r["wait"]["median_s"]),
+    ("等候P90 wait_p90_s", lambda r: r["wait"]["p90_s"]),
+    ("平均办理 service_mean_s", lambda r: r["service_time"]["mean_s"]),
+    ("办理中位数 service_median_s", lambda r: r["service_time"]["median_s"]),
+    ("办理P90 service_p90_s", lambda r: r["service_time"]["p90_s"]),
+    *[(t, lambda r, t=t: r["cases_by_type"][t]) for t in CASE_TYPES],
+    ("办结率 completion_rate", lambda r: r["completion_rate"]),
+    *[(k, lambda r, k=k: r["ratings"][k]) for k in LEVEL_KEYS.values()],
+    ("已评价 rated", lambda r: r["rated"]),
+    ("未评价 unrated", lambda r: r["unrated"]),
+    ("复核撤销 appealed", lambda r: r["appealed"]),
+    ("满意率 satisfaction", lambda r: r["satisfaction"]),
+    ("差评 bad_opened", lambda r: r["bad"]["opened"]),
+    ("差评办结 bad_closed", lambda r: r["bad"]["by_state"].get("closed", 0)),
+    ("差评超期 bad_overdue", lambda r: r["bad"]["overdue"]),
+    ("申报受理 submissions_accepted", lambda r: (r["submissions"] or {}).get("accepted")),
+    ("申报办结 submissions_finished", lambda r: (r["submissions"] or {}).get("finished")),
+    ("申报超期 submissions_overdue", lambda r: (r["submissions"] or {}).get("overdue")),
+]
+
+
+def table(stats: dict[str, Any]) -> list[list[Any]]:
+    """Header row, then one row per bucket and group."""
+    return [[h for h, _ in COLUMNS]] + [[get(r) for _, get in COLUMNS] for r in stats["rows"]]
+
+
+def attendance_table(stats: dict[str, Any]) -> list[list[Any]]:
+    """考勤: header row, then one row per bucket and staff member (days by status)."""
+    rows = stats.get("attendance") or []
+    statuses = sorted({k for r in rows for k in r["days"]})
+    header = ["考勤时段 bucket", "工号 staff", *statuses]
+    return [header] + [
+        [r["bucket"], r["staff_id"], *(r["days"].get(k, 0) for k in statuses)] for r in rows
+    ]
+
+
+def to_csv(stats: dict[str, Any]) -> bytes:
+    """The statistics as CSV bytes (one table; attendance is on its own .xlsx sheet)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(table(stats))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(stats: dict[str, Any]) -> bytes:
+    """The statistics as an .xlsx workbook (one sheet, header row frozen)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{stats['period']}-{stats['by']}"
+    for values in table(stats):
+        ws.append(values)
+    ws.freeze_panes = "A2"
+    if stats.get("attendance"):
+        sheet = wb.create_sheet("考勤")
+        for values in attendance_table(stats):
+            sheet.append(values)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

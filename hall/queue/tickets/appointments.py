@@ -1,0 +1,247 @@
+"""预约签到 without the code: by ID number or by face, from what the booking handed over.
+
+A booking (``POST /appointments``) may carry the booker's ID number and, with a
+separate consent, a face template the booking site made with the hall's
+engine. Neither is kept as given: the ID number becomes its keyed fingerprint
+(:func:`hall.idnumber.id_fingerprint`, the one tickets use), the template
+stays as feature vectors only. Both live in the ``appointment_checkin`` table,
+one row per appointment, and the row is deleted
+
+* in the transaction that issues the appointment's ticket (:func:`forget`), and
+* once the slot and the appointment grace have passed (:func:`purge_expired`),
+  lazily: on every booking, every ticket issued and every kiosk read of the
+  templates. A hall without traffic keeps an expired row until the next of
+  those (the daemon's periodic housekeeping can call it too).
+
+On SQLite the delete runs with ``secure_delete`` on, so the template's bytes
+are overwritten in the database file, not only unlinked from the b-tree.
+
+Matching stays on the kiosk: :func:`open_faces` hands a kiosk the templates of
+one service's appointments that can check in right now, and nothing else.
+Nothing here is logged and no event carries any of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select
+
+from hall.config import HallConfig, ServiceConfig
+from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
+from hall.queue.core.domain import QueueError, conflict
+from hall.queue.core.schema import appointment_checkin_table as checkin
+from hall.queue.core.schema import appointments_table
+from hall.queue.core.writer import Tx
+from hall.queue.tickets import views
+
+if TYPE_CHECKING:
+    from hall.queue.tickets.issuing import Context
+
+
+@dataclass(frozen=True)
+class BookingExtras:
+    """What a booking keeps for check-in without the code (already checked)."""
+
+    id_fp: str | None = None
+    face_template: bytes | None = None
+    face_consent: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to keep."""
+        return self.id_fp is None and self.face_template is None
+
+
+def _invalid(code: str, zh: str, en: str) -> QueueError:
+    return QueueError(422, code, zh, en)
+
+
+def fingerprint(id_number: str, key: bytes) -> str:
+    """The keyed fingerprint of a valid ID number; 422 ``bad_id_number`` saying why not."""
+    try:
+        number = validate_id_number(id_number)
+    except IdNumberError as exc:
+        raise _invalid("bad_id_number", exc.message_zh, f"id_number: {exc}") from None
+    return id_fingerprint(number, key)
+
+
+def parse_booking(
+    config: HallConfig,
+    id_key: bytes,
+    id_number: str | None,
+    face_template: str | None,
+    face_consent: str | None,
+) -> BookingExtras:
+    """Check a booking's optional parts; 422 naming the field when one is wrong.
+
+    A face template needs the consent version with it (and a consent alone
+    means nothing); the template must be one of this hall's face engine,
+    or the kiosks could not compare it.
+    """
+    fp = fingerprint(id_number, id_key) if id_number else None
+    if face_template is None:
+        if face_consent is not None:
+            raise _invalid(
+                "face_template_missing",
+                "有 face_consent 而缺少 face_template:同意书只能随人脸模板一起提交",
+                "face_consent was given without face_template",
+            )
+        return BookingExtras(id_fp=fp)
+    if not face_consent:
+        raise _invalid(
+            "face_consent_missing",
+            "缺少 face_consent:没有本人单独同意,不能保存人脸模板",
+            "face_consent is required with face_template: no template without separate consent",
+        )
+    try:
+        raw = base64.b64decode(face_template, validate=True)
+    except (binascii.Error, ValueError):
+        raise _invalid(
+            "bad_face_template",
+            "face_template 不是有效的base64",
+            "face_template: not valid base64",
+        ) from None
+    # Imported here: the daemon needs OpenCV only when a booking carries a face.
+    from hall.vision.face import FaceError, FaceTemplate
+
+    try:
+        template = FaceTemplate.from_bytes(raw)
+    except (FaceError, ValueError, UnicodeDecodeError) as exc:
+        raise _invalid(
+            "bad_face_template",
+            "face_template 不是人脸模板",
+            f"face_template: {exc}",
+        ) from None
+    if template.engine != config.face.engine or template.features.size == 0:
+        raise _invalid(
+            "bad_face_template",
+            f"face_template 由“{template.engine}”算法生成,本大厅使用“{config.face.engine}”",
+            f"face_template: made by engine {template.engine!r}, "
+            f"this hall uses {config.face.engine!r}",
+        )
+    return BookingExtras(fp, template.to_bytes(), face_consent)
+
+
+def keep(tx: Tx, code: str, slot_end: float, extras: BookingExtras) -> None:
+    """Store a new appointment's check-in data (nothing when the booking gave none)."""
+    if extras.empty:
+        return
+    tx.conn.execute(
+        insert(checkin).values(
+            code=code,
+            slot_end=slot_end,
+            id_fp=extras.id_fp,
+            face_template=extras.face_template,
+            face_consent=extras.face_consent,
+            created_at=tx.now,
+        )
+    )
+
+
+def _secure_delete(tx: Tx, condition: Any) -> int:
+    """Delete rows overwriting their bytes (SQLite ``secure_delete``); return how many."""
+    if not tx.conn.execute(select(checkin.c.code).where(condition).limit(1)).first():
+        return 0  # the usual case, on every ticket issued: one index lookup
+    sqlite = tx.conn.dialect.name == "sqlite"
+    if sqlite:
+        before = tx.conn.exec_driver_sql("PRAGMA secure_delete").scalar()
+        tx.conn.exec_driver_sql("PRAGMA secure_delete=ON")
+    try:
+        return tx.conn.execute(delete(checkin).where(condition)).rowcount
+    finally:
+        if sqlite:
+            tx.conn.exec_driver_sql(f"PRAGMA secure_delete={int(before)}")
+
+
+def forget(tx: Tx, code: str) -> int:
+    """The appointment checked in: its ID fingerprint and face template go, now."""
+    return _secure_delete(tx, checkin.c.code == code)
+
+
+def purge_expired(ctx: Context, tx: Tx) -> int:
+    """Delete the check-in data of every appointment whose slot and grace have passed."""
+    return _secure_delete(tx, checkin.c.slot_end < tx.now - ctx.grace_s)
+
+
+def _early_s(ctx: Context) -> float:
+    return ctx.config.calling.appointment_early_min * 60.0
+
+
+def code_for_person(ctx: Context, tx: Tx, svc: ServiceConfig, fp: str) -> str:
+    """The code of the appointment this person booked for ``svc`` today.
+
+    The one whose check-in is open now (earliest slot first), else the next
+    today (the caller's checks then say "too early, come back at ..."). 404
+    ``no_appointment`` when there is none today; 409 when the person's
+    appointment today is for another service. (``issue`` purged expired rows.)
+    """
+    rows = tx.conn.execute(
+        select(
+            appointments_table.c.code, appointments_table.c.service, appointments_table.c.slot_start
+        )
+        .join(checkin, checkin.c.code == appointments_table.c.code)
+        .where(checkin.c.id_fp == fp, appointments_table.c.ticket_id.is_(None))
+        .order_by(appointments_table.c.slot_start)
+    ).all()
+    today = ctx.day(tx.now)
+    mine = [r for r in rows if ctx.day(r.slot_start) == today]
+    here = [r for r in mine if r.service == svc.code]
+    if not here:
+        if mine:
+            other = ctx.config.service(mine[0].service)
+            name = other.name_zh if other else mine[0].service
+            raise conflict(
+                "appointment_other_service",
+                f"您今天的预约属于“{name}”,请选择该业务",
+                f"Your appointment today is for {other.name_en if other else mine[0].service}",
+            )
+        raise QueueError(
+            404,
+            "no_appointment",
+            f"未找到该身份证号今天在“{svc.name_zh}”的预约,请核对号码,或使用预约码",
+            f"No appointment today at {svc.name_en} for this ID number; "
+            "check the number or use the appointment code",
+        )
+    open_now = [r for r in here if r.slot_start - _early_s(ctx) <= tx.now]
+    return (open_now or here)[0].code
+
+
+def open_faces(ctx: Context, tx: Tx, service: str) -> list[dict[str, Any]]:
+    """Templates of ``service``'s appointments that can check in now (kiosk role).
+
+    Now means: not yet checked in, no earlier than ``appointment_early_min``
+    before the slot, no later than the grace after it. The kiosk matches
+    against these and destroys them after the attempt.
+    """
+    svc = ctx.service_or_404(service)
+    purge_expired(ctx, tx)
+    rows = tx.conn.execute(
+        select(
+            appointments_table.c.code,
+            appointments_table.c.slot_end,
+            checkin.c.face_template,
+            checkin.c.face_consent,
+        )
+        .join(checkin, checkin.c.code == appointments_table.c.code)
+        .where(
+            appointments_table.c.service == svc.code,
+            appointments_table.c.ticket_id.is_(None),
+            checkin.c.face_template.is_not(None),
+            appointments_table.c.slot_start - _early_s(ctx) <= tx.now,
+        )
+        .order_by(appointments_table.c.slot_start)
+    ).all()
+    return [
+        {
+            "code": r.code,
+            "template": base64.b64encode(r.face_template).decode(),
+            "consent": r.face_consent,
+            "slot_end": views.iso(r.slot_end),
+            "check_in_until": views.iso(r.slot_end + ctx.grace_s),
+        }
+        for r in rows
+    ]

@@ -1,0 +1,1 @@
+"""The HTTP side: the FastAPI app, auth, shared dependencies, the API and the pages."""

@@ -1,0 +1,221 @@
+"""HTTP routes for staff attendance (考勤) and face check-in consent, under /api/v1.
+
+Face check-in comes from a *face terminal* (attendance.terminals in config),
+authenticated by its own device token: a kiosk, display or staff token cannot
+claim a face match. Id + PIN check-in is always available next to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from hall.config import FaceTerminalConfig
+from hall.queue.attendance import records, report
+from hall.queue.core.domain import QueueError, forbidden
+from hall.queue.tickets import sessions
+from hall.queue.web.auth import require
+from hall.queue.web.dates import Day, Moment, Month
+from hall.queue.web.routes import Caller, _svc, pin_check_in
+
+router = APIRouter(prefix="/api/v1/attendance", tags=["attendance"])
+StaffId = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FaceCheckinBody(_Body):
+    """POST /attendance/checkin/face: the terminal matched this staff member's face."""
+
+    staff_id: StaffId
+    window: int = Field(ge=1, le=999)
+    engine: str = Field(pattern=r"^(classic|dnn)$", description="face engine that matched")
+
+
+class PinCheckinBody(_Body):
+    """POST /attendance/checkin: id + PIN, the always-available alternative."""
+
+    staff_id: StaffId
+    pin: str = Field(min_length=4, max_length=12)
+    window: int = Field(ge=1, le=999)
+
+
+class ConsentBody(_Body):
+    """POST /attendance/consents: consent to face check-in, given on a terminal."""
+
+    staff_id: StaffId
+    terminal: str = Field(min_length=1, max_length=32)
+    consent_version: str = Field(min_length=1, max_length=32)
+
+
+class LeaveBody(_Body):
+    """POST /attendance/leave: 请假 for one day."""
+
+    staff_id: StaffId
+    date: Day
+    note: str = Field("", max_length=200, description="kind of leave, e.g. 年假")
+
+
+class CorrectionBody(_Body):
+    """POST /attendance/records: a manager's correction (补卡) with an explicit time."""
+
+    staff_id: StaffId
+    kind: Literal["checkin", "checkout"]
+    at: Moment
+    note: str = Field("", max_length=200)
+
+
+def _terminal(request: Request) -> FaceTerminalConfig:
+    """The face terminal whose token the request carries, or 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    digest = hashlib.sha256(token.strip().encode()).digest()
+    if scheme.lower() == "bearer" and token.strip():
+        for t in request.app.state.config.attendance.terminals:
+            if hmac.compare_digest(hashlib.sha256(t.token.encode()).digest(), digest):
+                return t
+    raise QueueError(
+        401, "not_a_terminal", "此终端未登记为人脸签到终端", "Not a registered face terminal token"
+    )
+
+
+@router.post("/checkin/face")
+async def face_checkin(request: Request, body: FaceCheckinBody) -> dict[str, Any]:
+    """A window terminal checks a staff member in after matching the face locally."""
+    terminal = _terminal(request)
+    svc = _svc(request)
+    return await svc.run(
+        lambda tx: records.face_check_in(
+            svc.ctx, tx, terminal, body.staff_id, body.window, body.engine
+        )
+    )
+
+
+@router.post("/checkin")
+async def pin_checkin(request: Request, body: PinCheckinBody) -> dict[str, Any]:
+    """签到 with id + PIN: opens the window and records attendance (same as /staff/login)."""
+    return await pin_check_in(request, body.staff_id, body.pin, body.window)
+
+
+@router.post("/checkout")
+async def checkout(request: Request, p: Caller) -> dict[str, Any]:
+    """签退: record the check-out and close the window (staff token)."""
+    if p.role != "staff":
+        raise QueueError(
+            400, "not_staff", "只有工作人员令牌可以签退", "Only a staff token can check out"
+        )
+    svc = _svc(request)
+    return await svc.run(lambda tx: records.check_out(svc.ctx, tx, p.token_hash))
+
+
+def _self_or_manager(tx, p, staff_id: str) -> str:  # noqa: ANN001
+    """The actor name; staff may only act for themselves."""
+    if p.role == "manager":
+        return f"manager:{p.name}"
+    session = sessions.staff_session(tx, p.token_hash)
+    if session.staff_id != staff_id:
+        raise forbidden("只能为本人操作", "staff may only act for themselves")
+    return staff_id
+
+
+@router.post("/consents", status_code=201)
+async def give_consent(request: Request, body: ConsentBody, p: Caller) -> dict[str, Any]:
+    """Record separate consent to face check-in (staff for themselves, or a manager)."""
+    require(p, "staff")
+    svc = _svc(request)
+
+    def op(tx):  # noqa: ANN001, ANN202
+        actor = _self_or_manager(tx, p, body.staff_id)
+        return records.give_consent(
+            svc.ctx, tx, body.staff_id, body.terminal, body.consent_version, actor
+        )
+
+    return await svc.run(op)
+
+
+@router.delete("/consents/{staff_id}")
+async def withdraw_consent(request: Request, staff_id: str, p: Caller) -> dict[str, Any]:
+    """撤回同意: face check-in stops at once; the terminal destroys the template."""
+    require(p, "staff")
+    svc = _svc(request)
+
+    def op(tx):  # noqa: ANN001, ANN202
+        actor = _self_or_manager(tx, p, staff_id)
+        return records.withdraw_consent(svc.ctx, tx, staff_id, actor)
+
+    return await svc.run(op)
+
+
+@router.get("/consents")
+async def list_consents(request: Request) -> list[dict[str, Any]]:
+    """Consents in force: a terminal sees its own (to keep only those templates), a
+    manager all of them."""
+    principal = request.app.state.tokens.resolve(
+        request.headers.get("authorization", "").partition(" ")[2].strip() or "-"
+    )
+    terminal = None if principal.role == "manager" else _terminal(request).name
+    return await _svc(request).run(lambda tx: records.consents(tx, terminal))
+
+
+@router.post("/leave", status_code=201)
+async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str, Any]:
+    """请假 (manager)."""
+    require(p)
+    svc = _svc(request)
+    return await svc.run(
+        lambda tx: records.record(
+            svc.ctx,
+            tx,
+            body.staff_id,
+            "leave",
+            tx.now,
+            records.MANUAL,
+            f"manager:{p.name}",
+            day=body.date,
+            note=body.note or "leave",
+        )
+    )
+
+
+@router.post("/records", status_code=201)
+async def correct(request: Request, body: CorrectionBody, p: Caller) -> dict[str, Any]:
+    """补卡: a manager records a check-in or check-out at an explicit time."""
+    require(p)
+    svc = _svc(request)
+    return await svc.run(
+        lambda tx: records.record(
+            svc.ctx,
+            tx,
+            body.staff_id,
+            body.kind,
+            body.at.timestamp(),
+            records.MANUAL,
+            f"manager:{p.name}",
+            note=body.note,
+        )
+    )
+
+
+@router.get("/daily")
+async def daily(
+    request: Request, p: Caller, date: Annotated[Day | None, Query()] = None
+) -> dict[str, Any]:
+    """Attendance of every staff member on one day (default: today)."""
+    require(p)
+    svc = _svc(request)
+    day = date or dt.datetime.now(svc.config.hall.tz).date()
+    return await svc.run(lambda tx: report.daily(svc.ctx, tx, day))
+
+
+@router.get("/monthly")
+async def monthly(request: Request, p: Caller, month: Annotated[Month, Query()]) -> dict[str, Any]:
+    """Counts by status per staff member over a month (YYYY-MM), and each day."""
+    require(p)
+    svc = _svc(request)
+    return await svc.run(lambda tx: report.monthly(svc.ctx, tx, month.year, month.month))

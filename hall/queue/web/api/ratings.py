@@ -1,0 +1,136 @@
+"""HTTP routes of the ratings ledger: kiosk and online ratings, appeals, chain verification.
+
+There is no route that edits or deletes a rating. Window evaluators rate
+through the device hub (hall/queue/devices/hub.py), not over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hall.queue.core.domain import QueueError
+from hall.queue.ratings import ledger, ratings
+from hall.queue.web.auth import require
+from hall.queue.web.routes import Caller, _svc
+
+router = APIRouter(prefix="/api/v1", tags=["evaluations"])
+Tag = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Rating(_Body):
+    level: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
+    tags: list[Tag] = Field(default_factory=list, max_length=10, description="reason tags")
+    comment: str = Field("", max_length=500)
+
+
+class KioskRatingIn(_Rating):
+    """A citizen rates a self-service submission on the terminal that made it."""
+
+    submission_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    receipt: str = Field(min_length=6, max_length=32)
+
+
+class OnlineRatingIn(_Rating):
+    """A citizen rates through a signed link (from the kiosk's QR code)."""
+
+    ticket_id: str | None = Field(None, max_length=32)
+    submission_id: str | None = Field(None, max_length=32)
+    sig: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+    @model_validator(mode="after")
+    def _one_case(self) -> OnlineRatingIn:
+        if (self.ticket_id is None) == (self.submission_id is None):
+            raise ValueError("give ticket_id or submission_id")
+        return self
+
+
+class AppealIn(_Body):
+    """复核: a manager's decision on a rating found malicious or a misoperation."""
+
+    decision: Literal["upheld", "rejected"]
+    reason: str = Field(min_length=2, max_length=500)
+
+
+@router.post("/evaluations/kiosk", status_code=201)
+async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dict[str, Any]:
+    """The terminal that made a submission rates it (submission id + receipt prove it)."""
+    if p.role != "kiosk":
+        raise QueueError(403, "forbidden", "只有自助终端可以提交此评价", "Kiosk tokens only")
+    rating = ratings.Rating(
+        ticket_id=None,
+        channel="kiosk",
+        level=body.level,
+        submission_id=body.submission_id,
+        receipt=body.receipt.strip().upper(),
+        tags=tuple(body.tags),
+        comment=body.comment,
+        device=p.name,
+    )
+    return await _svc(request).run(lambda tx: ratings.record(tx, rating))
+
+
+@router.get("/evaluations/link")
+async def rating_link(
+    request: Request,
+    p: Caller,
+    ticket_id: Annotated[str | None, Query(max_length=32)] = None,
+    submission_id: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    """A signed online rating link for a case, for the kiosk to hand the citizen (QR code)."""
+    require(p, "kiosk")
+    if (ticket_id is None) == (submission_id is None):
+        raise QueueError(422, "invalid_request", "请指定号票或申报件", "ticket_id or submission_id")
+    subject = f"ticket:{ticket_id}" if ticket_id else f"submission:{submission_id}"
+    sig = ratings.link_signature(_svc(request).ctx.id_key, subject)
+    query = f"ticket_id={ticket_id}" if ticket_id else f"submission_id={submission_id}"
+    return {"subject": subject, "sig": sig, "path": f"/api/v1/evaluations/online?{query}&sig={sig}"}
+
+
+@router.post("/evaluations/online", status_code=201)
+async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
+    """Online channel: no bearer token, the link's signature is the authentication."""
+    svc = _svc(request)
+    subject = f"ticket:{body.ticket_id}" if body.ticket_id else f"submission:{body.submission_id}"
+    if not hmac.compare_digest(ratings.link_signature(svc.ctx.id_key, subject), body.sig):
+        raise QueueError(403, "bad_signature", "评价链接无效", "This rating link is not valid")
+    rating = ratings.Rating(
+        ticket_id=body.ticket_id,
+        submission_id=body.submission_id,
+        channel="online",
+        level=body.level,
+        tags=tuple(body.tags),
+        comment=body.comment,
+    )
+    return await svc.run(lambda tx: ratings.record(tx, rating))
+
+
+@router.post("/evaluations/{rating_id}/appeal", status_code=201)
+async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) -> dict[str, Any]:
+    """复核 (managers): adds a record marking the rating; nothing is edited or deleted."""
+    if p.role != "manager":
+        require(p)  # 403 for everyone else, staff included
+    return await _svc(request).run(
+        lambda tx: ratings.appeal(tx, rating_id, body.decision, body.reason, f"manager {p.name}")
+    )
+
+
+@router.get("/ledger/verify")
+async def verify_ledger(request: Request, p: Caller) -> dict[str, Any]:
+    """Recompute the hash chain (on a read connection) and report the first broken record."""
+    require(p)
+    engine = _svc(request).engine
+
+    def run() -> dict[str, Any]:
+        with engine.connect() as conn:
+            return ledger.verify(conn).to_json()
+
+    return await asyncio.to_thread(run)

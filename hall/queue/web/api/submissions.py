@@ -1,0 +1,315 @@
+"""HTTP routes for self-service submissions (自助申报) and progress lookup (办件查询)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from hall.idnumber import IdNumberError, validate_id_number
+from hall.queue.cases import submissions
+from hall.queue.core.domain import QueueError, not_found
+from hall.queue.tickets import sessions
+from hall.queue.web.auth import Principal, require
+from hall.queue.web.dates import Day, Moment
+from hall.queue.web.routes import Caller, _svc
+
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MaterialIn(_Body):
+    """One captured material: a JPEG of the rectified page."""
+
+    name: str = Field(min_length=1, max_length=64)
+    mandatory: bool
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    jpeg_b64: str = Field(min_length=4, max_length=MAX_IMAGE_BYTES * 4 // 3 + 4)
+
+
+class ApplicantIn(_Body):
+    """Who applies: the data the platform needs to process the case."""
+
+    name: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(min_length=18, max_length=18)
+    phone: str | None = Field(None, max_length=20)
+
+
+class SubmissionIn(_Body):
+    """A submission as a terminal sends it (its id is the idempotency key)."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    receipt: str = Field(pattern=r"^[A-Z0-9-]{6,32}$")
+    terminal: str = Field(min_length=1, max_length=64)
+    matter: str = Field(min_length=1, max_length=64)
+    submitted_at: Moment
+    applicant: ApplicantIn
+    form: dict[str, str | int | float | bool | None] = Field(max_length=100)
+    materials: list[MaterialIn] = Field(max_length=30)
+    missing: list[Annotated[str, Field(max_length=64)]] = Field(max_length=30)
+    promised_date: Day | None = None
+    identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
+
+
+class ActionIn(_Body):
+    """A staff action on a case."""
+
+    note: str = Field("", max_length=500)
+    missing: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=30
+    )
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file and make it durable before the row that points to it commits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> list[dict[str, Any]]:
+    """Decode, check and fsync the images into ``folder`` (a private temporary folder)."""
+    folder.mkdir(parents=True, exist_ok=True)  # a case with every material skipped has none
+    saved = []
+    for i, m in enumerate(materials):
+        try:
+            data = base64.b64decode(m.jpeg_b64, validate=True)
+        except binascii.Error:
+            raise QueueError(
+                422,
+                "bad_material",
+                f"材料“{m.name}”的图像编码无效",
+                f"material {i} ({m.name}): not base64",
+            ) from None
+        if hashlib.sha256(data).hexdigest() != m.sha256:
+            raise QueueError(
+                422,
+                "bad_material",
+                f"材料“{m.name}”的图像已损坏",
+                f"material {i} ({m.name}): sha256 does not match the image",
+            )
+        if not data.startswith(b"\xff\xd8"):
+            raise QueueError(
+                422,
+                "bad_material",
+                f"材料“{m.name}”不是JPEG图像",
+                f"material {i} ({m.name}): not a JPEG",
+            )
+        name = f"{i:02d}.jpg"
+        _write(folder / name, data)
+        saved.append(
+            {
+                "name": m.name,
+                "mandatory": m.mandatory,
+                "sha256": m.sha256,
+                "file": f"{final}/{name}",
+            }
+        )
+    return saved
+
+
+def _check_choices(catalogue: Any, matter: str, form: dict[str, Any]) -> None:
+    """A choice that needs more fields (邮寄到家 → 邮寄地址) has them, or a 422 naming them."""
+    unmet = submissions.unmet_choices(form)
+    if not unmet:
+        return
+    found = catalogue.get(matter) if catalogue is not None else None
+    labels = {f.name: (f.label_zh, f.label_en) for f in (found.form if found else [])}
+    zh, en = [], []
+    for field, value, needed in unmet:
+        label_zh, label_en = labels.get(needed, (needed, needed))
+        zh.append(f"选择“{value}”时须填写{label_zh}（form.{needed}）")
+        en.append(f"form.{needed}: {label_en} is required when {field} is {value!r}")
+    raise QueueError(
+        422, "field_required", "；".join(zh), "; ".join(en), fields=[u[2] for u in unmet]
+    )
+
+
+@router.post("/submissions", status_code=201)
+async def submit(
+    request: Request,
+    response: Response,
+    body: SubmissionIn,
+    p: Caller,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """A terminal forwards a stored submission; repeats answer 200 with the same receipt."""
+    require(p, "kiosk")
+    if idempotency_key is not None and idempotency_key != body.id:
+        raise QueueError(
+            422,
+            "bad_idempotency_key",
+            "幂等键与申报编号不一致",
+            "Idempotency-Key must equal the submission id",
+        )
+    try:
+        validate_id_number(body.applicant.id_number)
+    except IdNumberError as exc:
+        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
+    svc = _svc(request)
+    if svc.catalogue is not None and svc.catalogue.get(body.matter) is None:
+        raise QueueError(
+            422,
+            "unknown_matter",
+            f"事项“{body.matter}”不在事项清单中",
+            f"unknown matter {body.matter!r}",
+        )
+    _check_choices(svc.catalogue, body.matter, body.form)
+    final = svc.submissions_dir / body.id
+    staging = svc.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
+    saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials)
+
+    def place_files() -> None:
+        # No row points at ``final`` (the row is being created): anything there is
+        # left from a crash before an earlier COMMIT.
+        shutil.rmtree(final, ignore_errors=True)
+        staging.replace(final)
+        _fsync_dir(final.parent)
+
+    content = body.model_dump(mode="json", exclude={"materials"})
+    content["materials"] = [m.sha256 for m in body.materials]
+    if content["identity_check"] is None:  # a retry stored before the flag existed still matches
+        del content["identity_check"]
+    item = submissions.Incoming(
+        id=body.id,
+        receipt=body.receipt,
+        terminal=body.terminal,
+        matter=body.matter,
+        submitted_at=body.submitted_at.timestamp(),
+        applicant=body.applicant.model_dump(),
+        form=body.form,
+        materials=saved,
+        missing=list(body.missing),
+        promised_date=body.promised_date.isoformat() if body.promised_date else None,
+        content_sha=submissions.content_sha(content),
+        identity_check=body.identity_check,
+    )
+    forward = svc.config.upstream.submissions is not None
+    try:
+        view, created = await svc.run(
+            lambda tx: submissions.receive(tx, item, svc.ctx.id_key, forward, place_files)
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already if it was placed
+    if not created:
+        response.status_code = 200
+    return view
+
+
+async def _staff_or_manager(request: Request, p: Principal) -> str:
+    if p.role == "staff":
+        session = await _svc(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
+        return f"staff {session.staff_id}"
+    require(p)
+    return f"manager {p.name}"
+
+
+def _today(request: Request) -> dt.date:
+    svc = _svc(request)
+    return svc.ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
+
+
+@router.get("/submissions")
+async def list_submissions(
+    request: Request,
+    p: Caller,
+    status: Annotated[
+        Literal["received", "needs_correction", "accepted", "finished", "returned"] | None, Query()
+    ] = None,
+    matter: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """Cases by status and matter; ``overdue`` counts open cases past their promised date."""
+    await _staff_or_manager(request, p)
+    today = _today(request)
+    return await _svc(request).run(
+        lambda tx: submissions.listing(tx, today, status, matter, overdue, limit)
+    )
+
+
+@router.get("/submissions/{sid}")
+async def get_submission(request: Request, sid: str, p: Caller) -> dict[str, Any]:
+    """One case with form, materials and history (staff and managers)."""
+    await _staff_or_manager(request, p)
+    today = _today(request)
+
+    def op(tx):  # noqa: ANN001, ANN202
+        row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).first()  # noqa: SLF001
+        if row is None:
+            raise not_found("申报件", "submission", code="unknown_submission")
+        return submissions.detail(tx, row, today)
+
+    return await _svc(request).run(op)
+
+
+@router.post("/submissions/{sid}/{action}")
+async def act_on_submission(
+    request: Request,
+    sid: str,
+    action: Literal["accept", "return", "finish", "reject"],
+    body: ActionIn,
+    p: Caller,
+) -> dict[str, Any]:
+    """受理 (accept), 退回补正 (return, listing every missing item), 办结 (finish), 退回 (reject)."""
+    actor = await _staff_or_manager(request, p)
+    today = _today(request)
+    return await _svc(request).run(
+        lambda tx: submissions.act(tx, sid, action, actor, body.note, body.missing, today)
+    )
+
+
+class ProgressIn(_Body):
+    """办件查询: a POST body, so the ID number never appears in a URL or access log."""
+
+    receipt: str = Field(min_length=6, max_length=32)
+    id_number: str = Field(min_length=18, max_length=18)
+
+
+@router.post("/progress")
+async def progress(request: Request, body: ProgressIn, p: Caller) -> dict[str, Any]:
+    """办件查询: receipt number + ID number → status and history."""
+    require(p, "kiosk")
+    return await lookup_progress(request, body.receipt, body.id_number)
+
+
+async def lookup_progress(request: Request, receipt: str, id_number: str) -> dict[str, Any]:
+    """办件查询 for the kiosk route and the citizen's page (hall/queue/web/pages/citizen.py).
+
+    The same 404 for an unknown receipt and a wrong ID number; the number is
+    only compared with the case's keyed fingerprint, never stored or logged.
+    """
+    svc = _svc(request)
+    today = _today(request)
+    number = id_number.strip().upper()
+    # A read (read connection): citizens' phones must not queue behind the writer.
+    return await svc.read(
+        lambda tx: submissions.progress(tx, receipt, number, svc.ctx.id_key, today)
+    )

@@ -1,0 +1,129 @@
+"""The daemon's HTTP API (FastAPI): OpenAPI at /openapi.json, docs at /docs.
+
+Every error is JSON ``{"error": {"code", "message", "message_en", ...}}`` with a
+sentence a kiosk can show; malformed JSON and wrong types are 422, never 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hall import __version__
+from hall.config import HallConfig
+from hall.queue.core.domain import QueueError
+from hall.queue.core.service import QueueService
+from hall.queue.web import dates
+from hall.queue.web.api.attendance import router as attendance_router
+from hall.queue.web.api.manager import page as manager_page
+from hall.queue.web.api.manager import router as manager_router
+from hall.queue.web.api.ratings import router as ratings_router
+from hall.queue.web.api.submissions import router as submissions_router
+from hall.queue.web.auth import TokenTable
+from hall.queue.web.pages.citizen import router as citizen_pages
+from hall.queue.web.routes import router
+
+log = logging.getLogger(__name__)
+
+
+def _where(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "request body"
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+    en, zh = [], []
+    for err in exc.errors():
+        where = _where(tuple(err.get("loc", ())))
+        if err.get("type") == "json_invalid":
+            en.append(f"the request body is not valid JSON ({err.get('msg')})")
+            zh.append("请求内容不是有效的JSON")
+        elif err.get("type") == "missing":
+            en.append(f"{where}: required")
+            zh.append(f"缺少字段 {where}")
+        elif err.get("type") == dates.ERROR_TYPE:  # a date, month or time (hall/queue/web/dates.py)
+            ctx = err.get("ctx") or {}
+            en.append(f"{where}: {ctx.get('en')}")
+            zh.append(f"参数 {where}：{ctx.get('zh')}")
+        elif err.get("type") == "extra_forbidden":
+            en.append(f"{where}: unknown field")
+            zh.append(f"未知字段 {where}")
+        else:
+            en.append(f"{where}: {err.get('msg')}")
+            zh.append(f"字段 {where} 无效:{err.get('msg')}")
+    return "; ".join(zh), "; ".join(en)
+
+
+def create_app(
+    config: HallConfig,
+    data_dir: str | None = None,
+    device_ports: dict[str, str] | None = None,
+    catalogue: Any = None,
+) -> FastAPI:
+    """Build the app; the queue service starts and stops with it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        service = QueueService(config, data_dir, device_ports=device_ports, catalogue=catalogue)
+        service.start(asyncio.get_running_loop())
+        app.state.service = service
+        chores = asyncio.create_task(service.housekeeping())
+        try:
+            yield
+        finally:
+            chores.cancel()
+            service.stop()
+
+    app = FastAPI(
+        title="hall queue daemon",
+        version=__version__,
+        description="Numbers, calls and events for a government service hall (政务服务大厅).",
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.tokens = TokenTable(config)
+
+    @app.exception_handler(QueueError)
+    async def _queue_error(_request: Request, exc: QueueError) -> JSONResponse:
+        return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        zh, en = _validation_message(exc)
+        body: dict[str, Any] = {"code": "invalid_request", "message": zh, "message_en": en}
+        return JSONResponse({"error": body}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = {
+            "code": f"http_{exc.status_code}",
+            "message": str(exc.detail),
+            "message_en": str(exc.detail),
+        }
+        return JSONResponse({"error": body}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error: %s", type(exc).__name__, exc_info=exc)
+        body = {
+            "code": "internal",
+            "message": "系统内部错误,请联系工作人员",
+            "message_en": "Internal error; please ask the staff",
+        }
+        return JSONResponse({"error": body}, status_code=500)
+
+    app.include_router(router)
+    app.include_router(submissions_router)
+    app.include_router(attendance_router)
+    app.include_router(ratings_router)
+    app.include_router(manager_router)
+    app.include_router(manager_page)
+    app.include_router(citizen_pages)
+    return app

@@ -1,0 +1,1 @@
+"""Pages served by the daemon: the citizen's phone pages and the manager page."""

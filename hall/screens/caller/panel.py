@@ -1,0 +1,407 @@
+"""The staff caller panel (窗口叫号器) of one window, once a staff member has signed in.
+
+Window operations run on the bridge's worker thread; the panel shows their
+result or the daemon's refusal in the current language. The current ticket,
+the window's queue and the waiting counts follow the daemon's events (the
+staff token's event stream); the queue is re-read when an event touches one
+of this window's services, never by polling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    StringProperty,
+)
+from kivy.uix.screenmanager import Screen
+
+from hall.kiosk.client import DaemonError
+from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
+
+if TYPE_CHECKING:
+    from hall.screens.caller.root import CallerRoot
+
+log = logging.getLogger(__name__)
+
+
+Builder.load_file(str(Path(__file__).with_name("panel.kv")))
+
+QUEUE_SHOWN = 16
+_STATE_KEYS = {"open": "caller.state_open", "paused": "caller.state_paused"}
+#: The flag shown beside the current number for a ticket kind (normal: none).
+_KIND_KEYS = {"priority": "caller.kind_priority", "appointment": "caller.kind_appointment"}
+
+
+def elapsed_text(since: dt.datetime | None, now: dt.datetime) -> str:
+    """``mm:ss`` from ``since`` to ``now`` (minutes go past 59; never negative)."""
+    if since is None:
+        return ""
+    seconds = max(0, int((now - since).total_seconds()))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class CallerPanel(SheetHost, Screen):
+    """Current ticket, operation buttons, queue and waiting counts of one window."""
+
+    hall_id = StringProperty("caller-panel")
+    lang = StringProperty("zh")
+    window_number = NumericProperty(0)
+    staff_text = StringProperty("")
+    window_state = StringProperty("closed")
+    ticket_number = StringProperty("")
+    ticket_status = StringProperty("")
+    ticket_service = StringProperty("")
+    ticket_kind = StringProperty("")
+    elapsed = StringProperty("")  # mm:ss since the current ticket was called
+    done_today = NumericProperty(-1)  # cases finished here today; -1 = not read yet
+    message = StringProperty("")
+    message_error = BooleanProperty(False)
+    busy = BooleanProperty(False)
+    connected = BooleanProperty(True)
+    help_text = StringProperty("")
+    queue_summary = StringProperty("")
+    no_shows = ListProperty([])
+
+    def __init__(self, caller: CallerRoot, **kwargs: Any) -> None:
+        self.caller = caller
+        self.strings = caller.ctx.strings
+        self.services: dict[str, dict] = {}
+        self.counts: dict[str, int] = {}
+        self.queue: list[dict] = []
+        self.called_at: dt.datetime | None = None
+        #: The hall's time now; tests put a clock of their own here.
+        self.now: Callable[[], dt.datetime] = caller.ctx.now
+        self.requeued = ""  # a returning no-show whose place is not known yet
+        self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
+        self._queue_loading = False
+        self._queue_stale = False
+        super().__init__(window_number=caller.window, **kwargs)
+        # The language last: on_lang rebuilds the lists in the kv's boxes (self.ids),
+        # which exist only once the kv rule has been applied, at the end of __init__.
+        self.lang = self.strings.language
+
+    # -- text ------------------------------------------------------------------
+    def tr(self, key: str, *_bound: object, **values: object) -> str:
+        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
+        return self.strings.t(key, **values)
+
+    def state_text(self, window_state: str, ticket_status: str, *_bound: object) -> str:
+        """What the window is doing, in words."""
+        if ticket_status in ("called", "serving"):
+            return self.tr(f"caller.state_{ticket_status}")
+        return self.tr(_STATE_KEYS.get(window_state, "caller.state_closed"))
+
+    def on_lang(self, *_args: object) -> None:
+        """Rebuild the lists built in Python (kv-bound texts follow by themselves)."""
+        self._show_queue()
+        self._show_counts()
+
+    def service_text(self, code: str, *_bound: object) -> str:
+        """The current ticket's service by name (kv passes ``root.lang`` to re-evaluate)."""
+        return self._service_name(code) if code else ""
+
+    def kind_text(self, kind: str, *_bound: object) -> str:
+        """优先 / 预约 flag of the current ticket, empty for a normal ticket."""
+        return self.tr(_KIND_KEYS[kind]) if kind in _KIND_KEYS else ""
+
+    def elapsed_label(self, elapsed: str, *_bound: object) -> str:
+        """Time since the call, in words."""
+        return self.tr("caller.elapsed", time=elapsed) if elapsed else ""
+
+    def done_label(self, done: int, *_bound: object) -> str:
+        """今日已办 N 件 (empty until the daemon said)."""
+        return self.tr("caller.done_today", count=done) if done >= 0 else ""
+
+    def tick(self, _dt: float = 0) -> None:
+        """Refresh the time since the call (every second, on the injected clock)."""
+        self.elapsed = elapsed_text(self.called_at, self.now()) if self.ticket_number else ""
+
+    def _service_name(self, code: str) -> str:
+        svc = self.services.get(code)
+        return svc["name"].get(self.lang, code) if svc else code
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message = text
+        self.message_error = error
+
+    def _show_error(self, exc: DaemonError) -> None:
+        self.busy = False
+        self._say(exc.text(self.lang), error=True)
+
+    # -- session -----------------------------------------------------------------
+    def begin(self, login: dict) -> None:
+        """Show the panel for a new staff session and follow its events."""
+        self.staff_text = self.tr("caller.staff", name=login["name"], staff_id=login["staff_id"])
+        self.staff_id = login["staff_id"]
+        self._apply_window(login["window"])
+        self.no_shows = []
+        self.help_text = ""
+        self._say("")
+        self.caller.bridge.follow(login["token"], self._on_event, self._on_state)
+        if not getattr(self, "_ticking", False):
+            self._ticking = True
+            self.caller.bridge.every(1.0, self.tick)
+        self.reload()
+
+    def end(self) -> None:
+        """Stop following events and forget the session's state."""
+        self.caller.bridge.unfollow()
+        self.close_sheet()
+        self.busy = False
+        self.connected = True
+        self._apply_window({"state": "closed", "ticket_number": None})
+
+    def reload(self) -> None:
+        """Read services, the window, its ticket and its queue (sign-in, reconnect, reset)."""
+        client, n = self.caller.ctx.client, self.window_number
+
+        def fetch() -> tuple:
+            services = client.services()
+            win = next(w for w in client.windows() if w["number"] == n)
+            ticket = client.ticket(win["ticket_id"]) if win.get("ticket_id") else None
+            return services, win, ticket, client.window_queue(n)
+
+        self.caller.bridge.submit(fetch, self._reloaded, self._show_error)
+
+    def _reloaded(self, result: tuple) -> None:
+        services, win, ticket, queue = result
+        self.services = {s["code"]: s for s in services}
+        self.counts = {s["code"]: s["waiting"] for s in services}
+        self._apply_window(win)
+        if ticket is not None:
+            self._apply_ticket(ticket)
+        self.done_today = win.get("done_today", -1)
+        self.queue = queue
+        self._show_queue()
+        self._show_counts()
+
+    @property
+    def my_services(self) -> list[str]:
+        """Codes of the services this window calls."""
+        return [c for c, s in self.services.items() if self.window_number in s.get("windows", [])]
+
+    # -- events (Kivy thread) --------------------------------------------------------
+    def _on_state(self, connected: bool) -> None:
+        was = self.connected
+        self.connected = connected
+        if connected and not was:
+            self.reload()
+
+    def _on_event(self, kind: str, data: dict, _event_id: int | None) -> None:
+        if kind == "help.requested":
+            self.help_text = self.tr("caller.help_alert", where=data.get("where", "?"))
+        elif kind == "window.changed":
+            if data["window"]["number"] == self.window_number:
+                self._apply_window(data["window"])
+        elif kind.startswith("ticket."):
+            self._on_ticket_event(kind, data)
+        elif kind in ("queue.reset", "reset"):
+            self.no_shows = []
+            self.reload()
+
+    def _on_ticket_event(self, kind: str, data: dict) -> None:
+        ticket = data.get("ticket", {})
+        self.counts.update(data.get("waiting", {}))
+        self._show_counts()
+        if data.get("window") == self.window_number:
+            if kind == "ticket.no_show" and ticket["number"] not in self.no_shows:
+                self.no_shows.append(ticket["number"])
+            elif kind == "ticket.requeued" and ticket["number"] in self.no_shows:
+                self.no_shows.remove(ticket["number"])
+            self._apply_ticket(ticket)
+            if kind == "ticket.finished":
+                self._refresh_done()
+        touched = {ticket.get("service"), (data.get("to") or {}).get("service")}
+        if not self.services or touched & set(self.my_services):
+            self._refresh_queue()
+
+    def _apply_window(self, win: dict) -> None:
+        self.window_state = win["state"]
+        number = win.get("ticket_number")
+        if not number:
+            self._clear_ticket()
+        elif number != self.ticket_number:
+            self.ticket_number, self.ticket_status = number, "called"
+            # GET /windows carries the ticket's details; window.changed events do not.
+            self.ticket_service = win.get("ticket_service") or ""
+            self.ticket_kind = win.get("ticket_kind") or ""
+            self.called_at = _parse(win.get("called_at"))
+            self.tick()
+
+    def _clear_ticket(self) -> None:
+        self.ticket_number = self.ticket_status = self.ticket_service = self.ticket_kind = ""
+        self.called_at = None
+        self.tick()
+
+    def _apply_ticket(self, ticket: dict) -> None:
+        if ticket["status"] in ("called", "serving") and ticket.get("window") == self.window_number:
+            self.ticket_number = ticket["number"]
+            self.ticket_status = ticket["status"]
+            self.ticket_service = ticket["service"]
+            self.ticket_kind = ticket.get("kind") or ""
+            self.called_at = _parse(ticket.get("called_at"))
+            self.window_state = "serving"
+            self.tick()
+        elif ticket["number"] == self.ticket_number:
+            self._clear_ticket()
+
+    def _refresh_done(self) -> None:
+        """Re-read this window's count of cases done today (after a 办结)."""
+        client, n = self.caller.ctx.client, self.window_number
+
+        def read() -> int:
+            return next(w for w in client.windows() if w["number"] == n).get("done_today", -1)
+
+        self.caller.bridge.submit(read, self._done_read, self._done_failed)
+
+    def _done_read(self, done: int) -> None:
+        self.done_today = done
+
+    def _done_failed(self, exc: DaemonError) -> None:
+        log.info("cases done today not read: %s", exc.message_en)
+
+    def _refresh_queue(self) -> None:
+        if self._queue_loading:
+            self._queue_stale = True
+            return
+        self._queue_loading, self._queue_stale = True, False
+        client, n = self.caller.ctx.client, self.window_number
+        self.caller.bridge.submit(
+            lambda: client.window_queue(n), self._queue_loaded, self._queue_failed
+        )
+
+    def _queue_loaded(self, queue: list[dict]) -> None:
+        self._queue_loading = False
+        self.queue = queue
+        self._show_queue()
+        numbers = [t["number"] for t in queue]
+        if self.requeued in numbers:
+            # The daemon did not say (no ``ahead``): its place in this window's queue.
+            self._say_requeued(self.requeued, numbers.index(self.requeued))
+        if self._queue_stale:
+            self._refresh_queue()
+
+    def _queue_failed(self, exc: DaemonError) -> None:
+        self._queue_loading = False
+        log.info("window queue not read: %s", exc.message_en)
+
+    def _show_queue(self) -> None:
+        grid = self.ids.queue_grid
+        grid.clear_widgets()
+        for ticket in self.queue[:QUEUE_SHOWN]:
+            grid.add_widget(Factory.CallerChip(text=ticket["number"]))
+        key = "caller.queue_more" if self.queue else "caller.queue_empty"
+        self.queue_summary = self.tr(key, count=len(self.queue))
+
+    def _show_counts(self) -> None:
+        box = self.ids.waiting_box
+        box.clear_widgets()
+        for code in self.my_services:
+            name = self._service_name(code)
+            text = self.tr("caller.waiting_count", name=name, count=self.counts.get(code, 0))
+            box.add_widget(CallerCount(text=text, name=name, hall_id=f"waiting-{code}"))
+
+    # -- operations ----------------------------------------------------------------
+    def operate(self, op: str, **body: Any) -> None:
+        """Run a window operation on the worker; show its result or the daemon's refusal."""
+        if self.busy:
+            return
+        self.busy = True
+        self._say(self.tr("caller.busy"))
+        client, n = self.caller.ctx.client, self.window_number
+        number = self.ticket_number
+        self.caller.bridge.submit(
+            lambda: client.window_op(n, op, **body),
+            partial(self._operated, op, number, body),
+            self._show_error,
+        )
+
+    def _operated(self, op: str, number: str, body: dict, result: dict) -> None:
+        self.busy = False
+        if "state" in result:  # pause / resume answer with the window
+            self._apply_window(result)
+        else:
+            if op == "no-show" and result["number"] not in self.no_shows:
+                self.no_shows.append(result["number"])
+            if op == "requeue" and result["number"] in self.no_shows:
+                self.no_shows.remove(result["number"])
+            self._apply_ticket(result)
+            number = result["number"]
+        if op == "requeue":
+            self.requeued = ""
+            if isinstance(result.get("ahead"), int):
+                self._say_requeued(number, result["ahead"])
+            else:
+                self.requeued = number
+                self._say(self.tr("caller.done_requeue", number=number))
+                self._refresh_queue()
+            return
+        values = {"number": number}
+        if op == "transfer":
+            values["service"] = self._service_name(body["service"])
+        if op == "finish":
+            values["case_type"] = self.tr(case_type_key(body["case_type"]))
+        self._say(self.tr(f"caller.done_{op.replace('-', '_')}", **values))
+
+    def _say_requeued(self, number: str, ahead: int) -> None:
+        self.requeued = ""
+        self._say(self.tr("caller.requeued_ahead", number=number, ahead=ahead))
+
+    def confirm_no_show(self) -> None:
+        """过号 asks first: one tap must not send away a citizen who is walking up."""
+        if self.busy or not self.ticket_number:
+            return
+        options = [("confirm", self.tr("caller.no_show_confirm"))]
+        title = self.tr("caller.no_show_ask", number=self.ticket_number)
+        self.open_sheet("", options, lambda _v: self.operate("no-show"), title=title)
+
+    def toggle_pause(self) -> None:
+        """Pause, or resume a paused window."""
+        self.operate("resume" if self.window_state == "paused" else "pause")
+
+    def choose_transfer(self) -> None:
+        """Ask which service to transfer the current citizen to."""
+        options = [(c, self._service_name(c)) for c in self.services if c != self.ticket_service]
+        self.open_sheet(
+            "caller.choose_service", options, lambda c: self.operate("transfer", service=c)
+        )
+
+    def choose_finish(self) -> None:
+        """Ask for the case type (办件类型), then finish."""
+        options = [(value, self.tr(key)) for value, key in CASE_TYPES]
+        self.open_sheet(
+            "caller.choose_case_type", options, lambda v: self.operate("finish", case_type=v)
+        )
+
+    def choose_requeue(self) -> None:
+        """Ask which returning no-show citizen goes back in line."""
+        options = [(n, n) for n in reversed(self.no_shows)]
+        self.open_sheet(
+            "caller.choose_requeue", options, lambda n: self.operate("requeue", number=n)
+        )
+
+    def logout(self) -> None:
+        """Sign out: the daemon closes the window, the login screen comes back."""
+        if self.busy:
+            return
+        self.busy = True
+        self._say(self.tr("caller.busy"))
+        self.caller.bridge.submit(
+            self.caller.ctx.client.logout, lambda _r: self.caller.logged_out(), self._show_error
+        )
+
+
+def _parse(stamp: str | None) -> dt.datetime | None:
+    """An ISO time from the daemon, or None."""
+    return dt.datetime.fromisoformat(stamp) if stamp else None

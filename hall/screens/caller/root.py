@@ -1,0 +1,138 @@
+"""The staff caller role: sign in at one window, then operate it (``--role caller --window N``).
+
+:class:`CallerRoot` switches between the sign-in screen and the panel
+(:mod:`hall.screens.caller.panel`). The context's client starts with no token;
+a successful sign-in gives it the staff token of this window, and signing out
+takes it away again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
+
+from hall.kiosk.client import DaemonError
+from hall.kiosk.context import KioskContext
+from hall.screens.caller.panel import CallerPanel
+from hall.screens.common.bridge import UiBridge
+
+log = logging.getLogger(__name__)
+# After caller_panel.kv (loaded by caller_panel): the sign-in screen uses its widgets.
+Builder.load_file(str(Path(__file__).with_name("login.kv")))
+
+
+class CallerLogin(Screen):
+    """Staff id and PIN for this window; the daemon's refusal shown in the current language."""
+
+    hall_id = StringProperty("caller-login")
+    lang = StringProperty("zh")
+    hall_name = StringProperty("")
+    window_number = NumericProperty(0)
+    error = StringProperty("")
+    busy = BooleanProperty(False)
+
+    def __init__(self, caller: CallerRoot, **kwargs: Any) -> None:
+        self.caller = caller
+        self.strings = caller.ctx.strings
+        super().__init__(
+            lang=self.strings.language,
+            hall_name=caller.ctx.hall_name,
+            window_number=caller.window,
+            **kwargs,
+        )
+
+    def tr(self, key: str, *_bound: object, **values: object) -> str:
+        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
+        return self.strings.t(key, **values)
+
+    def submit(self) -> None:
+        """Sign in with what was typed."""
+        staff_id = self.ids.staff_id.text.strip().upper()
+        pin = self.ids.pin.text.strip()
+        if self.busy:
+            return
+        if not staff_id or not pin:
+            self.error = self.tr("caller.login_missing")
+            return
+        self.busy = True
+        self.error = ""
+        self.caller.login(staff_id, pin)
+
+    def failed(self, exc: DaemonError) -> None:
+        """Show why the daemon refused; the PIN is cleared for another try."""
+        self.busy = False
+        self.error = exc.text(self.lang)
+        self.ids.pin.text = ""
+
+    def reset(self) -> None:
+        """Empty the form for the next person."""
+        self.busy = False
+        self.error = ""
+        self.ids.staff_id.text = ""
+        self.ids.pin.text = ""
+
+
+class CallerRoot(ScreenManager):
+    """Root of the caller role: sign-in screen, then the panel of ``window``."""
+
+    hall_id = StringProperty("caller")
+
+    def __init__(self, ctx: KioskContext, window: int, **kwargs: Any) -> None:
+        super().__init__(transition=NoTransition(), **kwargs)
+        self.ctx = ctx
+        self.window = window
+        self.bridge = UiBridge(ctx, f"caller-{window}")
+        self.login_screen = CallerLogin(self, name="login")
+        self.panel = CallerPanel(self, name="panel")
+        self.add_widget(self.login_screen)
+        self.add_widget(self.panel)
+        self.face = None  # 人脸签到 when this window has a face terminal and camera
+        if ctx.face_terminal is not None and ctx.face_camera is not None:
+            from hall.screens.caller.face import CallerFace
+
+            self.face = CallerFace(self)
+        self.current = "login"
+
+    def login(self, staff_id: str, pin: str) -> None:
+        """Ask the daemon for a staff token for this window (on the worker thread)."""
+        client, window = self.ctx.client, self.window
+        self.bridge.submit(
+            lambda: client.login(staff_id, pin, window), self._logged_in, self.login_screen.failed
+        )
+
+    def signed_in(self, data: dict) -> None:
+        """A staff token obtained elsewhere (a face check-in answers like /staff/login)."""
+        self.ctx.client.token = data["token"]
+        self._logged_in(data)
+
+    def _logged_in(self, data: dict) -> None:
+        log.info("%s signed in at window %d", data["staff_id"], self.window)
+        self.login_screen.reset()
+        self.panel.begin(data)
+        self.current = "panel"
+
+    def logged_out(self) -> None:
+        """The daemon closed the window: drop the token and show the sign-in screen."""
+        log.info("signed out at window %d", self.window)
+        self.panel.end()
+        self.ctx.client.token = None
+        self.login_screen.reset()
+        self.current = "login"
+
+    def switch_language(self) -> None:
+        """Toggle between Chinese and English on every screen of the role."""
+        strings = self.ctx.strings
+        strings.language = "en" if strings.language == "zh" else "zh"
+        for screen in self.screens:
+            screen.lang = strings.language
+
+    def shutdown(self) -> None:
+        """Stop the face decision, the event follower, the worker thread and the clock events."""
+        if self.face is not None:
+            self.face.shutdown()
+        self.bridge.close()
