@@ -39,7 +39,8 @@ from hall.kiosk.client import DaemonClient  # noqa: E402
 from hall.kiosk.face_checkin import FaceTerminal, TerminalClient  # noqa: E402
 from hall.kiosk.face_store import FaceStore  # noqa: E402
 from hall.vision import face_sim  # noqa: E402
-from hall.vision.face import enrol, identify, main_face, open_engine  # noqa: E402
+from hall.vision.face import enrol, identify, main_face  # noqa: E402
+from hall.vision.face_engines import open_engine  # noqa: E402
 from hall.vision.liveness import LivenessCheck  # noqa: E402
 
 KEY = "5a" * 32

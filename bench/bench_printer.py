@@ -1,7 +1,7 @@
 """Ticket printer benchmarks: render a ticket to bytes, and print it over loopback TCP.
 
 * render: ``render_ticket()`` (layout → ESC/POS bytes, GB18030, native QR);
-* print: from calling ``TicketPrinter.print_ticket()`` on a ``network``
+* print: from calling ``receipts.print_ticket()`` on a ``network``
   connection to the last byte of the ticket arriving at the simulated network
   printer (``hall.drivers.sim.printer``) on loopback, including the DLE EOT 1
   and DLE EOT 4 status round trips made before every ticket.
@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hall.drivers.printer import TicketPrint, open_printer, render_ticket  # noqa: E402
+from hall.drivers.printer import open_printer  # noqa: E402
 from hall.drivers.sim.printer import SimNetworkPrinter  # noqa: E402
+from hall.kiosk.receipts import TicketPrint, print_ticket, render_ticket  # noqa: E402
 
 
 def ticket(i: int) -> TicketPrint:
@@ -68,11 +69,11 @@ def bench_print(n: int) -> tuple[list[float], list[float]]:
     with SimNetworkPrinter() as sim:
         host, port = sim.address
         with open_printer({"type": "network", "host": host, "port": port}) as printer:
-            printer.print_ticket(ticket(0))  # connect before timing
+            print_ticket(printer, ticket(0))  # connect before timing
             assert sim.model.wait_for(lambda m: m.cuts == 1, 5)
             for i in range(n):
                 t0 = time.perf_counter()
-                printer.print_ticket(ticket(i))
+                print_ticket(printer, ticket(i))
                 to_return.append(time.perf_counter() - t0)
                 if not sim.model.wait_for(lambda m, want=i + 2: m.cuts == want, 5):
                     raise SystemExit("the simulated printer did not receive the ticket")

@@ -10,12 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from hall.config import KioskSection
 from hall.kiosk.client import DaemonClient, EventFollower
 from hall.kiosk.i18n import Strings
+
+if TYPE_CHECKING:
+    # For type checkers only: the context must not load escpos, OpenCV or the
+    # face store just to be imported (the lobby role uses none of them).
+    from hall.catalogue import Catalogue
+    from hall.config import FaceSection
+    from hall.drivers.camera import Camera
+    from hall.drivers.idreader import IdCardReader
+    from hall.drivers.port import SerialLink
+    from hall.drivers.printer import TicketPrinter
+    from hall.kiosk.face_checkin import FaceTerminal
+    from hall.kiosk.face_store import CitizenFaces
+    from hall.kiosk.outbox import TerminalOutbox
+    from hall.vision.face import FaceEngine
+    from hall.workdays import WorkCalendar
 
 
 @dataclass
@@ -25,7 +40,7 @@ class KioskContext:
     settings: KioskSection
     client: DaemonClient
     strings: Strings
-    printer: Any | None = None  # hall.drivers.printer.TicketPrinter, None = no printer
+    printer: TicketPrinter | None = None  # None = no printer
     guide: dict[str, Any] = field(default_factory=dict)  # 办事指南 per service code
     hall_name: str = ""
     hall_name_en: str = ""  # hall.name_en: shown in English mode ("" = the Chinese name)
@@ -33,24 +48,29 @@ class KioskContext:
     timezone: str = "Asia/Shanghai"  # the hall's, for clocks and printed times
     follower_factory: Callable[..., EventFollower] | None = None
     # 自助申报: all three of catalogue, calendar and outbox, or no submission on this kiosk.
-    catalogue: Any | None = None  # hall.catalogue.Catalogue
-    calendar: Any | None = None  # hall.workdays.WorkCalendar
-    outbox: Any | None = None  # hall.kiosk.outbox.TerminalOutbox (started)
-    camera: Any | None = None  # hall.drivers.camera.Camera, None = no camera
-    id_reader: Any | None = None  # hall.drivers.idreader.IdCardReader on ``id_link``
-    id_link: Any | None = None  # hall.drivers.port.SerialLink
+    catalogue: Catalogue | None = None
+    calendar: WorkCalendar | None = None
+    outbox: TerminalOutbox | None = None  # started
+    camera: Camera | None = None  # None = no camera
+    id_reader: IdCardReader | None = None  # on ``id_link``
+    id_link: SerialLink | None = None
     # 人脸签到 (hall.kiosk.face_setup): all None = no face check-in on this device.
-    face_config: Any | None = None  # hall.config.FaceSection
-    face_engine: Any | None = None  # hall.vision.face.FaceEngine
-    face_camera: Any | None = None  # hall.drivers.camera.Camera facing the person
-    face_terminal: Any | None = None  # hall.kiosk.face_checkin.FaceTerminal (caller role)
-    citizen_faces: Any | None = None  # hall.kiosk.face_store.CitizenFaces (kiosk role)
+    face_config: FaceSection | None = None
+    face_engine: FaceEngine | None = None
+    face_camera: Camera | None = None  # facing the person
+    face_terminal: FaceTerminal | None = None  # caller role
+    citizen_faces: CitizenFaces | None = None  # kiosk role
 
     def now(self) -> dt.datetime:
         """The hall's local time now."""
         return dt.datetime.now(ZoneInfo(self.timezone))
 
-    def follower(self, token: str, on_event, on_state=None) -> EventFollower:  # noqa: ANN001
+    def follower(
+        self,
+        token: str,
+        on_event: Callable[[str, dict, int], None],
+        on_state: Callable[[bool], None] | None = None,
+    ) -> EventFollower:
         """An event follower on this kiosk's daemon (not started)."""
         if self.follower_factory:
             return self.follower_factory(token, on_event, on_state)

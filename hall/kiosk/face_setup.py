@@ -28,7 +28,8 @@ def add_face(ctx, config: HallConfig, role: str) -> None:  # noqa: ANN001 - Kios
     from hall.drivers.camera import open_camera
     from hall.drivers.errors import DeviceOffline
     from hall.kiosk.face_store import CitizenFaces, FaceStore, FaceStoreError
-    from hall.vision.face import FaceError, open_engine
+    from hall.vision.face_engines import open_engine
+    from hall.vision.face_template import FaceError
 
     terminal = None
     if role == "caller":

@@ -1,7 +1,7 @@
 """The take-a-number flow (取号) behind the kiosk screens, without Kivy.
 
 :class:`TicketDesk` issues a ticket through the daemon, lays out the printed
-ticket (:class:`~hall.drivers.printer.TicketPrint`), prints it and says
+ticket (:class:`~hall.kiosk.receipts.TicketPrint`), prints it and says
 whether it printed and, if not, why: the screen then keeps the number up
 longer with a notice. It also tells the daemon when the printer's state
 changes (``printer@<kiosk id>``), so staff see "paper out" on their list;
@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from hall.config import KioskSection
 from hall.drivers.errors import DriverError, PaperOut
-from hall.drivers.printer import PrinterHealth, TicketPrint, wait_minutes_range
+from hall.drivers.printer import PrinterHealth, TicketPrinter
 from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.receipts import TicketPrint, print_ticket, wait_minutes_range
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ class TicketDesk:
     def __init__(
         self,
         client: DaemonClient,
-        printer: Any | None,  # hall.drivers.printer.TicketPrinter
+        printer: TicketPrinter | None,
         settings: KioskSection,
         hall_name: str,
         tz: dt.tzinfo = HALL_TZ,
@@ -233,7 +234,7 @@ class TicketDesk:
         if self.printer is None:
             return TakeResult(issued, PrintOutcome.NO_PRINTER)
         try:
-            self.printer.print_ticket(issued.layout)
+            print_ticket(self.printer, issued.layout)
             result = TakeResult(issued, PrintOutcome.PRINTED)
         except PaperOut as exc:
             result = TakeResult(issued, PrintOutcome.PAPER_OUT, str(exc))

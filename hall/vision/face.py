@@ -7,14 +7,15 @@ and a face into a feature vector, and reports a *distance* between features
 (lower = more alike), so matching, templates and thresholds work the same way
 whichever engine runs.
 
-A :class:`FaceTemplate` holds feature vectors only, never an image: that is
-what enrolment keeps (encrypted, see ``hall.kiosk.face_store``). Nothing here
+A :class:`FaceTemplate` (``hall.vision.face_template``, re-exported here)
+holds feature vectors only, never an image: that is what enrolment keeps
+(encrypted, see ``hall.kiosk.face_store``). ``open_engine`` (in
+``hall.vision.face_engines``) picks the engine config.yaml names. Nothing here
 logs anything about a face.
 """
 
 from __future__ import annotations
 
-import struct
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,15 +23,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from hall.config import FaceSection
+from hall.vision.face_template import FaceError, FaceTemplate
 
 PHOTO_FACE_PX = 224
 MAIN_FACE_RATIO = 2.0
 PHOTO_CANVAS = (640, 480)
-
-
-class FaceError(Exception):
-    """A face operation cannot be done; the message can be shown to staff."""
 
 
 class FaceModelError(FaceError):
@@ -105,37 +102,6 @@ class FaceEngine(ABC):
     @abstractmethod
     def describe(self) -> str:
         """Which engine and models are active, for status screens and the start-up log."""
-
-
-@dataclass(frozen=True)
-class FaceTemplate:
-    """What enrolment keeps: the engine's name and one feature vector per frame."""
-
-    engine: str
-    features: np.ndarray  # (frames, dims) float32
-
-    _MAGIC = b"HFT1"
-
-    def to_bytes(self) -> bytes:
-        """Serialise (magic, engine name, shape, float32 little-endian data)."""
-        name = self.engine.encode()
-        rows, dims = self.features.shape
-        head = self._MAGIC + struct.pack("<B", len(name)) + name + struct.pack("<II", rows, dims)
-        return head + self.features.astype("<f4").tobytes()
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> FaceTemplate:
-        """Inverse of :meth:`to_bytes`; FaceError if the bytes are not a template."""
-        if data[:4] != cls._MAGIC or len(data) < 14:
-            raise FaceError("not a face template")
-        n = data[4]
-        engine = data[5 : 5 + n].decode()
-        rows, dims = struct.unpack("<II", data[5 + n : 13 + n])
-        body = data[13 + n :]
-        if len(body) != rows * dims * 4:
-            raise FaceError("face template is truncated")
-        features = np.frombuffer(body, dtype="<f4").reshape(rows, dims).astype(np.float32)
-        return cls(engine, features)
 
 
 @dataclass(frozen=True)
@@ -230,12 +196,3 @@ def photo_feature(engine: FaceEngine, photo: np.ndarray) -> np.ndarray:
     canvas[y : y + big.shape[0], x : x + big.shape[1]] = big
     box = single_face(engine, canvas) or FaceBox(x, y, big.shape[1], big.shape[0])
     return engine.feature(canvas, box)
-
-
-def open_engine(cfg: FaceSection) -> FaceEngine:
-    """The engine config.yaml asks for; FaceModelError names a missing or bad model file."""
-    from hall.vision import face_engines  # it builds on this module's classes
-
-    if cfg.engine == "dnn":
-        return face_engines.DnnEngine(cfg.dnn)
-    return face_engines.ClassicEngine(cfg.classic)

@@ -1,4 +1,4 @@
-"""The two face engines: ``classic`` (Haar + LBPH) and ``dnn`` (YuNet + SFace).
+"""The face engines, ``classic`` (Haar + LBPH) and ``dnn`` (YuNet + SFace); :func:`open_engine`.
 
 Both are thread-safe (one lock each): OpenCV's recognizer objects keep state
 between calls, and the kiosk may enrol and check in from different threads.
@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hall.config import ClassicFaceConfig, DnnFaceConfig
+from hall.config import ClassicFaceConfig, DnnFaceConfig, FaceSection
 from hall.vision.face import FaceBox, FaceEngine, FaceModelError, face_patch, to_bgr, to_gray
 
 # LBPH settings measured on ORL (bench/bench_face.py --orl): radius 2 over a
@@ -175,3 +175,10 @@ class DnnEngine(FaceEngine):
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[-1].strip() if text else type(exc).__name__
+
+
+def open_engine(cfg: FaceSection) -> FaceEngine:
+    """The engine config.yaml asks for; FaceModelError names a missing or bad model file."""
+    if cfg.engine == "dnn":
+        return DnnEngine(cfg.dnn)
+    return ClassicEngine(cfg.classic)

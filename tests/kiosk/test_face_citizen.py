@@ -12,7 +12,8 @@ from hall.config import FaceSection
 from hall.kiosk.face_checkin import appointment_by_face, verify_id_photo
 from hall.kiosk.face_store import CitizenFaces
 from hall.vision import face_sim
-from hall.vision.face import enrol, open_engine
+from hall.vision.face import enrol
+from hall.vision.face_engines import open_engine
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 CFG = FaceSection(template_key="cd" * 32)

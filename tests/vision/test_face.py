@@ -20,12 +20,11 @@ from hall.vision.face import (
     NoFaceError,
     enrol,
     identify,
-    open_engine,
     photo_feature,
     single_face,
     verify,
 )
-from hall.vision.face_engines import DnnEngine
+from hall.vision.face_engines import DnnEngine, open_engine
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 

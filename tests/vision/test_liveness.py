@@ -7,7 +7,8 @@ import pytest
 
 from hall.config import FaceSection
 from hall.vision import face_sim
-from hall.vision.face import open_engine, single_face
+from hall.vision.face import single_face
+from hall.vision.face_engines import open_engine
 from hall.vision.liveness import LivenessCheck
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")

@@ -105,8 +105,8 @@ def parse_booking(
             "face_template 不是有效的base64",
             "face_template: not valid base64",
         ) from None
-    # Imported here: the daemon needs OpenCV only when a booking carries a face.
-    from hall.vision.face import FaceError, FaceTemplate
+    # Imported here: NumPy only when a booking carries a face; never OpenCV (face_template).
+    from hall.vision.face_template import FaceError, FaceTemplate
 
     try:
         template = FaceTemplate.from_bytes(raw)

@@ -24,7 +24,8 @@ from hall.drivers.camera import SimCamera
 from hall.kiosk.face_store import CitizenFaces
 from hall.kiosk.i18n import Strings
 from hall.vision import face_sim
-from hall.vision.face import FaceEngine, enrol, open_engine
+from hall.vision.face import FaceEngine, enrol
+from hall.vision.face_engines import open_engine
 from tests.conftest import Daemon
 from tests.test_idnumber import make_id
 

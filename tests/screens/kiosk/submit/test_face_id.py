@@ -32,7 +32,7 @@ from hall.drivers.idreader import IdCardReader
 from hall.drivers.port import SerialLink
 from hall.kiosk.outbox import TerminalOutbox
 from hall.vision import face_sim
-from hall.vision.face import open_engine
+from hall.vision.face_engines import open_engine
 from hall.workdays import WorkCalendar
 from tests.conftest import Daemon
 from tests.helpers import start_ok

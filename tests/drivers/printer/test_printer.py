@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,36 +14,16 @@ from hall.drivers.printer import (
     FS_CHINESE_OFF,
     FS_CHINESE_ON,
     UNKNOWN_DETAIL,
-    TicketPrint,
     TicketPrinter,
     chinese_text,
     open_printer,
     parse_status,
-    render_ticket,
-    ticket_lines,
-    wait_minutes_range,
-    wait_text,
 )
 from hall.drivers.sim.printer import SimPrinter, SimState
 from hall.drivers.status import DeviceStatus
+from hall.kiosk.receipts import print_ticket, render_ticket, ticket_lines
 from tests.escpos_decode import decode
-
-URL = "https://hall.example.cn/t/3f2a9c0e8b7d4e1f"
-
-
-def make_ticket(**changes) -> TicketPrint:
-    fields = dict(
-        hall_name="示范区政务服务中心",
-        number="A001",
-        service_zh="综合受理",
-        service_en="General",
-        issued_at=datetime(2026, 11, 22, 9, 5, 41),
-        ahead=3,
-        est_wait_s=900,
-        qr_payload=URL,
-        footer=("过号请重新取号", "请妥善保管本凭条"),
-    )
-    return TicketPrint(**(fields | changes))
+from tests.kiosk.test_receipts import URL, make_ticket
 
 
 def test_chinese_text_is_framed_gb18030_exactly():
@@ -119,22 +98,6 @@ def test_ticket_without_english_or_footer():
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0, "预计等候不到1分钟"),
-        (29, "预计等候不到1分钟"),
-        (30, "预计等候约1分钟"),
-        (900, "预计等候约15分钟"),
-        (929, "预计等候约15分钟"),
-        (930, "预计等候约16分钟"),
-        (-5, "预计等候不到1分钟"),
-    ],
-)
-def test_wait_text_rounds_to_minutes(seconds, text):
-    assert wait_text(seconds) == text
-
-
-@pytest.mark.parametrize(
     ("n", "byte", "flags"),
     [
         (1, 0x12, set()),
@@ -176,7 +139,7 @@ def sim() -> SimPrinter:
 def test_print_ticket_on_sim(sim):
     printer = TicketPrinter(sim)
     ticket = make_ticket()
-    printer.print_ticket(ticket)
+    print_ticket(printer, ticket)
     assert decode(sim.output).text_lines == ticket_lines(ticket)
     assert sim.model.queries == [1, 4]  # asked before sending: online, then paper
     health = printer.health
@@ -198,7 +161,7 @@ def test_refuses_to_print_and_sends_nothing(sim, state, error, status, detail):
     sim.model.state = state
     printer = TicketPrinter(sim)
     with pytest.raises(error, match=detail):
-        printer.print_ticket(make_ticket())
+        print_ticket(printer, make_ticket())
     assert sim.model.output == b"" and sim.model.refused == b""  # only status queries went
     assert printer.health.status is status and printer.health.printed == 0
     assert printer.status().status is status
@@ -208,9 +171,9 @@ def test_paper_out_then_refilled(sim):
     printer = TicketPrinter(sim)
     sim.model.state = "paper_out"
     with pytest.raises(PaperOut):
-        printer.print_ticket(make_ticket())
+        print_ticket(printer, make_ticket())
     sim.model.state = "near_end"
-    printer.print_ticket(make_ticket(number="A002"))
+    print_ticket(printer, make_ticket(number="A002"))
     assert printer.health.status is DeviceStatus.OK and "near end" in printer.health.detail
     assert decode(sim.output).double == ["A002"] and printer.health.printed == 1
 
@@ -231,14 +194,14 @@ def test_file_printer_writes_the_ticket_and_cannot_read_status(tmp_path: Path):
     ticket = make_ticket()
     with open_printer({"type": "file", "path": str(path)}) as printer:
         assert printer.status().detail == UNKNOWN_DETAIL
-        printer.print_ticket(ticket)
+        print_ticket(printer, ticket)
     assert path.read_bytes() == render_ticket(ticket)
 
 
 def test_file_printer_missing_device_is_offline(tmp_path: Path):
     with open_printer({"type": "file", "path": str(tmp_path / "no" / "lp0")}) as printer:
         with pytest.raises(PrinterOffline, match="lp0"):
-            printer.print_ticket(make_ticket())
+            print_ticket(printer, make_ticket())
         assert printer.health.status is DeviceStatus.OFFLINE
         assert "lp0" in printer.health.last_error
 
@@ -251,43 +214,3 @@ def test_usb_needs_pyusb_or_reports_unknown_status():
     else:  # pragma: no cover - pyusb is not a dependency yet
         with open_printer(config) as printer:
             assert printer.status().status in (DeviceStatus.OK, DeviceStatus.OFFLINE)
-
-
-def test_priority_ticket_prints_its_kind_and_waiting_area():
-    ticket = make_ticket(kind="priority", area="综合受理区、不动产登记区")
-    out = decode(render_ticket(ticket))
-    assert out.text_lines == ticket_lines(ticket)
-    assert "优先办理（绿色通道）" in out.text_lines
-    assert "请到 综合受理区、不动产登记区 等候" in out.text_lines
-    assert "优先办理（绿色通道）" in out.bold
-    appointment = decode(render_ticket(make_ticket(kind="appointment", area="")))
-    assert "预约号" in appointment.text_lines
-    assert not any("等候区" in line or "请到" in line for line in appointment.text_lines)
-    normal = decode(render_ticket(make_ticket()))
-    assert not any("优先" in line or "预约" in line for line in normal.text_lines)
-
-
-def test_printed_wait_is_a_range_when_uncertain_and_never_soon_with_people_ahead():
-    ranged = make_ticket(ahead=4, est_wait_s=450, est_wait_range_s=(300, 600))
-    assert "预计等候约5–10分钟" in decode(render_ticket(ranged)).text_lines
-    same = make_ticket(ahead=4, est_wait_s=430, est_wait_range_s=(420, 440))
-    assert "预计等候约7分钟" in ticket_lines(same)  # both ends round to 7: no "7–7"
-    # People ahead and a daemon estimate under a minute: at least "about 1 minute".
-    ahead = make_ticket(ahead=2, est_wait_s=0)
-    assert "预计等候约1分钟" in decode(render_ticket(ahead)).text_lines
-
-
-@pytest.mark.parametrize(
-    ("ahead", "seconds", "range_s", "minutes"),
-    [
-        (0, 0, None, (0, 0)),
-        (3, 900, None, (15, 15)),  # no range from the daemon: its single estimate
-        (3, 900, (600, 1200), (10, 20)),
-        (3, 900, (1200, 600), (10, 20)),  # given the wrong way round
-        (3, 900, (880, 920), (15, 15)),  # both ends round to the same minute
-        (1, 10, (0, 20), (1, 1)),  # someone ahead: never under a minute
-        (2, 0, (0, 200), (1, 3)),
-    ],
-)
-def test_wait_minutes_range(ahead, seconds, range_s, minutes):
-    assert wait_minutes_range(ahead, seconds, range_s) == minutes

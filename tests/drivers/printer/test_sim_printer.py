@@ -14,14 +14,7 @@ from pathlib import Path
 import pytest
 
 from hall.drivers.errors import PaperOut, PrinterOffline
-from hall.drivers.printer import (
-    TicketPrint,
-    TicketPrinter,
-    open_printer,
-    parse_status,
-    render_ticket,
-    ticket_lines,
-)
+from hall.drivers.printer import TicketPrinter, open_printer, parse_status
 from hall.drivers.sim.printer import (
     PRINTING_STATES,
     PrinterModel,
@@ -31,11 +24,12 @@ from hall.drivers.sim.printer import (
     SimState,
 )
 from hall.drivers.status import DeviceStatus
+from hall.kiosk.receipts import TicketPrint, print_ticket, render_ticket, ticket_lines
 from tests.conftest import free_port
 from tests.escpos_decode import decode
 from tests.helpers import wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TICKET = TicketPrint(
     hall_name="测试大厅",
     number="C042",
@@ -95,8 +89,8 @@ def network_config(server: SimNetworkPrinter, **extra) -> dict:
 def test_network_printer_prints_over_loopback(server):
     with open_printer(network_config(server)) as printer:
         assert printer.status().status is DeviceStatus.OK
-        printer.print_ticket(TICKET)
-        printer.print_ticket(TICKET)
+        print_ticket(printer, TICKET)
+        print_ticket(printer, TICKET)
         assert server.model.wait_for(lambda m: m.cuts == 2, 5)
         # Without TCP_NODELAY each status query after a ticket waits ~40 ms (Nagle).
         assert printer.connection.device.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
@@ -119,10 +113,10 @@ def test_network_printer_refuses_when_the_printer_says_so(server, state, error, 
     server.model.state = state
     with open_printer(network_config(server)) as printer:
         with pytest.raises(error):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
         assert printer.health.status is status
         server.model.state = "ok"
-        printer.print_ticket(TICKET)  # the same connection works once the printer is back
+        print_ticket(printer, TICKET)  # the same connection works once the printer is back
         assert server.model.wait_for(lambda m: m.cuts == 1, 5)
     assert server.model.refused == b""  # the driver sent nothing while it could not print
 
@@ -131,9 +125,9 @@ def test_silent_printer_times_out_as_offline(server):
     server.model.state = "silent"
     with open_printer(network_config(server, timeout=0.2)) as printer:
         with pytest.raises(PrinterOffline, match="status query failed"):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
         server.model.state = "ok"
-        printer.print_ticket(TICKET)  # reconnects; a late reply would be drained
+        print_ticket(printer, TICKET)  # reconnects; a late reply would be drained
         assert server.model.wait_for(lambda m: m.cuts == 1, 5)
 
 
@@ -142,16 +136,16 @@ def test_network_printer_offline_then_reconnects():
     config = {"type": "network", "host": "127.0.0.1", "port": port, "timeout": 1.0}
     with open_printer(config) as printer:
         with pytest.raises(PrinterOffline):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
         assert printer.health.status is DeviceStatus.OFFLINE and printer.health.last_error
         with SimNetworkPrinter(port=port) as sim:
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
             assert sim.model.wait_for(lambda m: m.cuts == 1, 5)
         # The printer went away (connection closed): offline, not a socket error.
         with pytest.raises(PrinterOffline):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
         with SimNetworkPrinter(port=port) as sim:
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
             assert sim.model.wait_for(lambda m: m.cuts == 1, 5)
         assert printer.health.printed == 2
 
@@ -160,11 +154,11 @@ def test_serial_printer_over_a_pyserial_socket_url(server):
     host, port = server.address
     config = {"type": "serial", "url": f"socket://{host}:{port}", "baudrate": 115200}
     with open_printer(config) as printer:
-        printer.print_ticket(TICKET)
+        print_ticket(printer, TICKET)
         assert server.model.wait_for(lambda m: m.cuts == 1, 5)
         server.model.state = "paper_out"
         with pytest.raises(PaperOut):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
     assert decode(server.model.output).text_lines == ticket_lines(TICKET)
 
 
@@ -173,14 +167,14 @@ def test_serial_loopback_echo_is_no_status():
     # driver must not mistake an echoing line (or a wrong device) for a printer.
     with open_printer({"type": "serial", "url": "loop://", "timeout": 0.2}) as printer:
         with pytest.raises(PrinterOffline, match="not a DLE EOT 1 reply"):
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
         assert printer.health.status is DeviceStatus.OFFLINE
 
 
 def test_in_process_sim_shares_a_model_with_the_server(server):
     printer = TicketPrinter(SimPrinter(model=server.model))
     server.model.state = "near_end"
-    printer.print_ticket(TICKET)
+    print_ticket(printer, TICKET)
     assert server.model.cuts == 1 and "near end" in printer.health.detail
 
 
@@ -202,7 +196,7 @@ def test_command_line_serves_and_stores_bytes(tmp_path: Path):
         assert "listening" in proc.stderr.readline().decode()
         config = {"type": "network", "host": "127.0.0.1", "port": port}
         with open_printer(config) as printer:
-            printer.print_ticket(TICKET)
+            print_ticket(printer, TICKET)
             assert "near end" in printer.health.detail
         assert wait_until(lambda: out.exists() and out.read_bytes().endswith(b"\x1dV\x00"))
     finally:
