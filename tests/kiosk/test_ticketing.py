@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.config import KioskSection, WindowConfig
-from hall.drivers.printer import TicketPrinter, wait_minutes_range
+from hall.drivers.printer import TicketPrinter
 from hall.drivers.sim.printer import SimPrinter, SimState
 from hall.idnumber import check_char
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.entry import CLEAR, DELETE, CodeEntry, IdEntry
 from hall.kiosk.i18n import Strings
+from hall.kiosk.receipts import wait_minutes_range
 from hall.kiosk.ticketing import (
     PrintOutcome,
     TicketDesk,
