@@ -34,6 +34,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.layout import Layout
 from kivy.uix.relativelayout import RelativeLayout
+from kivy.uix.screenmanager import ScreenManager
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
@@ -115,6 +116,9 @@ def shown_widgets(root: Widget) -> Iterator[tuple[Widget, Rect | None]]:
         yield w, visible
         inner = visible if isinstance(w, ScrollView) else clip
         drawn = list(reversed(w.children))  # children are stored last-added first
+        if isinstance(w, ScreenManager) and w.current_screen is not None:
+            # A screen on its way out stays a child for a frame: only the current one shows.
+            drawn = [c for c in drawn if c is w.current_screen]
         top = max((i for i, c in enumerate(drawn) if _is_overlay(c, w)), default=0)
         for i, child in enumerate(drawn):
             yield from walk(child, inner if i >= top else None)
