@@ -45,7 +45,7 @@ from hall.queue.core.domain import QueueError, TicketStatus
 from hall.queue.core.schema import tickets_table
 from hall.queue.ratings import ledger, ratings
 from hall.queue.web.api.submissions import lookup_progress
-from hall.queue.web.routes import _svc
+from hall.queue.web.deps import daemon_of
 
 router = APIRouter(include_in_schema=False)  # pages for people, not API
 PAGE_DIR = Path(__file__).parent / "citizen_page"
@@ -184,14 +184,14 @@ async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | No
     """The ticket behind a printed id, following transfers; and whether it was moved."""
     if not TICKET_ID.match(ticket_id):
         return None, False
-    svc = _svc(request)
-    view = await svc.ticket(ticket_id)
+    daemon = daemon_of(request)
+    view = await daemon.ticket(ticket_id)
     moved = False
     for _ in range(MAX_HOPS):
         if view is None or view["status"] != TicketStatus.TRANSFERRED:
             break
         target = view.get("transferred_to")
-        nxt = await svc.ticket(target) if target else None
+        nxt = await daemon.ticket(target) if target else None
         if nxt is None:
             break
         view, moved = nxt, True
@@ -206,7 +206,7 @@ async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | No
             ).scalar()
             return rated, clerk
 
-        view["rated"], view["clerk_id"] = await svc.read(op)
+        view["rated"], view["clerk_id"] = await daemon.read(op)
     return view, moved
 
 
@@ -259,10 +259,10 @@ def _key(view: dict[str, Any]) -> str:
 
 
 def _service_name(request: Request, code: str, lang: str) -> str:
-    svc = request.app.state.config.service(code)
-    if svc is None:
+    found = request.app.state.config.service(code)
+    if found is None:
         return code
-    return svc.name_en if lang == "en" else svc.name_zh
+    return found.name_en if lang == "en" else found.name_zh
 
 
 def _ticket_body(request: Request, view: dict[str, Any], moved: bool, lang: str) -> str:
@@ -330,7 +330,7 @@ async def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
         head = f'<noscript><meta http-equiv="refresh" content="{POLL_S * 4}"></noscript>\n'
     if view["status"] == TicketStatus.FINISHED and not view.get("rated"):
         subject = f"ticket:{view['id']}"
-        sig = ratings.link_signature(_svc(request).ctx.id_key, subject)
+        sig = ratings.link_signature(daemon_of(request).ctx.id_key, subject)
         data.update(_rating_data(request, lang, {"ticket_id": view["id"], "sig": sig}))
     title = t(lang, "ticket_title", number=view["number"])
     body = _ticket_body(request, view, moved, lang)
@@ -485,10 +485,10 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
 
 
 async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLResponse:
-    svc = _svc(request)
+    daemon = daemon_of(request)
     status = SubmissionStatus(case["status"])
     label = LABELS[status][0 if lang == "zh" else 1]
-    matter = svc.catalogue.get(case["matter"]) if svc.catalogue is not None else None
+    matter = daemon.catalogue.get(case["matter"]) if daemon.catalogue is not None else None
     matter_name = (matter.name if lang == "zh" else matter.name_en or matter.name) if matter else ""
     rows = [
         (t(lang, "receipt_label"), "case-receipt", case["receipt"]),
@@ -521,11 +521,11 @@ async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLR
     data: dict[str, Any] = {}
     if status is SubmissionStatus.FINISHED:
         subject = f"submission:{case['id']}"
-        rated = await svc.read(lambda tx: ledger.by_subject(tx.conn, "rating", subject) is not None)
+        rated = await daemon.read(lambda tx: ledger.by_subject(tx.conn, "rating", subject) is not None)
         if rated:
             parts.append(_rated_note(lang))
         else:
-            sig = ratings.link_signature(svc.ctx.id_key, subject)
+            sig = ratings.link_signature(daemon.ctx.id_key, subject)
             data.update(_rating_data(request, lang, {"submission_id": case["id"], "sig": sig}))
             parts.append(rating_form(lang))
     switch = f"/progress?receipt={quote(case['receipt'], safe='')}&lang={_other(lang)}"
