@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.config import HallConfig
-from hall.queue.core.domain import QueueError
 from hall.queue.core.daemon import HallDaemon
+from hall.queue.core.domain import QueueError
 from hall.queue.tickets import issuing
 from tests.conftest import hall_config
 

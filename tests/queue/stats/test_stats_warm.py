@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from hall.config import HallConfig
-from hall.queue.core.schema import ledger_table, stats_days_table
 from hall.queue.core.daemon import HallDaemon
+from hall.queue.core.schema import ledger_table, stats_days_table
 from hall.queue.stats.warmer import _store_unless_rated
 from hall.queue.tickets import issuing
 from tests.conftest import hall_config
