@@ -297,7 +297,7 @@ async def progress(request: Request, body: ProgressIn, p: Caller) -> dict[str, A
 
 
 async def lookup_progress(request: Request, receipt: str, id_number: str) -> dict[str, Any]:
-    """办件查询 for the kiosk route and the citizen's page (hall/queue/web/pages/citizen.py).
+    """办件查询 for the kiosk route and the citizen's page (hall/queue/web/pages/citizen/progress.py).
 
     The same 404 for an unknown receipt and a wrong ID number; the number is
     only compared with the case's keyed fingerprint, never stored or logged.
