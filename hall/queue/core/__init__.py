@@ -1,1 +1,1 @@
-"""The daemon's core: the service object, the one writer, the schema, events and the outbox."""
+"""The daemon's core: the daemon object (HallDaemon), the one writer, the schema, events and the outbox."""

@@ -42,10 +42,10 @@ def _board_id(window: int) -> str:
 class DeviceHub:
     """Owns the device links of one daemon; see the module docstring."""
 
-    def __init__(self, service: Any, ports: dict[str, str] | None = None) -> None:
+    def __init__(self, daemon: Any, ports: dict[str, str] | None = None) -> None:
         """``ports`` overrides the config's bus ports (the launcher's simulators)."""
-        self.service = service
-        self.config = service.config
+        self.daemon = daemon
+        self.config = daemon.config
         self.devices = self.config.devices
         self.ports = ports or {}
         self.links: dict[str, SerialLink] = {}
@@ -119,7 +119,7 @@ class DeviceHub:
             leds.start()
         vc = self.devices.voice
         if vc.enabled:
-            wav_dir = Path(self.service.data_dir) / vc.wav_dir if vc.wav_dir else None
+            wav_dir = Path(self.daemon.data_dir) / vc.wav_dir if vc.wav_dir else None
             if wav_dir:
                 wav_dir.mkdir(parents=True, exist_ok=True)
             self.voice = Voice(
@@ -131,7 +131,7 @@ class DeviceHub:
                     play=vc.play,
                 )
             ).start()
-        self.service.bus.add_listener(self.on_events)
+        self.daemon.bus.add_listener(self.on_events)
 
     def stop(self) -> None:
         """Stop every device thread and close the ports."""
@@ -182,7 +182,7 @@ class DeviceHub:
             self.keypads.show_number(cfg.devices.keypad, number or "")
 
     def _on_submission_received(self, _data: dict) -> None:
-        for forwarder in self.service.forwarders.values():
+        for forwarder in self.daemon.forwarders.values():
             forwarder.wake()
 
     def _on_ticket_called(self, data: dict) -> None:
@@ -217,7 +217,7 @@ class DeviceHub:
 
     # -- input back ------------------------------------------------------------
     def _submit(self, op: Callable[[Tx], Any], on_error: Callable[[Exception], None]) -> None:
-        fut: Future = self.service.writer.submit(op)
+        fut: Future = self.daemon.writer.submit(op)
 
         def done(f: Future) -> None:
             exc = f.exception()
@@ -246,7 +246,7 @@ class DeviceHub:
         self._submit(op, refused)
 
     def _command_op(self, command: Command, window: int, actor: Actor) -> Callable[[Tx], Any]:
-        ctx = self.service.ctx
+        ctx = self.daemon.ctx
         kb = self.devices.keypad_bus
         simple = {
             Command.CALL_NEXT: calling.call_next,

@@ -31,13 +31,13 @@ DAYS_BACK = 62  # two months of closed days
 class StatsWarmer:
     """A background thread keeping the last DAYS_BACK closed days cached."""
 
-    def __init__(self, service: Any, every_s: float = 300.0) -> None:
-        self.service = service
+    def __init__(self, daemon: Any, every_s: float = 300.0) -> None:
+        self.daemon = daemon
         self.every_s = every_s
         self.filled = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stats-warm", daemon=True)
-        self._engine = service.read_engine  # autocommit reads: never the write lock
+        self._engine = daemon.read_engine  # autocommit reads: never the write lock
 
     def start(self) -> StatsWarmer:
         """Start filling."""
@@ -59,7 +59,7 @@ class StatsWarmer:
 
     def fill_once(self) -> int:
         """Compute and store every missing closed day with tickets; return how many."""
-        ctx = self.service.ctx
+        ctx = self.daemon.ctx
         today = ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
         last_closed = today - dt.timedelta(days=2)  # the day before yesterday and older
         first = last_closed - dt.timedelta(days=DAYS_BACK)
@@ -83,7 +83,7 @@ class StatsWarmer:
                     break
                 started = time.time()
                 figures = day_cache.day_figures(conn, day)
-                if self.service.writer.call(
+                if self.daemon.writer.call(
                     lambda tx, d=day, f=figures, s=started: _store_unless_rated(tx, d, f, s)
                 ):
                     done += 1

@@ -18,17 +18,36 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall import __version__
 from hall.config import HallConfig
+from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
-from hall.queue.core.service import QueueService
 from hall.queue.web import dates
-from hall.queue.web.api.attendance import router as attendance_router
-from hall.queue.web.api.manager import page as manager_page
-from hall.queue.web.api.manager import router as manager_router
-from hall.queue.web.api.ratings import router as ratings_router
-from hall.queue.web.api.submissions import router as submissions_router
+from hall.queue.web.api import (
+    attendance,
+    devices,
+    events,
+    manager,
+    ratings,
+    submissions,
+    tickets,
+    windows,
+)
 from hall.queue.web.auth import TokenTable
-from hall.queue.web.pages.citizen import router as citizen_pages
-from hall.queue.web.routes import router
+from hall.queue.web.pages import citizen
+from hall.queue.web.pages import manager as manager_page
+
+#: Every router, in the order they are matched (the API, then the pages).
+ROUTERS = (
+    tickets.router,
+    windows.router,
+    devices.router,
+    events.router,
+    submissions.router,
+    attendance.router,
+    ratings.router,
+    manager.router,
+    manager_page.router,
+    citizen.router,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +86,19 @@ def create_app(
     device_ports: dict[str, str] | None = None,
     catalogue: Any = None,
 ) -> FastAPI:
-    """Build the app; the queue service starts and stops with it."""
+    """Build the app; the daemon object (HallDaemon) starts and stops with it."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = QueueService(config, data_dir, device_ports=device_ports, catalogue=catalogue)
-        service.start(asyncio.get_running_loop())
-        app.state.service = service
-        chores = asyncio.create_task(service.housekeeping())
+        daemon = HallDaemon(config, data_dir, device_ports=device_ports, catalogue=catalogue)
+        daemon.start(asyncio.get_running_loop())
+        app.state.daemon = daemon
+        chores = asyncio.create_task(daemon.housekeeping())
         try:
             yield
         finally:
             chores.cancel()
-            service.stop()
+            daemon.stop()
 
     app = FastAPI(
         title="hall queue daemon",
@@ -119,11 +138,6 @@ def create_app(
         }
         return JSONResponse({"error": body}, status_code=500)
 
-    app.include_router(router)
-    app.include_router(submissions_router)
-    app.include_router(attendance_router)
-    app.include_router(ratings_router)
-    app.include_router(manager_router)
-    app.include_router(manager_page)
-    app.include_router(citizen_pages)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

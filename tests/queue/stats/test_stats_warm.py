@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from hall.config import HallConfig
+from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.schema import ledger_table, stats_days_table
-from hall.queue.core.service import QueueService
 from hall.queue.stats.warmer import _store_unless_rated
 from hall.queue.tickets import issuing
 from tests.conftest import hall_config
@@ -20,7 +20,7 @@ from tests.conftest import hall_config
 def service(tmp_path):
     five_days_ago = time.time() - 5 * 86400
     clock = {"now": five_days_ago}
-    svc = QueueService(
+    svc = HallDaemon(
         HallConfig.model_validate(hall_config()), str(tmp_path), clock=lambda: clock["now"]
     )
     loop = asyncio.new_event_loop()
@@ -30,7 +30,7 @@ def service(tmp_path):
     loop.close()
 
 
-def cached_days(svc: QueueService) -> list[str]:
+def cached_days(svc: HallDaemon) -> list[str]:
     return svc.writer.call(
         lambda tx: list(tx.conn.execute(select(stats_days_table.c.day)).scalars())
     )

@@ -7,31 +7,28 @@ claim a face match. Id + PIN check-in is always available next to it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from hall.config import FaceTerminalConfig
+from hall.config import FaceTerminalConfig, verify_pin
 from hall.queue.attendance import records, report
 from hall.queue.core.domain import QueueError, forbidden
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import require
 from hall.queue.web.dates import Day, Moment, Month
-from hall.queue.web.routes import Caller, _svc, pin_check_in
+from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1/attendance", tags=["attendance"])
 StaffId = Annotated[str, Field(min_length=1, max_length=32)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FaceCheckinBody(_Body):
+class FaceCheckinBody(Body):
     """POST /attendance/checkin/face: the terminal matched this staff member's face."""
 
     staff_id: StaffId
@@ -39,7 +36,7 @@ class FaceCheckinBody(_Body):
     engine: str = Field(pattern=r"^(classic|dnn)$", description="face engine that matched")
 
 
-class PinCheckinBody(_Body):
+class PinCheckinBody(Body):
     """POST /attendance/checkin: id + PIN, the always-available alternative."""
 
     staff_id: StaffId
@@ -47,7 +44,7 @@ class PinCheckinBody(_Body):
     window: int = Field(ge=1, le=999)
 
 
-class ConsentBody(_Body):
+class ConsentBody(Body):
     """POST /attendance/consents: consent to face check-in, given on a terminal."""
 
     staff_id: StaffId
@@ -55,7 +52,7 @@ class ConsentBody(_Body):
     consent_version: str = Field(min_length=1, max_length=32)
 
 
-class LeaveBody(_Body):
+class LeaveBody(Body):
     """POST /attendance/leave: 请假 for one day."""
 
     staff_id: StaffId
@@ -63,7 +60,7 @@ class LeaveBody(_Body):
     note: str = Field("", max_length=200, description="kind of leave, e.g. 年假")
 
 
-class CorrectionBody(_Body):
+class CorrectionBody(Body):
     """POST /attendance/records: a manager's correction (补卡) with an explicit time."""
 
     staff_id: StaffId
@@ -89,11 +86,28 @@ def _terminal(request: Request) -> FaceTerminalConfig:
 async def face_checkin(request: Request, body: FaceCheckinBody) -> dict[str, Any]:
     """A window terminal checks a staff member in after matching the face locally."""
     terminal = _terminal(request)
-    svc = _svc(request)
-    return await svc.run(
+    daemon = daemon_of(request)
+    return await daemon.run(
         lambda tx: records.face_check_in(
-            svc.ctx, tx, terminal, body.staff_id, body.window, body.engine
+            daemon.ctx, tx, terminal, body.staff_id, body.window, body.engine
         )
+    )
+
+
+async def pin_check_in(request: Request, staff_id: str, pin: str, window: int) -> dict[str, Any]:
+    """Open ``window`` for the staff member after the PIN check (also /staff/login).
+
+    Opening a window is the day's 签到 (id + PIN): the attendance record is
+    written in the same transaction as the session.
+    """
+    daemon = daemon_of(request)
+    person = daemon.config.staff_member(staff_id)
+    # scrypt takes tens of ms: verify off the event loop and off the writer thread.
+    ok = person is not None and await asyncio.to_thread(verify_pin, pin, person.pin_hash)
+    if not ok:
+        raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
+    return await daemon.run(
+        lambda tx: records.check_in(daemon.ctx, tx, staff_id, window, records.PIN, staff_id)
     )
 
 
@@ -103,15 +117,20 @@ async def pin_checkin(request: Request, body: PinCheckinBody) -> dict[str, Any]:
     return await pin_check_in(request, body.staff_id, body.pin, body.window)
 
 
+# The same operation serves POST /staff/logout (web/api/windows.py): closing the
+# window is the 签退, and the attendance report takes the day's last one.
 @router.post("/checkout")
 async def checkout(request: Request, p: Caller) -> dict[str, Any]:
     """签退: record the check-out and close the window (staff token)."""
     if p.role != "staff":
         raise QueueError(
-            400, "not_staff", "只有工作人员令牌可以签退", "Only a staff token can check out"
+            400,
+            "not_staff",
+            "只有工作人员令牌可以签退",
+            "Only a staff token can check out (log out)",
         )
-    svc = _svc(request)
-    return await svc.run(lambda tx: records.check_out(svc.ctx, tx, p.token_hash))
+    daemon = daemon_of(request)
+    return await daemon.run(lambda tx: records.check_out(daemon.ctx, tx, p.token_hash))
 
 
 def _self_or_manager(tx, p, staff_id: str) -> str:  # noqa: ANN001
@@ -128,28 +147,28 @@ def _self_or_manager(tx, p, staff_id: str) -> str:  # noqa: ANN001
 async def give_consent(request: Request, body: ConsentBody, p: Caller) -> dict[str, Any]:
     """Record separate consent to face check-in (staff for themselves, or a manager)."""
     require(p, "staff")
-    svc = _svc(request)
+    daemon = daemon_of(request)
 
     def op(tx):  # noqa: ANN001, ANN202
         actor = _self_or_manager(tx, p, body.staff_id)
         return records.give_consent(
-            svc.ctx, tx, body.staff_id, body.terminal, body.consent_version, actor
+            daemon.ctx, tx, body.staff_id, body.terminal, body.consent_version, actor
         )
 
-    return await svc.run(op)
+    return await daemon.run(op)
 
 
 @router.delete("/consents/{staff_id}")
 async def withdraw_consent(request: Request, staff_id: str, p: Caller) -> dict[str, Any]:
     """撤回同意: face check-in stops at once; the terminal destroys the template."""
     require(p, "staff")
-    svc = _svc(request)
+    daemon = daemon_of(request)
 
     def op(tx):  # noqa: ANN001, ANN202
         actor = _self_or_manager(tx, p, staff_id)
-        return records.withdraw_consent(svc.ctx, tx, staff_id, actor)
+        return records.withdraw_consent(daemon.ctx, tx, staff_id, actor)
 
-    return await svc.run(op)
+    return await daemon.run(op)
 
 
 @router.get("/consents")
@@ -160,17 +179,17 @@ async def list_consents(request: Request) -> list[dict[str, Any]]:
         request.headers.get("authorization", "").partition(" ")[2].strip() or "-"
     )
     terminal = None if principal.role == "manager" else _terminal(request).name
-    return await _svc(request).run(lambda tx: records.consents(tx, terminal))
+    return await daemon_of(request).run(lambda tx: records.consents(tx, terminal))
 
 
 @router.post("/leave", status_code=201)
 async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str, Any]:
     """请假 (manager)."""
     require(p)
-    svc = _svc(request)
-    return await svc.run(
+    daemon = daemon_of(request)
+    return await daemon.run(
         lambda tx: records.record(
-            svc.ctx,
+            daemon.ctx,
             tx,
             body.staff_id,
             "leave",
@@ -187,10 +206,10 @@ async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str
 async def correct(request: Request, body: CorrectionBody, p: Caller) -> dict[str, Any]:
     """补卡: a manager records a check-in or check-out at an explicit time."""
     require(p)
-    svc = _svc(request)
-    return await svc.run(
+    daemon = daemon_of(request)
+    return await daemon.run(
         lambda tx: records.record(
-            svc.ctx,
+            daemon.ctx,
             tx,
             body.staff_id,
             body.kind,
@@ -208,14 +227,14 @@ async def daily(
 ) -> dict[str, Any]:
     """Attendance of every staff member on one day (default: today)."""
     require(p)
-    svc = _svc(request)
-    day = date or dt.datetime.now(svc.config.hall.tz).date()
-    return await svc.run(lambda tx: report.daily(svc.ctx, tx, day))
+    daemon = daemon_of(request)
+    day = date or dt.datetime.now(daemon.config.hall.tz).date()
+    return await daemon.run(lambda tx: report.daily(daemon.ctx, tx, day))
 
 
 @router.get("/monthly")
 async def monthly(request: Request, p: Caller, month: Annotated[Month, Query()]) -> dict[str, Any]:
     """Counts by status per staff member over a month (YYYY-MM), and each day."""
     require(p)
-    svc = _svc(request)
-    return await svc.run(lambda tx: report.monthly(svc.ctx, tx, month.year, month.month))
+    daemon = daemon_of(request)
+    return await daemon.run(lambda tx: report.monthly(daemon.ctx, tx, month.year, month.month))

@@ -1,4 +1,4 @@
-"""Manager routes: 差评 rectification cases, statistics and export, and the manager page.
+"""Manager routes: 差评 rectification cases, statistics and export (the page: web/pages/manager.py).
 
 Statistics are read on a connection of their own (WAL readers never block the
 writer); figures of closed days computed on the way are handed to the writer
@@ -11,33 +11,29 @@ import asyncio
 import datetime as dt
 import json
 import time
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import Response
+from pydantic import Field
 from sqlalchemy import text
 
 from hall.queue.attendance import report as attendance_report
-from hall.queue.core.domain import QueueError, not_found
+from hall.queue.core.domain import QueueError
 from hall.queue.ratings import ledger, ratings, rectification
 from hall.queue.stats import day_cache, export, figures
 from hall.queue.web import dates
 from hall.queue.web.auth import require
 from hall.queue.web.dates import Day
-from hall.queue.web.routes import Caller, _svc
+from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
-page = APIRouter(tags=["manager"])
-PAGE_DIR = Path(__file__).parent.parent / "pages" / "manager_page"
 MAX_DAYS = 400
 
 
-class StepIn(BaseModel):
+class StepIn(Body):
     """One step of a rectification case."""
 
-    model_config = ConfigDict(extra="forbid")
     note: str = Field("", max_length=1000, description="what was found / done / said")
     complexity: Literal["simple", "complex"] = Field("simple", description="verify: fix deadline")
     action: Literal["fixed", "explained"] = Field("fixed", description="fix: 整改 or 解释说明")
@@ -47,7 +43,7 @@ class StepIn(BaseModel):
 
 
 def _today(request: Request) -> dt.date:
-    return dt.date.fromisoformat(_svc(request).ctx.day(time.time()))
+    return dt.date.fromisoformat(daemon_of(request).ctx.day(time.time()))
 
 
 @router.get("/rectifications")
@@ -61,7 +57,7 @@ async def list_cases(
     """差评 cases, newest first, with each step's deadline and overdue flag."""
     require(p)
     today = _today(request)
-    return await _svc(request).run(
+    return await daemon_of(request).run(
         lambda tx: rectification.listing(tx.conn, today, state, overdue, limit)
     )
 
@@ -71,7 +67,7 @@ async def get_case(request: Request, case_id: int, p: Caller) -> dict[str, Any]:
     """One case with its step history."""
     require(p)
     today = _today(request)
-    return await _svc(request).run(lambda tx: rectification.detail(tx.conn, case_id, today))
+    return await daemon_of(request).run(lambda tx: rectification.detail(tx.conn, case_id, today))
 
 
 @router.post("/rectifications/{case_id}/{step}")
@@ -94,7 +90,7 @@ async def act_on_case(
     )
     pol = ratings.POLICY
     today = _today(request)
-    return await _svc(request).run(
+    return await daemon_of(request).run(
         lambda tx: rectification.act(
             tx,
             case_id,
@@ -120,22 +116,22 @@ async def _statistics(
             f"统计区间最长{MAX_DAYS}天",
             f"start..end: at most {MAX_DAYS} days",
         )
-    svc = _svc(request)
+    daemon = daemon_of(request)
     today = _today(request)
 
     def run() -> tuple[dict[str, Any], dict[str, Any]]:
-        with svc.read_engine.connect() as conn:  # autocommit: the writer is never held up
+        with daemon.read_engine.connect() as conn:  # autocommit: the writer is never held up
             conn.exec_driver_sql("PRAGMA cache_size=-65536")
             days, fresh = figures.gather(conn, start, end, today)
-            tz = svc.config.hall.timezone
+            tz = daemon.config.hall.timezone
             return figures.compute(conn, start, end, period, by, today, tz, days), fresh
 
     result, fresh = await asyncio.to_thread(run)
     if fresh:
-        await svc.run(lambda tx: day_cache.store(tx, fresh))
+        await daemon.run(lambda tx: day_cache.store(tx, fresh))
 
-    result["attendance"] = await svc.run(
-        lambda tx: attendance_report.period_counts(svc.ctx, tx, start, min(end, today), period)
+    result["attendance"] = await daemon.run(
+        lambda tx: attendance_report.period_counts(daemon.ctx, tx, start, min(end, today), period)
     )
     return result
 
@@ -186,11 +182,11 @@ async def export_statistics(
 async def overview(request: Request, p: Caller) -> dict[str, Any]:
     """Today at a glance and the page's charts: wait by hour, ratings by window, 办结率 trend."""
     require(p)
-    svc = _svc(request)
+    daemon = daemon_of(request)
     today = _today(request)
     trend = await _statistics(request, today - dt.timedelta(days=29), today, "day", "hall")
     by_window = await _statistics(request, today, today, "day", "window")
-    offset = svc.config.hall.tz.utcoffset(dt.datetime.combine(today, dt.time(12)))
+    offset = daemon.config.hall.tz.utcoffset(dt.datetime.combine(today, dt.time(12)))
 
     def hours(tx: Any) -> list[dict[str, Any]]:
         sql = text(
@@ -202,16 +198,16 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         return [{"hour": h, "n": n, "mean_wait_s": round(w, 1)} for h, n, w in rows]
 
     services, windows, wait_by_hour, cases, attendance = await asyncio.gather(
-        svc.services(),
-        svc.windows(),
-        svc.run(hours),
-        svc.run(lambda tx: _bad_cases(svc.config, tx, today)),
-        _attendance(svc, today),
+        daemon.services(),
+        daemon.windows(),
+        daemon.run(hours),
+        daemon.run(lambda tx: _bad_cases(daemon.config, tx, today)),
+        _attendance(daemon, today),
     )
     day_rows = [r for r in trend["rows"] if r["bucket"] == today.isoformat()]
     return {
         "day": today.isoformat(),
-        "hall": svc.config.hall.name,
+        "hall": daemon.config.hall.name,
         "waiting": sum(s["waiting"] for s in services),
         "open_windows": sum(w["state"] != "closed" for w in windows),
         "windows": len(windows),
@@ -228,7 +224,7 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         ],
         "bad": cases,
         "attendance": attendance,
-        **_names(svc.config),
+        **_names(daemon.config),
     }
 
 
@@ -265,21 +261,6 @@ def _bad_cases(config: Any, tx: Any, today: dt.date) -> list[dict[str, Any]]:
     return cases
 
 
-async def _attendance(svc: Any, today: dt.date) -> dict[str, Any] | None:
+async def _attendance(daemon: Any, today: dt.date) -> dict[str, Any] | None:
     """Today's 考勤 (hall/queue/attendance/records/report.py)."""
-    return await svc.run(lambda tx: attendance_report.daily(svc.ctx, tx, today))
-
-
-@page.get("/manager", include_in_schema=False)
-async def manager_page() -> FileResponse:
-    """The manager's page (static; it asks for the manager token once)."""
-    return FileResponse(PAGE_DIR / "index.html", headers={"Cache-Control": "no-cache"})
-
-
-@page.get("/manager/{name}", include_in_schema=False)
-async def manager_asset(name: str) -> FileResponse:
-    """The page's script and style."""
-    path = PAGE_DIR / name
-    if name not in {"manager.js", "manager_forms.js", "manager.css"} or not path.is_file():
-        raise not_found("文件", "file")
-    return FileResponse(path, headers={"Cache-Control": "no-cache"})
+    return await daemon.run(lambda tx: attendance_report.daily(daemon.ctx, tx, today))

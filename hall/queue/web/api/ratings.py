@@ -11,22 +11,18 @@ import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import ledger, ratings
 from hall.queue.web.auth import require
-from hall.queue.web.routes import Caller, _svc
+from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
 Tag = Annotated[str, Field(min_length=1, max_length=32)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Rating(_Body):
+class _Rating(Body):
     level: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     tags: list[Tag] = Field(default_factory=list, max_length=10, description="reason tags")
     comment: str = Field("", max_length=500)
@@ -53,11 +49,20 @@ class OnlineRatingIn(_Rating):
         return self
 
 
-class AppealIn(_Body):
+class AppealIn(Body):
     """复核: a manager's decision on a rating found malicious or a misoperation."""
 
     decision: Literal["upheld", "rejected"]
     reason: str = Field(min_length=2, max_length=500)
+
+
+@router.get("/evaluations")
+async def list_evaluations(
+    request: Request, p: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict[str, Any]]:
+    """The latest ratings, newest first (append-only: there is no edit or delete)."""
+    require(p)
+    return await daemon_of(request).run(lambda tx: ratings.recent(tx, limit))
 
 
 @router.post("/evaluations/kiosk", status_code=201)
@@ -75,7 +80,7 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
         comment=body.comment,
         device=p.name,
     )
-    return await _svc(request).run(lambda tx: ratings.record(tx, rating))
+    return await daemon_of(request).run(lambda tx: ratings.record(tx, rating))
 
 
 @router.get("/evaluations/link")
@@ -90,7 +95,7 @@ async def rating_link(
     if (ticket_id is None) == (submission_id is None):
         raise QueueError(422, "invalid_request", "请指定号票或申报件", "ticket_id or submission_id")
     subject = f"ticket:{ticket_id}" if ticket_id else f"submission:{submission_id}"
-    sig = ratings.link_signature(_svc(request).ctx.id_key, subject)
+    sig = ratings.link_signature(daemon_of(request).ctx.id_key, subject)
     query = f"ticket_id={ticket_id}" if ticket_id else f"submission_id={submission_id}"
     return {"subject": subject, "sig": sig, "path": f"/api/v1/evaluations/online?{query}&sig={sig}"}
 
@@ -98,9 +103,9 @@ async def rating_link(
 @router.post("/evaluations/online", status_code=201)
 async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
     """Online channel: no bearer token, the link's signature is the authentication."""
-    svc = _svc(request)
+    daemon = daemon_of(request)
     subject = f"ticket:{body.ticket_id}" if body.ticket_id else f"submission:{body.submission_id}"
-    if not hmac.compare_digest(ratings.link_signature(svc.ctx.id_key, subject), body.sig):
+    if not hmac.compare_digest(ratings.link_signature(daemon.ctx.id_key, subject), body.sig):
         raise QueueError(403, "bad_signature", "评价链接无效", "This rating link is not valid")
     rating = ratings.Rating(
         ticket_id=body.ticket_id,
@@ -110,7 +115,7 @@ async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
         tags=tuple(body.tags),
         comment=body.comment,
     )
-    return await svc.run(lambda tx: ratings.record(tx, rating))
+    return await daemon.run(lambda tx: ratings.record(tx, rating))
 
 
 @router.post("/evaluations/{rating_id}/appeal", status_code=201)
@@ -118,7 +123,7 @@ async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) ->
     """复核 (managers): adds a record marking the rating; nothing is edited or deleted."""
     if p.role != "manager":
         require(p)  # 403 for everyone else, staff included
-    return await _svc(request).run(
+    return await daemon_of(request).run(
         lambda tx: ratings.appeal(tx, rating_id, body.decision, body.reason, f"manager {p.name}")
     )
 
@@ -127,7 +132,7 @@ async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) ->
 async def verify_ledger(request: Request, p: Caller) -> dict[str, Any]:
     """Recompute the hash chain (on a read connection) and report the first broken record."""
     require(p)
-    engine = _svc(request).engine
+    engine = daemon_of(request).engine
 
     def run() -> dict[str, Any]:
         with engine.connect() as conn:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases import submissions
@@ -22,17 +22,13 @@ from hall.queue.core.domain import QueueError, not_found
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import Principal, require
 from hall.queue.web.dates import Day, Moment
-from hall.queue.web.routes import Caller, _svc
+from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class MaterialIn(_Body):
+class MaterialIn(Body):
     """One captured material: a JPEG of the rectified page."""
 
     name: str = Field(min_length=1, max_length=64)
@@ -41,7 +37,7 @@ class MaterialIn(_Body):
     jpeg_b64: str = Field(min_length=4, max_length=MAX_IMAGE_BYTES * 4 // 3 + 4)
 
 
-class ApplicantIn(_Body):
+class ApplicantIn(Body):
     """Who applies: the data the platform needs to process the case."""
 
     name: str = Field(min_length=1, max_length=64)
@@ -49,7 +45,7 @@ class ApplicantIn(_Body):
     phone: str | None = Field(None, max_length=20)
 
 
-class SubmissionIn(_Body):
+class SubmissionIn(Body):
     """A submission as a terminal sends it (its id is the idempotency key)."""
 
     id: str = Field(pattern=r"^[0-9a-f]{32}$")
@@ -65,7 +61,7 @@ class SubmissionIn(_Body):
     identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
 
 
-class ActionIn(_Body):
+class ActionIn(Body):
     """A staff action on a case."""
 
     note: str = Field("", max_length=500)
@@ -173,17 +169,17 @@ async def submit(
         validate_id_number(body.applicant.id_number)
     except IdNumberError as exc:
         raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
-    svc = _svc(request)
-    if svc.catalogue is not None and svc.catalogue.get(body.matter) is None:
+    daemon = daemon_of(request)
+    if daemon.catalogue is not None and daemon.catalogue.get(body.matter) is None:
         raise QueueError(
             422,
             "unknown_matter",
             f"事项“{body.matter}”不在事项清单中",
             f"unknown matter {body.matter!r}",
         )
-    _check_choices(svc.catalogue, body.matter, body.form)
-    final = svc.submissions_dir / body.id
-    staging = svc.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
+    _check_choices(daemon.catalogue, body.matter, body.form)
+    final = daemon.submissions_dir / body.id
+    staging = daemon.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
     saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials)
 
     def place_files() -> None:
@@ -211,10 +207,10 @@ async def submit(
         content_sha=submissions.content_sha(content),
         identity_check=body.identity_check,
     )
-    forward = svc.config.upstream.submissions is not None
+    forward = daemon.config.upstream.submissions is not None
     try:
-        view, created = await svc.run(
-            lambda tx: submissions.receive(tx, item, svc.ctx.id_key, forward, place_files)
+        view, created = await daemon.run(
+            lambda tx: submissions.receive(tx, item, daemon.ctx.id_key, forward, place_files)
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already if it was placed
@@ -225,15 +221,15 @@ async def submit(
 
 async def _staff_or_manager(request: Request, p: Principal) -> str:
     if p.role == "staff":
-        session = await _svc(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
+        session = await daemon_of(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
         return f"staff {session.staff_id}"
     require(p)
     return f"manager {p.name}"
 
 
 def _today(request: Request) -> dt.date:
-    svc = _svc(request)
-    return svc.ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
+    daemon = daemon_of(request)
+    return daemon.ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
 
 
 @router.get("/submissions")
@@ -250,7 +246,7 @@ async def list_submissions(
     """Cases by status and matter; ``overdue`` counts open cases past their promised date."""
     await _staff_or_manager(request, p)
     today = _today(request)
-    return await _svc(request).run(
+    return await daemon_of(request).run(
         lambda tx: submissions.listing(tx, today, status, matter, overdue, limit)
     )
 
@@ -267,7 +263,7 @@ async def get_submission(request: Request, sid: str, p: Caller) -> dict[str, Any
             raise not_found("申报件", "submission", code="unknown_submission")
         return submissions.detail(tx, row, today)
 
-    return await _svc(request).run(op)
+    return await daemon_of(request).run(op)
 
 
 @router.post("/submissions/{sid}/{action}")
@@ -281,12 +277,12 @@ async def act_on_submission(
     """受理 (accept), 退回补正 (return, listing every missing item), 办结 (finish), 退回 (reject)."""
     actor = await _staff_or_manager(request, p)
     today = _today(request)
-    return await _svc(request).run(
+    return await daemon_of(request).run(
         lambda tx: submissions.act(tx, sid, action, actor, body.note, body.missing, today)
     )
 
 
-class ProgressIn(_Body):
+class ProgressIn(Body):
     """办件查询: a POST body, so the ID number never appears in a URL or access log."""
 
     receipt: str = Field(min_length=6, max_length=32)
@@ -301,15 +297,15 @@ async def progress(request: Request, body: ProgressIn, p: Caller) -> dict[str, A
 
 
 async def lookup_progress(request: Request, receipt: str, id_number: str) -> dict[str, Any]:
-    """办件查询 for the kiosk route and the citizen's page (hall/queue/web/pages/citizen.py).
+    """办件查询 for the kiosk route and the citizen's page (hall/queue/web/pages/citizen/progress.py).
 
     The same 404 for an unknown receipt and a wrong ID number; the number is
     only compared with the case's keyed fingerprint, never stored or logged.
     """
-    svc = _svc(request)
+    daemon = daemon_of(request)
     today = _today(request)
     number = id_number.strip().upper()
     # A read (read connection): citizens' phones must not queue behind the writer.
-    return await svc.read(
-        lambda tx: submissions.progress(tx, receipt, number, svc.ctx.id_key, today)
+    return await daemon.read(
+        lambda tx: submissions.progress(tx, receipt, number, daemon.ctx.id_key, today)
     )

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from hall.queue.web.pages.citizen import STRINGS, wait_text
+from hall.queue.web.pages.citizen.render import STRINGS
+from hall.queue.web.pages.citizen.ticket import wait_text
 
 ZH, EN = STRINGS["zh"], STRINGS["en"]
 

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from hall.queue.web.pages.citizen import REASON_TAGS, STRINGS
+from hall.queue.web.pages.citizen.render import REASON_TAGS, STRINGS
 from hall.tools.cdp import CHROMIUM, Browser
 from tests.conftest import ROOT, Daemon, hall_config
 from tests.helpers import wait_until

@@ -1,7 +1,8 @@
 """The queue daemon's core object: store, writer, event bus and housekeeping.
 
-The HTTP API, device drivers and tools all go through :class:`QueueService`;
-nothing else touches the database.
+The HTTP API, device drivers and tools all go through :class:`HallDaemon`;
+nothing else touches the database. (A "service" in hall is a hall service, 业务:
+the daemon object is never called one.)
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ _DONE_TODAY = (
 )
 
 
-class QueueService:
+class HallDaemon:
     """Owns the store and the writer thread; see the package docstring."""
 
     def __init__(

@@ -1,4 +1,4 @@
-"""The queue service in-process with a settable clock: daily reset and day change."""
+"""The queue daemon (HallDaemon) in-process with a settable clock: daily reset and day change."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.config import HallConfig
+from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
-from hall.queue.core.service import QueueService
 from hall.queue.tickets import issuing
 from tests.conftest import hall_config
 
@@ -33,7 +33,7 @@ def service(tmp_path):
     clock = Clock(dt.datetime(2026, 11, 23, 22, 0, tzinfo=TZ))
     cfg = hall_config()
     cfg["hall"]["hours"]["closed_dates"] = []  # this test sets its own days
-    svc = QueueService(HallConfig.model_validate(cfg), str(tmp_path), clock=clock)
+    svc = HallDaemon(HallConfig.model_validate(cfg), str(tmp_path), clock=clock)
     loop = asyncio.new_event_loop()
     svc.start(loop)
     yield svc, clock
@@ -41,7 +41,7 @@ def service(tmp_path):
     loop.close()
 
 
-def issue(svc: QueueService, service: str = "general") -> dict:
+def issue(svc: HallDaemon, service: str = "general") -> dict:
     return svc.writer.call(lambda tx: issuing.issue(svc.ctx, tx, issuing.IssueRequest(service)))
 
 

@@ -1,0 +1,90 @@
+"""HTTP routes of the hall's devices, the kiosks' help button and the daemon's health.
+
+The device list joins the drivers the daemon runs (LED boards, voice, keypads,
+evaluators: hall/queue/devices/hub.py), the devices kiosks report (their
+printers) and the upstream forwarders. ``/health`` needs no token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from hall import __version__
+from hall.queue.web.auth import require
+from hall.queue.web.deps import Body, Caller, daemon_of, reader
+
+router = APIRouter(prefix="/api/v1")
+
+
+class HelpBody(Body):
+    """POST /help: a citizen at a kiosk asks for staff."""
+
+    where: str = Field(min_length=1, max_length=64, description="which kiosk or place")
+
+
+class DeviceReport(Body):
+    """POST /devices/report: a kiosk reports a device attached to it (e.g. its printer)."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    kind: str = Field(min_length=1, max_length=32)
+    status: str = Field(pattern=r"^(ok|offline|paper_out|error|unknown)$")
+    detail: str = Field("", max_length=200)
+
+
+@router.get("/health", tags=["system"])
+async def health(request: Request) -> dict[str, Any]:
+    """Liveness and a few figures; needs no token."""
+    daemon = daemon_of(request)
+    return {
+        "status": "ok",
+        "version": __version__,
+        "hall": request.app.state.config.hall.name,
+        "uptime_s": round(dt.datetime.now().timestamp() - daemon.started_at, 1),
+        "subscribers": daemon.bus.subscriber_count,
+        "writer": {"batches": daemon.writer.batches, "operations": daemon.writer.operations},
+    }
+
+
+@router.get("/devices", tags=["devices"])
+async def list_devices(request: Request, p: Caller) -> list[dict[str, Any]]:
+    """Every configured device: status, last frame time, error counters."""
+    await reader(request, p)
+    daemon = daemon_of(request)
+    devices = await asyncio.to_thread(daemon.hub.status)
+    for forwarder in daemon.forwarders.values():
+        devices.append(await asyncio.to_thread(forwarder.status))
+    return devices
+
+
+@router.post("/devices/report", tags=["devices"])
+async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict[str, Any]:
+    """A kiosk reports the state of a device attached to it; the device list shows it."""
+    require(p, "kiosk")
+    daemon = daemon_of(request)
+    changed = daemon.hub.report(body.id, body.kind, body.status, body.detail, source=p.name)
+    if changed:
+        data = {
+            "device": {
+                "id": body.id,
+                "kind": body.kind,
+                "status": body.status,
+                "detail": body.detail,
+                "source": p.name,
+            }
+        }
+        await daemon.run(lambda tx: tx.emit("device.changed", data))
+    return {"id": body.id, "status": body.status, "changed": changed}
+
+
+@router.post("/help", tags=["tickets"])
+async def call_for_help(request: Request, body: HelpBody, p: Caller) -> dict[str, Any]:
+    """A citizen pressed "help" on a kiosk: staff panels and the lobby are told at once."""
+    require(p, "kiosk")
+    data = {"where": body.where, "by": p.name}
+    await daemon_of(request).run(lambda tx: tx.emit("help.requested", data))
+    return {"ok": True, **data}

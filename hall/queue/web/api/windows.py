@@ -1,0 +1,144 @@
+"""HTTP routes of the windows (窗口) and the staff who open them, under /api/v1.
+
+A staff member logs in at a window with id + PIN (the day's 签到) and gets a
+session token; that token operates its own window only (checked inside each
+operation's transaction); logging out is the 签退 of /attendance/checkout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from hall.queue.core.domain import CaseType, not_found
+from hall.queue.web.api.attendance import checkout, pin_check_in
+from hall.queue.web.auth import Principal, require
+from hall.queue.web.deps import Body, Caller, daemon_of, reader
+
+router = APIRouter(prefix="/api/v1")
+
+
+class LoginBody(Body):
+    """POST /staff/login: a staff member opens a window."""
+
+    staff_id: str = Field(min_length=1, max_length=32)
+    pin: str = Field(min_length=4, max_length=12)
+    window: int = Field(ge=1, le=999)
+
+
+class TransferBody(Body):
+    """POST /windows/{n}/transfer: send the current citizen to another service."""
+
+    service: str = Field(min_length=1, max_length=32)
+
+
+class FinishBody(Body):
+    """POST /windows/{n}/finish: the case type of the finished case."""
+
+    case_type: CaseType = Field(description="即办件, 承诺件, 联办件, 上报件 or 补正")
+
+
+class RequeueBody(Body):
+    """POST /windows/{n}/requeue: a no-show citizen came back."""
+
+    number: str = Field(min_length=2, max_length=8, description="ticket number, e.g. A001")
+
+
+@router.post("/staff/login", tags=["staff"])
+async def staff_login(request: Request, body: LoginBody) -> dict[str, Any]:
+    """Staff id + PIN at a window → a staff token for that window."""
+    return await pin_check_in(request, body.staff_id, body.pin, body.window)
+
+
+# Logging out is checking out (签退): one operation behind both URLs.
+router.add_api_route(
+    "/staff/logout",
+    checkout,
+    methods=["POST"],
+    tags=["staff"],
+    name="staff_logout",
+    description="End this staff session and close its window.",
+)
+
+
+@router.get("/windows", tags=["windows"])
+async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
+    """Every window: state, staff, area, current ticket (number, service, kind, called_at).
+
+    ``done_today`` (cases finished there this business day): a manager sees it for
+    every window, a staff session for its own window only, kiosks and displays never.
+    """
+    session = await reader(request, p)
+    numbers = {w.number for w in request.app.state.config.windows}
+    done_for = numbers if p.role == "manager" else {session.window} if session else set()
+    return await daemon_of(request).windows(done_for)
+
+
+@router.get("/windows/{number}/queue", tags=["windows"])
+async def window_queue(request: Request, number: int, p: Caller) -> list[dict[str, Any]]:
+    """Waiting tickets for a window in calling order."""
+    await reader(request, p)
+    if request.app.state.config.window(number) is None:
+        raise not_found(f"{number}号窗口", f"window {number}", code="unknown_window")
+    return await daemon_of(request).window_queue(number)
+
+
+async def _op(request: Request, p: Principal, name: str, number: int, **kw: Any) -> Any:
+    require(p, "staff")
+    return await daemon_of(request).window_op(name, p.actor(), number, **kw)
+
+
+@router.post("/windows/{number}/call", tags=["windows"])
+async def call(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """叫号: call the next ticket for this window."""
+    return await _op(request, p, "call_next", number)
+
+
+@router.post("/windows/{number}/recall", tags=["windows"])
+async def recall(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """重呼: announce the current ticket again."""
+    return await _op(request, p, "recall", number)
+
+
+@router.post("/windows/{number}/start", tags=["windows"])
+async def start(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """The called citizen is at the window: serving starts."""
+    return await _op(request, p, "start", number)
+
+
+@router.post("/windows/{number}/no-show", tags=["windows"])
+async def no_show(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """过号: the called citizen did not come."""
+    return await _op(request, p, "no_show", number)
+
+
+@router.post("/windows/{number}/requeue", tags=["windows"])
+async def requeue(request: Request, number: int, body: RequeueBody, p: Caller) -> dict[str, Any]:
+    """Put a returning no-show back in line."""
+    return await _op(request, p, "requeue", number, ticket_number=body.number)
+
+
+@router.post("/windows/{number}/transfer", tags=["windows"])
+async def transfer(request: Request, number: int, body: TransferBody, p: Caller) -> dict[str, Any]:
+    """转移: send the current citizen to another service, keeping the issue time."""
+    return await _op(request, p, "transfer", number, service=body.service)
+
+
+@router.post("/windows/{number}/pause", tags=["windows"])
+async def pause(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """暂停服务."""
+    return await _op(request, p, "pause", number)
+
+
+@router.post("/windows/{number}/resume", tags=["windows"])
+async def resume(request: Request, number: int, p: Caller) -> dict[str, Any]:
+    """恢复服务."""
+    return await _op(request, p, "resume", number)
+
+
+@router.post("/windows/{number}/finish", tags=["windows"])
+async def finish(request: Request, number: int, body: FinishBody, p: Caller) -> dict[str, Any]:
+    """办结 with the case type."""
+    return await _op(request, p, "finish", number, case_type=body.case_type)

@@ -1,0 +1,47 @@
+"""The citizen's pages behind the printed QR codes: no token, no external assets.
+
+* ``GET /t/{ticket_id}`` — the ticket page (号票, ticket.py): number, service,
+  status, people ahead and estimated wait while waiting, the window when
+  called, and once the case is finished the 好差评 form. The ticket id is a
+  random 128-bit value printed only in the ticket's QR code: holding it is the
+  proof of holding the ticket, so the page carries the online-rating signature
+  for it. The page polls ``/t/{ticket_id}/state`` every few seconds and reloads
+  itself when the status or window changes. A transferred ticket (转移) is
+  followed to the ticket now in line (same number, another service).
+* ``GET /progress?receipt=`` and ``POST /progress`` — 办件查询 (progress.py):
+  the receipt (prefilled from the notice's QR code) and the applicant's ID
+  number, sent as a form POST so the ID number never appears in a URL. It is
+  compared with the case's keyed fingerprint and is never stored, logged or
+  shown again. A wrong pair and an unknown receipt get the same answer, and
+  failed lookups are limited per receipt and per client address
+  (rate_limit.py: :class:`FailureLimit`). A finished case shows the rating
+  form, signed once the ID matched.
+
+Pages are rendered on the server (render.py), in Chinese by default
+(``?lang=en`` for English), from ``citizen_page/`` (templates, strings, script,
+style); the script only keeps a waiting ticket current and posts the rating.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from hall.queue.core.domain import QueueError
+from hall.queue.web.pages.citizen import progress, ticket
+from hall.queue.web.pages.citizen.render import PAGE_DIR
+
+ASSETS = {"citizen.js": "text/javascript", "citizen.css": "text/css"}
+router = APIRouter(include_in_schema=False)  # pages for people, not API
+router.include_router(ticket.router)
+router.include_router(progress.router)
+
+
+@router.get("/citizen/{name}")
+async def citizen_asset(name: str) -> FileResponse:
+    """The pages' script and style."""
+    if name not in ASSETS:
+        raise QueueError(404, "not_found", "文件不存在", "file not found")
+    return FileResponse(
+        PAGE_DIR / name, media_type=ASSETS[name], headers={"Cache-Control": "no-cache"}
+    )

@@ -1,0 +1,174 @@
+"""办件查询: a self-service case's progress, behind the notice's QR code.
+
+``GET /progress?receipt=`` shows the form with the receipt filled in; the
+applicant's ID number is sent as a form POST so it never appears in a URL. It
+is compared with the case's keyed fingerprint and is never stored, logged or
+shown again. A wrong pair and an unknown receipt get the same answer, and
+failed lookups are limited (rate_limit.py). A finished case shows the rating
+form, signed once the ID matched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from hall.idnumber import IdNumberError, validate_id_number
+from hall.queue.cases.submissions import LABELS, SubmissionStatus
+from hall.queue.core.domain import QueueError
+from hall.queue.ratings import ledger, ratings
+from hall.queue.web.api.submissions import lookup_progress
+from hall.queue.web.deps import daemon_of
+from hall.queue.web.pages.citizen.rate_limit import limits
+from hall.queue.web.pages.citizen.render import (
+    Html,
+    fill,
+    lang_of,
+    lines,
+    other,
+    page,
+    rated_note,
+    rating_data,
+    rating_form,
+    t,
+)
+
+router = APIRouter(include_in_schema=False)
+RECEIPT = re.compile(r"^[A-Z0-9-]{6,32}$")
+FORM_MAX_BYTES = 2048
+
+
+def _query_form(lang: str, receipt: str, message: str = "") -> Html:
+    return fill(
+        "query",
+        title=t(lang, "progress_title"),
+        intro=t(lang, "progress_intro"),
+        error=lines([fill("query_error", message=message)], end="\n") if message else Html(""),
+        lang=lang,
+        receipt_label=t(lang, "receipt_label"),
+        receipt=receipt,
+        id_label=t(lang, "id_label"),
+        id_privacy=t(lang, "id_privacy"),
+        query=t(lang, "query"),
+        kiosk_alternative=t(lang, "kiosk_alternative"),
+    )
+
+
+def _progress_form_page(
+    request: Request, lang: str, receipt: str, message: str = "", status_code: int = 200
+) -> HTMLResponse:
+    switch = f"/progress?receipt={quote(receipt, safe='')}&lang={other(lang)}"
+    body = _query_form(lang, receipt, message)
+    title = t(lang, "progress_title")
+    return page(request, lang, title, body, switch_href=switch, status_code=status_code)
+
+
+@router.get("/progress")
+async def progress_page(request: Request, receipt: str = "") -> HTMLResponse:
+    """办件查询: the form, with the receipt from the notice's QR code filled in."""
+    return _progress_form_page(request, lang_of(request), _clean_receipt(receipt)[:32])
+
+
+def _clean_receipt(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_MAX_BYTES:
+            return {}
+    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    return {k: v[0] for k, v in fields.items() if v}
+
+
+@router.post("/progress")
+async def progress_lookup_page(request: Request) -> HTMLResponse:
+    """办件查询 answered: the case's state, or the same refusal for any wrong pair."""
+    form = await _form(request)
+    lang = "en" if form.get("lang") == "en" else "zh"
+    receipt = _clean_receipt(form.get("receipt", ""))[:32]
+    number = form.get("id_number", "").strip().upper()
+    try:
+        validate_id_number(number)
+        ok = bool(RECEIPT.match(receipt))
+    except IdNumberError:
+        ok = False
+    if not ok:  # a typing mistake: nothing was looked up
+        return _progress_form_page(request, lang, receipt, t(lang, "query_bad_input"), 422)
+    by_receipt, by_client = limits(request)
+    client = request.client.host if request.client else "?"
+    if by_receipt.blocked(receipt) or by_client.blocked(client):
+        return _progress_form_page(request, lang, receipt, t(lang, "query_too_many"), 429)
+    try:
+        case = await lookup_progress(request, receipt, number)
+    except QueueError as exc:
+        if exc.status != 404:
+            raise
+        by_receipt.failed(receipt)
+        by_client.failed(client)
+        return _progress_form_page(request, lang, receipt, t(lang, "query_not_found"), 404)
+    return await _case_page(request, lang, case)
+
+
+def _case_body(lang: str, case: dict[str, Any], matter_name: str) -> Html:
+    status = SubmissionStatus(case["status"])
+    rows = [
+        (t(lang, "receipt_label"), "case-receipt", case["receipt"]),
+        (t(lang, "case_matter"), "case-matter", matter_name or case["matter"]),
+        (t(lang, "case_status"), "case-status", LABELS[status][0 if lang == "zh" else 1]),
+    ]
+    if case.get("promised_date"):
+        rows.append((t(lang, "case_promised"), "case-promised", case["promised_date"]))
+    more = []
+    if case.get("overdue"):
+        more.append(fill("overdue", text=t(lang, "case_overdue")))
+    if status is SubmissionStatus.NEEDS_CORRECTION and case.get("missing"):
+        items = Html("".join(fill("missing_item", text=m) for m in case["missing"]))
+        more.append(fill("missing", heading=t(lang, "case_missing"), items=items))
+    history = (
+        fill(
+            "history_item",
+            label=h["label"][lang],
+            day=(h["ts"] or "")[:10],
+            note=h.get("note") or "",
+        )
+        for h in case.get("history", [])
+    )
+    return fill(
+        "case",
+        title=t(lang, "progress_title"),
+        rows=lines(fill("case_row", label=k, id=i, value=v) for k, i, v in rows),
+        more=lines(more, end="\n"),
+        history_heading=t(lang, "case_history"),
+        history=Html("".join(history)),
+        again=f"/progress?lang={lang}",
+        again_label=t(lang, "query_again"),
+    )
+
+
+async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLResponse:
+    daemon = daemon_of(request)
+    matter = daemon.catalogue.get(case["matter"]) if daemon.catalogue is not None else None
+    matter_name = (matter.name if lang == "zh" else matter.name_en or matter.name) if matter else ""
+    parts = [_case_body(lang, case, matter_name)]
+    data: dict[str, Any] = {}
+    if SubmissionStatus(case["status"]) is SubmissionStatus.FINISHED:
+        subject = f"submission:{case['id']}"
+        rated = await daemon.read(
+            lambda tx: ledger.by_subject(tx.conn, "rating", subject) is not None
+        )
+        if rated:
+            parts.append(rated_note(lang))
+        else:
+            sig = ratings.link_signature(daemon.ctx.id_key, subject)
+            data.update(rating_data(request, lang, {"submission_id": case["id"], "sig": sig}))
+            parts.append(rating_form(lang))
+    switch = f"/progress?receipt={quote(case['receipt'], safe='')}&lang={other(lang)}"
+    title = t(lang, "progress_title")
+    return page(request, lang, title, lines(parts), switch_href=switch, data=data)

@@ -1,0 +1,200 @@
+"""The ticket page (号票) behind the printed ticket's QR code, and the state it polls.
+
+Number, service, status, people ahead and estimated wait while waiting, the
+window when called, and once the case is finished the 好差评 form. The ticket
+id is a random 128-bit value printed only in the ticket's QR code: holding it
+is the proof of holding the ticket, so the page carries the online-rating
+signature for it. A transferred ticket (转移) is followed to the ticket now in
+line (same number, another service).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import select
+
+from hall.queue.core.domain import TicketStatus
+from hall.queue.core.schema import tickets_table
+from hall.queue.ratings import ledger, ratings
+from hall.queue.web.deps import daemon_of
+from hall.queue.web.pages.citizen.render import (
+    HEADERS,
+    Html,
+    fill,
+    lang_of,
+    lines,
+    other,
+    page,
+    rated_note,
+    rating_data,
+    rating_form,
+    t,
+)
+
+router = APIRouter(include_in_schema=False)
+POLL_S = 5
+#: Statuses after which a ticket page stops following (a no-show may be put back in line).
+FINAL = (TicketStatus.FINISHED, TicketStatus.CANCELLED)
+MAX_HOPS = 5  # transfers followed from the printed ticket
+TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | None, bool]:
+    """The ticket behind a printed id, following transfers; and whether it was moved."""
+    if not TICKET_ID.match(ticket_id):
+        return None, False
+    daemon = daemon_of(request)
+    view = await daemon.ticket(ticket_id)
+    moved = False
+    for _ in range(MAX_HOPS):
+        if view is None or view["status"] != TicketStatus.TRANSFERRED:
+            break
+        target = view.get("transferred_to")
+        nxt = await daemon.ticket(target) if target else None
+        if nxt is None:
+            break
+        view, moved = nxt, True
+    if view is not None and view["status"] == TicketStatus.FINISHED:
+        subject = f"ticket:{view['id']}"
+        ticket_id = view["id"]
+
+        def op(tx: Any) -> tuple[bool, str | None]:
+            rated = ledger.by_subject(tx.conn, "rating", subject) is not None
+            clerk = tx.conn.execute(
+                select(tickets_table.c.staff_id).where(tickets_table.c.id == ticket_id)
+            ).scalar()
+            return rated, clerk
+
+        view["rated"], view["clerk_id"] = await daemon.read(op)
+    return view, moved
+
+
+def _rated_who(request: Request, view: dict[str, Any], lang: str) -> str:
+    """Who is being rated: the window's name and the clerk's name (never a staff id)."""
+    config = request.app.state.config
+    number = view["window"]
+    win = config.window(number) if number is not None else None
+    if win is None:
+        return ""
+    name = win.name_zh if win.name_zh and lang == "zh" else t(lang, "window_n", window=number)
+    clerk = config.staff_member(view["clerk_id"]) if view.get("clerk_id") else None
+    if clerk is None:
+        return t(lang, "rate_for_window", window=name)
+    return t(lang, "rate_for", window=name, clerk=clerk.name)
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def wait_text(view: dict[str, Any], lang: str) -> str:
+    """The estimated wait as the page shows it.
+
+    "马上就到您" only when nobody is ahead; a range ("约 5–10 分钟") from
+    ``est_wait_range_s`` = [low, high] when its ends are different minutes;
+    otherwise one figure (from ``est_wait_s`` when there is no range).
+    """
+    if int(view.get("ahead") or 0) == 0:
+        return t(lang, "wait_now")
+    span = view.get("est_wait_range_s")
+    if isinstance(span, list | tuple) and len(span) == 2 and None not in span:
+        low, high = sorted(_minutes(s) for s in span)
+        if low != high:
+            return t(lang, "wait_range", low=low, high=high)
+        return t(lang, "wait_minutes", minutes=high)
+    return t(lang, "wait_minutes", minutes=_minutes(view.get("est_wait_s") or 0))
+
+
+def _texts(view: dict[str, Any], lang: str) -> dict[str, str]:
+    """The figures the page updates in place while the ticket waits."""
+    if view["status"] != TicketStatus.WAITING:
+        return {}
+    return {"ahead": str(int(view.get("ahead") or 0)), "wait": wait_text(view, lang)}
+
+
+def _key(view: dict[str, Any]) -> str:
+    """What makes the page reload when it changes (the figures are updated in place)."""
+    return f"{view['id']}:{view['status']}:{view['window']}:{view.get('rated', False)}"
+
+
+def _service_name(request: Request, code: str, lang: str) -> str:
+    found = request.app.state.config.service(code)
+    if found is None:
+        return code
+    return found.name_en if lang == "en" else found.name_zh
+
+
+def _ticket_body(request: Request, view: dict[str, Any], moved: bool, lang: str) -> Html:
+    status = view["status"]
+    service = _service_name(request, view["service"], lang)
+    window = view["window"] if view["window"] is not None else "-"
+    more = []
+    if moved:
+        more.append(fill("moved", text=t(lang, "moved", service=service)))
+    if status == TicketStatus.WAITING:
+        texts = _texts(view, lang)
+        facts = {"ahead": texts["ahead"], "wait": texts["wait"]}
+        labels = {"ahead_label": t(lang, "ahead"), "wait_label": t(lang, "wait")}
+        more.append(fill("facts", **facts, **labels, note=t(lang, "waiting_note")))
+    elif status == TicketStatus.CALLED:
+        more.append(fill("note", text=t(lang, "status_called_note")))
+    elif status == TicketStatus.NO_SHOW:
+        more.append(fill("note", text=t(lang, "status_no_show_note")))
+    body = fill(
+        "ticket",
+        service=service,
+        number_label=t(lang, "ticket_number"),
+        number=view["number"],
+        status=status,
+        label=t(lang, f"status_{status}", window=window),
+        more=lines(more, end="\n"),
+    )
+    if status != TicketStatus.FINISHED:
+        return body
+    who = _rated_who(request, view, lang)
+    return lines([body, rated_note(lang) if view.get("rated") else rating_form(lang, who)])
+
+
+def _not_found_page(request: Request, lang: str, switch_href: str) -> HTMLResponse:
+    title = t(lang, "unknown_ticket_title")
+    body = fill("not_found", title=title, text=t(lang, "unknown_ticket"))
+    return page(request, lang, title, body, switch_href=switch_href, status_code=404)
+
+
+@router.get("/t/{ticket_id}")
+async def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
+    """The ticket page behind the printed ticket's QR code."""
+    lang = lang_of(request)
+    switch = f"/t/{quote(ticket_id, safe='')}?lang={other(lang)}"
+    view, moved = await _follow(request, ticket_id)
+    if view is None:
+        return _not_found_page(request, lang, switch)
+    data: dict[str, Any] = {"key": _key(view)}
+    head = ""
+    if view["status"] not in FINAL:
+        data.update(poll=f"/t/{ticket_id}/state?lang={lang}", poll_s=POLL_S)
+        # Without JavaScript the page still follows the ticket, more slowly.
+        head = f'<noscript><meta http-equiv="refresh" content="{POLL_S * 4}"></noscript>\n'
+    if view["status"] == TicketStatus.FINISHED and not view.get("rated"):
+        subject = f"ticket:{view['id']}"
+        sig = ratings.link_signature(daemon_of(request).ctx.id_key, subject)
+        data.update(rating_data(request, lang, {"ticket_id": view["id"], "sig": sig}))
+    title = t(lang, "ticket_title", number=view["number"])
+    body = _ticket_body(request, view, moved, lang)
+    return page(request, lang, title, body, switch_href=switch, data=data, head=head)
+
+
+@router.get("/t/{ticket_id}/state")
+async def ticket_state(request: Request, ticket_id: str) -> JSONResponse:
+    """What the ticket page polls: the reload key and the figures shown while waiting."""
+    view, _moved = await _follow(request, ticket_id)
+    if view is None:
+        return JSONResponse({"error": {"code": "unknown_ticket"}}, 404, headers=HEADERS)
+    body = {"key": _key(view), "status": view["status"], "texts": _texts(view, lang_of(request))}
+    return JSONResponse(body, headers=HEADERS)

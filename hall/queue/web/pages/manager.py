@@ -1,0 +1,32 @@
+"""The manager's page: static files from ``manager_page/``; the page asks for the token.
+
+Everything it shows comes from the manager API (hall/queue/web/api/manager.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from hall.queue.core.domain import not_found
+
+router = APIRouter(tags=["manager"])
+PAGE_DIR = Path(__file__).parent / "manager_page"
+ASSETS = {"manager.js", "manager_forms.js", "manager.css"}
+
+
+@router.get("/manager", include_in_schema=False)
+async def manager_page() -> FileResponse:
+    """The manager's page (static; it asks for the manager token once)."""
+    return FileResponse(PAGE_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/manager/{name}", include_in_schema=False)
+async def manager_asset(name: str) -> FileResponse:
+    """The page's script and style."""
+    path = PAGE_DIR / name
+    if name not in ASSETS or not path.is_file():
+        raise not_found("文件", "file")
+    return FileResponse(path, headers={"Cache-Control": "no-cache"})
