@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text
 
 from hall.queue.core.domain import (
-    CaseType,
     TicketKind,
     TicketStatus,
     WindowState,
@@ -35,6 +34,7 @@ from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
 from hall.queue.tickets.issuing import Context
 from hall.queue.tickets.sessions import staff_session
+from hall.words import CaseType
 
 
 @dataclass(frozen=True)

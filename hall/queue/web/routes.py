@@ -13,13 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from hall import __version__
 from hall.config import verify_pin
 from hall.queue.attendance import records
-from hall.queue.core.domain import CaseType, QueueError, forbidden, not_found
+from hall.queue.core.domain import QueueError, forbidden, not_found
 from hall.queue.core.events import sse_stream
 from hall.queue.core.service import QueueService
 from hall.queue.ratings import ratings
 from hall.queue.tickets import appointments, issuing, sessions
 from hall.queue.web.auth import Principal, principal, require
 from hall.queue.web.dates import Moment
+from hall.words import CaseType
 
 router = APIRouter(prefix="/api/v1")
 Caller = Annotated[Principal, Depends(principal)]
