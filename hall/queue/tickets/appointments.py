@@ -26,20 +26,18 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
+from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict
 from hall.queue.core.schema import appointment_checkin_table as checkin
 from hall.queue.core.schema import appointments_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
-
-if TYPE_CHECKING:
-    from hall.queue.tickets.issuing import Context
 
 
 @dataclass(frozen=True)

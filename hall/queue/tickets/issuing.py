@@ -16,50 +16,13 @@ from typing import Any
 
 from sqlalchemy import insert, select, text, update
 
-from hall.config import HallConfig, ServiceConfig
+from hall.config import ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
+from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, TicketKind, TicketStatus, conflict, not_found
-from hall.queue.core.schedule import Schedule
 from hall.queue.core.schema import appointments_table, tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import appointments, views
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the operations need besides the transaction."""
-
-    config: HallConfig
-    schedule: Schedule
-    id_key: bytes  # secret for ID fingerprints, kept in the database's meta table
-    times: views.ServiceTimes
-
-    def estimate(self, tx: Tx, service: str, ahead: int, staffed: dict[int, str]) -> int:
-        """Estimated wait in seconds for someone with ``ahead`` citizens before them."""
-        mean = self.times.mean_s(tx.conn, service, tx.now)
-        return views.estimate_wait_s(mean, self.config, service, ahead, staffed)
-
-    def day(self, ts: float) -> str:
-        """The business day of an epoch time, as an ISO date."""
-        return self.schedule.business_day(dt.datetime.fromtimestamp(ts, dt.UTC)).isoformat()
-
-    def service_or_404(self, code: str) -> ServiceConfig:
-        """The configured service, or a 404 the kiosk can show."""
-        svc = self.config.service(code)
-        if svc is None:
-            raise not_found(f"业务“{code}”", f"service {code!r}", code="unknown_service")
-        return svc
-
-    @property
-    def requeue_behind(self) -> bool:
-        """过号回队 behind everyone waiting (``calling.requeue_position``)."""
-        return self.config.calling.requeue_position == "behind_waiting"
-
-    @property
-    def grace_s(self) -> float:
-        """Seconds an appointment keeps its priority after its slot ends."""
-        return self.config.calling.appointment_grace_min * 60.0
-
 
 _LAST_SEQ = text(
     "SELECT max(seq) FROM tickets"

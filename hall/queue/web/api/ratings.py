@@ -75,7 +75,7 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
         comment=body.comment,
         device=p.name,
     )
-    return await _svc(request).run(lambda tx: ratings.record(tx, rating))
+    return await _svc(request).run(lambda tx: ratings.record(_svc(request).ctx, tx, rating))
 
 
 @router.get("/evaluations/link")
@@ -110,7 +110,7 @@ async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
         tags=tuple(body.tags),
         comment=body.comment,
     )
-    return await svc.run(lambda tx: ratings.record(tx, rating))
+    return await svc.run(lambda tx: ratings.record(svc.ctx, tx, rating))
 
 
 @router.post("/evaluations/{rating_id}/appeal", status_code=201)
@@ -119,7 +119,9 @@ async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) ->
     if p.role != "manager":
         require(p)  # 403 for everyone else, staff included
     return await _svc(request).run(
-        lambda tx: ratings.appeal(tx, rating_id, body.decision, body.reason, f"manager {p.name}")
+        lambda tx: ratings.appeal(
+            _svc(request).ctx, tx, rating_id, body.decision, body.reason, f"manager {p.name}"
+        )
     )
 
 
