@@ -1,4 +1,7 @@
-"""Issuing numbers (取号) and appointments (预约).
+"""Issuing numbers (取号), ordinary, priority or an appointment's check-in (预约签到).
+
+The appointment rules themselves (booking, when a check-in is open, by code,
+ID number or face) are in :mod:`hall.queue.tickets.appointments`.
 
 Each function here is an operation for :class:`hall.queue.core.writer.Writer`: it
 runs inside the writer's transaction, so the read of the last sequence number
@@ -8,19 +11,18 @@ and the insert of the next one can never interleave with another issue.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import text
 
 from hall.config import ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
 from hall.queue.core.context import Context
-from hall.queue.core.domain import QueueError, TicketKind, TicketStatus, conflict, not_found
-from hall.queue.core.schema import appointments_table, tickets_table
+from hall.queue.core.domain import QueueError, TicketKind, TicketStatus, conflict
+from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import appointments, views
 
@@ -89,60 +91,6 @@ def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) 
     return fp
 
 
-def _appointment(ctx: Context, tx: Tx, svc: ServiceConfig, code: str) -> Any:
-    row = tx.conn.execute(
-        select(appointments_table).where(appointments_table.c.code == code)
-    ).first()
-    if row is None:
-        raise not_found(f"预约码{code}", f"appointment {code}", code="unknown_appointment")
-    if row.ticket_id is not None:
-        raise conflict("appointment_used", "该预约已签到取号", "This appointment has been used")
-    if row.service != svc.code:
-        other = ctx.config.service(row.service)
-        name = other.name_zh if other else row.service
-        raise conflict(
-            "appointment_other_service",
-            f"该预约属于“{name}”,请选择该业务",
-            f"This appointment is for {row.service}",
-        )
-    early = ctx.config.calling.appointment_early_min * 60.0
-    if tx.now < row.slot_start - early:
-        opens = dt.datetime.fromtimestamp(row.slot_start - early, ctx.schedule.tz)
-        raise conflict(
-            "appointment_too_early",
-            f"预约时段未到,请于{opens:%H:%M}后签到",
-            f"Too early for this appointment; check in after {opens:%H:%M}",
-        )
-    if tx.now > row.slot_end + ctx.grace_s:
-        raise conflict(
-            "appointment_expired",
-            "预约时段已过,请取普通号",
-            "The appointment slot has passed; please take an ordinary ticket",
-        )
-    return row
-
-
-def _appointment_by_id(ctx: Context, tx: Tx, svc: ServiceConfig, req: IssueRequest) -> Any:
-    """预约签到 by ID number: (fingerprint, appointment); no per-person limit (it is booked)."""
-    if not req.id_number:
-        raise QueueError(
-            422,
-            "id_number_required",
-            "请输入身份证号码以查找预约",
-            "appointment: true needs id_number",
-        )
-    if req.appointment_code:
-        raise QueueError(
-            422,
-            "appointment_twice",
-            "预约码和身份证号请只用一种方式签到",
-            "Give appointment_code, or id_number with appointment: true, not both",
-        )
-    fp = appointments.fingerprint(req.id_number, ctx.id_key)
-    code = appointments.code_for_person(ctx, tx, svc, fp)
-    return fp, _appointment(ctx, tx, svc, code)
-
-
 def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
     """Issue the next number of a service: every check, then one insert."""
     svc = ctx.service_or_404(req.service)
@@ -157,10 +105,14 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
             f"{svc.name_en} has no priority tickets",
         )
     if req.appointment_by_id:
-        fp, appt = _appointment_by_id(ctx, tx, svc, req)
+        fp, appt = appointments.by_id_number(ctx, tx, svc, req.id_number, req.appointment_code)
     else:
         fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
-        appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
+        appt = (
+            appointments.by_code(ctx, tx, svc, req.appointment_code)
+            if req.appointment_code
+            else None
+        )
 
     last = tx.conn.execute(_LAST_SEQ, {"day": day, "service": svc.code}).scalar_one()
     seq = (last or 0) + 1
@@ -202,12 +154,7 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
     }
     tx.conn.execute(_INSERT, row)
     if appt is not None:
-        tx.conn.execute(
-            update(appointments_table)
-            .where(appointments_table.c.code == appt.code)
-            .values(ticket_id=ticket_id)
-        )
-        appointments.forget(tx, appt.code)  # checked in: the transaction is over
+        appointments.checked_in(tx, appt.code, ticket_id)
     saved = SimpleNamespace(**_UNSET, **row)
     public = views.ticket_view(saved)
     place = views.place(ctx.config, tx.conn, saved, tx.now, ctx.grace_s, ctx.times, newest=True)
@@ -217,47 +164,4 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         **public,
         **place,  # ahead, est_wait_s, est_wait_range_s
         "service_name": {"zh": svc.name_zh, "en": svc.name_en},
-    }
-
-
-def create_appointment(
-    ctx: Context,
-    tx: Tx,
-    service: str,
-    slot_start: float,
-    slot_end: float,
-    extras: appointments.BookingExtras | None = None,
-) -> dict[str, Any]:
-    """Book an appointment slot; returns its check-in code.
-
-    ``extras`` (checked by ``appointment_checkin.parse_booking``): the booker's
-    ID fingerprint and consented face template, kept until the check-in.
-    """
-    ctx.service_or_404(service)
-    if slot_end <= slot_start:
-        raise QueueError(
-            422, "bad_slot", "预约时段结束时间应晚于开始时间", "slot_end must be after slot_start"
-        )
-    code = f"{secrets.randbelow(10**8):08d}"
-    while tx.conn.execute(
-        select(appointments_table.c.code).where(appointments_table.c.code == code)
-    ).first():
-        code = f"{secrets.randbelow(10**8):08d}"
-    tx.conn.execute(
-        insert(appointments_table).values(
-            code=code, service=service, slot_start=slot_start, slot_end=slot_end, created_at=tx.now
-        )
-    )
-    extras = extras or appointments.BookingExtras()
-    appointments.keep(tx, code, slot_end, extras)
-    appointments.purge_expired(ctx, tx)  # also a booking made after its slot
-    return {
-        "code": code,
-        "service": service,
-        "slot_start": views.iso(slot_start),
-        "slot_end": views.iso(slot_end),
-        "check_in": {
-            "id_number": extras.id_fp is not None,
-            "face": extras.face_template is not None,
-        },
     }

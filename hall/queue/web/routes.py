@@ -198,7 +198,7 @@ async def book(request: Request, body: AppointmentBody, p: Caller) -> dict[str, 
         body.face_consent,
     )
     return await svc.run(
-        lambda tx: issuing.create_appointment(svc.ctx, tx, body.service, start, end, extras)
+        lambda tx: appointments.create_appointment(svc.ctx, tx, body.service, start, end, extras)
     )
 
 
