@@ -73,7 +73,7 @@ def fingerprint(id_number: str, key: bytes) -> str:
     try:
         number = validate_id_number(id_number)
     except IdNumberError as exc:
-        raise _invalid("bad_id_number", exc.message_zh, f"id_number: {exc}") from None
+        raise QueueError(422, *exc.api_error()) from None
     return id_fingerprint(number, key)
 
 

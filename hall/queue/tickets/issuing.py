@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy import text
 
 from hall.config import ServiceConfig
-from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
 from hall.queue.core.context import Context
-from hall.queue.core.domain import QueueError, TicketKind, TicketStatus, conflict
+from hall.queue.core.domain import TicketKind, TicketStatus, conflict
 from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import appointments, views
@@ -75,11 +74,7 @@ def _check_hours(ctx: Context, svc: ServiceConfig, now: float) -> None:
 
 
 def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) -> str:
-    try:
-        number = validate_id_number(id_number)
-    except IdNumberError as exc:
-        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
-    fp = id_fingerprint(number, ctx.id_key)
+    fp = appointments.fingerprint(id_number, ctx.id_key)
     taken = tx.conn.execute(_PERSON, {"day": day, "service": svc.code, "fp": fp}).scalar_one()
     if taken >= svc.per_person_daily_limit:
         raise conflict(

@@ -152,7 +152,7 @@ async def submit(
     try:
         validate_id_number(body.applicant.id_number)
     except IdNumberError as exc:
-        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
+        raise QueueError(422, *exc.api_error("applicant.id_number")) from None
     svc = _svc(request)
     if svc.catalogue is not None and svc.catalogue.get(body.matter) is None:
         raise QueueError(
