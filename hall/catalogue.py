@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hall.idnumber import IdNumberError, validate_id_number
-from hall.queue.core.domain import CaseType
+from hall.words import CaseType
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "matters.yaml"
 

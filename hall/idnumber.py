@@ -17,12 +17,26 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
+#: The code of the one 422 every API answers a bad ID number with.
+BAD_ID_NUMBER = "bad_id_number"
+
+
 class IdNumberError(ValueError):
     """The ID number is not valid; ``message_zh`` is for the citizen."""
+
+    code = BAD_ID_NUMBER
 
     def __init__(self, message_en: str, message_zh: str) -> None:
         super().__init__(message_en)
         self.message_zh = message_zh
+
+    def api_error(self, field: str = "id_number") -> tuple[str, str, str]:
+        """(code, zh, en) of the 422 for this number, the same at every endpoint.
+
+        The Chinese sentence is the citizen's (a kiosk shows it as it is); the
+        English one names the request field it was in.
+        """
+        return self.code, self.message_zh, f"{field}: {self}"
 
 
 def check_char(first17: str) -> str:

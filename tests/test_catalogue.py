@@ -18,7 +18,7 @@ from hall.catalogue import (
     load_catalogue,
     validate_form,
 )
-from hall.queue.core.domain import CaseType
+from hall.words import CaseType
 
 GOOD_ID = "11010519491231002X"  # the GB 11643 standard's own example
 

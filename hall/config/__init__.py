@@ -20,6 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from hall.config.attendance import (  # noqa: F401 - re-exported
+    AttendanceSection,
+    FaceTerminalConfig,
+    ShiftConfig,
+)
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
 from hall.config.devices import (  # noqa: F401 - re-exported
     DevicesSection,
@@ -29,22 +34,18 @@ from hall.config.devices import (  # noqa: F401 - re-exported
     VoiceConfig,
 )
 from hall.config.face import (  # noqa: F401 - re-exported
-    AttendanceSection,
     ClassicFaceConfig,
     DnnFaceConfig,
     FaceSection,
-    FaceTerminalConfig,
     LivenessConfig,
-    ShiftConfig,
 )
 from hall.config.kiosk import (  # noqa: F401 - re-exported
     IdReaderConfig,
     KioskSection,
     RectificationSection,
     SubmissionsSection,
-    UpstreamEndpoint,
-    UpstreamSection,
 )
+from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
 
 class LunchBreak(_Section):

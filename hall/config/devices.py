@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from hall.config.base import _Section
-from hall.queue.core.domain import CaseType
+from hall.words import CaseType
 
 
 class KeypadBusConfig(_Section):

@@ -13,7 +13,7 @@ from hall.idnumber import IdNumberError, mask_id_number, partial_check, validate
 #: Keys of the keypads besides the characters: delete the last one, clear all.
 DELETE, CLEAR = "del", "clear"
 ID_LENGTH = 18
-#: Appointment codes are 8 digits (hall.queue.tickets.issuing.create_appointment).
+#: Appointment codes are 8 digits (hall.queue.tickets.appointments.create_appointment).
 CODE_LENGTH = 8
 _BAD_CHARS_EN = "ID number: the first 17 characters must be digits, the last a digit or X"
 

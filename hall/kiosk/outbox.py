@@ -26,7 +26,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import shutil
 import sqlite3
 import threading
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hall import durable
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 
 log = logging.getLogger(__name__)
@@ -104,14 +104,6 @@ class Stored:
     submitted_at: dt.datetime
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class TerminalOutbox:
     """Store first, forward later; see the module docstring."""
 
@@ -160,10 +152,7 @@ class TerminalOutbox:
         materials = []
         for i, m in enumerate(draft.materials):
             path = part / f"{i:02d}.jpg"
-            with open(path, "wb") as f:
-                f.write(m.jpeg)
-                f.flush()
-                os.fsync(f.fileno())
+            durable.write_synced(path, m.jpeg)
             materials.append(
                 {
                     "name": m.name,
@@ -171,9 +160,8 @@ class TerminalOutbox:
                     "sha256": hashlib.sha256(m.jpeg).hexdigest(),
                 }
             )
-        _fsync_dir(part)
-        part.rename(self.images / case_id)
-        _fsync_dir(self.images)
+        durable.fsync_dir(part)
+        durable.replace(part, self.images / case_id)
         body = {
             "id": case_id,
             "terminal": self.terminal,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hall.drivers.printer import PROFILE, Element, render_elements
+from hall.waits import wait_minutes_range
 
 if TYPE_CHECKING:
     from hall.drivers.printer import TicketPrinter
@@ -46,27 +47,11 @@ class TicketPrint:
 KIND_LINES = {"priority": "优先办理（绿色通道）", "appointment": "预约号"}
 
 
-def _minutes(seconds: float) -> int:
-    return int((max(seconds, 0) + 30) // 60)
-
-
-def wait_minutes_range(
-    ahead: int, est_wait_s: float, est_wait_range_s: tuple[float, float] | None = None
-) -> tuple[int, int]:
-    """The wait as (low, high) whole minutes, for the ticket and the screen.
-
-    Without a range from the daemon, its single estimate. With someone ahead the
-    wait is never under a minute: "soon" would be a promise nobody can keep.
-    """
-    low_s, high_s = est_wait_range_s or (est_wait_s, est_wait_s)
-    low, high = sorted((_minutes(low_s), _minutes(high_s)))
-    if ahead > 0:
-        low, high = max(low, 1), max(high, 1)
-    return low, high
-
-
 def wait_text(seconds: int, *, ahead: int = 0, range_s: tuple[float, float] | None = None) -> str:
-    """The estimated wait in Chinese: 900 → "预计等候约15分钟", a range → "约5–10分钟"."""
+    """The estimated wait in Chinese: 900 → "预计等候约15分钟", a range → "约5–10分钟".
+
+    The minutes are :func:`hall.waits.wait_minutes_range`'s, as on every screen.
+    """
     low, high = wait_minutes_range(ahead, seconds, range_s)
     if high == 0:
         return "预计等候不到1分钟"

@@ -26,7 +26,8 @@ from hall.config import KioskSection
 from hall.drivers.errors import DriverError, PaperOut
 from hall.drivers.printer import PrinterHealth, TicketPrinter
 from hall.kiosk.client import DaemonClient, DaemonError
-from hall.kiosk.receipts import TicketPrint, print_ticket, wait_minutes_range
+from hall.kiosk.receipts import TicketPrint, print_ticket
+from hall.waits import range_of, view_minutes, wait_minutes
 
 log = logging.getLogger(__name__)
 
@@ -36,30 +37,13 @@ HALL_TZ = ZoneInfo("Asia/Shanghai")
 FOOTER = ("过号请重新取号", "请留意叫号屏幕和语音提示")
 
 
-def wait_minutes(seconds: float) -> int:
-    """An estimated wait in whole minutes (rounded), never negative."""
-    return int((max(seconds, 0) + 30) // 60)
-
-
-def wait_range(ticket: Mapping[str, Any]) -> tuple[int, int] | None:
-    """The daemon's ``est_wait_range_s`` [low, high] of a ticket view; None when absent or bad."""
-    value = ticket.get("est_wait_range_s")
-    if isinstance(value, list | tuple) and len(value) == 2:
-        try:
-            return int(value[0]), int(value[1])
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
 def wait_line(ticket: Mapping[str, Any], t: Callable[..., str]) -> str:
     """The ticket's wait for the screen through ``t`` (a Strings.t): a range when uncertain.
 
     Works with the daemon's view with or without ``est_wait_range_s``; "soon"
     (``ticket.no_wait``) only when nobody is ahead.
     """
-    ahead = int(ticket.get("ahead", 0))
-    low, high = wait_minutes_range(ahead, int(ticket.get("est_wait_s", 0)), wait_range(ticket))
+    low, high = view_minutes(ticket)
     if high == 0:
         return t("ticket.no_wait")
     if low == high:
@@ -222,7 +206,7 @@ class TicketDesk:
             issued_at=issued,
             ahead=int(ticket.get("ahead", 0)),
             est_wait_s=int(ticket.get("est_wait_s", 0)),
-            est_wait_range_s=wait_range(ticket),
+            est_wait_range_s=range_of(ticket),
             qr_payload=self.settings.follow_url.format(id=ticket["id"]),
             footer=FOOTER,
             kind=str(ticket.get("kind") or "normal"),

@@ -16,7 +16,6 @@ from hall.idnumber import check_char
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.entry import CLEAR, DELETE, CodeEntry, IdEntry
 from hall.kiosk.i18n import Strings
-from hall.kiosk.receipts import wait_minutes_range
 from hall.kiosk.ticketing import (
     PrintOutcome,
     TicketDesk,
@@ -25,6 +24,7 @@ from hall.kiosk.ticketing import (
     wait_line,
     wait_minutes,
 )
+from hall.waits import wait_minutes_range
 from tests.conftest import Daemon, module_daemon
 from tests.escpos_decode import decode
 

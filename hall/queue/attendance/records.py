@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from hall.config import AttendanceSection, FaceTerminalConfig, parse_hhmm
+from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, forbidden
 from hall.queue.core.schema import attendance_table, face_consents_table
 from hall.queue.core.writer import Tx
@@ -27,12 +28,12 @@ from hall.queue.tickets import sessions
 FACE, PIN, MANUAL = "face", "pin", "manual"
 
 
-def local_day(ctx, ts: float) -> dt.date:
+def local_day(ctx: Context, ts: float) -> dt.date:
     """The calendar day (hall time zone) a moment falls on."""
-    return dt.datetime.fromtimestamp(ts, ctx.config.hall.tz).date()
+    return ctx.local_date(ts)
 
 
-def _person(ctx, staff_id: str) -> Any:
+def _person(ctx: Context, staff_id: str) -> Any:
     person = ctx.config.staff_member(staff_id)
     if person is None:
         raise QueueError(
@@ -42,7 +43,7 @@ def _person(ctx, staff_id: str) -> Any:
 
 
 def record(
-    ctx, tx: Tx, staff_id: str, kind: str, ts: float, method: str, actor: str, **extra: Any
+    ctx: Context, tx: Tx, staff_id: str, kind: str, ts: float, method: str, actor: str, **extra: Any
 ) -> dict[str, Any]:
     """Store one attendance record and emit ``attendance.recorded``."""
     _person(ctx, staff_id)
@@ -63,7 +64,7 @@ def record(
 
 
 def check_in(
-    ctx, tx: Tx, staff_id: str, window: int, method: str, actor: str, **extra: Any
+    ctx: Context, tx: Tx, staff_id: str, window: int, method: str, actor: str, **extra: Any
 ) -> dict[str, Any]:
     """Open the window for the staff member (AB rule) and record the check-in."""
     opened = sessions.login(ctx, tx, staff_id, window)
@@ -72,7 +73,7 @@ def check_in(
 
 
 def face_check_in(
-    ctx, tx: Tx, terminal: FaceTerminalConfig, staff_id: str, window: int, engine: str
+    ctx: Context, tx: Tx, terminal: FaceTerminalConfig, staff_id: str, window: int, engine: str
 ) -> dict[str, Any]:
     """A window terminal matched ``staff_id``'s face: check the claim, then check in."""
     _person(ctx, staff_id)
@@ -100,7 +101,7 @@ def face_check_in(
     )
 
 
-def check_out(ctx, tx: Tx, token_hash: str | None) -> dict[str, Any]:
+def check_out(ctx: Context, tx: Tx, token_hash: str | None) -> dict[str, Any]:
     """签退: record the check-out of a staff session and close its window."""
     session = sessions.staff_session(tx, token_hash)
     rec = record(
@@ -119,7 +120,7 @@ def active_consent(tx: Tx, staff_id: str) -> Any:
 
 
 def give_consent(
-    ctx, tx: Tx, staff_id: str, terminal: str, version: str, actor: str
+    ctx: Context, tx: Tx, staff_id: str, terminal: str, version: str, actor: str
 ) -> dict[str, Any]:
     """Record consent to face check-in (who, when, text version, where the template is)."""
     _person(ctx, staff_id)
@@ -139,7 +140,9 @@ def give_consent(
     return {"id": row_id, **values, "withdrawn_at": None}
 
 
-def withdraw_consent(ctx, tx: Tx, staff_id: str, actor: str, quiet: bool = False) -> dict[str, Any]:
+def withdraw_consent(
+    ctx: Context, tx: Tx, staff_id: str, actor: str, quiet: bool = False
+) -> dict[str, Any]:
     """撤回同意: the terminal must destroy the template (it follows the consent list)."""
     done = tx.conn.execute(
         update(face_consents_table)

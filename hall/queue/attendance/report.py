@@ -17,11 +17,14 @@ from typing import Any
 from sqlalchemy import select
 
 from hall.queue.attendance.records import classify
+from hall.queue.core.context import Context
 from hall.queue.core.schema import attendance_table
 from hall.queue.core.writer import Tx
 
 
-def _facts(ctx, tx: Tx, first: dt.date, last: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
+def _facts(
+    ctx: Context, tx: Tx, first: dt.date, last: dt.date
+) -> dict[tuple[str, str], dict[str, Any]]:
     """(staff, day) -> first check-in (time, method), last check-out, leave."""
     facts: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"in": None, "method": None, "out": None, "leave": None}
@@ -44,7 +47,9 @@ def _facts(ctx, tx: Tx, first: dt.date, last: dt.date) -> dict[tuple[str, str], 
     return facts
 
 
-def _row(ctx, staff_id: str, day: dt.date, f: dict[str, Any], now: float) -> dict[str, Any]:
+def _row(
+    ctx: Context, staff_id: str, day: dt.date, f: dict[str, Any], now: float
+) -> dict[str, Any]:
     tz = ctx.config.hall.tz
     judged = classify(ctx.config.attendance, tz, day, f["in"], f["out"], bool(f["leave"]), now)
     if not ctx.schedule.is_working_day(day):
@@ -66,7 +71,7 @@ def _row(ctx, staff_id: str, day: dt.date, f: dict[str, Any], now: float) -> dic
     }
 
 
-def daily(ctx, tx: Tx, day: dt.date) -> dict[str, Any]:
+def daily(ctx: Context, tx: Tx, day: dt.date) -> dict[str, Any]:
     """Every configured staff member's attendance on one day."""
     facts = _facts(ctx, tx, day, day)
     empty = {"in": None, "method": None, "out": None, "leave": None}
@@ -77,7 +82,7 @@ def daily(ctx, tx: Tx, day: dt.date) -> dict[str, Any]:
     return {"day": day.isoformat(), "working_day": ctx.schedule.is_working_day(day), "staff": rows}
 
 
-def monthly(ctx, tx: Tx, year: int, month: int) -> dict[str, Any]:
+def monthly(ctx: Context, tx: Tx, year: int, month: int) -> dict[str, Any]:
     """Per staff member: counts by status over the month's days so far, and each day."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -102,7 +107,9 @@ def monthly(ctx, tx: Tx, year: int, month: int) -> dict[str, Any]:
     return {"month": f"{year:04d}-{month:02d}", "staff": people}
 
 
-def period_counts(ctx, tx: Tx, first: dt.date, last: dt.date, period: str) -> list[dict[str, Any]]:
+def period_counts(
+    ctx: Context, tx: Tx, first: dt.date, last: dt.date, period: str
+) -> list[dict[str, Any]]:
     """考勤 for statistics: per period bucket and staff member, days by status."""
     from hall.queue.stats.figures import bucket_start
 

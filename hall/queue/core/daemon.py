@@ -23,10 +23,10 @@ from sqlalchemy import bindparam, create_engine, delete, func, insert, select, u
 from hall.config import HallConfig
 from hall.queue.cases import submissions
 from hall.queue.core import rows
+from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketStatus, WindowState
 from hall.queue.core.events import EventBus, oldest_id, stored_after
 from hall.queue.core.outbox import Forwarder
-from hall.queue.core.schedule import Schedule
 from hall.queue.core.schema import (
     Checkpointer,
     events_table,
@@ -42,7 +42,6 @@ from hall.queue.devices.hub import DeviceHub
 from hall.queue.ratings import upstream
 from hall.queue.stats.warmer import StatsWarmer
 from hall.queue.tickets import appointments, calling, issuing, views
-from hall.queue.tickets.issuing import Context
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +93,7 @@ class HallDaemon:
         self.writer.start()
         self.checkpointer.start()
         id_key = self.writer.call(self._prepare)
-        self.ctx = Context(
-            self.config, Schedule(self.config), id_key, views.ServiceTimes(self.config)
-        )
+        self.ctx = Context.open(self.config, id_key)
         self.writer.call(self._expire_old_days)
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()

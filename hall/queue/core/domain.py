@@ -42,16 +42,6 @@ class WindowState(StrEnum):
     SERVING = "serving"  # a ticket is called or served there
 
 
-class CaseType(StrEnum):
-    """办件类型, recorded when a case is finished."""
-
-    IMMEDIATE = "即办件"
-    PROMISED = "承诺件"
-    JOINT = "联办件"
-    REPORTED = "上报件"
-    CORRECTION = "补正"
-
-
 class QueueError(Exception):
     """A request the queue refuses; the message is fit for a kiosk screen.
 

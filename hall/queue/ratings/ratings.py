@@ -24,17 +24,15 @@ through the outbox when ``upstream.evaluation`` is configured.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from hall.config import RectificationSection
+from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, TicketStatus, conflict, not_found
 from hall.queue.core.rows import ticket_row
 from hall.queue.core.schema import evaluations_table, outbox_table, submissions_table
@@ -43,42 +41,12 @@ from hall.queue.core.writer import Tx
 from hall.queue.ratings import ledger, rectification
 from hall.queue.stats import day_cache
 from hall.queue.tickets import views
-from hall.workdays import WorkCalendar
 
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD_LEVELS = (1, 2)
 UNRATED = "未评价"
 CHANNELS = ("evaluator", "kiosk", "online")
 UPSTREAM = rectification.UPSTREAM
-
-
-@dataclass
-class Policy:
-    """Hall settings the ledger needs; installed once by the service (:func:`install`)."""
-
-    rectification: RectificationSection = field(default_factory=RectificationSection)
-    calendar: WorkCalendar | None = None
-    forward: bool = False
-    timezone: str = "Asia/Shanghai"
-
-    def day_of(self, ts: float) -> str:
-        """The local date of a moment (for submissions; tickets carry their business day)."""
-        return dt.datetime.fromtimestamp(ts, ZoneInfo(self.timezone)).date().isoformat()
-
-    def cal(self) -> WorkCalendar:
-        """The working-day calendar (the default tables if none was given)."""
-        if self.calendar is None:
-            self.calendar = WorkCalendar.load()
-        return self.calendar
-
-
-POLICY = Policy()
-
-
-def install(policy: Policy) -> None:
-    """Use these settings for every rating recorded in this process."""
-    global POLICY  # noqa: PLW0603 - one hall per daemon process
-    POLICY = policy
 
 
 @dataclass(frozen=True)
@@ -136,7 +104,7 @@ def _ticket_case(tx: Tx, rating: Rating) -> dict[str, Any]:
     }
 
 
-def _submission_case(tx: Tx, rating: Rating) -> dict[str, Any]:
+def _submission_case(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
     row = tx.conn.execute(
         select(submissions_table).where(submissions_table.c.id == rating.submission_id)
     ).first()
@@ -152,12 +120,12 @@ def _submission_case(tx: Tx, rating: Rating) -> dict[str, Any]:
         "submission_id": row.id,
         "number": row.receipt,
         "service": row.matter,
-        "day": POLICY.day_of(row.received_at),
+        "day": ctx.local_date(row.received_at).isoformat(),
     }
 
 
-def _queue_upstream(tx: Tx, record_id: int) -> None:
-    if POLICY.forward:
+def _queue_upstream(ctx: Context, tx: Tx, record_id: int) -> None:
+    if ctx.forward_ratings:
         tx.conn.execute(
             outbox_table.insert(),
             {
@@ -171,13 +139,13 @@ def _queue_upstream(tx: Tx, record_id: int) -> None:
         )
 
 
-def record(tx: Tx, rating: Rating) -> dict[str, Any]:
+def record(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
     """Append one rating after checking who gives it and 一次一评; a 差评 opens a case."""
     if rating.channel not in CHANNELS:
         raise QueueError(422, "bad_channel", "评价渠道无效", f"unknown channel {rating.channel!r}")
     if rating.level is not None and rating.level not in LEVELS:
         raise QueueError(422, "bad_level", "评价等级应为1至5", "level must be 1..5")
-    case = _submission_case(tx, rating) if rating.submission_id else _ticket_case(tx, rating)
+    case = _submission_case(ctx, tx, rating) if rating.submission_id else _ticket_case(tx, rating)
     kinds = ("rating", "unrated") if rating.level is None else ("rating",)
     if any(ledger.by_subject(tx.conn, k, case["subject"]) for k in kinds):
         raise conflict(
@@ -198,19 +166,20 @@ def record(tx: Tx, rating: Rating) -> dict[str, Any]:
         },
     )
     if rating.level is not None:
-        _queue_upstream(tx, stored["id"])
+        _queue_upstream(ctx, tx, stored["id"])
         day_cache.invalidate(tx, stored["day"])
     view = record_view(stored)
     if rating.level in BAD_LEVELS:
-        policy = POLICY
         view["rectification"] = rectification.open_case(
-            tx, stored, policy.rectification, policy.cal(), policy.forward
+            tx, stored, ctx.config.rectification, ctx.calendar, ctx.forward_ratings
         )["id"]
     tx.emit("evaluation.recorded", {"evaluation": view})
     return view
 
 
-def appeal(tx: Tx, rating_id: int, decision: str, reason: str, decided_by: str) -> dict[str, Any]:
+def appeal(
+    ctx: Context, tx: Tx, rating_id: int, decision: str, reason: str, decided_by: str
+) -> dict[str, Any]:
     """复核: add a record marking a rating (upheld: malicious or a misoperation)."""
     rated = ledger.get(tx.conn, rating_id)
     if rated is None or rated.kind != "rating":
@@ -233,8 +202,10 @@ def appeal(tx: Tx, rating_id: int, decision: str, reason: str, decided_by: str) 
         },
     )
     if decision == "upheld":
-        rectification.mark_appealed(tx, rated.id, decided_by, reason, POLICY.day_of(tx.now))
-    _queue_upstream(tx, stored["id"])
+        rectification.mark_appealed(
+            tx, rated.id, decided_by, reason, ctx.local_date(tx.now).isoformat()
+        )
+    _queue_upstream(ctx, tx, stored["id"])
     day_cache.invalidate(tx, stored["day"])
     view = record_view(stored)
     tx.emit("evaluation.appealed", {"appeal": view})
@@ -275,7 +246,7 @@ def recent(tx: Tx, limit: int = 100) -> list[dict[str, Any]]:
     return out
 
 
-def migrate_legacy(tx: Tx) -> int:
+def migrate_legacy(ctx: Context, tx: Tx) -> int:
     """Copy ratings from the old ``evaluations`` table into an empty ledger (once)."""
     if (
         ledger.count(tx.conn)
@@ -285,7 +256,7 @@ def migrate_legacy(tx: Tx) -> int:
     n = 0
     for r in tx.conn.execute(select(evaluations_table).order_by(evaluations_table.c.id)).all():
         ticket = ticket_row(tx, r.ticket_id)
-        day = ticket.day if ticket is not None else POLICY.day_of(r.ts)
+        day = ticket.day if ticket is not None else ctx.local_date(r.ts).isoformat()
         keep = ("ticket_id", "number", "service", "window", "staff_id", "channel", "ts", "level")
         ledger.append(
             tx,

@@ -22,7 +22,6 @@ from hall.queue.core.schema import rectification_steps_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ledger, ratings, rectification
 from hall.queue.tickets import views
-from hall.workdays import CalendarError, WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +50,10 @@ def payload(tx: Tx, ref: str, hall: str) -> dict[str, Any]:
 
 
 def start(service: Any) -> Forwarder | None:
-    """Install the ledger's policy, migrate old ratings, start forwarding if configured."""
+    """Migrate old ratings, start forwarding if configured."""
     config = service.config
     endpoint = config.upstream.evaluation
-    try:
-        calendar = WorkCalendar.load(
-            config.submissions.holidays,
-            closed_dates=config.hall.hours.closed_dates,
-            open_dates=config.hall.hours.open_dates,
-        )
-    except CalendarError:
-        log.exception(
-            "差评 deadlines: the hall's holiday tables cannot be read; using the built-in"
-        )
-        calendar = None
-    ratings.install(
-        ratings.Policy(
-            rectification=config.rectification,
-            calendar=calendar,
-            forward=endpoint is not None,
-            timezone=config.hall.timezone,
-        )
-    )
-    service.writer.call(ratings.migrate_legacy)
+    service.writer.call(lambda tx: ratings.migrate_legacy(service.ctx, tx))
     if endpoint is None:
         return None
     hall = config.hall.name

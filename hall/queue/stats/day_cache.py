@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from hall.queue.core.domain import CaseType
 from hall.queue.core.schema import stats_days_table
 from hall.queue.core.writer import Tx
+from hall.words import CaseType
 
 CASE_TYPES = [c.value for c in CaseType]
 LEVELS = (5, 4, 3, 2, 1)

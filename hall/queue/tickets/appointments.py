@@ -1,6 +1,14 @@
-"""预约签到 without the code: by ID number or by face, from what the booking handed over.
+"""Appointments (预约): booking, when a check-in is open, and 预约签到.
 
-A booking (``POST /appointments``) may carry the booker's ID number and, with a
+All the appointment rules are here; issuing (:mod:`hall.queue.tickets.issuing`)
+asks :func:`by_code` or :func:`by_id_number` for the appointment a ticket checks
+in, and calls :func:`checked_in` in the transaction that issues it. A check-in
+opens ``calling.appointment_early_min`` before the slot (:func:`check_in_opens`,
+the one place that window is computed) and closes ``appointment_grace_min``
+after it (``Context.grace_s``).
+
+预约签到 without the code, by ID number or by face, uses what the booking handed
+over. A booking (``POST /appointments``) may carry the booker's ID number and, with a
 separate consent, a face template the booking site made with the hall's
 engine. Neither is kept as given: the ID number becomes its keyed fingerprint
 (:func:`hall.idnumber.id_fingerprint`, the one tickets use), the template
@@ -25,21 +33,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
-from hall.queue.core.domain import QueueError, conflict
+from hall.queue.core.context import Context
+from hall.queue.core.domain import QueueError, conflict, not_found
 from hall.queue.core.schema import appointment_checkin_table as checkin
 from hall.queue.core.schema import appointments_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
-
-if TYPE_CHECKING:
-    from hall.queue.tickets.issuing import Context
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def fingerprint(id_number: str, key: bytes) -> str:
     try:
         number = validate_id_number(id_number)
     except IdNumberError as exc:
-        raise _invalid("bad_id_number", exc.message_zh, f"id_number: {exc}") from None
+        raise QueueError(422, *exc.api_error()) from None
     return id_fingerprint(number, key)
 
 
@@ -157,6 +165,16 @@ def _secure_delete(tx: Tx, condition: Any) -> int:
             tx.conn.exec_driver_sql(f"PRAGMA secure_delete={int(before)}")
 
 
+def checked_in(tx: Tx, code: str, ticket_id: str) -> None:
+    """The appointment's ticket is issued: mark it used, forget its check-in data now."""
+    tx.conn.execute(
+        update(appointments_table)
+        .where(appointments_table.c.code == code)
+        .values(ticket_id=ticket_id)
+    )
+    forget(tx, code)  # checked in: the transaction is over
+
+
 def forget(tx: Tx, code: str) -> int:
     """The appointment checked in: its ID fingerprint and face template go, now."""
     return _secure_delete(tx, checkin.c.code == code)
@@ -167,8 +185,13 @@ def purge_expired(ctx: Context, tx: Tx) -> int:
     return _secure_delete(tx, checkin.c.slot_end < tx.now - ctx.grace_s)
 
 
-def _early_s(ctx: Context) -> float:
-    return ctx.config.calling.appointment_early_min * 60.0
+def check_in_opens(ctx: Context, slot_start: Any) -> Any:
+    """When an appointment's check-in opens: ``appointment_early_min`` before its slot.
+
+    The one place the early window is computed; ``slot_start`` may be a number
+    or a column (the same rule in a query).
+    """
+    return slot_start - ctx.config.calling.appointment_early_min * 60.0
 
 
 def code_for_person(ctx: Context, tx: Tx, svc: ServiceConfig, fp: str) -> str:
@@ -206,8 +229,113 @@ def code_for_person(ctx: Context, tx: Tx, svc: ServiceConfig, fp: str) -> str:
             f"No appointment today at {svc.name_en} for this ID number; "
             "check the number or use the appointment code",
         )
-    open_now = [r for r in here if r.slot_start - _early_s(ctx) <= tx.now]
+    open_now = [r for r in here if check_in_opens(ctx, r.slot_start) <= tx.now]
     return (open_now or here)[0].code
+
+
+def by_code(ctx: Context, tx: Tx, svc: ServiceConfig, code: str) -> Any:
+    """The appointment with this check-in code, if it can check in for ``svc`` now.
+
+    404 for an unknown code; 409 when it was used, is for another service, or
+    its check-in is not open (too early: the answer says from when; expired).
+    """
+    row = tx.conn.execute(
+        select(appointments_table).where(appointments_table.c.code == code)
+    ).first()
+    if row is None:
+        raise not_found(f"预约码{code}", f"appointment {code}", code="unknown_appointment")
+    if row.ticket_id is not None:
+        raise conflict("appointment_used", "该预约已签到取号", "This appointment has been used")
+    if row.service != svc.code:
+        other = ctx.config.service(row.service)
+        name = other.name_zh if other else row.service
+        raise conflict(
+            "appointment_other_service",
+            f"该预约属于“{name}”,请选择该业务",
+            f"This appointment is for {row.service}",
+        )
+    if tx.now < check_in_opens(ctx, row.slot_start):
+        opens = dt.datetime.fromtimestamp(check_in_opens(ctx, row.slot_start), ctx.schedule.tz)
+        raise conflict(
+            "appointment_too_early",
+            f"预约时段未到,请于{opens:%H:%M}后签到",
+            f"Too early for this appointment; check in after {opens:%H:%M}",
+        )
+    if tx.now > row.slot_end + ctx.grace_s:
+        raise conflict(
+            "appointment_expired",
+            "预约时段已过,请取普通号",
+            "The appointment slot has passed; please take an ordinary ticket",
+        )
+    return row
+
+
+def by_id_number(
+    ctx: Context, tx: Tx, svc: ServiceConfig, id_number: str | None, code: str | None
+) -> tuple[str, Any]:
+    """预约签到 by ID number: (fingerprint, appointment); no per-person limit (it is booked).
+
+    ``code`` is the appointment code the request also gave: one way only.
+    """
+    if not id_number:
+        raise QueueError(
+            422,
+            "id_number_required",
+            "请输入身份证号码以查找预约",
+            "appointment: true needs id_number",
+        )
+    if code:
+        raise QueueError(
+            422,
+            "appointment_twice",
+            "预约码和身份证号请只用一种方式签到",
+            "Give appointment_code, or id_number with appointment: true, not both",
+        )
+    fp = fingerprint(id_number, ctx.id_key)
+    return fp, by_code(ctx, tx, svc, code_for_person(ctx, tx, svc, fp))
+
+
+def create_appointment(
+    ctx: Context,
+    tx: Tx,
+    service: str,
+    slot_start: float,
+    slot_end: float,
+    extras: BookingExtras | None = None,
+) -> dict[str, Any]:
+    """Book an appointment slot; returns its check-in code.
+
+    ``extras`` (checked by :func:`parse_booking`): the booker's
+    ID fingerprint and consented face template, kept until the check-in.
+    """
+    ctx.service_or_404(service)
+    if slot_end <= slot_start:
+        raise QueueError(
+            422, "bad_slot", "预约时段结束时间应晚于开始时间", "slot_end must be after slot_start"
+        )
+    code = f"{secrets.randbelow(10**8):08d}"
+    while tx.conn.execute(
+        select(appointments_table.c.code).where(appointments_table.c.code == code)
+    ).first():
+        code = f"{secrets.randbelow(10**8):08d}"
+    tx.conn.execute(
+        insert(appointments_table).values(
+            code=code, service=service, slot_start=slot_start, slot_end=slot_end, created_at=tx.now
+        )
+    )
+    extras = extras or BookingExtras()
+    keep(tx, code, slot_end, extras)
+    purge_expired(ctx, tx)  # also a booking made after its slot
+    return {
+        "code": code,
+        "service": service,
+        "slot_start": views.iso(slot_start),
+        "slot_end": views.iso(slot_end),
+        "check_in": {
+            "id_number": extras.id_fp is not None,
+            "face": extras.face_template is not None,
+        },
+    }
 
 
 def open_faces(ctx: Context, tx: Tx, service: str) -> list[dict[str, Any]]:
@@ -231,7 +359,7 @@ def open_faces(ctx: Context, tx: Tx, service: str) -> list[dict[str, Any]]:
             appointments_table.c.service == svc.code,
             appointments_table.c.ticket_id.is_(None),
             checkin.c.face_template.is_not(None),
-            appointments_table.c.slot_start - _early_s(ctx) <= tx.now,
+            check_in_opens(ctx, appointments_table.c.slot_start) <= tx.now,
         )
         .order_by(appointments_table.c.slot_start)
     ).all()

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text
 
+from hall.queue.core.context import Context
 from hall.queue.core.domain import (
-    CaseType,
     TicketKind,
     TicketStatus,
     WindowState,
@@ -33,8 +33,8 @@ from hall.queue.core.rows import (
 from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
-from hall.queue.tickets.issuing import Context
 from hall.queue.tickets.sessions import staff_session
+from hall.words import CaseType
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Issuing numbers (取号) and appointments (预约).
+"""Issuing numbers (取号), ordinary, priority or an appointment's check-in (预约签到).
+
+The appointment rules themselves (booking, when a check-in is open, by code,
+ID number or face) are in :mod:`hall.queue.tickets.appointments`.
 
 Each function here is an operation for :class:`hall.queue.core.writer.Writer`: it
 runs inside the writer's transaction, so the read of the last sequence number
@@ -8,58 +11,19 @@ and the insert of the next one can never interleave with another issue.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import text
 
-from hall.config import HallConfig, ServiceConfig
-from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
-from hall.queue.core.domain import QueueError, TicketKind, TicketStatus, conflict, not_found
-from hall.queue.core.schedule import Schedule
-from hall.queue.core.schema import appointments_table, tickets_table
+from hall.config import ServiceConfig
+from hall.queue.core.context import Context
+from hall.queue.core.domain import TicketKind, TicketStatus, conflict
+from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import appointments, views
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the operations need besides the transaction."""
-
-    config: HallConfig
-    schedule: Schedule
-    id_key: bytes  # secret for ID fingerprints, kept in the database's meta table
-    times: views.ServiceTimes
-
-    def estimate(self, tx: Tx, service: str, ahead: int, staffed: dict[int, str]) -> int:
-        """Estimated wait in seconds for someone with ``ahead`` citizens before them."""
-        mean = self.times.mean_s(tx.conn, service, tx.now)
-        return views.estimate_wait_s(mean, self.config, service, ahead, staffed)
-
-    def day(self, ts: float) -> str:
-        """The business day of an epoch time, as an ISO date."""
-        return self.schedule.business_day(dt.datetime.fromtimestamp(ts, dt.UTC)).isoformat()
-
-    def service_or_404(self, code: str) -> ServiceConfig:
-        """The configured service, or a 404 the kiosk can show."""
-        svc = self.config.service(code)
-        if svc is None:
-            raise not_found(f"业务“{code}”", f"service {code!r}", code="unknown_service")
-        return svc
-
-    @property
-    def requeue_behind(self) -> bool:
-        """过号回队 behind everyone waiting (``calling.requeue_position``)."""
-        return self.config.calling.requeue_position == "behind_waiting"
-
-    @property
-    def grace_s(self) -> float:
-        """Seconds an appointment keeps its priority after its slot ends."""
-        return self.config.calling.appointment_grace_min * 60.0
-
 
 _LAST_SEQ = text(
     "SELECT max(seq) FROM tickets"
@@ -110,11 +74,7 @@ def _check_hours(ctx: Context, svc: ServiceConfig, now: float) -> None:
 
 
 def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) -> str:
-    try:
-        number = validate_id_number(id_number)
-    except IdNumberError as exc:
-        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
-    fp = id_fingerprint(number, ctx.id_key)
+    fp = appointments.fingerprint(id_number, ctx.id_key)
     taken = tx.conn.execute(_PERSON, {"day": day, "service": svc.code, "fp": fp}).scalar_one()
     if taken >= svc.per_person_daily_limit:
         raise conflict(
@@ -124,60 +84,6 @@ def _person(ctx: Context, tx: Tx, svc: ServiceConfig, day: str, id_number: str) 
             f"for {svc.name_en}",
         )
     return fp
-
-
-def _appointment(ctx: Context, tx: Tx, svc: ServiceConfig, code: str) -> Any:
-    row = tx.conn.execute(
-        select(appointments_table).where(appointments_table.c.code == code)
-    ).first()
-    if row is None:
-        raise not_found(f"预约码{code}", f"appointment {code}", code="unknown_appointment")
-    if row.ticket_id is not None:
-        raise conflict("appointment_used", "该预约已签到取号", "This appointment has been used")
-    if row.service != svc.code:
-        other = ctx.config.service(row.service)
-        name = other.name_zh if other else row.service
-        raise conflict(
-            "appointment_other_service",
-            f"该预约属于“{name}”,请选择该业务",
-            f"This appointment is for {row.service}",
-        )
-    early = ctx.config.calling.appointment_early_min * 60.0
-    if tx.now < row.slot_start - early:
-        opens = dt.datetime.fromtimestamp(row.slot_start - early, ctx.schedule.tz)
-        raise conflict(
-            "appointment_too_early",
-            f"预约时段未到,请于{opens:%H:%M}后签到",
-            f"Too early for this appointment; check in after {opens:%H:%M}",
-        )
-    if tx.now > row.slot_end + ctx.grace_s:
-        raise conflict(
-            "appointment_expired",
-            "预约时段已过,请取普通号",
-            "The appointment slot has passed; please take an ordinary ticket",
-        )
-    return row
-
-
-def _appointment_by_id(ctx: Context, tx: Tx, svc: ServiceConfig, req: IssueRequest) -> Any:
-    """预约签到 by ID number: (fingerprint, appointment); no per-person limit (it is booked)."""
-    if not req.id_number:
-        raise QueueError(
-            422,
-            "id_number_required",
-            "请输入身份证号码以查找预约",
-            "appointment: true needs id_number",
-        )
-    if req.appointment_code:
-        raise QueueError(
-            422,
-            "appointment_twice",
-            "预约码和身份证号请只用一种方式签到",
-            "Give appointment_code, or id_number with appointment: true, not both",
-        )
-    fp = appointments.fingerprint(req.id_number, ctx.id_key)
-    code = appointments.code_for_person(ctx, tx, svc, fp)
-    return fp, _appointment(ctx, tx, svc, code)
 
 
 def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
@@ -194,10 +100,14 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
             f"{svc.name_en} has no priority tickets",
         )
     if req.appointment_by_id:
-        fp, appt = _appointment_by_id(ctx, tx, svc, req)
+        fp, appt = appointments.by_id_number(ctx, tx, svc, req.id_number, req.appointment_code)
     else:
         fp = _person(ctx, tx, svc, day, req.id_number) if req.id_number else None
-        appt = _appointment(ctx, tx, svc, req.appointment_code) if req.appointment_code else None
+        appt = (
+            appointments.by_code(ctx, tx, svc, req.appointment_code)
+            if req.appointment_code
+            else None
+        )
 
     last = tx.conn.execute(_LAST_SEQ, {"day": day, "service": svc.code}).scalar_one()
     seq = (last or 0) + 1
@@ -239,12 +149,7 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
     }
     tx.conn.execute(_INSERT, row)
     if appt is not None:
-        tx.conn.execute(
-            update(appointments_table)
-            .where(appointments_table.c.code == appt.code)
-            .values(ticket_id=ticket_id)
-        )
-        appointments.forget(tx, appt.code)  # checked in: the transaction is over
+        appointments.checked_in(tx, appt.code, ticket_id)
     saved = SimpleNamespace(**_UNSET, **row)
     public = views.ticket_view(saved)
     place = views.place(ctx.config, tx.conn, saved, tx.now, ctx.grace_s, ctx.times, newest=True)
@@ -254,47 +159,4 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         **public,
         **place,  # ahead, est_wait_s, est_wait_range_s
         "service_name": {"zh": svc.name_zh, "en": svc.name_en},
-    }
-
-
-def create_appointment(
-    ctx: Context,
-    tx: Tx,
-    service: str,
-    slot_start: float,
-    slot_end: float,
-    extras: appointments.BookingExtras | None = None,
-) -> dict[str, Any]:
-    """Book an appointment slot; returns its check-in code.
-
-    ``extras`` (checked by ``appointment_checkin.parse_booking``): the booker's
-    ID fingerprint and consented face template, kept until the check-in.
-    """
-    ctx.service_or_404(service)
-    if slot_end <= slot_start:
-        raise QueueError(
-            422, "bad_slot", "预约时段结束时间应晚于开始时间", "slot_end must be after slot_start"
-        )
-    code = f"{secrets.randbelow(10**8):08d}"
-    while tx.conn.execute(
-        select(appointments_table.c.code).where(appointments_table.c.code == code)
-    ).first():
-        code = f"{secrets.randbelow(10**8):08d}"
-    tx.conn.execute(
-        insert(appointments_table).values(
-            code=code, service=service, slot_start=slot_start, slot_end=slot_end, created_at=tx.now
-        )
-    )
-    extras = extras or appointments.BookingExtras()
-    appointments.keep(tx, code, slot_end, extras)
-    appointments.purge_expired(ctx, tx)  # also a booking made after its slot
-    return {
-        "code": code,
-        "service": service,
-        "slot_start": views.iso(slot_start),
-        "slot_end": views.iso(slot_end),
-        "check_in": {
-            "id_number": extras.id_fp is not None,
-            "face": extras.face_template is not None,
-        },
     }

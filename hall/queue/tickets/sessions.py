@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from hall.config import StaffRole
+from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, WindowState, conflict, forbidden
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.schema import staff_sessions_table, windows_table
@@ -53,7 +54,7 @@ def _end_sessions(tx: Tx, **where: Any) -> None:
     tx.conn.execute(query.values(ended_at=tx.now))
 
 
-def login(ctx, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
+def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
     """Open a window for a staff member whose PIN was already verified."""
     cfg = ctx.config
     person = cfg.staff_member(staff_id)
@@ -113,7 +114,7 @@ def login(ctx, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
     }
 
 
-def logout(ctx, tx: Tx, hashed: str | None) -> dict[str, Any]:
+def logout(ctx: Context, tx: Tx, hashed: str | None) -> dict[str, Any]:
     """End a staff session and close its window (refused while a citizen is there)."""
     session = staff_session(tx, hashed)
     require_no_ticket(tx, session.window)

@@ -18,14 +18,11 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
-#: 办件类型 as the daemon records them, with the string key of their label.
-CASE_TYPES = (
-    ("即办件", "caller.case_immediate"),
-    ("承诺件", "caller.case_promised"),
-    ("联办件", "caller.case_joint"),
-    ("上报件", "caller.case_reported"),
-    ("补正", "caller.case_correction"),
-)
+from hall.words import CaseType
+
+#: 办件类型 as the daemon records them (:class:`hall.words.CaseType`), with the
+#: string key of their label ("caller.case_immediate" ...).
+CASE_TYPES = tuple((c.value, f"caller.case_{c.name.lower()}") for c in CaseType)
 
 
 def case_type_key(case_type: str) -> str:

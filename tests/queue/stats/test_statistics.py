@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from hall.config import HallConfig
+from hall.queue.core.context import Context
 from hall.queue.core.schema import open_engine, tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ratings
+from hall.workdays import WorkCalendar
 from tests.conftest import PIN, Daemon, hall_config
 from tests.queue.ratings.rating_helpers import rate
 
@@ -63,10 +66,12 @@ def load(path: Path) -> None:
             }
             conn.execute(tickets_table.insert(), tx_row)
         tx = Tx(conn, TUE + 3600)
+        # The ratings' context: this hall's config, the built-in working-day tables.
+        ctx = Context.open(HallConfig.model_validate(hall_config()), b"k", WorkCalendar.load())
         ids = {}
         for tid, level in (("t1", 5), ("t2", 3), ("t3", 1), ("t5b", 4), ("t6", 2)):
-            ids[tid] = ratings.record(tx, ratings.Rating(tid, "online", level))["id"]
-        ratings.appeal(tx, ids["t3"], "upheld", "恶意评价,经核实", "manager m")
+            ids[tid] = ratings.record(ctx, tx, ratings.Rating(tid, "online", level))["id"]
+        ratings.appeal(ctx, tx, ids["t3"], "upheld", "恶意评价,经核实", "manager m")
     engine.dispose()
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from hall.queue.attendance import report as attendance_report
 from hall.queue.core.domain import QueueError
-from hall.queue.ratings import ledger, ratings, rectification
+from hall.queue.ratings import ledger, rectification
 from hall.queue.stats import day_cache, export, figures
 from hall.queue.web import dates
 from hall.queue.web.auth import require
@@ -88,7 +88,7 @@ async def act_on_case(
             step, {"answer": body.answer}
         )
     )
-    pol = ratings.POLICY
+    ctx = daemon_of(request).ctx
     today = _today(request)
     return await daemon_of(request).run(
         lambda tx: rectification.act(
@@ -98,9 +98,9 @@ async def act_on_case(
             f"manager {p.name}",
             data,
             today,
-            pol.rectification,
-            pol.cal(),
-            pol.forward,
+            ctx.config.rectification,
+            ctx.calendar,
+            ctx.forward_ratings,
         )
     )
 

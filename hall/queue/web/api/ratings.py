@@ -80,7 +80,9 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
         comment=body.comment,
         device=p.name,
     )
-    return await daemon_of(request).run(lambda tx: ratings.record(tx, rating))
+    return await daemon_of(request).run(
+        lambda tx: ratings.record(daemon_of(request).ctx, tx, rating)
+    )
 
 
 @router.get("/evaluations/link")
@@ -115,7 +117,7 @@ async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
         tags=tuple(body.tags),
         comment=body.comment,
     )
-    return await daemon.run(lambda tx: ratings.record(tx, rating))
+    return await daemon.run(lambda tx: ratings.record(daemon.ctx, tx, rating))
 
 
 @router.post("/evaluations/{rating_id}/appeal", status_code=201)
@@ -124,7 +126,9 @@ async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) ->
     if p.role != "manager":
         require(p)  # 403 for everyone else, staff included
     return await daemon_of(request).run(
-        lambda tx: ratings.appeal(tx, rating_id, body.decision, body.reason, f"manager {p.name}")
+        lambda tx: ratings.appeal(
+            daemon_of(request).ctx, tx, rating_id, body.decision, body.reason, f"manager {p.name}"
+        )
     )
 
 

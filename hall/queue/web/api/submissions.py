@@ -7,7 +7,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import Field
 
+from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases import submissions
 from hall.queue.core.domain import QueueError, not_found
@@ -70,26 +70,6 @@ class ActionIn(Body):
     )
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write a file and make it durable before the row that points to it commits."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> list[dict[str, Any]]:
     """Decode, check and fsync the images into ``folder`` (a private temporary folder)."""
     folder.mkdir(parents=True, exist_ok=True)  # a case with every material skipped has none
@@ -119,7 +99,7 @@ def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> li
                 f"material {i} ({m.name}): not a JPEG",
             )
         name = f"{i:02d}.jpg"
-        _write(folder / name, data)
+        durable.write_atomic(folder / name, data)
         saved.append(
             {
                 "name": m.name,
@@ -168,7 +148,7 @@ async def submit(
     try:
         validate_id_number(body.applicant.id_number)
     except IdNumberError as exc:
-        raise QueueError(422, "bad_id_number", exc.message_zh, str(exc)) from None
+        raise QueueError(422, *exc.api_error("applicant.id_number")) from None
     daemon = daemon_of(request)
     if daemon.catalogue is not None and daemon.catalogue.get(body.matter) is None:
         raise QueueError(
@@ -186,8 +166,7 @@ async def submit(
         # No row points at ``final`` (the row is being created): anything there is
         # left from a crash before an earlier COMMIT.
         shutil.rmtree(final, ignore_errors=True)
-        staging.replace(final)
-        _fsync_dir(final.parent)
+        durable.replace(staging, final)
 
     content = body.model_dump(mode="json", exclude={"materials"})
     content["materials"] = [m.sha256 for m in body.materials]

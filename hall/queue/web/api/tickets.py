@@ -123,7 +123,7 @@ async def book(request: Request, body: AppointmentBody, p: Caller) -> dict[str, 
         body.face_consent,
     )
     return await daemon.run(
-        lambda tx: issuing.create_appointment(daemon.ctx, tx, body.service, start, end, extras)
+        lambda tx: appointments.create_appointment(daemon.ctx, tx, body.service, start, end, extras)
     )
 
 

@@ -12,10 +12,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from hall.queue.core.domain import CaseType, not_found
+from hall.queue.core.domain import not_found
 from hall.queue.web.api.attendance import checkout, pin_check_in
 from hall.queue.web.auth import Principal, require
 from hall.queue.web.deps import Body, Caller, daemon_of, reader
+from hall.words import CaseType
 
 router = APIRouter(prefix="/api/v1")
 

@@ -28,7 +28,8 @@ def view(ahead: int, est: int | None = None, span: list[int] | None = None) -> d
         # Both ends round to the same minute: one figure.
         (view(1, 100, [110, 120]), "约 2 分钟", "about 2 min"),
         # The old shape, without a range: the single estimate.
-        (view(2, 250), "约 5 分钟", "about 5 min"),
+        # 250 s is 4 minutes, as on the paper ticket and the kiosk (hall.waits: one rounding).
+        (view(2, 250), "约 4 分钟", "about 4 min"),
         (view(2, None), "约 1 分钟", "about 1 min"),
         # A range of zero seconds while people are ahead is still "about 1 minute", not "soon".
         (view(1, 0, [0, 0]), "约 1 分钟", "about 1 min"),

@@ -10,7 +10,6 @@ line (same number, another service).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +35,7 @@ from hall.queue.web.pages.citizen.render import (
     rating_form,
     t,
 )
+from hall.waits import view_minutes
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 5
@@ -89,26 +89,19 @@ def _rated_who(request: Request, view: dict[str, Any], lang: str) -> str:
     return t(lang, "rate_for", window=name, clerk=clerk.name)
 
 
-def _minutes(seconds: float) -> int:
-    return max(1, math.ceil(seconds / 60))
-
-
 def wait_text(view: dict[str, Any], lang: str) -> str:
-    """The estimated wait as the page shows it.
+    """The estimated wait as the page shows it (:func:`hall.waits.view_minutes`).
 
-    "马上就到您" only when nobody is ahead; a range ("约 5–10 分钟") from
-    ``est_wait_range_s`` = [low, high] when its ends are different minutes;
+    "马上就到您" only for (0, 0), never with people ahead; a range ("约 5–10
+    分钟") when the ends of ``est_wait_range_s`` are different minutes;
     otherwise one figure (from ``est_wait_s`` when there is no range).
     """
-    if int(view.get("ahead") or 0) == 0:
+    low, high = view_minutes(view)
+    if high == 0:
         return t(lang, "wait_now")
-    span = view.get("est_wait_range_s")
-    if isinstance(span, list | tuple) and len(span) == 2 and None not in span:
-        low, high = sorted(_minutes(s) for s in span)
-        if low != high:
-            return t(lang, "wait_range", low=low, high=high)
-        return t(lang, "wait_minutes", minutes=high)
-    return t(lang, "wait_minutes", minutes=_minutes(view.get("est_wait_s") or 0))
+    if low != high:
+        return t(lang, "wait_range", low=low, high=high)
+    return t(lang, "wait_minutes", minutes=high)
 
 
 def _texts(view: dict[str, Any], lang: str) -> dict[str, str]:
