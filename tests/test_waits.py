@@ -9,7 +9,7 @@ import pytest
 from hall.kiosk.i18n import Strings
 from hall.kiosk.receipts import wait_text as printed
 from hall.kiosk.ticketing import wait_line
-from hall.queue.web.pages.citizen import wait_text as on_phone
+from hall.queue.web.pages.citizen.ticket import wait_text as on_phone
 from hall.waits import range_of, view_minutes, wait_minutes, wait_minutes_range
 
 
