@@ -298,7 +298,7 @@ class DeviceHub:
             self.counters["ratings_refused"] += 1
             log.warning("rating from evaluator %d refused: %s", result.addr, exc)
 
-        self._submit(lambda tx: ratings.record(self.service.ctx, tx, rating), refused)
+        self._submit(lambda tx: ratings.record(self.daemon.ctx, tx, rating), refused)
 
     # -- status ----------------------------------------------------------------
     def report(self, device_id: str, kind: str, status: str, detail: str, source: str) -> bool:
