@@ -186,7 +186,8 @@ class SubmitController:
             return
         if self.kiosk.current == "progress" and self.progress.scanning:
             # 办件查询: look for the notice's QR code, one frame at a time.
-            self._read(camera, read_qr, self.progress.scan_result)
+            scan_id = self.progress.scan_id
+            self._read(camera, read_qr, lambda text: self.progress.scan_result(text, scan_id))
         elif self.kiosk.current == "capture" and self.capture.state == "preview":
             self._read(camera, lambda frame: frame_pixels(frame, 2), self._show_preview)
 

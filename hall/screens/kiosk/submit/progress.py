@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
 
 from hall.kiosk.client import DaemonError
 from hall.kiosk.entry import IdEntry
@@ -56,6 +62,9 @@ class ProgressScreen(KioskScreen):
     #: A camera is configured: the receipt can be scanned from the notice's QR code.
     can_scan = BooleanProperty(False)
     scanning = BooleanProperty(False)
+    #: Which scan a frame was read for: a frame still in flight when the citizen taps
+    #: scan again belongs to the earlier scan and must not end the new one.
+    scan_id = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         self.receipt = ReceiptEntry()
@@ -77,12 +86,17 @@ class ProgressScreen(KioskScreen):
         if not self.can_scan or self.showing:
             return
         self.scanning = not self.scanning
+        self.scan_id += 1
         self._misses = 0
         self.error = ""
 
-    def scan_result(self, text: str | None) -> None:
-        """The QR text one camera frame gave (None: no code in that frame)."""
-        if not self.scanning:
+    def scan_result(self, text: str | None, scan_id: int) -> None:
+        """The QR text one camera frame gave (None: no code in that frame).
+
+        ``scan_id`` is the :attr:`scan_id` when the frame was read; a frame of an earlier
+        scan is dropped.
+        """
+        if not self.scanning or scan_id != self.scan_id:
             return
         if text is None:
             self._misses += 1

@@ -442,6 +442,23 @@ def test_progress_scan_refuses_a_foreign_code_and_says_when_it_finds_none(
     assert k.widget("receipt-box").value == "ZZ"
 
 
+def test_progress_ignores_a_frame_read_for_an_earlier_scan(terminal: Terminal) -> None:
+    """A frame still in flight when the citizen taps scan again belongs to the old scan."""
+    k = terminal.kiosk
+    progress = k.root.submit.progress
+    k.tap("progress")
+    k.on("progress")
+    k.tap("scan")
+    old = progress.scan_id
+    k.tap("scan")  # stop
+    k.tap("scan")  # and look again
+    assert progress.scanning and progress.scan_id != old
+    progress.scan_result("http://elsewhere.example/t/1", old)  # the old scan's late frame
+    assert progress.scanning and progress.error == ""
+    progress.scan_result("http://elsewhere.example/t/1", progress.scan_id)
+    assert not progress.scanning and "不是受理或补正通知书" in k.widget("progress-error").text
+
+
 def test_progress_offers_no_scan_without_a_camera(terminal: Terminal) -> None:
     k = terminal.kiosk
     k.root.ctx.camera = None
