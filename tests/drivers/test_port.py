@@ -9,7 +9,8 @@ import pytest
 from hall.drivers.errors import DeviceOffline, DriverError
 from hall.drivers.port import SerialLink, line_time
 from hall.drivers.status import DeviceStatus
-from tests.helpers import start_ok, wait_until
+from tests.support import wait_until
+from tests.support.serial import start_ok
 
 
 class Inbox:

@@ -31,9 +31,8 @@ from hall.drivers.sim.printer import (
     SimState,
 )
 from hall.drivers.status import DeviceStatus
-from tests.conftest import free_port
 from tests.escpos_decode import decode
-from tests.helpers import wait_until
+from tests.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET = TicketPrint(

@@ -12,7 +12,7 @@ from hall.kiosk.appointment_faces import load
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.face_store import CitizenFaces
 from hall.vision.face import FaceTemplate
-from tests.conftest import Daemon
+from tests.support import Daemon
 
 KEY = "c3" * 32
 

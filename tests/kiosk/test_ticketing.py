@@ -24,8 +24,8 @@ from hall.kiosk.ticketing import (
     wait_line,
     wait_minutes,
 )
-from tests.conftest import Daemon, module_daemon
 from tests.escpos_decode import decode
+from tests.support import Daemon, module_daemon
 
 _KIOSKS = itertools.count(1)
 VALID_ID = "11010519491231002" + check_char("11010519491231002")

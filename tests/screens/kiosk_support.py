@@ -25,7 +25,7 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.guide import load_guide
 from hall.kiosk.i18n import Strings
 from hall.screens.kiosk.root import KioskRoot
-from tests.conftest import ROOT, Daemon, module_daemon
+from tests.support import ROOT, Daemon, module_daemon
 
 GUIDE = load_guide(ROOT / "hall/kiosk/data/guide.yaml")
 HALL_NAME = "测试大厅"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall import __version__
 from hall.config import HallConfig
+from hall.queue.core.clock import Clock
 from hall.queue.core.domain import QueueError
 from hall.queue.core.service import QueueService
 from hall.queue.web import dates
@@ -66,12 +68,15 @@ def create_app(
     data_dir: str | None = None,
     device_ports: dict[str, str] | None = None,
     catalogue: Any = None,
+    clock: Clock = time.time,
 ) -> FastAPI:
-    """Build the app; the queue service starts and stops with it."""
+    """Build the app; the queue service starts and stops with it (reading ``clock``)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = QueueService(config, data_dir, device_ports=device_ports, catalogue=catalogue)
+        service = QueueService(
+            config, data_dir, clock=clock, device_ports=device_ports, catalogue=catalogue
+        )
         service.start(asyncio.get_running_loop())
         app.state.service = service
         chores = asyncio.create_task(service.housekeeping())

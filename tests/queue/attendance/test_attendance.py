@@ -18,7 +18,7 @@ from hall.kiosk.face_store import FaceStore
 from hall.queue.attendance.records import classify
 from hall.vision import face_sim
 from hall.vision.face import open_engine
-from tests.conftest import PIN, hall_config
+from tests.support import PIN, hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 KEY = "ab" * 32

@@ -14,8 +14,8 @@ import pytest
 from hall.queue.core.schema import open_engine, tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ratings
-from tests.conftest import PIN, Daemon, hall_config
 from tests.queue.ratings.rating_helpers import rate
+from tests.support import PIN, Daemon, hall_config
 
 MON = dt.datetime(2025, 6, 2, 1, 0, tzinfo=dt.UTC).timestamp()  # 09:00 in Beijing
 TUE = MON + 86400

@@ -13,7 +13,7 @@ from hall.queue.core.schema import ledger_table, stats_days_table
 from hall.queue.core.service import QueueService
 from hall.queue.stats.warmer import _store_unless_rated
 from hall.queue.tickets import issuing
-from tests.conftest import hall_config
+from tests.support import hall_config
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import Api, Daemon, hall_config
 from tests.queue.tickets.test_api_calling import call, issue
+from tests.support import Api, Daemon, hall_config
 
 WINDOWS = [
     {"number": 1, "services": ["general", "vip"]},

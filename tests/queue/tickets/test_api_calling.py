@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import Api, Daemon, hall_config
+from tests.support import Api, Daemon, hall_config
 
 
 def issue(kiosk: Api, service: str = "general", **kw) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import Api, Daemon, hall_config
-from tests.test_idnumber import make_id
+import pytest
+
+from tests.support import Api, Daemon, hall_config, make_id
 
 GOOD_ID = make_id("11010119900307001")
 
@@ -88,6 +89,7 @@ def test_id_number_check_and_per_person_limit(kiosk: Api) -> None:
     assert kiosk.post("/tickets", {"service": "vip", "id_number": GOOD_ID}).status_code == 201
 
 
+@pytest.mark.process  # the process's log: a real subprocess
 def test_id_number_never_leaves_the_daemon(daemon: Daemon, kiosk: Api) -> None:
     t = kiosk.post("/tickets", {"service": "general", "id_number": GOOD_ID}).json()
     assert GOOD_ID not in str(t) and GOOD_ID not in kiosk.get(f"/tickets/{t['id']}").text

@@ -16,9 +16,7 @@ import numpy as np
 import pytest
 
 from hall.vision.face import FaceTemplate
-from tests.conftest import Api, Daemon, hall_config, module_daemon
-from tests.helpers import wait_until
-from tests.test_idnumber import make_id
+from tests.support import Api, Daemon, hall_config, make_id, module_daemon, wait_until
 
 PERSON = make_id("44030519850612301")
 OTHER = make_id("51010719920228114")
@@ -27,8 +25,11 @@ CONSENT = "booking-2026-01"
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    """One daemon for the module (each test books its own appointments)."""
-    yield from module_daemon(tmp_path_factory, "appointments-face")
+    """One daemon for the module (each test books its own appointments).
+
+    A subprocess: one test reads what the process logged.
+    """
+    yield from module_daemon(tmp_path_factory, "appointments-face", process=True)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import Daemon, module_daemon
 from tests.kiosk.submission_helpers import wire
+from tests.support import Daemon, module_daemon
 
 
 @pytest.fixture(scope="module")

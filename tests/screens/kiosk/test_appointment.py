@@ -25,8 +25,7 @@ from hall.kiosk.face_store import CitizenFaces
 from hall.kiosk.i18n import Strings
 from hall.vision import face_sim
 from hall.vision.face import FaceEngine, enrol, open_engine
-from tests.conftest import Daemon
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

@@ -13,8 +13,8 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.lobby.root import LobbyRoot
 from hall.tools.layout_check import contrast, labels_fit
-from tests.conftest import Daemon, hall_config
 from tests.kivy_harness import SCREENSHOT_DIR, by_id, find, idle, idle_until, mount, screenshot
+from tests.support import Daemon, hall_config
 
 #: Seconds the lobby's follower waits before reconnecting: long enough that a
 #: call made right after a restart happens while the lobby is still away.

@@ -209,7 +209,7 @@ async def daily(
     """Attendance of every staff member on one day (default: today)."""
     require(p)
     svc = _svc(request)
-    day = date or dt.datetime.now(svc.config.hall.tz).date()
+    day = date or dt.datetime.fromtimestamp(svc.clock(), svc.config.hall.tz).date()
     return await svc.run(lambda tx: report.daily(svc.ctx, tx, day))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -47,7 +46,8 @@ class StepIn(BaseModel):
 
 
 def _today(request: Request) -> dt.date:
-    return dt.date.fromisoformat(_svc(request).ctx.day(time.time()))
+    svc = _svc(request)
+    return dt.date.fromisoformat(svc.ctx.day(svc.clock()))
 
 
 @router.get("/rectifications")

@@ -233,7 +233,7 @@ async def _staff_or_manager(request: Request, p: Principal) -> str:
 
 def _today(request: Request) -> dt.date:
     svc = _svc(request)
-    return svc.ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
+    return svc.ctx.schedule.local(dt.datetime.fromtimestamp(svc.clock(), dt.UTC)).date()
 
 
 @router.get("/submissions")

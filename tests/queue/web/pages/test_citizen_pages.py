@@ -19,10 +19,8 @@ import requests
 
 from hall.queue.web.pages.citizen import REASON_TAGS, STRINGS
 from hall.tools.cdp import CHROMIUM, Browser
-from tests.conftest import ROOT, Daemon, hall_config
-from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
-from tests.test_idnumber import make_id
+from tests.support import ROOT, Daemon, hall_config, make_id, wait_until
 
 SHOTS = os.environ.get("HALL_SCREENSHOTS", str(ROOT / "screenshots"))
 ZH, EN = STRINGS["zh"], STRINGS["en"]
@@ -218,6 +216,7 @@ def test_finished_case_is_rated_once_from_the_progress_page(daemon: Daemon) -> N
     assert element(r, "rated") == ZH["already_rated"] and "rate" not in page_data(r)
 
 
+@pytest.mark.process  # the process's log: a real subprocess
 def test_progress_lookups_are_limited_and_the_id_is_in_no_log(daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     case = kiosk.post("/submissions", wire(3)).json()

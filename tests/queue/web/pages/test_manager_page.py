@@ -8,9 +8,8 @@ import shutil
 import pytest
 
 from hall.tools.cdp import CHROMIUM, Browser
-from tests.conftest import Daemon
-from tests.helpers import wait_until
 from tests.queue.ratings.rating_helpers import rate, serve
+from tests.support import Daemon, wait_until
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
 
