@@ -18,7 +18,7 @@ KEY = "c3" * 32
 
 
 def book_face(daemon: Daemon, service: str, seed: int) -> tuple[str, FaceTemplate]:
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     template = FaceTemplate("classic", np.random.default_rng(seed).random((3, 64), np.float32))
     body = {
         "service": service,

@@ -20,9 +20,11 @@ from tests.support.config import (
     START,
     TODAY,
     TZ,
+    clock,
     free_port,
     hall_config,
     make_id,
+    now,
     write_config,
 )
 from tests.support.daemon import Daemon, LocalDaemon, ProcessDaemon, module_daemon, new_daemon
@@ -39,11 +41,13 @@ __all__ = [
     "Daemon",
     "LocalDaemon",
     "ProcessDaemon",
+    "clock",
     "free_port",
     "hall_config",
     "make_id",
     "module_daemon",
     "new_daemon",
+    "now",
     "wait_until",
     "write_config",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +18,24 @@ PIN = "2468"
 _PIN_HASH = hash_pin(PIN)
 TZ = ZoneInfo("Asia/Shanghai")
 
-# Every test daemon's clock starts here (hall/queue/core/clock.py), so no test depends
-# on the wall clock, the weekday or the 03:00 business-day reset: a Tuesday morning,
-# a working day, far from a holiday and from the reset.
+# The tests' clock starts here when the session starts and runs at the normal pace;
+# every test daemon reads it (hall/queue/core/clock.py), so no test depends on the wall
+# clock, the weekday or the 03:00 business-day reset: a Tuesday morning, a working day,
+# far from a holiday, from the lunch break and from the reset.
 CLOCK_START = "2026-06-02T10:00:00+08:00"
 START = dt.datetime.fromisoformat(CLOCK_START)
 TODAY = START.date()
+_BASE, _T0 = START.timestamp(), time.monotonic()
+
+
+def clock() -> float:
+    """The tests' clock (seconds since the epoch): CLOCK_START plus the session's age."""
+    return _BASE + (time.monotonic() - _T0)
+
+
+def now() -> dt.datetime:
+    """The tests' clock as an aware UTC datetime: what every test daemon reads now."""
+    return dt.datetime.fromtimestamp(clock(), dt.UTC)
 
 
 def free_port() -> int:

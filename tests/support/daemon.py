@@ -6,8 +6,8 @@
 - :class:`ProcessDaemon`: a real ``python -m hall.queue`` subprocess. Tests of the
   process boundary use it: SIGKILL and durability, restarts, what the process logs.
 
-Both start their clock at :data:`tests.support.config.CLOCK_START`
-(``hall/queue/core/clock.py``), so no test depends on the wall clock.
+Both read the tests' clock (:func:`tests.support.config.clock`, which starts at
+``CLOCK_START``; ``hall/queue/core/clock.py``), so no test depends on the wall clock.
 """
 
 from __future__ import annotations
@@ -28,18 +28,17 @@ import requests
 
 from hall.queue.core import clock
 from tests.support.api import Api
-from tests.support.config import CLOCK_START, PIN, ROOT, hall_config, write_config
+from tests.support.config import PIN, ROOT, hall_config, now, write_config
+from tests.support.config import clock as tests_clock
 from tests.support.polling import wait_until
 
 
 class Daemon:
     """What a test sees of a daemon: its address, API clients, staff logins, its clock."""
 
-    def __init__(self, config_path: Path, data_dir: Path, clock_start: str = CLOCK_START) -> None:
+    def __init__(self, config_path: Path, data_dir: Path) -> None:
         self.config_path = config_path
         self.data_dir = data_dir
-        self.clock_start = clock_start
-        self._clock: clock.Clock = clock.parse(clock_start)
         with socket.socket() as s:  # the address is known before the start
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -60,8 +59,8 @@ class Daemon:
         return self.start()
 
     def now(self) -> dt.datetime:
-        """The daemon's clock now, as an aware UTC datetime (within a few ms)."""
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        """The daemon's clock now, as an aware UTC datetime."""
+        return now()
 
     def api(self, token: str | None) -> Api:
         """A client of ``/api/v1`` with ``token`` (None: no token)."""
@@ -92,14 +91,15 @@ class Daemon:
 class ProcessDaemon(Daemon):
     """A real ``python -m hall.queue`` subprocess on loopback with its own data dir."""
 
-    def __init__(self, config_path: Path, data_dir: Path, clock_start: str = CLOCK_START) -> None:
-        super().__init__(config_path, data_dir, clock_start)
+    def __init__(self, config_path: Path, data_dir: Path) -> None:
+        super().__init__(config_path, data_dir)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> ProcessDaemon:
         """Start the subprocess (its log is ``data_dir/daemon-<ns>.log``)."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        env[clock.ENV] = self.clock_start
+        # It reads the tests' clock now when it starts (a second late: the interpreter starts).
+        env[clock.ENV] = now().isoformat()
         self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
@@ -148,8 +148,8 @@ class ProcessDaemon(Daemon):
 class LocalDaemon(Daemon):
     """The daemon's app served by uvicorn on a thread of this process (real HTTP)."""
 
-    def __init__(self, config_path: Path, data_dir: Path, clock_start: str = CLOCK_START) -> None:
-        super().__init__(config_path, data_dir, clock_start)
+    def __init__(self, config_path: Path, data_dir: Path) -> None:
+        super().__init__(config_path, data_dir)
         self._server = None
         self._thread: threading.Thread | None = None
 
@@ -168,8 +168,7 @@ class LocalDaemon(Daemon):
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
-        self._clock = clock.parse(self.clock_start)  # restarts read the start again, as a process
-        app = create_app(config, str(self.data_dir), {}, catalogue, clock=self._clock)
+        app = create_app(config, str(self.data_dir), {}, catalogue, clock=tests_clock)
         server = uvicorn.Server(
             uvicorn.Config(
                 app,

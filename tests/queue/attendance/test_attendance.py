@@ -164,7 +164,7 @@ def test_window_login_and_logout_are_attendance_records(make_daemon):
     """/staff/login writes a PIN check-in, /staff/logout a check-out; refusals write neither."""
     daemon = make_daemon(config())
     manager = daemon.api("manager-token-1")
-    today = dt.datetime.now(TZ).date().isoformat()
+    today = daemon.now().astimezone(TZ).date().isoformat()
 
     def row(staff: str) -> dict:
         daily = manager.get("/attendance/daily", params={"date": today}).json()
@@ -224,7 +224,7 @@ def test_leave_and_pending():
 def test_daily_and_monthly_reports(make_daemon):
     daemon = make_daemon(config())
     manager = daemon.api("manager-token-1")
-    today = dt.datetime.now(TZ).date()
+    today = daemon.now().astimezone(TZ).date()
     day = today - dt.timedelta(days=7)
     while day.isoweekday() > 5:
         day -= dt.timedelta(days=1)

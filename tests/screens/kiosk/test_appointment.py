@@ -45,7 +45,7 @@ def engine() -> FaceEngine:
 
 def book(daemon: Daemon, service: str, **extra: str) -> str:
     """Book a slot open for check-in now; the code."""
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     body = {
         "service": service,
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),
