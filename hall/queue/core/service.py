@@ -313,7 +313,7 @@ class QueueService:
             "hours": svc.hours,
         }
 
-    async def windows_table(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
+    async def windows(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
         """Every window with its state, area and current ticket (service, kind, called_at).
 
         ``done_today`` (cases finished at the window this business day) is added

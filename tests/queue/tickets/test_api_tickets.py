@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support import Api, Daemon, hall_config, make_id
-from tests.support import now as tests_now
+from tests.support import now as clock_now
 
 GOOD_ID = make_id("11010119900307001")
 
@@ -115,7 +115,7 @@ def test_outside_hours_names_next_opening(kiosk: Api) -> None:
     r = kiosk.post("/tickets", {"service": "daytime"})
     assert r.status_code == 409 and r.json()["error"]["code"] in {"outside_hours", "lunch_break"}
     nxt = dt.datetime.fromisoformat(r.json()["error"]["details"]["next_open"])
-    assert nxt > tests_now() + dt.timedelta(hours=1)  # today and tomorrow closed
+    assert nxt > clock_now() + dt.timedelta(hours=1)  # today and tomorrow closed
     svc = next(s for s in kiosk.get("/services").json() if s["code"] == "daytime")
     assert svc["accepting"] is False and svc["reason"]["zh"] and svc["next_open"]
 

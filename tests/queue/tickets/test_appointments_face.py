@@ -16,7 +16,7 @@ import pytest
 
 from hall.vision.face import FaceTemplate
 from tests.support import Api, Daemon, clock, hall_config, make_id, module_daemon, wait_until
-from tests.support import now as tests_now
+from tests.support import now as clock_now
 
 PERSON = make_id("44030519850612301")
 OTHER = make_id("51010719920228114")
@@ -44,7 +44,7 @@ def manager(hall: Daemon) -> Api:
 
 def slot(service: str, start_min: float = -5, end_min: float = 25, **extra: str) -> dict:
     """A booking body: a slot relative to now (minutes), plus optional parts."""
-    now = tests_now()
+    now = clock_now()
     return {
         "service": service,
         "slot_start": (now + dt.timedelta(minutes=start_min)).isoformat(),
