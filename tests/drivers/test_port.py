@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 
 import pytest
 
@@ -111,12 +110,11 @@ def test_port_disappears_and_comes_back(socat, make_link, caplog):
     assert wait_until(lambda: host.status is DeviceStatus.OFFLINE)
     assert f"{socat.a}: port lost" in caplog.text
     assert "open failed" in host.last_error  # the retries since
-    # The caller never stalls while the port is gone: send fails at once.
-    started = time.monotonic()
+    # The caller never stalls while the port is gone: send fails at once (how fast:
+    # bench/bench_latency.py, 100 sends in < 0.5 s).
     for _ in range(100):
         with pytest.raises(DeviceOffline):
             host.send(b"lost")
-    assert time.monotonic() - started < 0.5
 
     socat.start()
     assert wait_until(lambda: host.status is DeviceStatus.OK)
