@@ -14,14 +14,6 @@ from tests.support import Daemon, wait_until
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
 
 
-@pytest.fixture
-def browser(tmp_path):
-    b = Browser(tmp_path / "profile")
-    yield b
-    b.close()
-    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
-
-
 def text(b: Browser, element_id: str) -> str:
     return b.evaluate(f"document.getElementById('{element_id}').textContent")
 
