@@ -86,8 +86,11 @@ class Kiosk:
 
 @pytest.fixture(scope="module")
 def hall_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    """One daemon on the test hall for a whole test module."""
-    yield from module_daemon(tmp_path_factory, "kiosk-ui")
+    """One daemon on the test hall for a whole test module.
+
+    A subprocess: one start per module, and Kivy's frames do not share the GIL with it.
+    """
+    yield from module_daemon(tmp_path_factory, "kiosk-ui", process=True)
 
 
 @pytest.fixture

@@ -121,6 +121,7 @@ def test_a_state_read_older_than_an_event_does_not_undo_it(
     assert waiting(lobby, "other") == "0 人"
 
 
+@pytest.mark.process  # a restart: a real subprocess
 def test_one_row_per_window_with_its_current_number(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     for _ in range(4):
@@ -237,6 +238,7 @@ def footer_colour(footer: object) -> tuple[float, ...]:
     return tuple(found[-1].rgba)
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     kiosk.post("/tickets", {"service": "general"})
