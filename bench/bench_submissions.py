@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from hall.kiosk.client import DaemonClient  # noqa: E402
 from hall.kiosk.outbox import Draft, Material, TerminalOutbox  # noqa: E402
-from tests.conftest import Daemon, free_port, hall_config  # noqa: E402
-from tests.fake_upstream import FakeUpstream  # noqa: E402
 from tests.kiosk.submission_helpers import ID_NUMBER, jpeg  # noqa: E402
+from tests.support import ProcessDaemon, free_port, hall_config  # noqa: E402
+from tests.support.upstream import FakeUpstream  # noqa: E402
 
 RETRY_MAX_S = 5.0
 
@@ -76,7 +76,7 @@ def main() -> None:
         }
         (tmp / "d").mkdir()
         (tmp / "d" / "config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), "utf-8")
-        daemon = Daemon(tmp / "d" / "config.yaml", tmp / "d").start()
+        daemon = ProcessDaemon(tmp / "d" / "config.yaml", tmp / "d").start()
         box = TerminalOutbox(
             tmp / "terminal",
             "自助机1",

@@ -25,7 +25,9 @@ DEFAULT_FOLDER = Path(__file__).parent / "data" / "holidays"
 _YEAR_FILE = re.compile(r"^\d{4}$")
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when there is one: the same documents, ten times faster (23 tables
+# are read at every daemon start).
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader that leaves dates as text, so pydantic can say which entry is impossible."""
 
 

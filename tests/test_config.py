@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from hall.config import AttendanceSection, ConfigError, hash_pin, load_config, verify_pin
-from tests.conftest import ROOT, hall_config, write_config
+from tests.support import ROOT, hall_config, write_config
 
 
 def test_demo_config_is_a_real_hall() -> None:

@@ -13,13 +13,7 @@ from hall.idnumber import (
     partial_check,
     validate_id_number,
 )
-
-
-def make_id(first17: str) -> str:
-    """Complete a number by computing its check character independently of check_char."""
-    weights = [2 ** (17 - i) % 11 for i in range(17)]  # the standard's definition: 2^(i-1) mod 11
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
+from tests.support import make_id
 
 
 def test_weights_match_the_standard_definition() -> None:

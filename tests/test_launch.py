@@ -12,8 +12,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import PIN, ROOT, free_port, write_config
-from tests.helpers import wait_until
+from tests.support import PIN, ROOT, free_port, wait_until, write_config
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
 

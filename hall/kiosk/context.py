@@ -8,6 +8,7 @@ in), so tests can give them a real daemon on loopback and a simulated printer.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,8 @@ class KioskContext:
     hall_name_en: str = ""  # hall.name_en: shown in English mode ("" = the Chinese name)
     service_areas: dict[str, str] = field(default_factory=dict)  # where to wait, per service
     timezone: str = "Asia/Shanghai"  # the hall's, for clocks and printed times
+    #: Seconds since the epoch; tests and rehearsals give the daemon's clock (HALL_CLOCK).
+    clock: Callable[[], float] = time.time
     follower_factory: Callable[..., EventFollower] | None = None
     # 自助申报: all three of catalogue, calendar and outbox, or no submission on this kiosk.
     catalogue: Catalogue | None = None
@@ -63,7 +66,7 @@ class KioskContext:
 
     def now(self) -> dt.datetime:
         """The hall's local time now."""
-        return dt.datetime.now(ZoneInfo(self.timezone))
+        return dt.datetime.fromtimestamp(self.clock(), ZoneInfo(self.timezone))
 
     def follower(
         self,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 
 from hall.config import hash_pin, setup_and_load
+from hall.queue.core import clock
 
 log = logging.getLogger("hall.queue")
 
@@ -79,8 +81,22 @@ def main(argv: list[str] | None = None) -> int:
         help="serial port for a device bus (keypad_bus, led_bus), overriding the config",
     )
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--clock",
+        default=os.environ.get(clock.ENV),
+        metavar="ISO-INSTANT",
+        help=f"start the daemon's clock at this instant, e.g. 2026-06-02T10:00:00+08:00 "
+        f"(default: ${clock.ENV}, else the system clock)",
+    )
     args = parser.parse_args(argv)
     config = setup_and_load("hall.queue", args.config, args.log_level)
+    try:
+        now = clock.parse(args.clock)
+    except ValueError as exc:
+        sys.stderr.write(f"hall.queue: refusing to start: --clock: {exc}\n")
+        return 2
+    if args.clock:
+        log.warning("clock set: it read %s at start", args.clock)
     from hall.catalogue import CatalogueError
 
     try:
@@ -109,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         ports[name] = url
     host = args.host or config.api.host
     port = args.port or config.api.port
-    app = create_app(config, args.data_dir, ports, catalogue)
+    app = create_app(config, args.data_dir, ports, catalogue, clock=now)
     log.info(
         "%s: API on http://%s:%d/api/v1, docs on http://%s:%d/docs",
         config.hall.name,

@@ -11,7 +11,8 @@ import pytest
 from hall.drivers.errors import DeviceOffline
 from hall.drivers.port import SerialLink
 from hall.drivers.status import DeviceStatus
-from tests.helpers import SocatPair, wait_until
+from tests.support import wait_until
+from tests.support.serial import SocatPair
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 
 from hall.drivers.idreader import MAX_LINE, MAX_PHOTO_BYTES, IdCard, IdCardReader
 from hall.drivers.port import SerialLink
-from tests.helpers import start_ok, wait_until
-from tests.test_idnumber import make_id
+from tests.support import make_id, wait_until
+from tests.support.serial import start_ok
 
 NUMBER = make_id("44030419851231153")
 

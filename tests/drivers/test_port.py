@@ -2,14 +2,14 @@
 
 import logging
 import threading
-import time
 
 import pytest
 
 from hall.drivers.errors import DeviceOffline, DriverError
 from hall.drivers.port import SerialLink, line_time
 from hall.drivers.status import DeviceStatus
-from tests.helpers import start_ok, wait_until
+from tests.support import wait_until
+from tests.support.serial import start_ok
 
 
 class Inbox:
@@ -110,12 +110,11 @@ def test_port_disappears_and_comes_back(socat, make_link, caplog):
     assert wait_until(lambda: host.status is DeviceStatus.OFFLINE)
     assert f"{socat.a}: port lost" in caplog.text
     assert "open failed" in host.last_error  # the retries since
-    # The caller never stalls while the port is gone: send fails at once.
-    started = time.monotonic()
+    # The caller never stalls while the port is gone: send fails at once (how fast:
+    # bench/bench_latency.py, 100 sends in < 0.5 s).
     for _ in range(100):
         with pytest.raises(DeviceOffline):
             host.send(b"lost")
-    assert time.monotonic() - started < 0.5
 
     socat.start()
     assert wait_until(lambda: host.status is DeviceStatus.OK)

@@ -19,7 +19,8 @@ from hall.drivers.keypad import (
 )
 from hall.drivers.sim import keypad as simkp
 from hall.drivers.sim.keypad import Fault, KeypadSim
-from tests.helpers import start_ok, wait_until
+from tests.support import wait_until
+from tests.support.serial import start_ok
 
 
 class Hall:

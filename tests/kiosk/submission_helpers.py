@@ -12,7 +12,7 @@ from PIL import Image
 
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.outbox import Draft, Material, TerminalOutbox
-from tests.test_idnumber import make_id
+from tests.support import make_id
 
 ID_NUMBER = make_id("32010219850612003")
 

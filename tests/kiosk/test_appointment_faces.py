@@ -12,13 +12,13 @@ from hall.kiosk.appointment_faces import load
 from hall.kiosk.client import DaemonClient
 from hall.kiosk.face_store import CitizenFaces
 from hall.vision.face import FaceTemplate
-from tests.conftest import Daemon
+from tests.support import Daemon
 
 KEY = "c3" * 32
 
 
 def book_face(daemon: Daemon, service: str, seed: int) -> tuple[str, FaceTemplate]:
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     template = FaceTemplate("classic", np.random.default_rng(seed).random((3, 64), np.float32))
     body = {
         "service": service,

@@ -7,7 +7,7 @@ import queue
 import pytest
 
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable, EventFollower
-from tests.conftest import PIN, Daemon, free_port
+from tests.support import PIN, Daemon, free_port
 
 
 @pytest.fixture
@@ -91,6 +91,7 @@ def test_help_and_device_reports_reach_the_staff(daemon: Daemon, follower_factor
     assert err.value.status == 403
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_follower_resumes_after_daemon_restart_without_gaps(
     daemon: Daemon, follower_factory
 ) -> None:

@@ -15,7 +15,7 @@ from hall.kiosk.face_checkin import FaceTerminal
 from hall.kiosk.face_setup import add_face
 from hall.kiosk.face_store import CitizenFaces
 from hall.kiosk.i18n import Strings
-from tests.conftest import hall_config, write_config
+from tests.support import hall_config, write_config
 
 KEY = "ab" * 32
 TERMINAL = {"name": "win3", "token": "terminal-token-3", "windows": [3]}

@@ -9,7 +9,7 @@ import yaml
 
 from hall.config import load_config
 from hall.kiosk.guide import GuideError, guide_text, load_guide
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DEMO = ROOT / "hall/kiosk/data/guide.yaml"
 

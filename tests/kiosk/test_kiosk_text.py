@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 #: A half-width ( ) , : ; ? ! touching a Han character on either side.
 HALF_WIDTH_BESIDE_HAN = re.compile(r"[\u3400-\u9fff][(),:;?!]|[(),:;?!][\u3400-\u9fff]")

@@ -13,9 +13,8 @@ import pytest
 
 from hall.kiosk.client import DaemonClient, DaemonError
 from hall.kiosk.outbox import TerminalOutbox
-from tests.conftest import ROOT, Daemon, hall_config, write_config
-from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, draft
+from tests.support import ROOT, Daemon, LocalDaemon, hall_config, wait_until, write_config
 
 
 @pytest.fixture
@@ -64,7 +63,9 @@ def test_store_then_forward_then_forget_personal_data(daemon: Daemon, outbox_fac
 
 def test_daemon_down_then_up_nothing_lost_nothing_twice(tmp_path: Path, outbox_factory) -> None:
     (tmp_path / "d").mkdir()
-    daemon = Daemon(write_config(tmp_path / "d" / "config.yaml", hall_config()), tmp_path / "d")
+    daemon = LocalDaemon(
+        write_config(tmp_path / "d" / "config.yaml", hall_config()), tmp_path / "d"
+    )
     box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1", timeout=1))
     receipts = [box.store(draft(i)).receipt for i in range(5)]
     box.start()  # the daemon is not running yet: everything waits on the terminal
@@ -103,7 +104,7 @@ def test_progress_lookup_needs_the_right_id(daemon: Daemon, outbox_factory) -> N
     assert got["status"] == "needs_correction" and got["missing"] == ["营业场所证明"]
     assert got["history"][0]["label"]["zh"] == "待补正"
     from hall.kiosk.client import DaemonError
-    from tests.test_idnumber import make_id
+    from tests.support import make_id
 
     with pytest.raises(DaemonError) as err:
         client.progress(stored.receipt, make_id("11010119900307001"))
@@ -168,7 +169,9 @@ def test_a_rating_waits_for_its_case_then_reaches_the_ledger(
     tmp_path: Path, outbox_factory
 ) -> None:
     (tmp_path / "d").mkdir()
-    daemon = Daemon(write_config(tmp_path / "d" / "config.yaml", hall_config()), tmp_path / "d")
+    daemon = LocalDaemon(
+        write_config(tmp_path / "d" / "config.yaml", hall_config()), tmp_path / "d"
+    )
     box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1", timeout=1))
     good, bad = box.store(draft(1)), box.store(draft(2))
     assert box.rate(good.id, 4)

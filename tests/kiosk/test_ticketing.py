@@ -25,8 +25,8 @@ from hall.kiosk.ticketing import (
     wait_minutes,
 )
 from hall.waits import wait_minutes_range
-from tests.conftest import Daemon, module_daemon
 from tests.escpos_decode import decode
+from tests.support import Daemon, module_daemon
 
 _KIOSKS = itertools.count(1)
 VALID_ID = "11010519491231002" + check_char("11010519491231002")

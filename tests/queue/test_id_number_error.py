@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from hall.idnumber import IdNumberError, validate_id_number
-from tests.conftest import Daemon
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 
 GOOD = make_id("11010119900307001")
 BAD = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")  # a wrong check digit
@@ -23,7 +22,7 @@ def expected(field: str) -> dict:
 
 def test_the_same_422_wherever_an_id_number_is_given(daemon: Daemon) -> None:
     kiosk, manager = daemon.api("kiosk-token-1"), daemon.api("manager-token-1")
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     booking = {
         "service": "general",
         "slot_start": now.isoformat(),

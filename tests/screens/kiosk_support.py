@@ -25,7 +25,8 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.guide import load_guide
 from hall.kiosk.i18n import Strings
 from hall.screens.kiosk.root import KioskRoot
-from tests.conftest import ROOT, Daemon, module_daemon
+from tests import support
+from tests.support import ROOT, Daemon, module_daemon
 
 GUIDE = load_guide(ROOT / "hall/kiosk/data/guide.yaml")
 HALL_NAME = "测试大厅"
@@ -86,8 +87,11 @@ class Kiosk:
 
 @pytest.fixture(scope="module")
 def hall_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    """One daemon on the test hall for a whole test module."""
-    yield from module_daemon(tmp_path_factory, "kiosk-ui")
+    """One daemon on the test hall for a whole test module.
+
+    A subprocess: one start per module, and Kivy's frames do not share the GIL with it.
+    """
+    yield from module_daemon(tmp_path_factory, "kiosk-ui", process=True)
 
 
 @pytest.fixture
@@ -124,6 +128,7 @@ def make_kiosk() -> Iterator[Callable[..., Kiosk]]:
             printer=TicketPrinter(sim),
             guide=GUIDE,
             hall_name=hall_name,
+            clock=support.clock,  # the daemon's clock: one day for both
             **(ctx_extra or {}),  # catalogue, calendar, outbox, camera (自助申报)
         )
         clock = FakeClock()

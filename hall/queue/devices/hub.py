@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -310,7 +309,7 @@ class DeviceHub:
             "status": status,
             "detail": detail,
             "source": source,
-            "reported_at": time.time(),
+            "reported_at": self.service.clock(),
         }
         return old is None or old["status"] != status
 

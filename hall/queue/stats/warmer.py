@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -60,7 +59,7 @@ class StatsWarmer:
     def fill_once(self) -> int:
         """Compute and store every missing closed day with tickets; return how many."""
         ctx = self.daemon.ctx
-        today = ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
+        today = ctx.schedule.local(dt.datetime.fromtimestamp(self.daemon.clock(), dt.UTC)).date()
         last_closed = today - dt.timedelta(days=2)  # the day before yesterday and older
         first = last_closed - dt.timedelta(days=DAYS_BACK)
         done = 0
@@ -81,7 +80,7 @@ class StatsWarmer:
             for day in sorted(set(busy) - have):
                 if self._stop.is_set():
                     break
-                started = time.time()
+                started = self.daemon.clock()
                 figures = day_cache.day_figures(conn, day)
                 if self.daemon.writer.call(
                     lambda tx, d=day, f=figures, s=started: _store_unless_rated(tx, d, f, s)

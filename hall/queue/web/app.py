@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall import __version__
 from hall.config import HallConfig
+from hall.queue.core.clock import Clock
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
 from hall.queue.web import dates
@@ -85,12 +87,15 @@ def create_app(
     data_dir: str | None = None,
     device_ports: dict[str, str] | None = None,
     catalogue: Any = None,
+    clock: Clock = time.time,
 ) -> FastAPI:
-    """Build the app; the daemon object (HallDaemon) starts and stops with it."""
+    """Build the app; the daemon object (HallDaemon) starts and stops with it (reading ``clock``)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        daemon = HallDaemon(config, data_dir, device_ports=device_ports, catalogue=catalogue)
+        daemon = HallDaemon(
+            config, data_dir, clock=clock, device_ports=device_ports, catalogue=catalogue
+        )
         daemon.start(asyncio.get_running_loop())
         app.state.daemon = daemon
         chores = asyncio.create_task(daemon.housekeeping())

@@ -1,7 +1,6 @@
 """LedBus: coalescing, round-robin, pacing, offline links, texts, and end to end."""
 
 import threading
-import time
 
 import pytest
 
@@ -121,15 +120,17 @@ def test_busy_board_does_not_hold_up_another(bus, link):
     t.start()
     try:
         assert wait_until(lambda: len(link.sent) >= 3, 2)
-        t0 = time.monotonic()
+        mark = len(link.sent)
         bus.show("w2", "B001 请到2号窗口")
         assert wait_until(lambda: any(f[0] == 0x02 for f in link.frames()), 2)
-        latency = time.monotonic() - t0
     finally:
         stop.set()
         t.join()
-    # At most the frame on the wire plus one w1 frame go first: ~2 x 40 ms at 9600 baud.
-    assert latency < 0.5
+    # At most the frame on the wire plus one w1 frame go first (the time this takes,
+    # ~2 x 40 ms at 9600 baud, is measured by bench/bench_latency.py).
+    after = link.frames()[mark:]
+    first_w2 = next(i for i, f in enumerate(after) if f[0] == 0x02)
+    assert first_w2 <= 2, [addr_text(f) for f in after[: first_w2 + 1]]
     assert bus.status()["w1"]["coalesced"] > 10
 
 
@@ -179,10 +180,8 @@ def test_end_to_end_through_socat(tmp_path):
             before = sim.frames[1]
             for i in range(50):
                 bus.show("w1", f"A{i:03d} 请到1号窗口")
-            t0 = time.monotonic()
             bus.show("w2", "B007 请到2号窗口")
             assert sim.wait_for(lambda s: s.shows.get(2) == "B007 请到2号窗口", 3)
-            w2_latency = time.monotonic() - t0
             assert sim.wait_for(lambda s: s.shows.get(1) == "A049 请到1号窗口", 3)
             assert bus.wait_idle(3)
             w1_frames = sim.frames[1] - before
@@ -191,5 +190,5 @@ def test_end_to_end_through_socat(tmp_path):
             sim.close()
             link.close()
     assert w1_frames <= 5, "50 rapid updates must coalesce"
-    assert w2_latency < 0.5, "one busy board must not hold up another"
+    # How soon w2 shows while w1 is busy: bench/bench_latency.py (target < 0.5 s).
     assert sim.bad_frames == 0 and sim.foreign == 0

@@ -25,9 +25,8 @@ from hall.drivers.sim.printer import (
 )
 from hall.drivers.status import DeviceStatus
 from hall.kiosk.receipts import TicketPrint, print_ticket, render_ticket, ticket_lines
-from tests.conftest import free_port
 from tests.escpos_decode import decode
-from tests.helpers import wait_until
+from tests.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 TICKET = TicketPrint(

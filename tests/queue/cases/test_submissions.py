@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Daemon
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
+from tests.support import Daemon
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hall.config import HallConfig
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
 from hall.queue.tickets import issuing
-from tests.conftest import hall_config
+from tests.support import hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -7,10 +7,10 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
-from tests.conftest import Daemon
-from tests.helpers import wait_until
+from tests.support import Daemon, wait_until
 
 ORDER = {"waiting": 0, "called": 1, "serving": 2, "finished": 3, "no_show": 3, "transferred": 3}
 
@@ -55,6 +55,7 @@ def test_many_concurrent_kiosks_get_unique_gap_free_numbers(daemon: Daemon) -> N
     _assert_unique_gap_free(_db_rows(daemon))
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_sigkill_mid_burst_loses_nothing_acknowledged(daemon: Daemon) -> None:
     acked: dict[str, dict] = {}  # ticket id -> last acknowledged view
     lock = threading.Lock()

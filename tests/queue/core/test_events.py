@@ -6,8 +6,8 @@ import queue
 
 import pytest
 
-from tests.conftest import Daemon
 from tests.sse import SseReader
+from tests.support import Daemon
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ def test_resume_with_last_event_id_misses_nothing(daemon: Daemon, readers) -> No
         resumed.next(timeout=0.3)  # and nothing is repeated
 
 
+@pytest.mark.process  # a restart: a real subprocess
 def test_resume_after_daemon_restart(daemon: Daemon, readers) -> None:
     kiosk = daemon.api("kiosk-token-1")
     stream = readers(daemon)

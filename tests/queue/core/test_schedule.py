@@ -9,7 +9,7 @@ import pytest
 
 from hall.config import HallConfig
 from hall.queue.core.schedule import Schedule
-from tests.conftest import hall_config
+from tests.support import hall_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -7,10 +7,9 @@ import hashlib
 
 import pytest
 
-from tests.conftest import Daemon, free_port, hall_config
-from tests.fake_upstream import FakeUpstream
-from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import wire
+from tests.support import Daemon, free_port, hall_config, wait_until
+from tests.support.upstream import FakeUpstream
 
 
 @pytest.fixture
@@ -75,6 +74,7 @@ def test_refused_items_are_parked_not_lost(hall: Daemon, upstream) -> None:
     assert status["parked"] == 1 and status["backlog"] == 1 and "422" in status["last_refusal"]
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_kill_9_with_a_full_outbox_loses_nothing(hall: Daemon, upstream) -> None:
     kiosk = hall.api("kiosk-token-1")
     bodies = [wire(i) for i in range(6)]

@@ -18,8 +18,8 @@ from hall.drivers import bus485 as b
 from hall.drivers.port import SerialLink
 from hall.drivers.sim.board import BoardSim
 from hall.drivers.sim.keypad import KeypadSim
-from tests.conftest import Daemon, hall_config
-from tests.helpers import SocatPair, start_ok, wait_until
+from tests.support import Daemon, hall_config, wait_until
+from tests.support.serial import SocatPair, start_ok
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Api, Daemon
+from tests.support import Api, Daemon
 
 
 def serve(d: Daemon, staff: Api, window: int, n: int = 1, service: str = "general") -> list[dict]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import free_port, hall_config
-from tests.fake_upstream import FakeUpstream
-from tests.helpers import wait_until
 from tests.queue.ratings.rating_helpers import rate, serve
+from tests.support import free_port, hall_config, wait_until
+from tests.support.upstream import FakeUpstream
 
 
 @pytest.fixture
@@ -17,6 +16,7 @@ def upstream():
     fake.stop()
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_everything_arrives_once_after_an_outage_and_a_kill(make_daemon, upstream) -> None:
     cfg = hall_config()
     cfg["upstream"] = {

@@ -7,9 +7,9 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.conftest import ROOT, Daemon
 from tests.kiosk.submission_helpers import wire
 from tests.queue.ratings.rating_helpers import rate, serve
+from tests.support import ROOT, Daemon
 
 
 def verify_cli(d: Daemon) -> tuple[int, dict]:

@@ -11,8 +11,8 @@ from hall.queue.core.schema import open_engine
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import rectification
 from hall.workdays import WorkCalendar
-from tests.conftest import Daemon
 from tests.queue.ratings.rating_helpers import rate, serve
+from tests.support import Daemon
 
 CAL = WorkCalendar.load()
 CFG = RectificationSection()

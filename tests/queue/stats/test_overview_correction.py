@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import Daemon
 from tests.kiosk.submission_helpers import wire
+from tests.support import Daemon
 
 
 def test_overview_counts_a_case_waiting_for_correction(daemon: Daemon) -> None:

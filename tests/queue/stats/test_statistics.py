@@ -17,8 +17,8 @@ from hall.queue.core.schema import open_engine, tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ratings
 from hall.workdays import WorkCalendar
-from tests.conftest import PIN, Daemon, hall_config
 from tests.queue.ratings.rating_helpers import rate
+from tests.support import PIN, Daemon, hall_config
 
 MON = dt.datetime(2025, 6, 2, 1, 0, tzinfo=dt.UTC).timestamp()  # 09:00 in Beijing
 TUE = MON + 86400
@@ -162,7 +162,7 @@ def test_attendance_is_in_the_period_statistics_and_export(make_daemon) -> None:
     r = d.api(None).post("/attendance/checkin", {"staff_id": "S001", "pin": PIN, "window": 1})
     assert r.status_code == 200, r.text
     manager = d.api("manager-token-1")
-    day = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    day = d.now().astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
     stats = manager.get("/statistics", params={"start": day, "end": day, "by": "staff"}).json()
     rows = {r["staff_id"]: r for r in stats["attendance"]}
     # Staff without a record appear only on working days; S001 checked in today.

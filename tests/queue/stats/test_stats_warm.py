@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from sqlalchemy import select
@@ -13,12 +12,12 @@ from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.schema import ledger_table, stats_days_table
 from hall.queue.stats.warmer import _store_unless_rated
 from hall.queue.tickets import issuing
-from tests.conftest import hall_config
+from tests.support import START, hall_config
 
 
 @pytest.fixture
 def service(tmp_path):
-    five_days_ago = time.time() - 5 * 86400
+    five_days_ago = START.timestamp() - 5 * 86400
     clock = {"now": five_days_ago}
     svc = HallDaemon(
         HallConfig.model_validate(hall_config()), str(tmp_path), clock=lambda: clock["now"]
@@ -41,14 +40,15 @@ def test_closed_days_are_filled_once(service) -> None:
     day = svc.writer.call(lambda tx: issuing.issue(svc.ctx, tx, issuing.IssueRequest("general")))[
         "day"
     ]
+    clock["now"] += 5 * 86400  # five days on: the warmer reads the service's clock
     svc.warmer.fill_once()  # the background round may have done it already
     assert day in cached_days(svc)
     assert svc.warmer.fill_once() == 0  # nothing left to do
 
 
 def test_a_rating_during_the_read_keeps_the_day_out(service) -> None:
-    svc, _clock = service
-    started = time.time()
+    svc, clock = service
+    started = clock["now"]
 
     def late_rating_then_store(tx):  # noqa: ANN001, ANN202
         tx.conn.execute(

@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import Api, Daemon, hall_config
 from tests.queue.tickets.test_api_calling import call, issue
+from tests.support import Api, Daemon, hall_config
 
 WINDOWS = [
     {"number": 1, "services": ["general", "vip"]},
@@ -87,7 +87,7 @@ def test_an_appointment_in_its_slot_goes_first(hall: Daemon, kiosk: Api) -> None
     hall.staff("S001", 1)
     issue(kiosk, "vip", priority=True)
     issue(kiosk)
-    now = dt.datetime.now(dt.UTC)
+    now = hall.now()
     slot = {
         "service": "general",
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import Api, Daemon, hall_config
+from tests.support import Api, Daemon, hall_config
 
 
 def issue(kiosk: Api, service: str = "general", **kw) -> dict:
@@ -67,7 +67,7 @@ def test_priority_first_with_starvation_bound(daemon: Daemon, kiosk: Api) -> Non
 
 
 def test_appointment_in_slot_before_priority(daemon: Daemon, kiosk: Api, manager: Api) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     slot = {
         "service": "general",
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),

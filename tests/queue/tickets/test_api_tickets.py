@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import Api, Daemon, hall_config
-from tests.test_idnumber import make_id
+import pytest
+
+from tests.support import Api, Daemon, hall_config, make_id
+from tests.support import now as clock_now
 
 GOOD_ID = make_id("11010119900307001")
 
@@ -88,6 +90,7 @@ def test_id_number_check_and_per_person_limit(kiosk: Api) -> None:
     assert kiosk.post("/tickets", {"service": "vip", "id_number": GOOD_ID}).status_code == 201
 
 
+@pytest.mark.process  # the process's log: a real subprocess
 def test_id_number_never_leaves_the_daemon(daemon: Daemon, kiosk: Api) -> None:
     t = kiosk.post("/tickets", {"service": "general", "id_number": GOOD_ID}).json()
     assert GOOD_ID not in str(t) and GOOD_ID not in kiosk.get(f"/tickets/{t['id']}").text
@@ -112,7 +115,7 @@ def test_outside_hours_names_next_opening(kiosk: Api) -> None:
     r = kiosk.post("/tickets", {"service": "daytime"})
     assert r.status_code == 409 and r.json()["error"]["code"] in {"outside_hours", "lunch_break"}
     nxt = dt.datetime.fromisoformat(r.json()["error"]["details"]["next_open"])
-    assert nxt > dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)  # today and tomorrow closed
+    assert nxt > clock_now() + dt.timedelta(hours=1)  # today and tomorrow closed
     svc = next(s for s in kiosk.get("/services").json() if s["code"] == "daytime")
     assert svc["accepting"] is False and svc["reason"]["zh"] and svc["next_open"]
 
@@ -149,7 +152,7 @@ def test_openapi_and_docs(daemon: Daemon) -> None:
 
 
 def test_appointment_check_in(daemon: Daemon, kiosk: Api, manager: Api) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     slot = {
         "service": "vip",
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),

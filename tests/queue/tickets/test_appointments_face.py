@@ -9,16 +9,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import sqlite3
-import time
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from hall.vision.face import FaceTemplate
-from tests.conftest import Api, Daemon, hall_config, module_daemon
-from tests.helpers import wait_until
-from tests.test_idnumber import make_id
+from tests.support import Api, Daemon, clock, hall_config, make_id, module_daemon, wait_until
+from tests.support import now as clock_now
 
 PERSON = make_id("44030519850612301")
 OTHER = make_id("51010719920228114")
@@ -27,8 +25,11 @@ CONSENT = "booking-2026-01"
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    """One daemon for the module (each test books its own appointments)."""
-    yield from module_daemon(tmp_path_factory, "appointments-face")
+    """One daemon for the module (each test books its own appointments).
+
+    A subprocess: one test reads what the process logged.
+    """
+    yield from module_daemon(tmp_path_factory, "appointments-face", process=True)
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def manager(hall: Daemon) -> Api:
 
 def slot(service: str, start_min: float = -5, end_min: float = 25, **extra: str) -> dict:
     """A booking body: a slot relative to now (minutes), plus optional parts."""
-    now = dt.datetime.now(dt.UTC)
+    now = clock_now()
     return {
         "service": service,
         "slot_start": (now + dt.timedelta(minutes=start_min)).isoformat(),
@@ -228,7 +229,7 @@ def test_template_and_fingerprint_go_when_the_slot_has_passed(make_daemon) -> No
     manager, kiosk = d.api("manager-token-1"), d.api("kiosk-token-1")
 
     def ending_soon(**extra: str) -> tuple[str, float]:
-        ends = time.time() + 2
+        ends = clock() + 2
         body = {**slot("vip", **extra), "slot_end": dt.datetime.fromtimestamp(ends, dt.UTC)}
         body["slot_end"] = body["slot_end"].isoformat()
         return book(manager, body), ends
@@ -236,14 +237,14 @@ def test_template_and_fingerprint_go_when_the_slot_has_passed(make_daemon) -> No
     # Read path: the kiosk's next read of the templates deletes the expired one.
     code, ends = ending_soon(face_template=b64(template(7)), face_consent="v")
     assert [a["code"] for a in kiosk.get("/appointments/faces?service=vip").json()] == [code]
-    assert wait_until(lambda: time.time() > ends + 0.2, 10)
+    assert wait_until(lambda: clock() > ends + 0.2, 10)
     assert checkin_rows(d) == {code: (False, True, "v")}  # nothing has run since
     assert kiosk.get("/appointments/faces?service=vip").json() == []
     assert checkin_rows(d) == {}
     # Issue path: any ticket issued after the slot deletes what has expired.
     code, ends = ending_soon(id_number=PERSON)
     assert set(checkin_rows(d)) == {code}
-    assert wait_until(lambda: time.time() > ends + 0.2, 10)
+    assert wait_until(lambda: clock() > ends + 0.2, 10)
     assert kiosk.post("/tickets", {"service": "general"}).status_code == 201
     assert checkin_rows(d) == {}
     r = kiosk.post("/tickets", {"service": "vip", "id_number": PERSON, "appointment": True})

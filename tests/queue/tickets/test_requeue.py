@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import Daemon, hall_config
+import pytest
+
 from tests.queue.tickets.test_api_calling import call, finish, issue
+from tests.support import Daemon, hall_config
 
 
 def no_show_then_requeue(d: Daemon) -> tuple[dict, list[dict], dict]:
@@ -19,6 +21,7 @@ def no_show_then_requeue(d: Daemon) -> tuple[dict, list[dict], dict]:
     return prio, waiting, back.json()
 
 
+@pytest.mark.process  # a restart: a real subprocess
 def test_a_returning_no_show_goes_behind_those_waiting(make_daemon) -> None:
     d = make_daemon(hall_config())
     prio, waiting, back = no_show_then_requeue(d)
@@ -37,6 +40,7 @@ def test_a_returning_no_show_goes_behind_those_waiting(make_daemon) -> None:
     assert got == [waiting[0]["id"], waiting[1]["id"], prio["id"], later["id"]]
 
 
+@pytest.mark.process  # a restart: a real subprocess
 def test_keep_rank_brings_a_priority_no_show_back_first(make_daemon) -> None:
     d = make_daemon(hall_config(calling={"requeue_position": "keep_rank"}))
     prio, waiting, back = no_show_then_requeue(d)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Daemon, hall_config
+from tests.support import Daemon, hall_config
 
 
 def by_number(found: list[dict]) -> dict[int, dict]:

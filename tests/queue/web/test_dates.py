@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from tests.conftest import Daemon, module_daemon
 from tests.kiosk.submission_helpers import wire
+from tests.support import Daemon, module_daemon
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +61,7 @@ def test_bad_dates_in_bodies_are_refused(hall: Daemon) -> None:
     refused(manager.post("/attendance/records", {**at, "at": 0}), "at", "时区")
     r = manager.post("/attendance/records", {**at, "at": "2026-05-02T09:00:00"})
     refused(r, "at", "时区")
-    now = dt.datetime.now(dt.UTC)
+    now = hall.now()
     slot = {"service": "general", "slot_start": now.isoformat()}
     r = manager.post("/appointments", {**slot, "slot_end": "0"})
     refused(r, "slot_end", "时区")

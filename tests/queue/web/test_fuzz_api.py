@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 
-from tests.conftest import Daemon
+from tests.support import Daemon
 
 VALUES = [
     None,

@@ -11,7 +11,7 @@ from fastapi.routing import iter_route_contexts
 
 from hall.config import HallConfig
 from hall.queue.web.app import create_app
-from tests.conftest import hall_config, module_daemon
+from tests.support import hall_config, module_daemon
 
 #: (method, path, status code if not 200, OpenAPI tags, in the OpenAPI schema)
 ROUTES = {

@@ -22,9 +22,9 @@ from hall.kiosk.client import DaemonClient
 from hall.kiosk.main import make_context
 from hall.screens.caller.root import CallerRoot
 from hall.vision import face_sim
-from tests.conftest import PIN, Daemon, hall_config, write_config
 from tests.kivy_harness import Widget, by_id, idle, idle_until, mount, screenshot, tap
 from tests.sse import SseReader
+from tests.support import PIN, Daemon, hall_config, write_config
 
 pytestmark = pytest.mark.skipif(not face_sim.orl_available(), reason="ORL faces not here")
 

@@ -13,8 +13,8 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.caller.root import CallerRoot
 from hall.tools.layout_check import labels_fit
-from tests.conftest import PIN, Daemon, hall_config
 from tests.kivy_harness import by_id, idle, idle_until, mount, screenshot, tap, texts
+from tests.support import PIN, Daemon, hall_config
 
 
 @pytest.fixture

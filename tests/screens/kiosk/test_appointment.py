@@ -26,8 +26,7 @@ from hall.kiosk.i18n import Strings
 from hall.vision import face_sim
 from hall.vision.face import FaceEngine, enrol
 from hall.vision.face_engines import open_engine
-from tests.conftest import Daemon
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk
@@ -47,7 +46,7 @@ def engine() -> FaceEngine:
 
 def book(daemon: Daemon, service: str, **extra: str) -> str:
     """Book a slot open for check-in now; the code."""
-    now = dt.datetime.now(dt.UTC)
+    now = daemon.now()
     body = {
         "service": service,
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),

@@ -9,7 +9,7 @@ from PIL import ImageFont
 from hall.kiosk.guide import load_guide
 from hall.kiosk.i18n import LOCALE_DIR
 from hall.kiosk.kivy_setup import cjk_font
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 MISSING = "\U000f0000\U000f0001"  # plane-15 private use: in no font, drawn as .notdef
 

@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING
 
 import tests.kivy_harness as h
-from tests.conftest import Daemon
 from tests.sse import SseReader
+from tests.support import Daemon
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 CODES = ["general", "vip", "other", "capped", "daytime"]

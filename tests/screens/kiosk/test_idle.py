@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import tests.kivy_harness as h
 from hall.screens.kiosk.ui import ui
-from tests.conftest import Daemon
+from tests.support import Daemon
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

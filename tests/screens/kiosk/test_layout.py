@@ -21,7 +21,7 @@ from kivy.metrics import dp
 import tests.kivy_harness as h
 from hall.idnumber import check_char
 from hall.screens.kiosk.ui import ui
-from tests.conftest import ROOT, Daemon, hall_config, write_config
+from tests.support import ROOT, Daemon, ProcessDaemon, hall_config, write_config
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk
@@ -45,7 +45,7 @@ def demo_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     ]
     folder = tmp_path_factory.mktemp("kiosk-layout")
     cfg = hall_config(services=services, windows=windows)
-    d = Daemon(write_config(folder / "config.yaml", cfg), folder / "data")
+    d = ProcessDaemon(write_config(folder / "config.yaml", cfg), folder / "data")
     d.data_dir.mkdir()
     d.start()
     api = d.api("kiosk-token-1")

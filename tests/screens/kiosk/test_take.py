@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import tests.kivy_harness as h
 from hall.idnumber import check_char, mask_id_number
-from tests.conftest import Daemon
+from tests.support import Daemon
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk
@@ -80,7 +80,7 @@ def test_daemon_refusal_is_shown_in_the_current_language(
 
 
 def test_appointment_check_in_by_code(hall_daemon: Daemon, kiosk_ui: Kiosk) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = hall_daemon.now()
     slot = {
         "service": "vip",
         "slot_start": (now - dt.timedelta(minutes=5)).isoformat(),

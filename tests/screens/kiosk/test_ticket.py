@@ -8,8 +8,8 @@ import requests
 
 import tests.kivy_harness as h
 from hall.drivers.sim.printer import SimState
-from tests.conftest import Daemon
 from tests.escpos_decode import decode
+from tests.support import Daemon
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

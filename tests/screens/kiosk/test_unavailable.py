@@ -11,7 +11,7 @@ from pathlib import Path
 
 import tests.kivy_harness as h
 from hall.idnumber import check_char
-from tests.conftest import Daemon, free_port, hall_config, write_config
+from tests.support import ProcessDaemon, free_port, hall_config, write_config
 
 pytest_plugins = ["tests.screens.kiosk_support"]  # hall_daemon, kiosk_ui, make_kiosk
 
@@ -28,7 +28,7 @@ def test_unreachable_daemon_shows_unavailable_then_recovers(tmp_path: Path, make
     assert kiosk_ui.root.current == "unavailable"
     h.screenshot("kiosk-unavailable")
 
-    daemon = Daemon(write_config(tmp_path / "config.yaml", hall_config()), tmp_path / "data")
+    daemon = ProcessDaemon(write_config(tmp_path / "config.yaml", hall_config()), tmp_path / "data")
     daemon.data_dir.mkdir()
     daemon.port, daemon.base = port, base
     daemon.start()

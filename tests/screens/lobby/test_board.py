@@ -13,8 +13,8 @@ from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.lobby.root import LobbyRoot
 from hall.tools.layout_check import check_tree, contrast, labels_fit
-from tests.conftest import Daemon, hall_config
 from tests.kivy_harness import SCREENSHOT_DIR, by_id, find, idle, idle_until, mount, screenshot
+from tests.support import Daemon, hall_config
 
 #: Seconds the lobby's follower waits before reconnecting: long enough that a
 #: call made right after a restart happens while the lobby is still away.
@@ -121,6 +121,7 @@ def test_a_state_read_older_than_an_event_does_not_undo_it(
     assert waiting(lobby, "other") == "0 人"
 
 
+@pytest.mark.process  # a restart: a real subprocess
 def test_one_row_per_window_with_its_current_number(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     for _ in range(4):
@@ -237,6 +238,7 @@ def footer_colour(footer: object) -> tuple[float, ...]:
     return tuple(found[-1].rgba)
 
 
+@pytest.mark.process  # kill -9: a real subprocess
 def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     kiosk.post("/tickets", {"service": "general"})

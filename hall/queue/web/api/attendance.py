@@ -228,7 +228,7 @@ async def daily(
     """Attendance of every staff member on one day (default: today)."""
     require(p)
     daemon = daemon_of(request)
-    day = date or dt.datetime.now(daemon.config.hall.tz).date()
+    day = date or dt.datetime.fromtimestamp(daemon.clock(), daemon.config.hall.tz).date()
     return await daemon.run(lambda tx: report.daily(daemon.ctx, tx, day))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -43,7 +42,8 @@ class StepIn(Body):
 
 
 def _today(request: Request) -> dt.date:
-    return dt.date.fromisoformat(daemon_of(request).ctx.day(time.time()))
+    daemon = daemon_of(request)
+    return dt.date.fromisoformat(daemon.ctx.day(daemon.clock()))
 
 
 @router.get("/rectifications")

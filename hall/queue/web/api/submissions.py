@@ -208,7 +208,7 @@ async def _staff_or_manager(request: Request, p: Principal) -> str:
 
 def _today(request: Request) -> dt.date:
     daemon = daemon_of(request)
-    return daemon.ctx.schedule.local(dt.datetime.now(dt.UTC)).date()
+    return daemon.ctx.schedule.local(dt.datetime.fromtimestamp(daemon.clock(), dt.UTC)).date()
 
 
 @router.get("/submissions")

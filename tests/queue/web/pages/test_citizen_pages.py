@@ -19,10 +19,8 @@ import requests
 
 from hall.queue.web.pages.citizen.render import REASON_TAGS, STRINGS
 from hall.tools.cdp import CHROMIUM, Browser
-from tests.conftest import ROOT, Daemon, hall_config
-from tests.helpers import wait_until
 from tests.kiosk.submission_helpers import ID_NUMBER, wire
-from tests.test_idnumber import make_id
+from tests.support import ROOT, Daemon, hall_config, make_id, wait_until
 
 SHOTS = os.environ.get("HALL_SCREENSHOTS", str(ROOT / "screenshots"))
 ZH, EN = STRINGS["zh"], STRINGS["en"]
@@ -218,6 +216,7 @@ def test_finished_case_is_rated_once_from_the_progress_page(daemon: Daemon) -> N
     assert element(r, "rated") == ZH["already_rated"] and "rate" not in page_data(r)
 
 
+@pytest.mark.process  # the process's log: a real subprocess
 def test_progress_lookups_are_limited_and_the_id_is_in_no_log(daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     case = kiosk.post("/submissions", wire(3)).json()
@@ -250,64 +249,61 @@ def test_progress_lookups_are_limited_and_the_id_is_in_no_log(daemon: Daemon) ->
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
-def test_ticket_page_in_a_browser_follows_the_queue_and_rates(daemon: Daemon, tmp_path) -> None:
+def test_ticket_page_in_a_browser_follows_the_queue_and_rates(
+    daemon: Daemon, browser: Browser, tmp_path
+) -> None:
     kiosk = daemon.api("kiosk-token-1")
     issued = [kiosk.post("/tickets", {"service": "general"}).json() for _ in range(2)]
     mine = issued[-1]
-    browser = Browser(tmp_path / "profile")
-    try:
-        browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=390,
-            height=844,
-            deviceScaleFactor=2,
-            mobile=True,
-        )
-        browser.goto(f"{daemon.base}/t/{mine['id']}")
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=2,
+        mobile=True,
+    )
+    browser.goto(f"{daemon.base}/t/{mine['id']}")
 
-        def text(element_id: str) -> str:
-            try:
-                return browser.evaluate(
-                    f"(document.getElementById('{element_id}') || {{}}).textContent || ''"
-                )
-            except AssertionError:  # the page is reloading itself: ask again
-                return ""
+    def text(element_id: str) -> str:
+        try:
+            return browser.evaluate(
+                f"(document.getElementById('{element_id}') || {{}}).textContent || ''"
+            )
+        except AssertionError:  # the page is reloading itself: ask again
+            return ""
 
-        assert text("number") == mine["number"] and text("ahead") == "1"
-        os.makedirs(SHOTS, exist_ok=True)
-        browser.screenshot(tmp_path / "waiting.png")
-        shutil.copy(tmp_path / "waiting.png", os.path.join(SHOTS, "citizen-ticket-waiting.png"))
-        staff = daemon.staff("S002", 2)
-        staff.post("/windows/2/call")  # the citizen ahead is called: the page follows
-        assert wait_until(lambda: text("ahead") == "0", 15), text("ahead")
-        staff.post("/windows/2/finish", {"case_type": "即办件"})
-        staff.post("/windows/2/call")
-        assert wait_until(lambda: text("status") == ZH["status_called"].format(window=2), 15)
-        staff.post("/windows/2/finish", {"case_type": "即办件"})
-        assert wait_until(lambda: text("status") == ZH["status_finished"], 15)
-        assert browser.evaluate("document.getElementById('reasons').hidden") is True
+    assert text("number") == mine["number"] and text("ahead") == "1"
+    os.makedirs(SHOTS, exist_ok=True)
+    browser.screenshot(tmp_path / "waiting.png")
+    shutil.copy(tmp_path / "waiting.png", os.path.join(SHOTS, "citizen-ticket-waiting.png"))
+    staff = daemon.staff("S002", 2)
+    staff.post("/windows/2/call")  # the citizen ahead is called: the page follows
+    assert wait_until(lambda: text("ahead") == "0", 15), text("ahead")
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
+    staff.post("/windows/2/call")
+    assert wait_until(lambda: text("status") == ZH["status_called"].format(window=2), 15)
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
+    assert wait_until(lambda: text("status") == ZH["status_finished"], 15)
+    assert browser.evaluate("document.getElementById('reasons').hidden") is True
 
-        def choose_bad() -> bool:
-            # The page may redraw its form once more as the finish event arrives: choose again.
-            browser.evaluate("document.getElementById('level-1').click()")
-            return browser.evaluate("document.getElementById('reasons').hidden") is False
+    def choose_bad() -> bool:
+        # The page may redraw its form once more as the finish event arrives: choose again.
+        browser.evaluate("document.getElementById('level-1').click()")
+        return browser.evaluate("document.getElementById('reasons').hidden") is False
 
-        assert wait_until(choose_bad, 10)
-        browser.evaluate(
-            "document.querySelector('input[name=tag]').click();"
-            "document.getElementById('comment').value = '窗口人员不在';"
-        )
-        browser.screenshot(tmp_path / "reasons.png")
-        shutil.copy(tmp_path / "reasons.png", os.path.join(SHOTS, "citizen-ticket-rating.png"))
-        browser.evaluate("document.getElementById('send').click()")
-        # A 差评: the page says when the hall will get in touch (contact_days, 2 by default).
-        thanks = ZH["thanks_bad"].format(days=2)
-        assert wait_until(lambda: text("rating-result") == thanks, 10), text("rating-result")
-        browser.screenshot(tmp_path / "thanks.png")
-        shutil.copy(tmp_path / "thanks.png", os.path.join(SHOTS, "citizen-ticket-thanks.png"))
-    finally:
-        browser.close()
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    assert wait_until(choose_bad, 10)
+    browser.evaluate(
+        "document.querySelector('input[name=tag]').click();"
+        "document.getElementById('comment').value = '窗口人员不在';"
+    )
+    browser.screenshot(tmp_path / "reasons.png")
+    shutil.copy(tmp_path / "reasons.png", os.path.join(SHOTS, "citizen-ticket-rating.png"))
+    browser.evaluate("document.getElementById('send').click()")
+    # A 差评: the page says when the hall will get in touch (contact_days, 2 by default).
+    thanks = ZH["thanks_bad"].format(days=2)
+    assert wait_until(lambda: text("rating-result") == thanks, 10), text("rating-result")
+    browser.screenshot(tmp_path / "thanks.png")
+    shutil.copy(tmp_path / "thanks.png", os.path.join(SHOTS, "citizen-ticket-thanks.png"))
     rated = ledger_entry(daemon, ticket_id=mine["id"])
     assert rated["channel"] == "online" and rated["level"] == 1
     assert rated["tags"] == [REASON_TAGS[0]] and rated["comment"] == "窗口人员不在"
@@ -357,44 +353,41 @@ LINES = """(el) => {
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
 @pytest.mark.parametrize("width", [320, 390])
-def test_no_word_breaks_in_the_middle_on_a_phone(daemon: Daemon, tmp_path, width: int) -> None:
+def test_no_word_breaks_in_the_middle_on_a_phone(
+    daemon: Daemon, browser: Browser, width: int
+) -> None:
     kiosk = daemon.api("kiosk-token-1")
     waiting = [kiosk.post("/tickets", {"service": "general"}).json() for _ in range(3)][-1]
     staff = daemon.staff("S002", 2)
     staff.post("/windows/2/call")
     done = staff.post("/windows/2/finish", {"case_type": "即办件"}).json()
-    browser = Browser(tmp_path / "profile")
-    try:
-        browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=800,
-            deviceScaleFactor=2,
-            mobile=True,
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=800,
+        deviceScaleFactor=2,
+        mobile=True,
+    )
+    for lang in ("zh", "en"):
+        browser.goto(f"{daemon.base}/t/{done['id']}?lang={lang}")
+        browser.evaluate("document.getElementById('level-1').click()")
+        lines = browser.evaluate(
+            f"(() => {{ const lines = {LINES};"
+            " return [document.getElementById('lang-switch'),"
+            " ...document.querySelectorAll('.tags label')]"
+            ".map((el) => [el.textContent.trim(), lines(el)]); })()"
         )
-        for lang in ("zh", "en"):
-            browser.goto(f"{daemon.base}/t/{done['id']}?lang={lang}")
-            browser.evaluate("document.getElementById('level-1').click()")
-            lines = browser.evaluate(
-                f"(() => {{ const lines = {LINES};"
-                " return [document.getElementById('lang-switch'),"
-                " ...document.querySelectorAll('.tags label')]"
-                ".map((el) => [el.textContent.trim(), lines(el)]); })()"
-            )
-            assert len(lines) == 1 + len(REASON_TAGS)
-            assert all(n == 1 for _, n in lines), (width, lang, lines)
-            overflow = browser.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, (width, lang)
-            # The longest wait the page writes stays on one line.
-            browser.goto(f"{daemon.base}/t/{waiting['id']}?lang={lang}")
-            longest = (ZH if lang == "zh" else EN)["wait_range"].format(low=10, high=15)
-            n = browser.evaluate(
-                f"(() => {{ const el = document.getElementById('wait');"
-                f" el.textContent = '{longest}'; return ({LINES})(el); }})()"
-            )
-            assert n == 1, (width, lang, longest)
-    finally:
-        browser.close()
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+        assert len(lines) == 1 + len(REASON_TAGS)
+        assert all(n == 1 for _, n in lines), (width, lang, lines)
+        overflow = browser.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (width, lang)
+        # The longest wait the page writes stays on one line.
+        browser.goto(f"{daemon.base}/t/{waiting['id']}?lang={lang}")
+        longest = (ZH if lang == "zh" else EN)["wait_range"].format(low=10, high=15)
+        n = browser.evaluate(
+            f"(() => {{ const el = document.getElementById('wait');"
+            f" el.textContent = '{longest}'; return ({LINES})(el); }})()"
+        )
+        assert n == 1, (width, lang, longest)

@@ -8,19 +8,10 @@ import shutil
 import pytest
 
 from hall.tools.cdp import CHROMIUM, Browser
-from tests.conftest import Daemon
-from tests.helpers import wait_until
 from tests.queue.ratings.rating_helpers import rate, serve
+from tests.support import Daemon, wait_until
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
-
-
-@pytest.fixture
-def browser(tmp_path):
-    b = Browser(tmp_path / "profile")
-    yield b
-    b.close()
-    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
 
 
 def text(b: Browser, element_id: str) -> str:

@@ -34,9 +34,9 @@ from hall.kiosk.outbox import TerminalOutbox
 from hall.vision import face_sim
 from hall.vision.face_engines import open_engine
 from hall.workdays import WorkCalendar
-from tests.conftest import Daemon
-from tests.helpers import start_ok
 from tests.kiosk.submission_helpers import ID_NUMBER, kiosk_outbox
+from tests.support import Daemon
+from tests.support.serial import start_ok
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hall.drivers.idreader import IdCardReader
-from tests.conftest import Daemon
 from tests.kivy_harness import idle, idle_until
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

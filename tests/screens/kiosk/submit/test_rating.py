@@ -20,9 +20,8 @@ from hall.kiosk.outbox import TerminalOutbox
 from hall.screens.kiosk.submit.notice import REASON_KEYS
 from hall.screens.kiosk.ui import ui
 from hall.workdays import WorkCalendar
-from tests.conftest import Daemon
 from tests.kiosk.submission_helpers import fill_case, kiosk_outbox
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 
 if TYPE_CHECKING:
     from tests.screens.kiosk_support import Kiosk

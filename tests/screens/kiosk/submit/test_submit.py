@@ -23,11 +23,10 @@ from hall.drivers.camera import SimCamera
 from hall.drivers.sim.printer import SimState
 from hall.kiosk.outbox import TerminalOutbox
 from hall.workdays import WorkCalendar
-from tests.conftest import Daemon
 from tests.escpos_decode import decode
 from tests.kiosk.submission_helpers import ID_NUMBER as OWNER_ID
 from tests.kiosk.submission_helpers import draft, fill_case, kiosk_outbox
-from tests.test_idnumber import make_id
+from tests.support import Daemon, make_id
 from tests.vision.doc_scenes import make_scene
 
 if TYPE_CHECKING:

@@ -1,27 +1,13 @@
-"""Test helpers shared across test packages: poll for a condition, never sleep-wait."""
+"""Serial-port helpers: a socat pty pair, and starting a link until its port is open."""
 
 from __future__ import annotations
 
 import subprocess
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from hall.drivers.port import SerialLink
 from hall.drivers.status import DeviceStatus
-
-
-def wait_until(cond: Callable[[], object], timeout: float = 5.0, interval: float = 0.005) -> bool:
-    """Poll ``cond()`` until it is truthy; return False if ``timeout`` seconds pass first."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        if cond():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        pause.wait(interval)
+from tests.support.polling import wait_until
 
 
 def start_ok(link: SerialLink, timeout: float = 5.0) -> SerialLink:
@@ -44,6 +30,7 @@ class SocatPair:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        """Start socat and wait for both links."""
         assert self.proc is None, "socat already running"
         self.proc = subprocess.Popen(
             ["socat", f"pty,raw,echo=0,link={self.a}", f"pty,raw,echo=0,link={self.b}"],
@@ -54,6 +41,7 @@ class SocatPair:
         assert ok, "socat did not create its pty links"
 
     def stop(self) -> None:
+        """Stop socat; its links disappear."""
         if self.proc is None:
             return
         self.proc.terminate()
