@@ -309,7 +309,7 @@ class DeviceHub:
             "status": status,
             "detail": detail,
             "source": source,
-            "reported_at": self.service.clock(),
+            "reported_at": self.daemon.clock(),
         }
         return old is None or old["status"] != status
 
