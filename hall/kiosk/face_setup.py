@@ -63,7 +63,7 @@ def add_face(ctx, config: HallConfig, role: str) -> None:  # noqa: ANN001 - Kios
                 TerminalClient(settings.daemon_url, terminal.token),
             )
         else:
-            ctx.citizen_faces = CitizenFaces(templates, config.face.template_key)
+            ctx.citizen_faces = CitizenFaces(templates, config.face.template_key, ctx.clock)
     except FaceStoreError as exc:
         log.error("face: %s: face check-in is off", exc)
         camera.close()

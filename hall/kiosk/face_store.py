@@ -25,6 +25,7 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -154,8 +155,15 @@ def _shred(path: Path) -> None:
 class CitizenFaces:
     """A citizen's template for one appointment, destroyed after the check-in."""
 
-    def __init__(self, directory: str | Path, key_hex: str | None) -> None:
+    def __init__(
+        self,
+        directory: str | Path,
+        key_hex: str | None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = FaceStore(directory, key_hex, kind="citizen")
+        #: The daemon's clock: slot ends are its times (tests and rehearsals move it).
+        self.clock = clock
         self._codes: dict[str, float] = {}  # appointment code -> expiry (epoch s)
         # Whatever a previous run left belongs to transactions that are over.
         self.store.retain_only([])
@@ -177,7 +185,7 @@ class CitizenFaces:
 
     def purge(self, now: float | None = None) -> int:
         """Destroy every template whose slot has ended; return how many."""
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         expired = [code for code, until in self._codes.items() if until <= now]
         for code in expired:
             self.destroy(code)

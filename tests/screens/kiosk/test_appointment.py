@@ -26,6 +26,7 @@ from hall.kiosk.i18n import Strings
 from hall.vision import face_sim
 from hall.vision.face import FaceEngine, enrol
 from hall.vision.face_engines import open_engine
+from tests import support
 from tests.support import Daemon, make_id
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def face_kiosk(
             "face_config": CFG,
             "face_engine": engine,
             "face_camera": camera,
-            "citizen_faces": CitizenFaces(store, CFG.template_key),
+            "citizen_faces": CitizenFaces(store, CFG.template_key, support.clock),
         }
         return FaceKiosk(make_kiosk(hall_daemon.base, ctx_extra=extra), camera, store)
 
