@@ -145,7 +145,7 @@ class Daemon:
 
     def start(self) -> Daemon:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
+        self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
