@@ -142,7 +142,7 @@ def stop(proc: subprocess.Popen, timeout: float) -> None:
 
 
 def start_stack(stack: ExitStack, tmp: Path) -> tuple[str, FarEnd]:
-    """socat pairs, far-end readers and the daemon; all of them stop with ``stack``."""
+    """Start socat pairs, far-end readers and the daemon; all of them stop with ``stack``."""
     near, ends = {}, {}
     for bus in ("led", "keypad"):
         near[bus], far = tmp / f"{bus}A", tmp / f"{bus}B"

@@ -66,7 +66,7 @@ def bench_config() -> dict:
     }
 
 
-def make_root(base: str, printer):  # noqa: ANN001, ANN201 - Kivy objects
+def make_root(base: str, printer):  # printer and the root returned are Kivy objects
     """The kiosk root on ``base`` with ``printer``; Kivy must be prepared first."""
     from hall.config import KioskSection
     from hall.kiosk.client import DaemonClient

@@ -34,27 +34,38 @@ HALL = BoardSpec("hall", 99, "bx5")
 
 
 class Link:
-    """Minimal link: write to the pty (socat made it raw). Only hall/drivers may
-    import serial; hall.drivers.port.SerialLink can replace this once it lands."""
+    """Minimal write-only link to the pty (socat made it raw).
+
+    Only hall/drivers may import serial, so this writes with os.write;
+    hall.drivers.port.SerialLink could replace it.
+    """
 
     def __init__(self, path: str) -> None:
         self.fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
 
     def send(self, data: bytes) -> None:
+        """Write all of ``data``, looping over short writes."""
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view) :]
 
     def close(self) -> None:
+        """Close the pty's file descriptor."""
         os.close(self.fd)
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The ``p``-th percentile (0-100) of ``values``: the sorted value at p% of the count."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def run(rate: float, seconds: float, gap: float, host: str, board: str) -> None:
+    """Call at ``rate`` calls/s for ``seconds`` and print throughput and latency.
+
+    ``host`` is the pty LedBus writes to, ``board`` the pty the simulated boards
+    read, ``gap`` the line boards' inter-frame gap in seconds.
+    """
     shown: dict[tuple[int, str], float] = {}
     decoded: list[tuple[Update, float]] = []
     lock = threading.Lock()
@@ -127,6 +138,7 @@ def run(rate: float, seconds: float, gap: float, host: str, board: str) -> None:
 
 
 def main() -> int:
+    """For each rate in ``--rates``: a fresh socat pair and one measurement; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rates", default="2,10,50", help="calls per second, comma-separated")

@@ -77,6 +77,11 @@ def pct(values: list[float], p: float) -> float:
 
 
 def summary(lat: list[float], elapsed: float, errors: int) -> dict:
+    """The figures of one run: count, errors, requests/s and latency in ms (median, p99, max).
+
+    ``lat`` holds the successful requests' latencies in seconds; ``elapsed`` is the
+    run's length in seconds.
+    """
     return {
         "requests": len(lat),
         "errors": errors,
@@ -88,6 +93,7 @@ def summary(lat: list[float], elapsed: float, errors: int) -> dict:
 
 
 async def closed_loop(base: str, clients: int, seconds: float) -> dict:
+    """``clients`` kiosks each issue tickets back to back for ``seconds``; see summary()."""
     lat: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -152,6 +158,11 @@ async def open_loop(
 
 
 async def call_to_event(base: str, calls: int) -> dict:
+    """Time from each of ``calls`` call requests to its ``ticket.called`` SSE event.
+
+    Issues ``calls`` tickets first, logs staff B1 in at window 1, then calls and
+    finishes them one at a time. Returns the count and latency in ms.
+    """
     login = requests.post(
         base + "/api/v1/staff/login", json={"staff_id": "B1", "pin": PIN, "window": 1}, timeout=10
     )
@@ -195,6 +206,7 @@ async def call_to_event(base: str, calls: int) -> dict:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picked it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -237,6 +249,7 @@ def start_daemon(folder: Path, config: dict | None = None) -> tuple[subprocess.P
 
 
 def main() -> None:
+    """Run each scenario on a fresh daemon; print its figures and, with ``--json``, save them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--calls", type=int, default=300)

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hall.queue.core.schema import open_engine  # noqa: E402
-from hall.queue.core.writer import Tx  # noqa: E402
+from hall.queue.core.schema import open_engine
+from hall.queue.core.writer import Tx
 from hall.queue.ratings import ledger
-from hall.queue.stats import day_cache, figures  # noqa: E402
+from hall.queue.stats import day_cache, figures
 
 DAYS = 30
 START = dt.date(2025, 6, 1)

@@ -36,6 +36,7 @@ RETRY_MAX_S = 5.0
 
 
 def drafts(n: int) -> list[Draft]:
+    """``n`` cases of matter SJ-DJ-001, each with three A4-size JPEG pages at 150 dpi."""
     images = [jpeg(i, size=(1240, 1754)) for i in range(3)]  # A4 pages at 150 dpi
     return [
         Draft(
@@ -48,7 +49,8 @@ def drafts(n: int) -> list[Draft]:
     ]
 
 
-def wait_for(cond, timeout: float) -> float:  # noqa: ANN001
+def wait_for(cond, timeout: float) -> float:
+    """Poll ``cond`` every 10 ms; return the seconds it took, or exit after ``timeout`` s."""
     start = time.perf_counter()
     while not cond():
         if time.perf_counter() - start > timeout:
@@ -58,6 +60,7 @@ def wait_for(cond, timeout: float) -> float:  # noqa: ANN001
 
 
 def main() -> None:
+    """Store, forward and drain ``--cases`` cases on a real daemon; print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=500)
     args = parser.parse_args()

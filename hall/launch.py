@@ -36,7 +36,7 @@ class Launcher:
     def _spawn(self, name: str, argv: list[str], log_name: str | None = None) -> subprocess.Popen:
         out = None
         if log_name:
-            out = open(self.data_dir / "logs" / log_name, "ab")  # noqa: SIM115 - kept by the child
+            out = open(self.data_dir / "logs" / log_name, "ab")  # kept by the child
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT if out else None)
         self.children.append((name, proc))
         return proc

@@ -18,7 +18,7 @@ if not os.environ.get("DISPLAY"):
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
 
-from hall.kiosk.kivy_setup import prepare  # noqa: E402
+from hall.kiosk.kivy_setup import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots the tests write, for a person to look at (not compared by the tests).

@@ -1,4 +1,4 @@
-"""ID card readers (身份证阅读器) that present as a serial line.
+r"""ID card readers (身份证阅读器) that present as a serial line.
 
 Vendor SDKs (termb.dll and the like) are closed, but many readers can be set
 to send each card as one text line on a serial port::

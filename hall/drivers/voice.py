@@ -260,8 +260,10 @@ class Voice:
 
 
 def _repeat_wav(src: Path, dst: Path, repeat: int, gap: float) -> float:
-    """Write ``src`` ``repeat`` times to ``dst`` with ``gap`` seconds of silence
-    between; return the duration in seconds."""
+    """Write ``src`` ``repeat`` times to ``dst``; return the duration in seconds.
+
+    ``gap`` seconds of silence separate the repeats.
+    """
     with wave.open(str(src), "rb") as r:
         params = r.getparams()
         frames = r.readframes(r.getnframes())

@@ -1,5 +1,6 @@
-"""What every screen is handed: the daemon client, strings, printer, guide, settings,
-and for self-service submission the catalogue, work calendar, outbox and camera.
+"""What every screen is handed (KioskContext): daemon client, strings, printer, guide, settings.
+
+For self-service submission it also holds the catalogue, work calendar, outbox and camera.
 
 Screens never open devices or read config themselves (they get drivers handed
 in), so tests can give them a real daemon on loopback and a simulated printer.

@@ -1,5 +1,7 @@
-"""人脸签到 on this device: the engine, the camera facing the person, and per role
-the staff terminal (caller) or the citizens' appointment templates (kiosk).
+"""Set up 人脸签到 on this device: engine, camera and the role's face terminal or templates.
+
+For the caller role that is the staff terminal; for the kiosk role, the citizens'
+appointment templates.
 
 Face check-in is offered only when ``kiosk.face_camera`` is configured; the
 caller role also needs ``kiosk.face_terminal`` naming its entry in
@@ -18,7 +20,7 @@ from hall.config import HallConfig
 log = logging.getLogger(__name__)
 
 
-def add_face(ctx, config: HallConfig, role: str) -> None:  # noqa: ANN001 - KioskContext
+def add_face(ctx, config: HallConfig, role: str) -> None:  # ctx: KioskContext
     """Fill ``ctx.face_*`` (and the terminal or citizen store) when this role offers faces."""
     settings = config.kiosk
     if role == "lobby" or settings.face_camera is None:

@@ -173,7 +173,7 @@ class CitizenFaces:
         self.store.save(code, template, consent, expires_at)
         self._codes[code] = expires_at
 
-    def match(self, engine: FaceEngine, probe, now: float | None = None) -> Match:  # noqa: ANN001
+    def match(self, engine: FaceEngine, probe, now: float | None = None) -> Match:
         """1:N among the appointments still open; expired templates are destroyed first."""
         self.purge(now)
         return identify(engine, probe, self.store.gallery(list(self._codes)))

@@ -58,7 +58,7 @@ def wait_for_display(display_proc: subprocess.Popen | None) -> None:
         time.sleep(0.05)  # waiting for another process to create its socket
 
 
-def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext (kivy-free import)
+def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy-free import)
     """Build the screens' context: daemon client, strings, printer, guide."""
     from hall.drivers.printer import open_printer
     from hall.kiosk.client import DaemonClient
@@ -96,7 +96,7 @@ def make_context(config: HallConfig, role: str):  # noqa: ANN201 - KioskContext 
     return ctx
 
 
-def add_id_reader(ctx, settings) -> None:  # noqa: ANN001 - KioskContext, KioskSection
+def add_id_reader(ctx, settings) -> None:  # ctx: KioskContext, settings: KioskSection
     """A serial ID card reader, when configured; it reconnects by itself if unplugged."""
     if settings.id_reader is None:
         return
@@ -109,7 +109,7 @@ def add_id_reader(ctx, settings) -> None:  # noqa: ANN001 - KioskContext, KioskS
     ctx.id_link.start()
 
 
-def add_submission(ctx, config: HallConfig) -> None:  # noqa: ANN001 - KioskContext
+def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
     """自助申报: catalogue, work calendar, the terminal's outbox (forwarding) and camera.
 
     A bad catalogue or holiday table stops the kiosk (CatalogueError /

@@ -198,8 +198,11 @@ class TerminalOutbox:
         return Stored(case_id, receipt, local)
 
     def recover(self) -> list[str]:
-        """Remove image folders no pending case needs (never committed, or already
-        forwarded when the power went); return their names."""
+        """Remove image folders no pending case needs; return their names.
+
+        Such a folder's case was never committed, or was already forwarded when the
+        power went.
+        """
         with self._lock:
             known = {
                 r[0] for r in self._db.execute("SELECT id FROM cases WHERE state != 'forwarded'")

@@ -29,7 +29,7 @@ MAX_LETTERS = 6
 
 
 def toneless(reading: str) -> str:
-    """ "zhāng" -> "zhang"; "lǜ" -> "lv" (how ü is typed on a pinyin keyboard)."""
+    """A reading without tone marks: "zhāng" -> "zhang"; "lǜ" -> "lv" (ü typed as v)."""
     # NFD splits "ǜ" into u + diaeresis + grave: keep the diaeresis as "v".
     spelled = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
     return "".join(c for c in spelled if not unicodedata.combining(c)).lower()

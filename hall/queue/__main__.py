@@ -49,7 +49,7 @@ def _verify_ledger(argv: list[str]) -> int:
     return 0 if report.ok else 1
 
 
-def _catalogue(path: str):  # noqa: ANN202 - hall.catalogue.Catalogue or None
+def _catalogue(path: str):  # returns a hall.catalogue.Catalogue or None
     """The matter catalogue submissions are checked against (None if there is no file)."""
     from pathlib import Path
 

@@ -86,10 +86,12 @@ class Browser:
                 return msg["result"]
 
     def goto(self, url: str) -> None:
+        """Navigate to ``url`` and wait (up to 15 s) until the document is complete."""
         self.send("Page.navigate", url=url)
         assert wait_until(lambda: self.evaluate("document.readyState") == "complete", 15)
 
     def evaluate(self, expression: str) -> Any:
+        """The value of the JavaScript ``expression`` in the page, returned by value."""
         res = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return res["result"].get("value")
 
@@ -111,6 +113,7 @@ class Browser:
         return path
 
     def close(self) -> None:
+        """Close the DevTools socket and end Chromium (killed if it takes over 10 s)."""
         try:
             self._stack.close()
         finally:

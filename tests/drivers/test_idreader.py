@@ -1,5 +1,7 @@
-"""The serial ID card reader: real bytes through a socat pty pair, bad lines counted,
-the card photo (third field, base64 image file) decoded or dropped with a reason."""
+"""The serial ID card reader: real bytes through a socat pty pair, bad lines counted.
+
+The card photo (third field, base64 image file) is decoded, or dropped with a reason.
+"""
 
 from __future__ import annotations
 

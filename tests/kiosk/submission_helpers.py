@@ -79,7 +79,7 @@ def wire(
     }
 
 
-def fill_case(flow, matter, id_number: str) -> None:  # noqa: ANN001 - SubmissionFlow, Matter
+def fill_case(flow, matter, id_number: str) -> None:  # flow: SubmissionFlow, matter: Matter
     """A complete 居民户口簿补领 (GA-HZ-001) case typed straight into a kiosk's flow.
 
     For tests of what comes after the form; the taps themselves are covered by

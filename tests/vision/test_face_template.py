@@ -34,7 +34,7 @@ def loaded_after(code: str) -> set[str]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return set(eval(result.stdout.strip().splitlines()[-1]))  # noqa: S307 - our own print
+    return set(eval(result.stdout.strip().splitlines()[-1]))  # our own print
 
 
 def test_the_daemon_app_loads_neither_opencv_nor_numpy() -> None:

@@ -70,8 +70,11 @@ class BoardState:
 
 
 def gbk_safe(text: str, replacement: str = "?") -> tuple[str, int]:
-    """Return ``text`` with characters GBK cannot encode (and control characters,
-    which would break line framing) replaced, and how many were replaced."""
+    """Return ``text`` with what a board cannot show replaced, and how many were replaced.
+
+    Replaced are characters GBK cannot encode and control characters, which would
+    break line framing.
+    """
     out, replaced = [], 0
     for ch in text:
         if unicodedata.category(ch) == "Cc":
@@ -141,8 +144,11 @@ class LedBus:
         replacement: str = "?",
         retry_interval: float = 0.5,
     ) -> None:
-        """``inter_frame_gap`` (seconds) is left after each line-board frame;
-        ``retry_interval`` (seconds) is how often an offline link is re-checked."""
+        """Set up ``boards`` on ``link``; ValueError for a bad baud rate, id or format.
+
+        ``inter_frame_gap`` (seconds) is left after each line-board frame;
+        ``retry_interval`` (seconds) is how often an offline link is re-checked.
+        """
         if baudrate <= 0:
             raise ValueError("baudrate must be positive")
         self._link = link

@@ -158,8 +158,11 @@ class BoardSim:
         history: int = 10000,
         font_path: Path = FONT_PATH,
     ) -> None:
-        """``boards`` maps bus address to format; ``port`` is a URL, an open
-        serial object (not closed by the sim) or None to use :meth:`feed` only."""
+        """Set up the simulated boards; ValueError for an unknown format.
+
+        ``boards`` maps bus address to format; ``port`` is a URL, an open
+        serial object (not closed by the sim) or None to use :meth:`feed` only.
+        """
         for addr, fmt in boards.items():
             if fmt not in FORMATS:
                 raise ValueError(f"address {addr}: unknown format {fmt!r}")

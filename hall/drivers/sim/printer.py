@@ -295,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sink: BinaryIO | None = open(args.out, "ab") if args.out else None  # noqa: SIM115
+    sink: BinaryIO | None = open(args.out, "ab") if args.out else None
 
     def on_data(chunk: bytes) -> None:
         if sink is not None:

@@ -173,8 +173,14 @@ def classify(
     leave: bool,
     now: float,
 ) -> dict[str, Any]:
-    """Apply the seeds' rules: > late_after_min late or > early_before_min early counts
-    as late/early, more than ``absent_after_min`` either way as absent (旷工)."""
+    """One staff member's day under the rules: its status and the minutes late and early.
+
+    More than ``late_after_min`` late or ``early_before_min`` early counts as late /
+    early (both: "late_early"); more than ``absent_after_min`` either way as absent
+    (旷工), as does no check-in that long after the shift starts (before then:
+    "pending"). A leave day is "leave". ``checkin``, ``checkout`` and ``now`` are
+    epoch seconds.
+    """
     start = dt.datetime.combine(day, parse_hhmm(rules.shift.start), tz).timestamp()
     end = dt.datetime.combine(day, parse_hhmm(rules.shift.end), tz).timestamp()
     late = None if checkin is None else round((checkin - start) / 60, 1)

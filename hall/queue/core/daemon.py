@@ -175,7 +175,7 @@ class HallDaemon:
             await asyncio.sleep(every_s)
             try:
                 await self.run(self._expire_old_days)
-            except Exception:  # noqa: BLE001 - keep the daemon alive; retried next round
+            except Exception:  # keep the daemon alive; retried next round
                 log.exception("housekeeping failed")
 
     def _submission_payload(self, sid: str) -> dict[str, Any]:

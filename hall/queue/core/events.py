@@ -45,7 +45,7 @@ class EventBus:
         for listener in self._listeners:
             try:
                 listener(batch)
-            except Exception:  # noqa: BLE001 - one device must not stop the others
+            except Exception:  # one device must not stop the others
                 log.exception("event listener failed")
         if self._subscribers and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self._deliver, batch)

@@ -115,7 +115,7 @@ class Forwarder:
     def _backoff(self) -> float:
         ep = self.endpoint
         delay = min(ep.retry_max_s, ep.retry_initial_s * 2 ** max(0, self.failures - 1))
-        return delay * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not security
+        return delay * random.uniform(0.9, 1.1)  # jitter, not security
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -131,7 +131,7 @@ class Forwarder:
                         )
                     )
                 )
-            except Exception:  # noqa: BLE001 - the store is busy or closing; try again soon
+            except Exception:  # the store is busy or closing; try again soon
                 log.exception("outbox %s: cannot read the queue", self.target)
                 self._stop.wait(1.0)
                 continue
@@ -143,7 +143,7 @@ class Forwarder:
                 for row in due:
                     if self._stop.is_set() or not self._send(row):
                         break
-            except Exception:  # noqa: BLE001 - a bug or a store error must not end forwarding
+            except Exception:  # a bug or a store error must not end forwarding
                 log.exception("outbox %s: sending failed", self.target)
                 self._stop.wait(1.0)
 

@@ -379,7 +379,7 @@ class Checkpointer:
         finally:
             raw.close()
 
-    def _checkpoint(self, raw, mode: str) -> int:  # noqa: ANN001 - DBAPI connection
+    def _checkpoint(self, raw, mode: str) -> int:  # raw: a DBAPI connection
         """Run one checkpoint; return the WAL's size in frames."""
         try:
             _busy, frames, _done = raw.driver_connection.execute(
@@ -387,7 +387,7 @@ class Checkpointer:
             ).fetchone()
             self.runs += 1
             return frames
-        except Exception:  # noqa: BLE001 - retried next round; the WAL just grows meanwhile
+        except Exception:  # retried next round; the WAL just grows meanwhile
             log.exception("WAL checkpoint failed")
             return 0
 
@@ -406,7 +406,7 @@ def open_engine(url: str) -> Engine:
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+        def _on_connect(dbapi_conn, _record):  # DBAPI objects
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -422,7 +422,7 @@ def open_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn):  # noqa: ANN001
+        def _on_begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     metadata.create_all(engine)

@@ -131,14 +131,14 @@ class Writer:
                         with conn.begin_nested():
                             value = op(tx)
                             self._store_events(conn, tx.emitted)
-                    except Exception as exc:  # noqa: BLE001 - handed to the caller
+                    except Exception as exc:  # handed to the caller
                         if not isinstance(exc, QueueError):
                             log.exception("operation failed")
                         results.append((fut, False, exc))
                         continue
                     results.append((fut, True, value))
                     published.extend(tx.emitted)
-        except Exception as exc:  # noqa: BLE001 - COMMIT failed: nobody is acknowledged
+        except Exception as exc:  # COMMIT failed: nobody is acknowledged
             log.exception("commit failed; %d operations not acknowledged", len(batch))
             for op_fut in batch:
                 if not op_fut[1].done():
@@ -154,7 +154,7 @@ class Writer:
         if published:
             try:
                 self.publish(published)
-            except Exception:  # noqa: BLE001 - subscribers must not break the writer
+            except Exception:  # subscribers must not break the writer
                 log.exception("publishing events failed")
 
     @staticmethod

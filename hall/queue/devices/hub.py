@@ -75,7 +75,7 @@ class DeviceHub:
             "ratings_refused": 0,
         }
 
-    def _hall_board(self):  # noqa: ANN202
+    def _hall_board(self):
         return self.devices.led_bus.hall_board if self.devices.led_bus else None
 
     def _port(self, name: str, configured: str | None) -> str | None:

@@ -162,7 +162,7 @@ def compute(
     }
 
 
-def _submissions(conn: Connection, start: dt.date, period: str, p: dict, tz: str, row) -> None:  # noqa: ANN001
+def _submissions(conn: Connection, start: dt.date, period: str, p: dict, tz: str, row) -> None:
     offset = ZoneInfo(tz).utcoffset(dt.datetime.combine(start, dt.time(12)))
     local = f"date(received_at + {int(offset.total_seconds())}, 'unixepoch')"
     for r in conn.execute(

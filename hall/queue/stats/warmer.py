@@ -52,7 +52,7 @@ class StatsWarmer:
         while not self._stop.is_set():
             try:
                 self.fill_once()
-            except Exception:  # noqa: BLE001 - statistics are a cache: try again next round
+            except Exception:  # statistics are a cache: try again next round
                 log.exception("filling the statistics cache failed")
             self._stop.wait(self.every_s)
 

@@ -50,7 +50,7 @@ def test_a_rating_during_the_read_keeps_the_day_out(service) -> None:
     svc, clock = service
     started = clock["now"]
 
-    def late_rating_then_store(tx):  # noqa: ANN001, ANN202
+    def late_rating_then_store(tx):
         tx.conn.execute(
             ledger_table.insert(),
             {

@@ -9,7 +9,7 @@ def by_number(found: list[dict]) -> dict[int, dict]:
     return {w["number"]: w for w in found}
 
 
-def test_a_window_carries_its_current_ticket_area_and_done_count(make_daemon) -> None:  # noqa: ANN001
+def test_a_window_carries_its_current_ticket_area_and_done_count(make_daemon) -> None:
     cfg = hall_config()
     cfg["windows"][0]["area"] = "综合受理区"
     cfg["windows"][2]["area"] = "不动产登记区"

@@ -133,7 +133,7 @@ async def checkout(request: Request, p: Caller) -> dict[str, Any]:
     return await daemon.run(lambda tx: records.check_out(daemon.ctx, tx, p.token_hash))
 
 
-def _self_or_manager(tx, p, staff_id: str) -> str:  # noqa: ANN001
+def _self_or_manager(tx, p, staff_id: str) -> str:
     """The actor name; staff may only act for themselves."""
     if p.role == "manager":
         return f"manager:{p.name}"
@@ -149,7 +149,7 @@ async def give_consent(request: Request, body: ConsentBody, p: Caller) -> dict[s
     require(p, "staff")
     daemon = daemon_of(request)
 
-    def op(tx):  # noqa: ANN001, ANN202
+    def op(tx):
         actor = _self_or_manager(tx, p, body.staff_id)
         return records.give_consent(
             daemon.ctx, tx, body.staff_id, body.terminal, body.consent_version, actor
@@ -164,7 +164,7 @@ async def withdraw_consent(request: Request, staff_id: str, p: Caller) -> dict[s
     require(p, "staff")
     daemon = daemon_of(request)
 
-    def op(tx):  # noqa: ANN001, ANN202
+    def op(tx):
         actor = _self_or_manager(tx, p, staff_id)
         return records.withdraw_consent(daemon.ctx, tx, staff_id, actor)
 
@@ -173,8 +173,10 @@ async def withdraw_consent(request: Request, staff_id: str, p: Caller) -> dict[s
 
 @router.get("/consents")
 async def list_consents(request: Request) -> list[dict[str, Any]]:
-    """Consents in force: a terminal sees its own (to keep only those templates), a
-    manager all of them."""
+    """Consents in force: a terminal sees its own, a manager all of them.
+
+    A terminal reads its own to keep only the templates of those consents.
+    """
     principal = request.app.state.tokens.resolve(
         request.headers.get("authorization", "").partition(" ")[2].strip() or "-"
     )

@@ -162,7 +162,7 @@ async def export_statistics(
     end: Annotated[Day, Query()],
     period: Period = "day",
     by: By = "hall",
-    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",  # noqa: A002 - the API's word
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",  # shadows format(): the API's word
 ) -> Response:
     """The same figures as a CSV or .xlsx file."""
     require(p)

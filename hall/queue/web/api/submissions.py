@@ -236,8 +236,8 @@ async def get_submission(request: Request, sid: str, p: Caller) -> dict[str, Any
     await _staff_or_manager(request, p)
     today = _today(request)
 
-    def op(tx):  # noqa: ANN001, ANN202
-        row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).first()  # noqa: SLF001
+    def op(tx):
+        row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).first()
         if row is None:
             raise not_found("申报件", "submission", code="unknown_submission")
         return submissions.detail(tx, row, today)

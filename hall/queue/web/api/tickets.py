@@ -93,8 +93,11 @@ async def issue_ticket(request: Request, body: IssueBody, p: Caller) -> dict[str
 
 @router.get("/tickets/{ticket_id}")
 async def get_ticket(request: Request, ticket_id: str) -> dict[str, Any]:
-    """A ticket by id. Needs no token: the id is a random 128-bit value printed in
-    the ticket's QR code, so a citizen can follow it on a phone; no personal data."""
+    """A ticket by id; needs no token.
+
+    The id is a random 128-bit value printed in the ticket's QR code, so a citizen
+    can follow it on a phone; the answer holds no personal data.
+    """
     found = await daemon_of(request).ticket(ticket_id)
     if found is None:
         raise not_found("号票", "ticket", code="unknown_ticket")
