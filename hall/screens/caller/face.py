@@ -341,7 +341,7 @@ class CallerFace:
     def _withdraw_quietly(staff: DaemonClient, staff_id: str) -> None:
         # The consent was recorded but no template kept: do not leave a consent for nothing.
         try:
-            staff._request("DELETE", f"/attendance/consents/{staff_id}")
+            staff.withdraw_consent(staff_id)
         except DaemonError as exc:
             log.warning("face enrolment: consent not withdrawn after a store error: %s", exc.code)
 
@@ -375,7 +375,7 @@ class CallerFace:
         client, store, staff_id = self.ctx.client, self.terminal.store, self.caller.panel.staff_id
 
         def withdraw() -> dict:
-            answer = client._request("DELETE", f"/attendance/consents/{staff_id}")
+            answer = client.withdraw_consent(staff_id)
             store.delete(staff_id)
             return answer
 
