@@ -41,6 +41,7 @@ from kivy.uix.screenmanager import Screen
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.face_store import FaceStoreError
 from hall.screens.common.face_watch import FaceWatch
+from hall.screens.common.translate import Translated
 from hall.vision.face import FaceError, NoFaceError
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ ENROL_SAYS = {
 RESTART_S = 0.05  # a cancelled decision ends at its next frame; start again after it
 
 
-class FaceScreen(Screen):
+class FaceScreen(Translated, Screen):
     """What both face screens show: a state, words (with the daemon's, if any), the picture."""
 
     lang = StringProperty("zh")
@@ -93,10 +94,6 @@ class FaceScreen(Screen):
             engine=face.terminal.describe(),
             **kwargs,
         )
-
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
 
     def message_text(self, key: str, why: DaemonError | None, *_bound: object) -> str:
         """The screen's words; ``{why}`` is the daemon's own sentence in the current language."""

@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonError
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
+from hall.screens.common.translate import Translated
 
 if TYPE_CHECKING:
     from hall.screens.caller.root import CallerRoot
@@ -51,7 +52,7 @@ def elapsed_text(since: dt.datetime | None, now: dt.datetime) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class CallerPanel(SheetHost, Screen):
+class CallerPanel(Translated, SheetHost, Screen):
     """Current ticket, operation buttons, queue and waiting counts of one window."""
 
     hall_id = StringProperty("caller-panel")
@@ -92,10 +93,6 @@ class CallerPanel(SheetHost, Screen):
         self.lang = self.strings.language
 
     # -- text ------------------------------------------------------------------
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
-
     def state_text(self, window_state: str, ticket_status: str, *_bound: object) -> str:
         """What the window is doing, in words."""
         if ticket_status in ("called", "serving"):
