@@ -102,3 +102,17 @@ def test_shared_screen_pieces_import_no_role() -> None:
     assert "hall.screens.common.face_watch" in common
     found = {m: sorted(t for t in graph[m] if t.startswith(roles)) for m in common}
     assert {m: t for m, t in found.items() if t} == {}
+
+
+def test_screens_have_no_cycle_even_through_lazy_imports() -> None:
+    """A role's parts (panel, face, ...) never reach back to its root, not lazily, not for types.
+
+    The root hands them what they use (callbacks, the bridge, a Protocol), so
+    ``--deferred`` finds no cycle among hall/screens' modules.
+    """
+    tool = checker()
+    graph = tool.import_graph(ROOT, deferred=True)
+    screens = {m: {t for t in graph[m] if t.startswith("hall.screens")} for m in graph}
+    screens = {m: t for m, t in screens.items() if m.startswith("hall.screens")}
+    assert "hall.screens.caller.panel" in screens
+    assert [cycle for cycle, _members in tool.cycles(screens)] == []

@@ -1,7 +1,7 @@
 """人脸签到 at a staff window: sign in by face, enrol one's own face, withdraw it.
 
 :class:`CallerFace` is the face part of a :class:`~hall.screens.caller.root.CallerRoot`
-whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
+(seen here as a :class:`CallerHost`, so this module never imports the root) whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
 a "sign in by face" button under the id + PIN form (which always stays), two
 buttons to the signed-in panel ("enrol my face", "withdraw my face") and two
 screens:
@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from kivy.clock import Clock
@@ -39,13 +39,13 @@ from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, Str
 from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
+from hall.kiosk.context import KioskContext
 from hall.kiosk.face_store import FaceStoreError
+from hall.screens.caller.panel import CallerPanel
+from hall.screens.common.bridge import UiBridge
 from hall.screens.common.face_watch import FaceWatch
 from hall.screens.common.translate import Translated
 from hall.vision.face import FaceError, NoFaceError
-
-if TYPE_CHECKING:
-    from hall.screens.caller.root import CallerRoot
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_name("face.kv")))
@@ -138,10 +138,30 @@ class FaceEnrol(FaceScreen):
     )
 
 
+class CallerHost(Protocol):
+    """What the face part uses of the caller role's root (``CallerRoot`` is one)."""
+
+    ctx: KioskContext
+    window: int
+    bridge: UiBridge
+    login_screen: Any  # the id + PIN screen: ``busy``, ``lang``, ``tr()``, ``ids.face_slot``
+    panel: CallerPanel
+    current: str
+
+    def add_widget(self, widget: Any) -> None:
+        """Add a screen to the role."""
+
+    def signed_in(self, data: dict) -> None:
+        """A staff token obtained by face: show the panel as after an id + PIN sign-in."""
+
+    def switch_language(self) -> None:
+        """Switch every screen of the role to the other language."""
+
+
 class CallerFace:
     """Face sign-in, enrolment and withdrawal for one window's caller role."""
 
-    def __init__(self, caller: CallerRoot, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, caller: CallerHost, clock: Callable[[], float] = time.monotonic) -> None:
         self.caller = caller
         self.ctx = caller.ctx
         self.terminal = caller.ctx.face_terminal

@@ -85,7 +85,14 @@ class CallerRoot(ScreenManager):
         self.window = window
         self.bridge = UiBridge(ctx, f"caller-{window}")
         self.login_screen = CallerLogin(self, name="login")
-        self.panel = CallerPanel(self, name="panel")
+        self.panel = CallerPanel(
+            ctx,
+            window,
+            self.bridge,
+            signed_out=self.logged_out,
+            switch_language=self.switch_language,
+            name="panel",
+        )
         self.add_widget(self.login_screen)
         self.add_widget(self.panel)
         self.face = None  # 人脸签到 when this window has a face terminal and camera
