@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +23,15 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def checker() -> ModuleType:
+    """The checker as a module, for its import graph."""
+    spec = importlib.util.spec_from_file_location("import_cycles", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_hall_has_no_import_cycles() -> None:
@@ -81,3 +92,27 @@ def test_lazy_and_type_checking_imports_are_not_cycles(tmp_path: Path) -> None:
     deferred = run("--root", root, "--package", "pkg", "--deferred")
     assert deferred.returncode == 1
     assert "cycle: pkg.a -> pkg.b -> pkg.a" in deferred.stdout
+
+
+def test_shared_screen_pieces_import_no_role() -> None:
+    """hall/screens/common serves every role: it imports none of their screens, not even lazily."""
+    graph = checker().import_graph(ROOT, deferred=True)
+    roles = ("hall.screens.kiosk", "hall.screens.caller", "hall.screens.lobby")
+    common = [m for m in graph if m.startswith("hall.screens.common")]
+    assert "hall.screens.common.face_watch" in common
+    found = {m: sorted(t for t in graph[m] if t.startswith(roles)) for m in common}
+    assert {m: t for m, t in found.items() if t} == {}
+
+
+def test_screens_have_no_cycle_even_through_lazy_imports() -> None:
+    """A role's parts (panel, face, ...) never reach back to its root, not lazily, not for types.
+
+    The root hands them what they use (callbacks, the bridge, a Protocol), so
+    ``--deferred`` finds no cycle among hall/screens' modules.
+    """
+    tool = checker()
+    graph = tool.import_graph(ROOT, deferred=True)
+    screens = {m: {t for t in graph[m] if t.startswith("hall.screens")} for m in graph}
+    screens = {m: t for m, t in screens.items() if m.startswith("hall.screens")}
+    assert "hall.screens.caller.panel" in screens
+    assert [cycle for cycle, _members in tool.cycles(screens)] == []

@@ -198,6 +198,28 @@ class DaemonClient:
         """A window operation: call, recall, start, no-show, pause, resume, finish ..."""
         return self._request("POST", f"/windows/{number}/{op}", body or None)
 
+    def give_consent(self, staff_id: str, terminal: str, consent_version: str) -> dict:
+        """Record the signed-in staff member's consent to face enrolment on ``terminal``."""
+        body = {"staff_id": staff_id, "terminal": terminal, "consent_version": consent_version}
+        return self._request("POST", "/attendance/consents", body)
+
+    def withdraw_consent(self, staff_id: str) -> dict:
+        """End the staff member's face consent (``withdrawn`` False: there was none)."""
+        return self._request("DELETE", f"/attendance/consents/{staff_id}")
+
+
+class TerminalClient(DaemonClient):
+    """Daemon calls made with a face terminal's device token."""
+
+    def face_checkin(self, staff_id: str, window: int, engine: str) -> dict:
+        """Tell the daemon this staff member's face matched here; opens the window."""
+        body = {"staff_id": staff_id, "window": window, "engine": engine}
+        return self._request("POST", "/attendance/checkin/face", body)
+
+    def consents(self) -> list[dict]:
+        """Consents in force for this terminal's templates."""
+        return self._request("GET", "/attendance/consents")
+
 
 class EventFollower:
     """Follows ``/api/v1/events`` on a thread and hands each event to ``on_event``.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hall.config import FaceSection
-from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.client import DaemonClient, DaemonError, TerminalClient
 from hall.kiosk.face_store import CitizenFaces, FaceStore
 from hall.vision.face import (
     FaceEngine,
@@ -35,19 +35,6 @@ from hall.vision.face import (
 from hall.vision.liveness import LivenessCheck, LivenessResult
 
 log = logging.getLogger(__name__)
-
-
-class TerminalClient(DaemonClient):
-    """Daemon calls made with a face terminal's device token."""
-
-    def face_checkin(self, staff_id: str, window: int, engine: str) -> dict:
-        """Tell the daemon this staff member's face matched here; opens the window."""
-        body = {"staff_id": staff_id, "window": window, "engine": engine}
-        return self._request("POST", "/attendance/checkin/face", body)
-
-    def consents(self) -> list[dict]:
-        """Consents in force for this terminal's templates."""
-        return self._request("GET", "/attendance/consents")
 
 
 @dataclass(frozen=True)
@@ -130,12 +117,7 @@ class FaceTerminal:
         daemon before the template is kept; only the encrypted template stays.
         """
         template = enrol(self.engine, frames, self.cfg.enrol_frames)
-        body = {
-            "staff_id": staff_id,
-            "terminal": self.name,
-            "consent_version": self.cfg.consent_version,
-        }
-        consent = staff._request("POST", "/attendance/consents", body)
+        consent = staff.give_consent(staff_id, self.name, self.cfg.consent_version)
         self.store.save(staff_id, template, self.cfg.consent_version)
         return consent
 

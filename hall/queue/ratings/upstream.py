@@ -49,17 +49,21 @@ def payload(tx: Tx, ref: str, hall: str) -> dict[str, Any]:
     }
 
 
-def start(service: Any) -> Forwarder | None:
-    """Migrate old ratings, start forwarding if configured."""
-    config = service.config
+def start(daemon: Any) -> Forwarder | None:
+    """Migrate old ratings, start forwarding if configured (``daemon``: the ``HallDaemon``).
+
+    Typed ``Any``: the daemon module imports this one, and a type-only import
+    back would be a cycle for ``scripts/import_cycles.py --deferred``.
+    """
+    config = daemon.config
     endpoint = config.upstream.evaluation
-    service.writer.call(lambda tx: ratings.migrate_legacy(service.ctx, tx))
+    daemon.writer.call(lambda tx: ratings.migrate_legacy(daemon.ctx, tx))
     if endpoint is None:
         return None
     hall = config.hall.name
     return Forwarder(
-        service.writer,
+        daemon.writer,
         ratings.UPSTREAM,
         endpoint,
-        lambda ref: service.writer.call(lambda tx: payload(tx, ref, hall)),
+        lambda ref: daemon.writer.call(lambda tx: payload(tx, ref, hall)),
     ).start()

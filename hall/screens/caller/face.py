@@ -1,7 +1,7 @@
 """人脸签到 at a staff window: sign in by face, enrol one's own face, withdraw it.
 
 :class:`CallerFace` is the face part of a :class:`~hall.screens.caller.root.CallerRoot`
-whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
+(seen here as a :class:`CallerHost`, so this module never imports the root) whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
 a "sign in by face" button under the id + PIN form (which always stays), two
 buttons to the signed-in panel ("enrol my face", "withdraw my face") and two
 screens:
@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from kivy.clock import Clock
@@ -39,12 +39,13 @@ from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, Str
 from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
+from hall.kiosk.context import KioskContext
 from hall.kiosk.face_store import FaceStoreError
+from hall.screens.caller.panel import CallerPanel
+from hall.screens.common.bridge import UiBridge
 from hall.screens.common.face_watch import FaceWatch
+from hall.screens.common.translate import Translated
 from hall.vision.face import FaceError, NoFaceError
-
-if TYPE_CHECKING:
-    from hall.screens.caller.root import CallerRoot
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_name("face.kv")))
@@ -74,7 +75,7 @@ ENROL_SAYS = {
 RESTART_S = 0.05  # a cancelled decision ends at its next frame; start again after it
 
 
-class FaceScreen(Screen):
+class FaceScreen(Translated, Screen):
     """What both face screens show: a state, words (with the daemon's, if any), the picture."""
 
     lang = StringProperty("zh")
@@ -93,10 +94,6 @@ class FaceScreen(Screen):
             engine=face.terminal.describe(),
             **kwargs,
         )
-
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
 
     def message_text(self, key: str, why: DaemonError | None, *_bound: object) -> str:
         """The screen's words; ``{why}`` is the daemon's own sentence in the current language."""
@@ -141,10 +138,30 @@ class FaceEnrol(FaceScreen):
     )
 
 
+class CallerHost(Protocol):
+    """What the face part uses of the caller role's root (``CallerRoot`` is one)."""
+
+    ctx: KioskContext
+    window: int
+    bridge: UiBridge
+    login_screen: Any  # the id + PIN screen: ``busy``, ``lang``, ``tr()``, ``ids.face_slot``
+    panel: CallerPanel
+    current: str
+
+    def add_widget(self, widget: Any) -> None:
+        """Add a screen to the role."""
+
+    def signed_in(self, data: dict) -> None:
+        """A staff token obtained by face: show the panel as after an id + PIN sign-in."""
+
+    def switch_language(self) -> None:
+        """Switch every screen of the role to the other language."""
+
+
 class CallerFace:
     """Face sign-in, enrolment and withdrawal for one window's caller role."""
 
-    def __init__(self, caller: CallerRoot, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, caller: CallerHost, clock: Callable[[], float] = time.monotonic) -> None:
         self.caller = caller
         self.ctx = caller.ctx
         self.terminal = caller.ctx.face_terminal
@@ -341,7 +358,7 @@ class CallerFace:
     def _withdraw_quietly(staff: DaemonClient, staff_id: str) -> None:
         # The consent was recorded but no template kept: do not leave a consent for nothing.
         try:
-            staff._request("DELETE", f"/attendance/consents/{staff_id}")
+            staff.withdraw_consent(staff_id)
         except DaemonError as exc:
             log.warning("face enrolment: consent not withdrawn after a store error: %s", exc.code)
 
@@ -375,7 +392,7 @@ class CallerFace:
         client, store, staff_id = self.ctx.client, self.terminal.store, self.caller.panel.staff_id
 
         def withdraw() -> dict:
-            answer = client._request("DELETE", f"/attendance/consents/{staff_id}")
+            answer = client.withdraw_consent(staff_id)
             store.delete(staff_id)
             return answer
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kivy.factory import Factory
 from kivy.lang import Builder
@@ -27,10 +27,10 @@ from kivy.properties import (
 from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonError
+from hall.kiosk.context import KioskContext
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
-
-if TYPE_CHECKING:
-    from hall.screens.caller.root import CallerRoot
+from hall.screens.common.bridge import UiBridge
+from hall.screens.common.translate import Translated
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def elapsed_text(since: dt.datetime | None, now: dt.datetime) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class CallerPanel(SheetHost, Screen):
+class CallerPanel(Translated, SheetHost, Screen):
     """Current ticket, operation buttons, queue and waiting counts of one window."""
 
     hall_id = StringProperty("caller-panel")
@@ -73,29 +73,42 @@ class CallerPanel(SheetHost, Screen):
     queue_summary = StringProperty("")
     no_shows = ListProperty([])
 
-    def __init__(self, caller: CallerRoot, **kwargs: Any) -> None:
-        self.caller = caller
-        self.strings = caller.ctx.strings
+    def __init__(
+        self,
+        ctx: KioskContext,
+        window: int,
+        bridge: UiBridge,
+        *,
+        signed_out: Callable[[], None],
+        switch_language: Callable[[], None],
+        **kwargs: Any,
+    ) -> None:
+        """The panel of ``window``; ``bridge`` is the role's (worker thread, events).
+
+        ``signed_out()`` runs once the daemon closed the window (the role shows the
+        sign-in screen again); ``switch_language()`` switches every screen of the role.
+        """
+        self.ctx = ctx
+        self.bridge = bridge
+        self.signed_out = signed_out
+        self.switch_language = switch_language
+        self.strings = ctx.strings
         self.services: dict[str, dict] = {}
         self.counts: dict[str, int] = {}
         self.queue: list[dict] = []
         self.called_at: dt.datetime | None = None
         #: The hall's time now; tests put a clock of their own here.
-        self.now: Callable[[], dt.datetime] = caller.ctx.now
+        self.now: Callable[[], dt.datetime] = ctx.now
         self.requeued = ""  # a returning no-show whose place is not known yet
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self._queue_loading = False
         self._queue_stale = False
-        super().__init__(window_number=caller.window, **kwargs)
+        super().__init__(window_number=window, **kwargs)
         # The language last: on_lang rebuilds the lists in the kv's boxes (self.ids),
         # which exist only once the kv rule has been applied, at the end of __init__.
         self.lang = self.strings.language
 
     # -- text ------------------------------------------------------------------
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
-
     def state_text(self, window_state: str, ticket_status: str, *_bound: object) -> str:
         """What the window is doing, in words."""
         if ticket_status in ("called", "serving"):
@@ -148,15 +161,15 @@ class CallerPanel(SheetHost, Screen):
         self.no_shows = []
         self.help_text = ""
         self._say("")
-        self.caller.bridge.follow(login["token"], self._on_event, self._on_state)
+        self.bridge.follow(login["token"], self._on_event, self._on_state)
         if not getattr(self, "_ticking", False):
             self._ticking = True
-            self.caller.bridge.every(1.0, self.tick)
+            self.bridge.every(1.0, self.tick)
         self.reload()
 
     def end(self) -> None:
         """Stop following events and forget the session's state."""
-        self.caller.bridge.unfollow()
+        self.bridge.unfollow()
         self.close_sheet()
         self.busy = False
         self.connected = True
@@ -164,7 +177,7 @@ class CallerPanel(SheetHost, Screen):
 
     def reload(self) -> None:
         """Read services, the window, its ticket and its queue (sign-in, reconnect, reset)."""
-        client, n = self.caller.ctx.client, self.window_number
+        client, n = self.ctx.client, self.window_number
 
         def fetch() -> tuple:
             services = client.services()
@@ -172,7 +185,7 @@ class CallerPanel(SheetHost, Screen):
             ticket = client.ticket(win["ticket_id"]) if win.get("ticket_id") else None
             return services, win, ticket, client.window_queue(n)
 
-        self.caller.bridge.submit(fetch, self._reloaded, self._show_error)
+        self.bridge.submit(fetch, self._reloaded, self._show_error)
 
     def _reloaded(self, result: tuple) -> None:
         services, win, ticket, queue = result
@@ -258,12 +271,12 @@ class CallerPanel(SheetHost, Screen):
 
     def _refresh_done(self) -> None:
         """Re-read this window's count of cases done today (after a 办结)."""
-        client, n = self.caller.ctx.client, self.window_number
+        client, n = self.ctx.client, self.window_number
 
         def read() -> int:
             return next(w for w in client.windows() if w["number"] == n).get("done_today", -1)
 
-        self.caller.bridge.submit(read, self._done_read, self._done_failed)
+        self.bridge.submit(read, self._done_read, self._done_failed)
 
     def _done_read(self, done: int) -> None:
         self.done_today = done
@@ -276,10 +289,8 @@ class CallerPanel(SheetHost, Screen):
             self._queue_stale = True
             return
         self._queue_loading, self._queue_stale = True, False
-        client, n = self.caller.ctx.client, self.window_number
-        self.caller.bridge.submit(
-            lambda: client.window_queue(n), self._queue_loaded, self._queue_failed
-        )
+        client, n = self.ctx.client, self.window_number
+        self.bridge.submit(lambda: client.window_queue(n), self._queue_loaded, self._queue_failed)
 
     def _queue_loaded(self, queue: list[dict]) -> None:
         self._queue_loading = False
@@ -319,9 +330,9 @@ class CallerPanel(SheetHost, Screen):
             return
         self.busy = True
         self._say(self.tr("caller.busy"))
-        client, n = self.caller.ctx.client, self.window_number
+        client, n = self.ctx.client, self.window_number
         number = self.ticket_number
-        self.caller.bridge.submit(
+        self.bridge.submit(
             lambda: client.window_op(n, op, **body),
             partial(self._operated, op, number, body),
             self._show_error,
@@ -397,9 +408,7 @@ class CallerPanel(SheetHost, Screen):
             return
         self.busy = True
         self._say(self.tr("caller.busy"))
-        self.caller.bridge.submit(
-            self.caller.ctx.client.logout, lambda _r: self.caller.logged_out(), self._show_error
-        )
+        self.bridge.submit(self.ctx.client.logout, lambda _r: self.signed_out(), self._show_error)
 
 
 def _parse(stamp: str | None) -> dt.datetime | None:

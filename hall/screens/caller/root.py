@@ -20,13 +20,14 @@ from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.panel import CallerPanel
 from hall.screens.common.bridge import UiBridge
+from hall.screens.common.translate import Translated
 
 log = logging.getLogger(__name__)
 # After caller_panel.kv (loaded by caller_panel): the sign-in screen uses its widgets.
 Builder.load_file(str(Path(__file__).with_name("login.kv")))
 
 
-class CallerLogin(Screen):
+class CallerLogin(Translated, Screen):
     """Staff id and PIN for this window; the daemon's refusal shown in the current language."""
 
     hall_id = StringProperty("caller-login")
@@ -45,10 +46,6 @@ class CallerLogin(Screen):
             window_number=caller.window,
             **kwargs,
         )
-
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
 
     def submit(self) -> None:
         """Sign in with what was typed."""
@@ -88,7 +85,14 @@ class CallerRoot(ScreenManager):
         self.window = window
         self.bridge = UiBridge(ctx, f"caller-{window}")
         self.login_screen = CallerLogin(self, name="login")
-        self.panel = CallerPanel(self, name="panel")
+        self.panel = CallerPanel(
+            ctx,
+            window,
+            self.bridge,
+            signed_out=self.logged_out,
+            switch_language=self.switch_language,
+            name="panel",
+        )
         self.add_widget(self.login_screen)
         self.add_widget(self.panel)
         self.face = None  # 人脸签到 when this window has a face terminal and camera

@@ -1,1 +1,4 @@
-"""What every role's screens share: the UI bridge to the worker thread and the face watch."""
+"""What every role's screens share: the UI bridge, the face watch, the live picture, ``tr()``.
+
+Nothing here imports a role's screens (``hall.screens.kiosk``, ``caller``, ``lobby``).
+"""

@@ -23,6 +23,14 @@ from hall.kiosk.context import KioskContext
 log = logging.getLogger(__name__)
 
 
+class JobFailed(DaemonError):
+    """A job raised something other than :class:`DaemonError`: a bug, logged by the bridge.
+
+    It reaches ``on_error`` like a refusal (status 0, code ``internal``); a screen
+    that must tell a bug from the daemon's answer checks for this class.
+    """
+
+
 class UiBridge:
     """A worker thread for daemon calls and an event follower, both reporting on the Kivy thread."""
 
@@ -65,7 +73,7 @@ class UiBridge:
                 self.post(on_error, exc)
             except Exception as exc:  # noqa: BLE001 - a bug must reach the screen, not kill the worker
                 log.exception("daemon call failed")
-                self.post(on_error, DaemonError(0, "internal", str(exc), str(exc)))
+                self.post(on_error, JobFailed(0, "internal", str(exc), str(exc)))
             else:
                 self.post(on_done, result)
 

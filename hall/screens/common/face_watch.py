@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from hall.drivers.errors import DriverError
-from hall.screens.kiosk.submit.capture import frame_pixels, pixels_texture
+from hall.screens.common.picture import frame_pixels, pixels_texture
 
 log = logging.getLogger(__name__)
 

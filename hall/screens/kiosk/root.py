@@ -1,9 +1,10 @@
 """The citizen kiosk (自助取号机): a ScreenManager of home, take, ticket, guide, unavailable,
 and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
 
-Every daemon call and every print runs on one worker thread (so the screen
-never freezes on the network or the printer); results come back to the UI
-thread through ``Clock.schedule_once``. One clock drives the time-outs, so a
+Every daemon call and every print runs on the worker thread of a
+:class:`~hall.screens.common.bridge.UiBridge` (so the screen never freezes on
+the network or the printer); results come back to the UI thread through
+``Clock.schedule_once``. One clock drives the time-outs, so a
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
 * on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk.appointment`)
@@ -28,16 +29,15 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hall.kiosk.client import DaemonError, DaemonUnavailable
 from hall.kiosk.context import KioskContext
 from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
+from hall.screens.common.bridge import JobFailed, UiBridge
 from hall.screens.kiosk.appointment import AppointmentScreen
 from hall.screens.kiosk.guide import GuideScreen
 from hall.screens.kiosk.home import HomeScreen
@@ -88,7 +88,7 @@ class KioskRoot(ScreenManager):
         self._shown_ticket_id: str | None = None
         self._refreshing = False
         self._closed = False
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kiosk-daemon")
+        self.bridge = UiBridge(ctx, "kiosk")  # before the screens: they keep its post
         self.submit: SubmitController | None = None  # its screens look for it while built
         self.submit = SubmitController(self)
         self.home = HomeScreen(kiosk=self, name="home")
@@ -107,7 +107,7 @@ class KioskRoot(ScreenManager):
         if ctx.id_reader is not None:  # cards arrive on the reader's thread
             ctx.id_reader.on_card = lambda card: self.post(self.card_read, card)
         ui.bind(lang=self._relabel, scale=self._relabel)
-        self._ticker = Clock.schedule_interval(lambda _dt: self.tick(), 0.25)
+        self.bridge.every(0.25, lambda _dt: self.tick())
         self.refresh()
 
     # -- threads -----------------------------------------------------------------
@@ -117,42 +117,37 @@ class KioskRoot(ScreenManager):
         done: Callable[[Any], None],
         refused: Callable[[DaemonError], None] | None = None,
     ) -> None:
-        """Run ``job`` on the worker; ``done(result)`` or ``refused(err)`` on the UI thread.
+        """Run ``job`` on the bridge's worker; ``done(result)`` or ``refused(err)`` on the UI thread.
 
         DaemonUnavailable shows the unavailable screen; so does any other error
         (logged), because that screen retries by itself and never gets stuck.
         """
-        if self._closed:
+        if self._closed:  # shutting down: the bridge closes last
             return
-        future = self._pool.submit(job)
-        future.add_done_callback(lambda f: self.post(self._deliver, f, done, refused))
+        self.bridge.submit(job, done, lambda exc: self._failed(exc, refused))
 
     def post(self, callback: Callable[..., None], *args: Any) -> None:
-        """Call ``callback(*args)`` on the UI thread (safe from any thread)."""
-        Clock.schedule_once(lambda _dt: None if self._closed else callback(*args))
+        """Call ``callback(*args)`` on the UI thread (safe from any thread): ``UiBridge.post``."""
+        self.bridge.post(callback, *args)
 
-    def _deliver(self, future: Future, done, refused) -> None:  # noqa: ANN001
-        exc = future.exception()
-        if exc is None:
-            done(future.result())
-        elif isinstance(exc, DaemonUnavailable):
+    def _failed(self, exc: DaemonError, refused: Callable[[DaemonError], None] | None) -> None:
+        if isinstance(exc, DaemonUnavailable):
             log.warning("daemon unavailable: %s", exc.detail)
             self.show_unavailable()
-        elif isinstance(exc, DaemonError) and refused is not None:
+        elif refused is not None and not isinstance(exc, JobFailed):
             refused(exc)
-        else:
-            log.error("kiosk job failed", exc_info=exc)
+        else:  # a bug (the bridge logged it), or a refusal nobody shows
+            log.error("kiosk job failed: %s", exc.code)
             self.show_unavailable()
 
     def shutdown(self) -> None:
         """Stop the clock and the worker thread (waits for a call in progress)."""
         self._closed = True
-        self._ticker.cancel()
         self.idle_warning.hide()
         self.submit.shutdown()
         self.appointment.shutdown()
         ui.unbind(lang=self._relabel, scale=self._relabel)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.bridge.close()  # the clock, then the worker
 
     # -- time ----------------------------------------------------------------------
     def on_touch_down(self, touch) -> bool:  # noqa: ANN001

@@ -29,6 +29,7 @@ from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.widgets import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.bridge import UiBridge
+from hall.screens.common.translate import Translated
 from hall.screens.lobby.board import Call, Highlighter, prepare_numbers
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class LobbyCountRow(BoxLayout):
 Builder.load_file(str(Path(__file__).with_name("root.kv")))
 
 
-class LobbyRoot(BoxLayout):
+class LobbyRoot(Translated, BoxLayout):
     """Root of the lobby role: a full-screen board driven by the daemon's events."""
 
     hall_id = StringProperty("lobby")
@@ -118,10 +119,6 @@ class LobbyRoot(BoxLayout):
         else:
             log.error("the lobby has no display token: it cannot follow the queue")
         self.reload()
-
-    def tr(self, key: str, *_bound: object, **values: object) -> str:
-        """A string in the current language (kv passes ``root.lang`` to re-evaluate on switch)."""
-        return self.strings.t(key, **values)
 
     def on_lang(self, *_args: object) -> None:
         """Rebuild the rows built in Python in the new language."""

@@ -6,7 +6,7 @@ thread, shown as a texture); "take photo" runs
 straightened page with the verdict in plain words. A good page can be used
 or retaken; a bad one (too blurry, too dark, glare, no page found) can only
 be retaken or skipped. A skipped mandatory material is listed as missing
-(补正材料通知书). Frames become textures through numpy bytes (no cv2 here).
+(补正材料通知书). Frames become textures through :mod:`hall.screens.common.picture`.
 """
 
 from __future__ import annotations
@@ -14,33 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
 
+from hall.screens.common.picture import pixels_texture
 from hall.screens.kiosk.ui import ui
 from hall.screens.kiosk.widgets import KioskScreen
-
-
-def frame_pixels(frame: np.ndarray, step: int = 1) -> tuple[bytes, tuple[int, int]]:
-    """BGR pixels of ``frame`` (every ``step``-th), bottom row first, for a texture.
-
-    The width is cut to a multiple of 4 so every row is 4-byte aligned.
-    """
-    small = frame[::step, ::step]
-    if small.ndim == 2:
-        small = np.repeat(small[..., None], 3, axis=2)
-    small = small[:, : small.shape[1] // 4 * 4]
-    rows = np.ascontiguousarray(small[::-1])
-    return rows.tobytes(), (rows.shape[1], rows.shape[0])
-
-
-def pixels_texture(data: bytes, size: tuple[int, int]) -> Texture:
-    """A texture of :func:`frame_pixels` output (UI thread only)."""
-    texture = Texture.create(size=size, colorfmt="bgr")
-    texture.blit_buffer(data, colorfmt="bgr", bufferfmt="ubyte")
-    return texture
 
 
 class CaptureScreen(KioskScreen):

@@ -28,7 +28,8 @@ from kivy.clock import Clock
 from hall.drivers.errors import DriverError
 from hall.drivers.qrscan import read_qr
 from hall.kiosk.submission import SubmissionFlow, print_notice
-from hall.screens.kiosk.submit.capture import CaptureScreen, frame_pixels, pixels_texture
+from hall.screens.common.picture import frame_pixels, pixels_texture
+from hall.screens.kiosk.submit.capture import CaptureScreen
 from hall.screens.kiosk.submit.face_id import FaceIdScreen, face_id_offered
 from hall.screens.kiosk.submit.form import FormScreen
 from hall.screens.kiosk.submit.guide import MatterGuideScreen
