@@ -27,6 +27,7 @@ from typing import Any
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
+from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
 from kivy.uix.widget import Widget
 from PIL import Image
 
@@ -244,7 +245,7 @@ class ScreenAtlas:
         ctx.strings = Strings(lang)
         return ctx
 
-    def _kiosk_root(self, lang: str) -> Any:
+    def kiosk_root(self, lang: str) -> Any:
         """One kiosk root per language (the worker, outbox and printer are kept)."""
         if self._kiosk and self._kiosk[0] == lang:
             return self._kiosk[1]
@@ -314,7 +315,7 @@ class ScreenAtlas:
 
         size = self.size(role, scene)
         if role == "kiosk":
-            root = self._kiosk_root(lang)
+            root = self.kiosk_root(lang)
             if root.parent is None:
                 mount(root, size)
             root.go_home()
@@ -355,15 +356,44 @@ class ScreenAtlas:
 
     def _write(self, root: Widget, filename: str) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / filename
-        idle(2)
-        if tuple(root.size) == tuple(Window.size):
-            written = Window.screenshot(str(path))  # the kiosk's page colour is the clear colour
-            Path(written).replace(path)
-        else:
-            root.export_to_png(str(path))
+        path = picture(root, self.out_dir / filename)
         _shrink(path)
         return path
+
+
+def picture(root: Widget, path: Path) -> Path:
+    """``root`` drawn to ``path`` (PNG, full size) as the window shows it.
+
+    At the window's size, the window's own picture. At another size, an Fbo
+    cleared with the window's clear colour (the kiosk's page colour is the clear
+    colour, not a rectangle: Kivy's ``export_to_png`` clears to transparent, which
+    the PNG turns black), with ``root`` and what the window shows over it (the
+    idle countdown is a window child).
+    """
+    idle(2)
+    if tuple(root.size) == tuple(Window.size):
+        written = Window.screenshot(str(path))
+        Path(written).replace(path)
+        return path
+    w, h = int(root.width), int(root.height)
+    fbo = Fbo(size=(w, h), with_stencilbuffer=True)
+    with fbo:
+        ClearColor(*Window.clearcolor)
+        ClearBuffers()
+        Scale(1, -1, 1)  # the texture's rows run bottom-up; a PNG's top-down
+        Translate(-root.x, -root.y - h, 0)
+    drawn = [root, *(c for c in reversed(Window.children) if c is not root)]
+    for widget in drawn:  # out of the window's canvas while in the Fbo's
+        Window.canvas.remove(widget.canvas)
+        fbo.add(widget.canvas)
+    try:
+        fbo.draw()
+        fbo.texture.save(str(path), flipped=False)
+    finally:
+        for widget in drawn:
+            fbo.remove(widget.canvas)
+            Window.canvas.add(widget.canvas)
+    return path
 
 
 def _lobby_filled(root: Widget) -> bool:
