@@ -335,7 +335,22 @@ def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Dae
 
     # And live events flow again.
     daemon.staff("S004", 4).post("/windows/4/call")
-    assert board_is(lobby, [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")])
+    expected = [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")]
+    assert board_is(lobby, expected)
+
+    # A lobby (re)started while the daemon is down has no event to catch up from: once
+    # it connects, it reads the board from the daemon's state (no event replays it).
+    lobby.shutdown()
+    daemon.kill()
+    late = mount(LobbyRoot(lobby.ctx, clock=lobby.highlighter.clock, call_s=CALL_S))
+    try:
+        idle(3)
+        assert rows(late) == []
+        daemon.start()
+        assert board_is(late, expected, timeout=RETRY_S + 3)
+        assert idle_until(lambda: by_id(late, "lobby-offline").text == "", 2)
+    finally:
+        late.shutdown()
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
