@@ -134,6 +134,13 @@ def _progress_result(k: Any, receipt: str) -> Callable[[], bool]:
     return lambda: k.current == "progress" and k.submit.progress.answer is not None
 
 
+def _unavailable(k: Any) -> Callable[[], bool]:
+    """The daemon "unreachable", shown after the services refresh already on the kiosk's
+    one worker thread: its answer would take the screen home again (a flaky picture)."""
+    k.run_job(lambda: None, lambda _none: k.show_unavailable())
+    return _on(k, "unavailable")
+
+
 def _face_id(k: Any, result: bool) -> Callable[[], bool]:
     """人证比对: the card (with its photo) read, the phone typed; asking, or a result."""
     from hall.drivers.idreader import IdCard
@@ -207,7 +214,7 @@ def kiosk_scenes(hall: DemoHall) -> dict[str, Callable[[Any], Callable[[], bool]
         "appointment": lambda k: (k.appointment.open(_general(k), "id"), _on(k, "appointment"))[1],
         "ticket": _ticket,
         "guide": lambda k: (k.open_guide(), _on(k, "guide"))[1],
-        "unavailable": lambda k: (k.show_unavailable(), _on(k, "unavailable"))[1],
+        "unavailable": _unavailable,
         "matters": lambda k: (k.submit.open_matters(), _on(k, "matters"))[1],
         "matter": lambda k: (k.submit.open_matter(MATTER), _on(k, "matter"))[1],
         "identify": _identify,
