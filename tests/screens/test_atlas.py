@@ -26,7 +26,7 @@ from PIL import Image
 import tests.kivy_harness as h
 from hall.tools.atlas_hall import ROOT, DemoHall
 from hall.tools.atlas_kiosk import FACE_SCENES
-from hall.tools.atlas_screens import ScreenAtlas, all_scenes, picture
+from hall.tools.atlas_screens import ScreenAtlas, all_scenes, mount, picture
 from hall.tools.atlas_web import PAGES, WIDTHS, WebAtlas
 from hall.tools.cdp import CHROMIUM
 from hall.tools.layout_check import Target, check_tree, compare_targets
@@ -163,17 +163,15 @@ def test_a_kiosk_picture_drawn_off_the_window_has_the_page_colour(
     atlas: ScreenAtlas, tmp_path: Path
 ) -> None:
     """A window of another size (the atlas draws the screen through an Fbo) keeps the page."""
-    atlas.shot("kiosk", "home", "zh-normal")
-    root = atlas.kiosk_root("zh")
-    root.size_hint = (None, None)
-    root.size = (Window.width - 80, Window.height - 120)
+    root = atlas.kiosk_root("zh")  # the atlas's kiosk, laid out smaller than the window
+    mount(root, (Window.width - 80, Window.height - 120))
     try:
-        h.idle(3)
+        root.go_home()
+        assert h.idle_until(lambda: root.home.loaded, 10)
         path = picture(root, tmp_path / "kiosk-home.png")
         assert _background(path) == (PAGE_RGB, PAGE_RGB)
     finally:
-        root.size_hint = (1, 1)
-        h.idle(3)
+        mount(root, tuple(Window.size))
 
 
 def test_the_atlas_run_draws_the_kiosk_on_its_page_colour(tmp_path: Path) -> None:
