@@ -228,6 +228,10 @@ class HallConfig(_Section):
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:
+        # The lobby paces its highlight on the voice's announcements (frozen sections: a copy).
+        voice = {"lobby_voice_repeat": self.devices.voice.repeat}
+        voice["lobby_voice_speed"] = self.devices.voice.speed
+        object.__setattr__(self, "kiosk", self.kiosk.model_copy(update=voice))
         _unique("services", "code", [s.code for s in self.services])
         _unique("services", "prefix", [s.prefix for s in self.services])
         _unique("windows", "number", [w.number for w in self.windows])

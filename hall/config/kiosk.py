@@ -109,10 +109,19 @@ class KioskSection(_Section):
     fullscreen: bool = False
     width: int = Field(1080, ge=320)
     height: int = Field(1920, ge=320)
-    lobby_call_s: float = Field(
-        10.0,
+    lobby_call_s: float | None = Field(
+        None,
         gt=0,
         le=120,
-        description="lobby role: seconds each call is highlighted, one voice announcement "
-        "(devices.voice: repeat x about 4.6 s at speed 150, 0.8 s between repeats)",
+        description="lobby role: seconds each call is highlighted; null = as long as the "
+        "voice announces it (devices.voice: repeat x about 4.6 s at speed 150, 0.8 s between "
+        "repeats); a number replaces that length (a hall whose announcements are not this "
+        "voice's). Either way a call spoken once because 3 or more wait is highlighted "
+        "for one saying only",
+    )
+    lobby_voice_repeat: int = Field(
+        2, ge=1, le=5, description="copied from devices.voice.repeat when config.yaml is read"
+    )
+    lobby_voice_speed: int = Field(
+        150, ge=80, le=450, description="copied from devices.voice.speed when config.yaml is read"
     )

@@ -8,16 +8,21 @@ would), sizes the window to the role, checks the layout
 (:mod:`hall.tools.layout_check`) and, when asked, writes
 ``<role>-<scene>-<lang>-<size>.png``.
 
-Scenes that need a device the demo hall lacks (the 人证比对 and 刷脸 screens
-need a face camera and engine) are not in the list; a scene that cannot be
-reached is reported as a finding of its own ("unreachable"), never skipped
-silently.
+The demo config has no face camera: the atlas's kiosk gets the simulated one
+the kiosk tests use (:class:`hall.drivers.camera.SimCamera` playing a
+:mod:`hall.vision.face_sim` scene of ORL faces, the classic engine), so the
+人证比对 (``face-id``) and 刷脸签到 (``face-checkin``) screens are reached, asking
+and with a result, as a citizen sees them. The idle countdown (``idle``) is
+shown by moving the kiosk's stopped clock to the last seconds of
+``idle_timeout_s``. A scene that cannot be reached (no ORL faces on this
+machine, say) is reported as a finding of its own ("unreachable"), never
+skipped silently.
 """
 
 from __future__ import annotations
 
-import io
 import logging
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -27,11 +32,18 @@ from typing import Any
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
+from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
 from kivy.uix.widget import Widget
 from PIL import Image
 
 from hall.kiosk.i18n import Strings
-from hall.tools.atlas_hall import ID_NUMBER, DemoHall
+from hall.tools.atlas_hall import DemoHall
+from hall.tools.atlas_kiosk import (
+    KIOSK_SCENES,
+    FrozenClock,
+    equip_face,
+    kiosk_scenes,
+)
 from hall.tools.layout_check import (
     MIN_TARGET_DP,
     MIN_TARGET_LARGE_DP,
@@ -42,15 +54,7 @@ from hall.tools.layout_check import (
 )
 
 log = logging.getLogger(__name__)
-MATTER = "GA-HZ-001"  # 居民户口簿补领: text and choice fields, materials by camera
 LANDSCAPE = (1920, 1080)  # a lobby TV on its side
-
-
-class FrozenClock:
-    """The kiosk's clock, stopped: no time-out fires while the atlas looks at a screen."""
-
-    def __call__(self) -> float:
-        return 1000.0
 
 
 def idle(frames: int = 2) -> None:
@@ -89,119 +93,6 @@ def mount(root: Widget, size: tuple[int, int]) -> Widget:
     return root
 
 
-# -- kiosk scenes: each takes the kiosk root and leaves it on one screen -----------------
-def _general(k: Any) -> dict[str, Any]:
-    return next(s for s in k.services if s["code"] == "general")
-
-
-def _filled_flow(k: Any, missing: bool = False) -> None:
-    """A complete 居民户口簿补领 typed into the flow (the identify taps have their own scene)."""
-    flow = k.submit.flow
-    flow.start(k.ctx.catalogue.get(MATTER))
-    for key in ID_NUMBER:
-        flow.id_entry.press(key)
-    for key in "13912345678":
-        flow.phone_entry.press(key)
-    flow.name = "王小明"
-    flow.values = {"householder_name": "王大明", "address": "人民路1号", "reason": "遗失"}
-    for material in flow.camera_materials():
-        if missing:
-            flow.skip(material.name)
-        else:
-            flow.accept(material.name, _jpeg())
-
-
-def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), (236, 236, 228)).save(out, "JPEG", quality=70)
-    return out.getvalue()
-
-
-def _on(k: Any, name: str) -> Callable[[], bool]:
-    return lambda: k.current == name
-
-
-def _ticket(k: Any) -> Callable[[], bool]:
-    k.open_service("general")
-    k.take_number("general")
-    return lambda: k.current == "ticket" and k.ticket.ticket_id is not None
-
-
-def _identify(k: Any) -> Callable[[], bool]:
-    k.submit.open_matter(MATTER)
-    k.submit.open_identify()
-    for key in ID_NUMBER[:10]:
-        k.submit.identify.press(key)
-    return _on(k, "identify")
-
-
-def _notice(k: Any, missing: bool) -> Callable[[], bool]:
-    _filled_flow(k, missing)
-    k.submit.open_review()
-    k.submit.submit()
-    return _on(k, "notice")
-
-
-def _progress_result(k: Any, receipt: str) -> Callable[[], bool]:
-    k.submit.open_progress()
-    k.submit.query_progress(receipt, ID_NUMBER)
-    return lambda: k.current == "progress" and k.submit.progress.answer is not None
-
-
-def kiosk_scenes(hall: DemoHall) -> dict[str, Callable[[Any], Callable[[], bool]]]:
-    """Scene name → a driver that leaves the kiosk there and says when it is ready."""
-
-    def take(k: Any) -> Callable[[], bool]:
-        k.open_service("general")
-        for key in ID_NUMBER[:6]:
-            k.take.press(key)
-        return _on(k, "take")
-
-    def take_code(k: Any) -> Callable[[], bool]:
-        k.open_service("general")
-        k.take.set_mode("code")
-        return _on(k, "take")
-
-    def form(k: Any) -> Callable[[], bool]:
-        _filled_flow(k)
-        k.submit.open_form()
-        return _on(k, "form")
-
-    def capture(k: Any) -> Callable[[], bool]:
-        _filled_flow(k)
-        k.submit.open_capture()
-        return _on(k, "capture")
-
-    def review(k: Any) -> Callable[[], bool]:
-        _filled_flow(k, missing=True)
-        k.submit.open_review()
-        return _on(k, "review")
-
-    return {
-        "home": lambda k: lambda: k.current == "home" and k.home.loaded,
-        "take": take,
-        "take-code": take_code,
-        "appointment": lambda k: (k.appointment.open(_general(k), "id"), _on(k, "appointment"))[1],
-        "ticket": _ticket,
-        "guide": lambda k: (k.open_guide(), _on(k, "guide"))[1],
-        "unavailable": lambda k: (k.show_unavailable(), _on(k, "unavailable"))[1],
-        "matters": lambda k: (k.submit.open_matters(), _on(k, "matters"))[1],
-        "matter": lambda k: (k.submit.open_matter(MATTER), _on(k, "matter"))[1],
-        "identify": _identify,
-        "form": form,
-        "capture": capture,
-        "review": review,
-        "notice": lambda k: _notice(k, missing=False),
-        "notice-supplement": lambda k: _notice(k, missing=True),
-        "progress": lambda k: (k.submit.open_progress(), _on(k, "progress"))[1],
-        "progress-result": lambda k: _progress_result(k, hall.receipts[1]),
-    }
-
-
-KIOSK_SCENES = (
-    "home take take-code appointment ticket guide unavailable matters matter identify "
-    "form capture review notice notice-supplement progress progress-result"
-).split()
 CALLER_SCENES = ("login", "panel", "finish-choice")
 LOBBY_SCENES = ("board", "board-landscape")
 #: (role, scene) → the modes it is shown in. Caller and lobby have no large-text mode.
@@ -235,6 +126,7 @@ class ScreenAtlas:
         self.results: dict[tuple[str, str, str], Shot] = {}
         self._scenes = kiosk_scenes(hall)
         self._kiosk: tuple[str, Any] | None = None
+        self._faces = tempfile.TemporaryDirectory(prefix="atlas-faces-")
 
     # -- roots -----------------------------------------------------------------------
     def _context(self, role: str, lang: str) -> Any:
@@ -244,14 +136,19 @@ class ScreenAtlas:
         ctx.strings = Strings(lang)
         return ctx
 
-    def _kiosk_root(self, lang: str) -> Any:
+    def kiosk_root(self, lang: str) -> Any:
         """One kiosk root per language (the worker, outbox and printer are kept)."""
         if self._kiosk and self._kiosk[0] == lang:
             return self._kiosk[1]
-        self.close()
+        self._close_kiosk()
         from hall.screens.kiosk.root import KioskRoot
 
-        root = KioskRoot(self._context("kiosk", lang), clock=FrozenClock())
+        ctx = self._context("kiosk", lang)
+        try:
+            equip_face(ctx, Path(self._faces.name) / lang)
+        except RuntimeError as exc:  # the face scenes say "unreachable"; the others go on
+            log.warning("%s", exc)
+        root = KioskRoot(ctx, clock=FrozenClock())
         self._kiosk = (lang, root)
         return root
 
@@ -264,10 +161,17 @@ class ScreenAtlas:
         return (k.width, k.height)
 
     def close(self) -> None:
-        """Shut the kiosk root down (its worker thread and outbox)."""
+        """Shut the kiosk root down and remove the face template store."""
+        self._close_kiosk()
+        self._faces.cleanup()
+
+    def _close_kiosk(self) -> None:
+        """Shut the kiosk root down (its worker thread, outbox and face camera)."""
         if self._kiosk:
             root = self._kiosk[1]
             root.shutdown()
+            if root.ctx.face_camera is not None:
+                root.ctx.face_camera.close()
             if root.ctx.outbox is not None:
                 root.ctx.outbox.stop()
             root.ctx.close()
@@ -301,6 +205,10 @@ class ScreenAtlas:
             return Shot([Finding(name, mode, role, "unreachable", "screen never got ready")])
         least = MIN_TARGET_LARGE_DP if large else MIN_TARGET_DP
         findings, targets = check_tree(root, name, mode, min_target_dp=least)
+        for over in overlays(root):  # the idle countdown is laid over the screen
+            more, more_targets = check_tree(over, name, mode, min_target_dp=least)
+            findings += more
+            targets += more_targets
         shot = Shot(findings, targets)
         if self.out_dir is not None:
             shot.png = self._write(root, f"{name}-{mode}.png")
@@ -314,9 +222,11 @@ class ScreenAtlas:
 
         size = self.size(role, scene)
         if role == "kiosk":
-            root = self._kiosk_root(lang)
+            root = self.kiosk_root(lang)
             if root.parent is None:
                 mount(root, size)
+            root.clock.t = FrozenClock.START
+            root.still_here()  # no countdown left from the scene before
             root.go_home()
             ui.set_language(lang)
             ui.set_large(large)
@@ -326,7 +236,7 @@ class ScreenAtlas:
             ui.set_language(lang)  # a scene may reset the session's choices
             ui.set_large(large)
             return root, ready
-        self.close()  # a kiosk root left running would keep relabelling the shared ui
+        self._close_kiosk()  # a kiosk root left running would keep relabelling the shared ui
         if role == "caller":
             return self._caller(scene, lang, size)
         return self._lobby(scene, lang, size)
@@ -355,15 +265,49 @@ class ScreenAtlas:
 
     def _write(self, root: Widget, filename: str) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / filename
-        idle(2)
-        if tuple(root.size) == tuple(Window.size):
-            written = Window.screenshot(str(path))  # the kiosk's page colour is the clear colour
-            Path(written).replace(path)
-        else:
-            root.export_to_png(str(path))
+        path = picture(root, self.out_dir / filename)
         _shrink(path)
         return path
+
+
+def picture(root: Widget, path: Path) -> Path:
+    """``root`` drawn to ``path`` (PNG, full size) as the window shows it.
+
+    At the window's size, the window's own picture. At another size, an Fbo
+    cleared with the window's clear colour (the kiosk's page colour is the clear
+    colour, not a rectangle: Kivy's ``export_to_png`` clears to transparent, which
+    the PNG turns black), with ``root`` and what the window shows over it (the
+    idle countdown is a window child).
+    """
+    idle(2)
+    if tuple(root.size) == tuple(Window.size):
+        written = Window.screenshot(str(path))
+        Path(written).replace(path)
+        return path
+    w, h = int(root.width), int(root.height)
+    fbo = Fbo(size=(w, h), with_stencilbuffer=True)
+    with fbo:
+        ClearColor(*Window.clearcolor)
+        ClearBuffers()
+        Scale(1, -1, 1)  # the texture's rows run bottom-up; a PNG's top-down
+        Translate(-root.x, -root.y - h, 0)
+    drawn = [root, *(c for c in reversed(Window.children) if c is not root)]
+    for widget in drawn:  # out of the window's canvas while in the Fbo's
+        Window.canvas.remove(widget.canvas)
+        fbo.add(widget.canvas)
+    try:
+        fbo.draw()
+        fbo.texture.save(str(path), flipped=False)
+    finally:
+        for widget in drawn:
+            fbo.remove(widget.canvas)
+            Window.canvas.add(widget.canvas)
+    return path
+
+
+def overlays(root: Widget) -> list[Widget]:
+    """What the window shows over ``root`` (window children added after it)."""
+    return [c for c in reversed(Window.children) if c is not root]
 
 
 def _lobby_filled(root: Widget) -> bool:

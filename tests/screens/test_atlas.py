@@ -9,7 +9,11 @@ widgets first, so it cannot pass by finding nothing.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from kivy.core.window import Window
@@ -17,13 +21,16 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
+from PIL import Image
 
 import tests.kivy_harness as h
-from hall.tools.atlas_hall import DemoHall
-from hall.tools.atlas_screens import ScreenAtlas, all_scenes
+from hall.tools.atlas_hall import ROOT, DemoHall
+from hall.tools.atlas_kiosk import FACE_SCENES
+from hall.tools.atlas_screens import ScreenAtlas, all_scenes, mount, picture
 from hall.tools.atlas_web import PAGES, WIDTHS, WebAtlas
 from hall.tools.cdp import CHROMIUM
 from hall.tools.layout_check import Target, check_tree, compare_targets
+from hall.vision import face_sim
 
 
 # -- the checker itself --------------------------------------------------------------------
@@ -119,6 +126,8 @@ def atlas(demo_hall: DemoHall) -> Iterator[ScreenAtlas]:
 def test_screen_has_no_layout_findings(
     atlas: ScreenAtlas, role: str, scene: str, mode: str
 ) -> None:
+    if scene in FACE_SCENES and not face_sim.orl_available():
+        pytest.skip("the simulated face camera needs the ORL faces")
     found = atlas.shot(role, scene, mode).findings
     assert not found, f"{len(found)} layout findings:\n" + "\n".join(map(str, found))
 
@@ -136,3 +145,47 @@ def web(demo_hall: DemoHall, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def test_page_has_no_layout_findings(web: WebAtlas, page: str, width: int) -> None:
     found = web.check(page, width)
     assert not found, f"{len(found)} layout findings:\n" + "\n".join(map(str, found))
+
+
+# -- the pictures ---------------------------------------------------------------------------
+#: The kiosk's page colour (Palette.PAGE, the window's clear colour), as the PNG keeps it.
+PAGE_RGB = (0xEE, 0xF2, 0xF7)
+
+
+def _background(path: Path) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Two pixels of the page: bottom centre (below the footer) and the bottom-left corner."""
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+    return rgb.getpixel((rgb.width // 2, rgb.height - 2)), rgb.getpixel((2, rgb.height - 2))
+
+
+def test_a_kiosk_picture_drawn_off_the_window_has_the_page_colour(
+    atlas: ScreenAtlas, tmp_path: Path
+) -> None:
+    """A window of another size (the atlas draws the screen through an Fbo) keeps the page."""
+    root = atlas.kiosk_root("zh")  # the atlas's kiosk, laid out smaller than the window
+    mount(root, (Window.width - 80, Window.height - 120))
+    try:
+        root.go_home()
+        assert h.idle_until(lambda: root.home.loaded, 10)
+        path = picture(root, tmp_path / "kiosk-home.png")
+        assert _background(path) == (PAGE_RGB, PAGE_RGB)
+    finally:
+        mount(root, tuple(Window.size))
+
+
+def test_the_atlas_run_draws_the_kiosk_on_its_page_colour(tmp_path: Path) -> None:
+    """``make screens`` as it runs (the web half imported first), one scene: no black page."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KIVY_HOME=str(tmp_path / "kivy"))
+    run = subprocess.run(
+        [sys.executable, "-m", "hall.tools.atlas", "--out", str(tmp_path / "out")]
+        + ["--only", "web,kiosk", "--scenes", "home"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    for mode in ("zh-normal", "en-large"):
+        assert _background(tmp_path / "out" / f"kiosk-home-{mode}.png") == (PAGE_RGB, PAGE_RGB)

@@ -47,7 +47,7 @@ OVERDUE_STATES = (SubmissionStatus.RECEIVED, SubmissionStatus.ACCEPTED)
 LABELS = {
     SubmissionStatus.RECEIVED: ("已接收", "Received"),
     SubmissionStatus.NEEDS_CORRECTION: ("待补正", "Needs correction"),
-    SubmissionStatus.ACCEPTED: ("已受理(审批中)", "Accepted (in review)"),
+    SubmissionStatus.ACCEPTED: ("已受理（审批中）", "Accepted (in review)"),
     SubmissionStatus.FINISHED: ("已办结", "Finished"),
     SubmissionStatus.RETURNED: ("已退回", "Returned"),
 }
@@ -147,9 +147,9 @@ def receive(
     }
     tx.conn.execute(submissions_table.insert(), row)
     place_files()
-    note = "材料齐全" if not item.missing else "缺少:" + "、".join(item.missing)
+    note = "材料齐全" if not item.missing else "缺少：" + "、".join(item.missing)
     if item.identity_check is not None:  # staff read it in the case's history too
-        note += ";" + IDENTITY_LABELS[item.identity_check][0]
+        note += "；" + IDENTITY_LABELS[item.identity_check][0]
     _history(tx, item.id, status, note, f"terminal {item.terminal}")
     if forward:
         tx.conn.execute(
@@ -312,7 +312,7 @@ def act(
                 "List every missing item when returning for correction",
             )
         values["missing"] = json.dumps(missing, ensure_ascii=False)
-        note = (note + ";" if note else "") + "缺少:" + "、".join(missing)
+        note = (note + "；" if note else "") + "缺少：" + "、".join(missing)
     tx.conn.execute(submissions_table.update().where(submissions_table.c.id == sid), values)
     _history(tx, sid, new, note, actor)
     saved = tx.conn.execute(_BY_ID, {"sid": sid}).one()

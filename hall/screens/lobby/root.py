@@ -6,7 +6,8 @@ window's current number and waiting area, read from the daemon (GET /windows)
 at start and after every reconnect and kept by ``window.changed`` events: a
 finished or no-show number leaves the board, and a restart of the lobby or
 of the daemon shows the same rows. Calls are highlighted one after another,
-each for one voice announcement (:class:`hall.screens.lobby.board.Highlighter`).
+each for as long as the voice announces it, shorter when the voice catches up
+with a backlog (:class:`hall.screens.lobby.board.Highlighter`).
 "请…准备" lists the heads of the staffed windows' queues (public reads only:
 ticket numbers, never personal data). While the event stream is down a
 "reconnecting" notice shows in the corner.
@@ -30,7 +31,7 @@ from hall.kiosk.context import KioskContext
 from hall.screens.caller.widgets import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.translate import Translated
-from hall.screens.lobby.board import Call, Highlighter, prepare_numbers
+from hall.screens.lobby.board import Call, Highlighter, prepare_numbers, slots
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,9 @@ class LobbyRoot(Translated, BoxLayout):
         self.services: list[dict] = []
         self.counts: dict[str, int] = {}
         self.prepare: list[str] = []
-        self.highlighter = Highlighter(call_s or ctx.settings.lobby_call_s, clock)
+        # Each call as long as the voice announces it (call_s: a fixed length, for tests).
+        full_s, once_s = slots(ctx.settings, call_s)
+        self.highlighter = Highlighter(full_s, clock, once_s)
         # Count updates from events, numbered: a state read that was asked for before
         # an event arrived must not overwrite what that event said (it may be older).
         self._count_seq = 0

@@ -94,7 +94,7 @@ def test_identity_check_is_validated_stored_and_shown_to_staff(daemon: Daemon, k
         cases[flag] = staff.get(f"/submissions/{r.json()['id']}").json()
     assert {f: c["identity_check"] for f, c in cases.items()} == {f: f for f in cases}
     assert "identity_check" not in cases["failed"]["applicant"]  # stored apart from the person
-    assert cases["face_matched"]["history"][0]["note"] == "材料齐全;人证比对一致"
+    assert cases["face_matched"]["history"][0]["note"] == "材料齐全；人证比对一致"
     for flag in ("failed", "skipped"):  # staff are told to check the ID at the window
         assert "请在窗口核验身份证件" in cases[flag]["history"][0]["note"]
         assert "check the ID" in cases[flag]["identity_check_label"]["en"]

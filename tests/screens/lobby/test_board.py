@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hall.config import KioskSection
+from hall.config import HallConfig, KioskSection
 from hall.kiosk.client import DaemonClient, EventFollower
 from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
@@ -182,6 +182,84 @@ def test_calls_at_once_are_highlighted_in_turn_with_the_voice(
     screenshot("lobby")
 
 
+def _voice_lobby(daemon: Daemon, clock: FakeClock, **voice: int) -> LobbyRoot:
+    """A lobby paced by the voice settings ``voice`` (devices.voice), lobby_call_s unset."""
+    cfg = hall_config()
+    cfg["devices"] = {"voice": {"enabled": False, **voice}}
+    settings = HallConfig.model_validate(cfg).kiosk.model_copy(update={"daemon_url": daemon.base})
+    ctx = KioskContext(
+        settings=settings,
+        client=DaemonClient(daemon.base, "display-token-1"),
+        strings=Strings("zh"),
+        hall_name="测试大厅政务服务中心",
+    )
+    return mount(LobbyRoot(ctx, clock=clock))
+
+
+def _highlights(root: LobbyRoot, clock: FakeClock, until: float) -> list[tuple[str, float]]:
+    """(number, seconds from now) of each highlight up to ``until``, the clock stepped 0.1 s."""
+    seen: list[tuple[str, float]] = []
+    start = clock.t
+    while clock.t <= start + until:
+        root._pace()  # what the lobby's 0.2 s pacing timer calls
+        if root.now_number and (not seen or seen[-1][0] != root.now_number):
+            seen.append((root.now_number, round(clock.t - start, 1)))
+        clock.t = round(clock.t + 0.1, 1)
+    return seen
+
+
+def test_a_call_is_highlighted_as_long_as_the_voice_announces_it(
+    daemon: Daemon, clock: FakeClock
+) -> None:
+    """devices.voice says each call 3 times at speed 150: 3 x 4.6 s + 2 x 0.8 s = 15.4 s."""
+    root = _voice_lobby(daemon, clock, repeat=3, speed=150)
+    try:
+        kiosk = daemon.api("kiosk-token-1")
+        for _ in range(2):
+            kiosk.post("/tickets", {"service": "general"})
+        daemon.staff("S001", 1).post("/windows/1/call")
+        daemon.staff("S002", 2).post("/windows/2/call")
+        assert idle_until(lambda: len(root.highlighter.pending) == 1, 3)
+        assert _highlights(root, clock, 20) == [("A001", 0.0), ("A002", 15.4)]
+    finally:
+        root.shutdown()
+        root.ctx.client.close()
+
+
+def test_a_backlog_of_calls_is_highlighted_as_fast_as_the_voice_catches_up(
+    daemon: Daemon, clock: FakeClock
+) -> None:
+    """Six calls within a second, voice twice at speed 150 (10 s; 4.6 s said once).
+
+    Like the voice (hall.drivers.voice: said once while 3 or more wait behind it),
+    A001 is already being said in full when the others come; A002 and A003 start
+    with 4 and 3 waiting and are said once; the rest in full.
+    """
+    root = _voice_lobby(daemon, clock, repeat=2, speed=150)
+    try:
+        kiosk = daemon.api("kiosk-token-1")
+        for service in ("general",) * 4 + ("other",) * 2:
+            kiosk.post("/tickets", {"service": service})
+        staff = {n: daemon.staff(f"S00{n}", n) for n in (1, 2, 3, 4)}
+        staff[1].post("/windows/1/call")
+        assert idle_until(lambda: root.now_number == "A001", 3)
+        called = [staff[n].post(f"/windows/{n}/call").json()["number"] for n in (2, 3, 4)]
+        staff[1].post("/windows/1/recall")
+        staff[2].post("/windows/2/recall")
+        assert idle_until(lambda: len(root.highlighter.pending) == 5, 3)
+        assert _highlights(root, clock, 45) == [
+            ("A001", 0.0),
+            (called[0], 10.0),  # said once: 4 wait behind it
+            (called[1], 14.6),  # said once: 3 wait
+            (called[2], 19.2),  # in full again: 2 wait
+            ("A001", 29.2),
+            (called[0], 39.2),
+        ]
+    finally:
+        root.shutdown()
+        root.ctx.client.close()
+
+
 def test_shows_who_should_get_ready(lobby: LobbyRoot, daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     for service in ("general", "general", "general", "other"):
@@ -259,7 +337,22 @@ def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Dae
 
     # And live events flow again.
     daemon.staff("S004", 4).post("/windows/4/call")
-    assert board_is(lobby, [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")])
+    expected = [("A003", "4号窗口"), ("A002", "2号窗口"), ("A001", "1号窗口")]
+    assert board_is(lobby, expected)
+
+    # A lobby (re)started while the daemon is down has no event to catch up from: once
+    # it connects, it reads the board from the daemon's state (no event replays it).
+    lobby.shutdown()
+    daemon.kill()
+    late = mount(LobbyRoot(lobby.ctx, clock=lobby.highlighter.clock, call_s=CALL_S))
+    try:
+        idle(3)
+        assert rows(late) == []
+        daemon.start()
+        assert board_is(late, expected, timeout=RETRY_S + 3)
+        assert idle_until(lambda: by_id(late, "lobby-offline").text == "", 2)
+    finally:
+        late.shutdown()
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

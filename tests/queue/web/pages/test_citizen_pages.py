@@ -391,3 +391,52 @@ def test_no_word_breaks_in_the_middle_on_a_phone(
             f" el.textContent = '{longest}'; return ({LINES})(el); }})()"
         )
         assert n == 1, (width, lang, longest)
+
+
+#: Chinese characters and full-width forms; and the half-width punctuation a Chinese
+#: sentence must not use (a comma, colon or parenthesis from an English keyboard).
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_HALF = r"[,:;!?()]"
+
+
+def half_width_in_chinese(text: str) -> list[str]:
+    """Half-width punctuation next to Chinese (spaces between ignored), with its context."""
+    found = re.finditer(rf"{_CJK}\s*{_HALF}|{_HALF}\s*{_CJK}", text)
+    return [text[max(m.start() - 8, 0) : m.end() + 8] for m in found]
+
+
+def visible_text(r: requests.Response) -> str:
+    """What the page shows: the HTML without scripts, styles and tags, entities decoded."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", r.text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_chinese_pages_show_full_width_punctuation(daemon: Daemon) -> None:
+    """Every citizen page in Chinese, as served: waiting, called, finished with its rating
+    form, unknown, 办件查询 and its answer; the page's strings for its script too."""
+    kiosk = daemon.api("kiosk-token-1")
+    finished = kiosk.post("/tickets", {"service": "general"}).json()
+    called = kiosk.post("/tickets", {"service": "general"}).json()
+    waiting = kiosk.post("/tickets", {"service": "general"}).json()
+    staff = daemon.staff("S002", 2)
+    staff.post("/windows/2/call")
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
+    staff.post("/windows/2/call")
+    case = kiosk.post("/submissions", wire(2, missing=["公司章程"])).json()
+    pages = [
+        page(daemon, f"/t/{finished['id']}"),
+        page(daemon, f"/t/{waiting['id']}"),
+        page(daemon, f"/t/{called['id']}"),
+        page(daemon, "/t/not-a-ticket"),
+        page(daemon, f"/progress?receipt={case['receipt']}"),
+        progress(daemon, case["receipt"], ID_NUMBER),
+        progress(daemon, case["receipt"], make_id("11010119900307001")),
+    ]
+    assert 'id="rating"' in pages[0].text  # the finished one, with its form
+    for r in pages:
+        assert 'lang="zh-CN"' in r.text, r.url
+        assert half_width_in_chinese(visible_text(r)) == [], r.url
+    strings = page_data(pages[0])["strings"]
+    shown = [v for v in strings.values() if isinstance(v, str)]
+    assert half_width_in_chinese("\n".join(shown)) == []
+    assert not half_width_in_chinese("\n".join(ZH[k] for k in ZH))  # strings.yaml itself

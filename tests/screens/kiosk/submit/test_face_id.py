@@ -299,4 +299,4 @@ def test_no_photo_or_no_face_camera_means_no_face_step(
     case = submit_rest(station, hall_daemon)
     assert camera.frames_read == 0
     assert case["identity_check"] is None
-    assert case["history"][0]["note"] == "缺少:居民身份证、户口簿补领申请"  # no identity note
+    assert case["history"][0]["note"] == "缺少：居民身份证、户口簿补领申请"  # no identity note
