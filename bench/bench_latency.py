@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support
 
-from hall.drivers.errors import DeviceOffline  # noqa: E402
-from hall.drivers.led.board import BoardSpec, LedBus, call_text  # noqa: E402
-from hall.drivers.port import SerialLink  # noqa: E402
-from hall.drivers.sim.board import BoardSim  # noqa: E402
-from hall.drivers.status import DeviceStatus  # noqa: E402
-from tests.support import wait_until  # noqa: E402
-from tests.support.serial import SocatPair  # noqa: E402
+from hall.drivers.errors import DeviceOffline
+from hall.drivers.led.board import BoardSpec, LedBus, call_text
+from hall.drivers.port import SerialLink
+from hall.drivers.sim.board import BoardSim
+from hall.drivers.status import DeviceStatus
+from tests.support import wait_until
+from tests.support.serial import SocatPair
 
 BOARDS = [BoardSpec("w1", 1, "bx5"), BoardSpec("w2", 2, "line"), BoardSpec("hall", 99, "bx5")]
 TARGET_S = 0.5

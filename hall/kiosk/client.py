@@ -274,7 +274,7 @@ class EventFollower:
             if self.on_state:
                 try:
                     self.on_state(value)
-                except Exception:  # noqa: BLE001 - a screen bug must not stop following
+                except Exception:  # a screen bug must not stop following
                     log.exception("event state callback failed")
 
     def _run(self) -> None:
@@ -312,7 +312,7 @@ class EventFollower:
         event_id = int(fields["id"]) if fields.get("id", "").isdigit() else None
         try:
             self.on_event(fields.get("event", "message"), json.loads(fields["data"]), event_id)
-        except Exception:  # noqa: BLE001 - a screen bug must not stop following
+        except Exception:  # a screen bug must not stop following
             log.exception("event handler failed for %s", fields.get("event"))
         if event_id is not None:
             self.last_id = event_id

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _prepare_kivy(hall) -> None:  # noqa: ANN001 - DemoHall
+def _prepare_kivy(hall) -> None:  # DemoHall
     """Kivy's window at the kiosk's size (config.yaml), made before any screen is imported."""
     from hall.kiosk.kivy_setup import prepare
 
@@ -109,7 +109,7 @@ def _prepare_kivy(hall) -> None:  # noqa: ANN001 - DemoHall
     logging.getLogger().setLevel(logging.WARNING)  # Kivy's logger is the root one, at DEBUG
 
 
-def _kivy(hall, out: Path, roles: list[str], scenes: set[str] | None) -> list:  # noqa: ANN001
+def _kivy(hall, out: Path, roles: list[str], scenes: set[str] | None) -> list:
     from hall.tools.atlas_screens import ScreenAtlas, all_scenes
 
     atlas = ScreenAtlas(hall, out)

@@ -89,7 +89,7 @@ class DemoHall:
     def start(self) -> DemoHall:
         """Start the daemon and wait until it answers /health."""
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
-        self.log = open(self.folder / "daemon.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.log = open(self.folder / "daemon.log", "wb")  # closed in stop()
         argv = [sys.executable, "-m", "hall.queue", "--config", str(self.config_path)]
         argv += ["--data-dir", str(self.folder / "data"), "--port", str(self.port)]
         env = dict(os.environ, PYTHONUNBUFFERED="1")

@@ -39,12 +39,15 @@ class FrozenClock:
         self.t = self.START
 
     def __call__(self) -> float:
+        """The time the atlas has set (seconds)."""
         return self.t
 
 
 def equip_face(ctx: Any, store: Path) -> None:
-    """The kiosk tests' face devices on ``ctx``: the classic engine, a simulated camera
-    (someone other than the card holder, live), an empty citizen template store."""
+    """Put the kiosk tests' face devices on ``ctx``.
+
+    The classic engine, a simulated camera (someone other than the card holder, live), an empty citizen template store.
+    """
     import numpy as np
 
     from hall.config import FaceSection
@@ -135,8 +138,10 @@ def _progress_result(k: Any, receipt: str) -> Callable[[], bool]:
 
 
 def _unavailable(k: Any) -> Callable[[], bool]:
-    """The daemon "unreachable", shown after the services refresh already on the kiosk's
-    one worker thread: its answer would take the screen home again (a flaky picture)."""
+    """Show the daemon "unreachable" screen once the kiosk's worker is free.
+
+    It is shown after the services refresh already on the kiosk's one worker thread: its answer would take the screen home again (a flaky picture).
+    """
     k.run_job(lambda: None, lambda _none: k.show_unavailable())
     return _on(k, "unavailable")
 

@@ -153,8 +153,10 @@ class ScreenAtlas:
         return root
 
     def size(self, role: str, scene: str) -> tuple[int, int]:
-        """The role's window size: config.yaml's kiosk.width/height (run_kiosk.py uses it
-        for every role), and a landscape TV for the lobby's second picture."""
+        """The role's window size.
+
+        config.yaml's kiosk.width/height (run_kiosk.py uses it for every role), and a landscape TV for the lobby's second picture.
+        """
         if scene == "board-landscape":
             return LANDSCAPE
         k = self.hall.config.kiosk
@@ -196,7 +198,7 @@ class ScreenAtlas:
         name, mode = f"{role}-{scene}", f"{lang}-{'large' if large else 'normal'}"
         try:
             root, ready = self._drive(role, scene, lang, large)
-        except Exception as exc:  # noqa: BLE001 - a scene that breaks is a finding, not a crash
+        except Exception as exc:  # a scene that breaks is a finding, not a crash
             log.warning("%s [%s] cannot be reached", name, mode, exc_info=exc)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             why = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"

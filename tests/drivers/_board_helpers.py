@@ -15,7 +15,7 @@ import serial
 from hall.drivers.errors import DeviceOffline
 from hall.drivers.status import DeviceStatus
 from tests.support import wait_until  # noqa: F401 - re-exported for the tests
-from tests.support.serial import SocatPair  # noqa: F401 - re-exported for the tests
+from tests.support.serial import SocatPair  # re-exported for the tests
 
 
 @contextmanager

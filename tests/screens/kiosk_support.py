@@ -54,7 +54,7 @@ class Kiosk:
     sim: SimPrinter
     settings: KioskSection
 
-    def widget(self, hall_id: str):  # noqa: ANN201 - a Kivy widget
+    def widget(self, hall_id: str):  # a Kivy widget
         """A widget on the current screen by its hall_id."""
         return h.by_id(self.root, hall_id)
 
@@ -165,7 +165,7 @@ _NO_LINE_END = "（("
 SHORT_LABEL = 24
 
 
-def _shown(widget, screen) -> bool:  # noqa: ANN001
+def _shown(widget, screen) -> bool:
     """The widget and its parents up to ``screen`` are visible and have an area."""
     w = widget
     while w is not None and w is not screen:
@@ -175,7 +175,7 @@ def _shown(widget, screen) -> bool:  # noqa: ANN001
     return True
 
 
-def _window_rect(widget) -> tuple[float, float, float, float]:  # noqa: ANN001
+def _window_rect(widget) -> tuple[float, float, float, float]:
     """(x0, y0, x1, y1) of a widget in window coordinates, clipped by its ScrollViews."""
     x0, y0 = widget.to_window(widget.x, widget.y)
     x1, y1 = widget.to_window(widget.right, widget.top)
@@ -189,7 +189,7 @@ def _window_rect(widget) -> tuple[float, float, float, float]:  # noqa: ANN001
     return x0, y0, x1, y1
 
 
-def label_lines(label) -> list[str]:  # noqa: ANN001
+def label_lines(label) -> list[str]:
     """The lines Kivy laid a label's text out in (after ``texture_update``)."""
     label.texture_update()
     lines = getattr(label._label, "_cached_lines", None) or []
@@ -237,7 +237,7 @@ def _breaks(text: str, lines: list[str]) -> list[tuple[str, str, bool, str]]:
     return found
 
 
-def layout_problems(screen, one_line: Callable[[object], bool] = lambda _w: False) -> list[str]:  # noqa: ANN001
+def layout_problems(screen, one_line: Callable[[object], bool] = lambda _w: False) -> list[str]:
     """What is wrong with the layout of ``screen`` as drawn now (empty: nothing).
 
     Every visible label: its texture fits its widget, its text is all there (not
@@ -285,7 +285,7 @@ def layout_problems(screen, one_line: Callable[[object], bool] = lambda _w: Fals
     return problems
 
 
-def target_sizes(screen) -> dict[str, tuple[float, float]]:  # noqa: ANN001
+def target_sizes(screen) -> dict[str, tuple[float, float]]:
     """(width, height) of every visible touch target with a hall_id on ``screen``."""
     from kivy.uix.behaviors import ButtonBehavior
 

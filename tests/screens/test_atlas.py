@@ -34,13 +34,13 @@ from hall.vision import face_sim
 
 
 # -- the checker itself --------------------------------------------------------------------
-def _problems(root) -> list[str]:  # noqa: ANN001 - a widget tree
+def _problems(root) -> list[str]:  # a widget tree
     h.mount(root)
     found, _targets = check_tree(root, "synthetic", "zh-normal")
     return [f.problem for f in found]
 
 
-def _fixed(widget, x: float, y: float, w: float, hgt: float):  # noqa: ANN001, ANN202
+def _fixed(widget, x: float, y: float, w: float, hgt: float):
     widget.size_hint = (None, None)
     widget.pos, widget.size = (x, y), (w, hgt)
     return widget

@@ -100,7 +100,7 @@ class ProcessDaemon(Daemon):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         # It reads the tests' clock now when it starts (a second late: the interpreter starts).
         env[clock.ENV] = now().isoformat()
-        self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
+        self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,

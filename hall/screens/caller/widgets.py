@@ -1,5 +1,6 @@
-"""Pieces of the caller panel: the picker laid over it, case types, a waiting count
-that wraps after the service name rather than cut, and :class:`FitLabel` (one
+"""Pieces of the caller panel: the picker, case types, waiting counts, FitLabel.
+
+The picker laid over the panel, case types, a waiting count that wraps after the service name rather than cut, and :class:`FitLabel` (one
 line sized to fit, never cut; the lobby uses it too).
 
 The picker (transfer target, case type, returning no-show) is a widget inside

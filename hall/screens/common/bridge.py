@@ -71,7 +71,7 @@ class UiBridge:
                 result = call()
             except DaemonError as exc:
                 self.post(on_error, exc)
-            except Exception as exc:  # noqa: BLE001 - a bug must reach the screen, not kill the worker
+            except Exception as exc:  # a bug must reach the screen, not kill the worker
                 log.exception("daemon call failed")
                 self.post(on_error, JobFailed(0, "internal", str(exc), str(exc)))
             else:

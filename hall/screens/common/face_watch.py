@@ -108,7 +108,7 @@ class FaceWatch:
                 result = decide(self.frames(stop))
             except DriverError as exc:
                 self.post(deliver, failed, str(exc))
-            except Exception as exc:  # noqa: BLE001 - a bug must reach the screen, not vanish
+            except Exception as exc:  # a bug must reach the screen, not vanish
                 log.error("%s: face decision failed: %s", self.name, type(exc).__name__)
                 self.post(deliver, failed, type(exc).__name__)
             else:

@@ -23,7 +23,7 @@ _BESIDE_HAN = re.compile(r"(?<=[\u3400-\u9fff])[(),:;]|[(),:;](?=[\u3400-\u9fff]
 
 
 def reason_text(reason: str, lang: str) -> str:
-    """Why a service is closed, one clause a line: "当前不在取号时间，\n下次取号时间：…".
+    r"""Why a service is closed, one clause a line: "当前不在取号时间，\n下次取号时间：…".
 
     Kivy breaks Chinese anywhere, "12月 / 7日" too; a line per clause keeps dates whole.
     """

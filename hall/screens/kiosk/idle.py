@@ -78,7 +78,7 @@ class IdleWarning(Panel):
         self._on_continue()
         self.hide()
 
-    def on_touch_down(self, touch) -> bool:  # noqa: ANN001
+    def on_touch_down(self, touch) -> bool:
         """Touches on the card are its own; any other goes to the screen below."""
         if not self.collide_point(*touch.pos):
             return False

@@ -1,5 +1,6 @@
-"""The citizen kiosk (自助取号机): a ScreenManager of home, take, ticket, guide, unavailable,
-and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
+"""The citizen kiosk (自助取号机): one ScreenManager for every kiosk screen.
+
+Home, take, ticket, guide, unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
 
 Every daemon call and every print runs on the worker thread of a
 :class:`~hall.screens.common.bridge.UiBridge` (so the screen never freezes on
@@ -150,7 +151,7 @@ class KioskRoot(ScreenManager):
         self.bridge.close()  # the clock, then the worker
 
     # -- time ----------------------------------------------------------------------
-    def on_touch_down(self, touch) -> bool:  # noqa: ANN001
+    def on_touch_down(self, touch) -> bool:
         """Any touch counts as activity for the idle timeout."""
         self.last_touch = self.clock()
         return super().on_touch_down(touch)

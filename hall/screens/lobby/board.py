@@ -1,5 +1,6 @@
-"""What the lobby board shows, without Kivy: the current number per window and the
-highlight of each call in turn, paced like the voice announcing it.
+"""What the lobby board shows, without Kivy.
+
+The current number per window and the highlight of each call in turn, paced like the voice announcing it.
 
 The daemon's voice (:mod:`hall.drivers.voice`) speaks calls one after another,
 each in full, ``repeat`` times; when 3 or more announcements wait behind the

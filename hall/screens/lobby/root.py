@@ -1,5 +1,6 @@
-"""The lobby display role (大厅显示屏): the number at each window, the call being
-announced, who should get ready, waiting counts, hall name and clock.
+"""The lobby display role (大厅显示屏).
+
+The number at each window, the call being announced, who should get ready, waiting counts, hall name and clock.
 
 The board shows one row per window that is calling or serving, with that
 window's current number and waiting area, read from the daemon (GET /windows)

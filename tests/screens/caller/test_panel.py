@@ -275,9 +275,9 @@ def test_starts_in_either_language_and_switches_at_run_time(daemon: Daemon, lang
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_waiting_counts_of_long_service_names_are_shown_whole(
     make_daemon,
-    language: str,  # noqa: ANN001
+    language: str,
 ) -> None:
-    """ "综合受理（一窗通办）：1 人" fits its row (smaller if need be), never cut to "…"."""
+    """The count "综合受理（一窗通办）：1 人" fits its row (smaller if need be), never cut to "…"."""
     cfg = hall_config()
     cfg["services"][0]["name_zh"] = "综合受理（一窗通办）"
     cfg["services"][0]["name_en"] = "General affairs (one window for all)"

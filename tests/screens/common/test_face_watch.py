@@ -18,7 +18,7 @@ from hall.screens.common.face_watch import FaceWatch
 from tests.kivy_harness import idle, idle_until
 
 
-def post(fn, *args) -> None:  # noqa: ANN001 - as UiBridge.post: run on the Kivy thread
+def post(fn, *args) -> None:  # as UiBridge.post: run on the Kivy thread
     Clock.schedule_once(lambda _dt: fn(*args), 0)
 
 
@@ -59,7 +59,7 @@ def test_the_result_and_the_picture_arrive_on_the_kivy_thread(camera: SimCamera)
         seen_on.append(threading.current_thread().name)
         return [int(next(stream)[0, 0, 0]) for _ in range(5)]
 
-    def show(texture) -> None:  # noqa: ANN001 - a Kivy texture
+    def show(texture) -> None:  # a Kivy texture
         shown.append((texture.size, threading.current_thread().name))
 
     watch = FaceWatch(camera, post, show, name="t")

@@ -127,7 +127,7 @@ def walk_modes(kiosk: Kiosk) -> dict[tuple[str, bool, str], list[str]]:
 
 
 @pytest.fixture
-def demo_kiosk(demo_daemon: Daemon, make_kiosk) -> Kiosk:  # noqa: ANN001
+def demo_kiosk(demo_daemon: Daemon, make_kiosk) -> Kiosk:
     kiosk = make_kiosk(
         demo_daemon.base,
         name=DEMO["kiosk"]["name"],

@@ -49,7 +49,7 @@ def test_unreachable_daemon_shows_unavailable_then_recovers(tmp_path: Path, make
         daemon.stop()
 
 
-def test_the_notice_fits_in_every_language_and_text_size(make_kiosk) -> None:  # noqa: ANN001
+def test_the_notice_fits_in_every_language_and_text_size(make_kiosk) -> None:
     """English and 大字版 take more lines: the boxes grow with the words, nothing cut."""
     from hall.screens.kiosk.ui import ui
     from hall.tools.layout_check import labels_fit

@@ -1,5 +1,7 @@
-"""The lobby display against a real daemon: the number at each window, calls highlighted
-in step with the voice, who should get ready, counts, layout, survival of a restart."""
+"""The lobby display against a real daemon.
+
+The number at each window, calls highlighted in step with the voice, who should get ready, counts, layout, survival of a restart.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ class FakeClock:
 
 
 @pytest.fixture
-def daemon(make_daemon) -> Daemon:  # noqa: ANN001
+def daemon(make_daemon) -> Daemon:
     """The test hall with long service names (half-width brackets as configured) and areas."""
     cfg = hall_config()
     cfg["services"][0]["name_zh"] = "综合受理(一窗通办)"
@@ -390,7 +392,7 @@ def test_starts_in_either_language_and_switches_at_run_time(
 def test_with_nothing_announced_the_board_stays_inside_the_screen(
     lobby: LobbyRoot, daemon: Daemon
 ) -> None:
-    """ "暂无叫号" where the number would be: laid out inside the window, not off its edge."""
+    """The words "暂无叫号" where the number would be: laid out inside the window, not off its edge."""
     daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
     assert idle_until(lambda: waiting(lobby, "general") == "1 人", 3)
     assert lobby.now_number == ""

@@ -201,8 +201,10 @@ Builder.load_file(str(Path(__file__).with_name("face_id.kv")))
 
 
 def _verify(engine: Any, cfg: Any, frames: Any, photo: Any) -> Any:
-    """verify_id_photo, imported when first used: the face modules load OpenCV, which a
-    kiosk start need not wait for."""
+    """Return ``verify_id_photo``, imported when first used.
+
+    The face modules load OpenCV, which a kiosk start need not wait for.
+    """
     from hall.kiosk.face_checkin import verify_id_photo
 
     return verify_id_photo(engine, cfg, frames, photo)

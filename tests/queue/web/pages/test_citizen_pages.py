@@ -412,8 +412,10 @@ def visible_text(r: requests.Response) -> str:
 
 
 def test_chinese_pages_show_full_width_punctuation(daemon: Daemon) -> None:
-    """Every citizen page in Chinese, as served: waiting, called, finished with its rating
-    form, unknown, 办件查询 and its answer; the page's strings for its script too."""
+    """Every citizen page in Chinese, as served, uses full-width punctuation.
+
+    Waiting, called, finished with its rating form, unknown, 办件查询 and its answer; the page's strings for its script too.
+    """
     kiosk = daemon.api("kiosk-token-1")
     finished = kiosk.post("/tickets", {"service": "general"}).json()
     called = kiosk.post("/tickets", {"service": "general"}).json()

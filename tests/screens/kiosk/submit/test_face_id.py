@@ -53,7 +53,7 @@ CODES = itertools.count(40)  # one terminal code per test: receipts restart per 
 
 
 @functools.cache
-def engine():  # noqa: ANN201 - the classic engine (Haar + LBPH, shipped with OpenCV)
+def engine():  # the classic engine (Haar + LBPH, shipped with OpenCV)
     return open_engine(CFG)
 
 
@@ -79,11 +79,11 @@ class Station:
         self.cameras: list[SimCamera] = []
 
     @property
-    def screen(self):  # noqa: ANN201 - the FaceIdScreen
+    def screen(self):  # the FaceIdScreen
         return self.kiosk.root.submit.face_id
 
     @property
-    def flow(self):  # noqa: ANN201 - the SubmissionFlow
+    def flow(self):  # the SubmissionFlow
         return self.kiosk.root.submit.flow
 
     def face_camera(self, frames: list[np.ndarray] | None) -> SimCamera | None:

@@ -44,7 +44,7 @@ MATTER = "GA-HZ-001"  # 居民户口簿补领: two mandatory materials by camera
 
 
 @functools.cache
-def scene(seed: int, kind: str = "clean"):  # noqa: ANN201 - a BGR frame
+def scene(seed: int, kind: str = "clean"):  # a BGR frame
     return make_scene(seed, kind).image
 
 
@@ -56,7 +56,7 @@ class Terminal:
         self.outbox = outbox
         self.cameras: list[SimCamera] = []
 
-    def show(self, frame) -> None:  # noqa: ANN001 - what the camera sees from now on
+    def show(self, frame) -> None:  # what the camera sees from now on
         camera = SimCamera([frame])
         self.cameras.append(camera)
         self.kiosk.root.ctx.camera = camera
@@ -123,7 +123,7 @@ def fill_form(k: Kiosk, shots: bool = False) -> None:
     k.on("capture")
 
 
-def shoot(term: Terminal, frame, verdict: str) -> None:  # noqa: ANN001
+def shoot(term: Terminal, frame, verdict: str) -> None:
     k = term.kiosk
     term.show(frame)
     k.tap("shoot")
@@ -469,11 +469,11 @@ def test_progress_offers_no_scan_without_a_camera(terminal: Terminal) -> None:
     assert not k.root.submit.progress.scanning
 
 
-def _visible(root) -> list:  # noqa: ANN001 - a widget tree
+def _visible(root) -> list:  # a widget tree
     """Widgets a citizen can see: not hidden (opacity 0 or no width) nor inside a hidden one."""
     out = []
 
-    def walk(w, shown: bool) -> None:  # noqa: ANN001
+    def walk(w, shown: bool) -> None:
         shown = shown and w.opacity > 0 and w.width > 0 and w.height > 0
         if shown:
             out.append(w)
