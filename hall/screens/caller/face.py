@@ -1,7 +1,8 @@
 """人脸签到 at a staff window: sign in by face, enrol one's own face, withdraw it.
 
 :class:`CallerFace` is the face part of a :class:`~hall.screens.caller.root.CallerRoot`
-(seen here as a :class:`CallerHost`, so this module never imports the root) whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
+(seen here as a :class:`CallerHost`, so this module never imports the root)
+whose context has a face terminal (:mod:`hall.kiosk.face_setup`). It adds
 a "sign in by face" button under the id + PIN form (which always stays), two
 buttons to the signed-in panel ("enrol my face", "withdraw my face") and two
 screens:
@@ -16,18 +17,17 @@ screens:
   same screen asks to confirm a withdrawal (the daemon ends the consent, then
   the template on this terminal is destroyed).
 
-Every camera decision runs through one :class:`FaceWatch` (one camera). A face
-screen left alone for ``idle_timeout_s`` goes back (its words cleared); the
-live picture is dropped whenever a decision ends or the screen is left.
-Nothing face-related is logged.
+Every camera decision runs through one :class:`FaceWatch` (one camera); what
+it comes to, in one word, is worked out without Kivy in
+:mod:`hall.screens.caller.face_decisions`. A face screen left alone for
+``idle_timeout_s`` goes back (its words cleared); the live picture is dropped
+whenever a decision ends or the screen is left. Nothing face-related is logged.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,40 +38,18 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
+from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
-from hall.kiosk.face_store import FaceStoreError
+from hall.screens.caller import widgets  # noqa: F401 - CallerLabel, CallerButton, CallerCard
+from hall.screens.caller.face_decisions import ENROL_SAYS, SIGNIN_WHY, check_in, enrol_staff
+from hall.screens.caller.login import CallerLogin
 from hall.screens.caller.panel import CallerPanel
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.face_watch import FaceWatch
 from hall.screens.common.translate import Translated
-from hall.vision.face import FaceError, NoFaceError
 
-log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_name("face.kv")))
 
-#: What a failed face sign-in says, by the reason a decision came to.
-SIGNIN_WHY = {
-    "no_match": "face_caller.why_no_match",
-    "not_live": "face_caller.why_not_live",
-    "no_face": "face_caller.why_no_face",
-    "refused": "face_caller.why_refused",
-    "unavailable": "face_caller.why_unavailable",
-    "terminal": "face_caller.why_terminal",
-    "engine": "face_caller.why_engine",
-    "camera": "face_caller.why_camera",
-}
-#: What an enrolment came to, by its result word.
-ENROL_SAYS = {
-    "enrolled": "face_caller.enrolled",
-    "no_face": "face_caller.enrol_no_face",
-    "two_faces": "face_caller.enrol_two_faces",
-    "camera": "face_caller.enrol_camera",
-    "refused": "face_caller.enrol_refused",
-    "unavailable": "face_caller.enrol_unavailable",
-    "store": "face_caller.enrol_store",
-    "engine": "face_caller.enrol_engine",
-}
 RESTART_S = 0.05  # a cancelled decision ends at its next frame; start again after it
 
 
@@ -144,7 +122,7 @@ class CallerHost(Protocol):
     ctx: KioskContext
     window: int
     bridge: UiBridge
-    login_screen: Any  # the id + PIN screen: ``busy``, ``lang``, ``tr()``, ``ids.face_slot``
+    login_screen: CallerLogin
     panel: CallerPanel
     current: str
 
@@ -251,21 +229,12 @@ class CallerFace:
         self.touched()
         self.signin.state = "watching"
         self.signin.say("face_caller.look")
-        self._watch(self.signin, self._check_in, self._signin_done, self._signin_failed)
+        terminal, window = self.terminal, self.caller.window
 
-    def _check_in(self, frames: Iterator[np.ndarray]) -> tuple[str, dict | None]:
-        """On the FaceWatch thread: the terminal's decision, daemon trouble as a reason word."""
-        try:
-            seen = self.terminal.check_in(frames, self.caller.window)
-        except DaemonUnavailable:
-            return "unavailable", None
-        except DaemonError as exc:  # the consent list was refused: a terminal token problem
-            log.warning("face sign-in: consents not read: %s", exc.code)
-            return "terminal", None
-        except (FaceError, FaceStoreError) as exc:
-            log.error("face sign-in: %s", type(exc).__name__)
-            return "engine", None
-        return seen.reason, seen.answer
+        def decide(frames: Iterator[np.ndarray]) -> tuple[str, dict | None]:
+            return check_in(terminal, frames, window)
+
+        self._watch(self.signin, decide, self._signin_done, self._signin_failed)
 
     def _signin_done(self, result: tuple[str, dict | None]) -> None:
         self._stopped(self.signin)
@@ -311,56 +280,14 @@ class CallerFace:
         self.touched()
         self.enrol.state = "watching"
         self.enrol.say("face_caller.enrol_look")
+        terminal, url = self.terminal, self.ctx.settings.daemon_url
         staff_id, token = self.caller.panel.staff_id, self.ctx.client.token
+        window = self.caller.window
 
         def decide(frames: Iterator[np.ndarray]) -> tuple[str, DaemonError | None]:
-            return self._enrol_staff(frames, staff_id, token)
+            return enrol_staff(terminal, url, frames, staff_id, token, window)
 
         self._watch(self.enrol, decide, self._enrol_done, self._enrol_failed)
-
-    def _enrol_staff(
-        self, frames: Iterator[np.ndarray], staff_id: str, token: str | None
-    ) -> tuple[str, DaemonError | None]:
-        """On the FaceWatch thread: enrol, and say what happened in one word."""
-        # A client of its own: the panel's client is used by the bridge's worker thread.
-        staff = DaemonClient(self.ctx.settings.daemon_url, token)
-        limit = self.terminal.cfg.liveness.max_frames
-        last: list[np.ndarray] = []  # the latest frame only, to tell "nobody" from "two people"
-
-        def bounded() -> Iterator[np.ndarray]:
-            for frame in islice(frames, limit):
-                last[:] = [frame]
-                yield frame
-
-        try:
-            self.terminal.enrol_staff(staff, staff_id, bounded())
-        except NoFaceError:
-            crowded = bool(last) and len(self.terminal.engine.detect(last[0])) > 1
-            return ("two_faces" if crowded else "no_face"), None
-        except DaemonUnavailable:
-            return "unavailable", None
-        except DaemonError as exc:
-            return "refused", exc
-        except FaceStoreError as exc:
-            log.error("face enrolment: template not stored: %s", type(exc).__name__)
-            self._withdraw_quietly(staff, staff_id)
-            return "store", None
-        except FaceError as exc:
-            log.error("face enrolment: %s", type(exc).__name__)
-            return "engine", None
-        finally:
-            last.clear()
-            staff.close()
-        log.info("face enrolment at window %d: done", self.caller.window)
-        return "enrolled", None
-
-    @staticmethod
-    def _withdraw_quietly(staff: DaemonClient, staff_id: str) -> None:
-        # The consent was recorded but no template kept: do not leave a consent for nothing.
-        try:
-            staff.withdraw_consent(staff_id)
-        except DaemonError as exc:
-            log.warning("face enrolment: consent not withdrawn after a store error: %s", exc.code)
 
     def _enrol_done(self, result: tuple[str, DaemonError | None]) -> None:
         self._stopped(self.enrol)

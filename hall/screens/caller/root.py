@@ -1,77 +1,25 @@
 """The staff caller role: sign in at one window, then operate it (``--role caller --window N``).
 
-:class:`CallerRoot` switches between the sign-in screen and the panel
-(:mod:`hall.screens.caller.panel`). The context's client starts with no token;
-a successful sign-in gives it the staff token of this window, and signing out
-takes it away again.
+:class:`CallerRoot` switches between the sign-in screen
+(:mod:`hall.screens.caller.login`) and the panel (:mod:`hall.screens.caller.panel`).
+The context's client starts with no token; a successful sign-in gives it the
+staff token of this window, and signing out takes it away again.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
+from hall.screens.caller.login import CallerLogin
 from hall.screens.caller.panel import CallerPanel
 from hall.screens.common.bridge import UiBridge
-from hall.screens.common.translate import Translated
 
 log = logging.getLogger(__name__)
-# After caller_panel.kv (loaded by caller_panel): the sign-in screen uses its widgets.
-Builder.load_file(str(Path(__file__).with_name("login.kv")))
-
-
-class CallerLogin(Translated, Screen):
-    """Staff id and PIN for this window; the daemon's refusal shown in the current language."""
-
-    hall_id = StringProperty("caller-login")
-    lang = StringProperty("zh")
-    hall_name = StringProperty("")
-    window_number = NumericProperty(0)
-    error = StringProperty("")
-    busy = BooleanProperty(False)
-
-    def __init__(self, caller: CallerRoot, **kwargs: Any) -> None:
-        self.caller = caller
-        self.strings = caller.ctx.strings
-        super().__init__(
-            lang=self.strings.language,
-            hall_name=caller.ctx.hall_name,
-            window_number=caller.window,
-            **kwargs,
-        )
-
-    def submit(self) -> None:
-        """Sign in with what was typed."""
-        staff_id = self.ids.staff_id.text.strip().upper()
-        pin = self.ids.pin.text.strip()
-        if self.busy:
-            return
-        if not staff_id or not pin:
-            self.error = self.tr("caller.login_missing")
-            return
-        self.busy = True
-        self.error = ""
-        self.caller.login(staff_id, pin)
-
-    def failed(self, exc: DaemonError) -> None:
-        """Show why the daemon refused; the PIN is cleared for another try."""
-        self.busy = False
-        self.error = exc.text(self.lang)
-        self.ids.pin.text = ""
-
-    def reset(self) -> None:
-        """Empty the form for the next person."""
-        self.busy = False
-        self.error = ""
-        self.ids.staff_id.text = ""
-        self.ids.pin.text = ""
 
 
 class CallerRoot(ScreenManager):

@@ -1,16 +1,21 @@
-"""Pieces of the caller panel: the picker, case types, waiting counts, FitLabel.
+"""What the caller's screens share: the picker, case types, waiting counts, FitLabel.
 
-The picker laid over the panel, case types, a waiting count that wraps after the service name rather than cut, and :class:`FitLabel` (one
-line sized to fit, never cut; the lobby uses it too).
+:class:`CallerChoiceSheet` is the picker (transfer target, case type,
+returning no-show) laid over the panel: a widget inside it, not a separate
+popup window, so it is part of the screen's widget tree like every other
+control. :class:`CallerCount` is a waiting count that wraps after the service
+name rather than cut; :class:`FitLabel` one line sized to fit, never cut (the
+lobby uses it too).
 
-The picker (transfer target, case type, returning no-show) is a widget inside
-the panel, not a separate popup window, so it is part of the screen's widget
-tree like every other control.
+Importing this module loads ``widgets.kv``: the rules of these widgets and the
+palette, label, button and card styles that ``login.kv``, ``panel.kv`` and
+``face.kv`` use. Each screen module whose rules use them imports this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from kivy.core.text import Label as CoreLabel
 from kivy.factory import Factory
@@ -188,11 +193,4 @@ class FitLabel(Label):
         self.font_size = size
 
 
-Builder.load_string(
-    """
-<FitLabel>:
-    text_size: self.size
-    valign: "middle"
-    halign: "center"
-"""
-)
+Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
