@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from hall.config import HallConfig, setup_and_load
+from hall.processes import daemon_argv, stop
 
 log = logging.getLogger("hall.launch")
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,17 +108,7 @@ class Launcher:
 
     def daemon(self, ports: dict[str, str]) -> subprocess.Popen:
         """Start the queue daemon with the simulators' ports."""
-        argv = [
-            sys.executable,
-            "-m",
-            "hall.queue",
-            "--config",
-            str(self.config_path),
-            "--data-dir",
-            str(self.data_dir),
-        ]
-        for bus, url in ports.items():
-            argv += ["--device-port", f"{bus}={url}"]
+        argv = daemon_argv(self.config_path, self.data_dir, device_ports=ports)
         return self._spawn("queue daemon", argv)
 
     def display(self) -> None:
@@ -157,13 +148,8 @@ class Launcher:
     def stop(self) -> None:
         """Terminate the children, newest first."""
         for name, proc in reversed(self.children):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    log.warning("%s did not stop; killing it", name)
-                    proc.kill()
+            if stop(proc):
+                log.warning("%s did not stop; killed it", name)
 
 
 def _interrupt(*_args: object) -> None:

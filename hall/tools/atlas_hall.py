@@ -17,7 +17,6 @@ import io
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +28,7 @@ from PIL import Image
 
 from hall.config import HallConfig, load_config
 from hall.idnumber import check_char
+from hall.processes import daemon_argv, stop
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: The demo staff's PIN (config.yaml: "every PIN is 1234").
@@ -90,8 +90,7 @@ class DemoHall:
         """Start the daemon and wait until it answers /health."""
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         self.log = open(self.folder / "daemon.log", "wb")  # closed in stop()
-        argv = [sys.executable, "-m", "hall.queue", "--config", str(self.config_path)]
-        argv += ["--data-dir", str(self.folder / "data"), "--port", str(self.port)]
+        argv = daemon_argv(self.config_path, self.folder / "data", port=self.port)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         poll(self._healthy, 30, f"the daemon (log: {self.folder / 'daemon.log'})")
@@ -108,13 +107,8 @@ class DemoHall:
     def stop(self) -> None:
         """Stop the daemon."""
         self.http.close()
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        if self.proc:
+            stop(self.proc)
         self.log.close()
 
     # -- API ---------------------------------------------------------------------

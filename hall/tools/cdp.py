@@ -20,6 +20,8 @@ from typing import Any
 import requests
 from websockets.sync.client import connect
 
+from hall.processes import stop
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -117,10 +119,5 @@ class Browser:
         try:
             self._stack.close()
         finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+            stop(self.proc)
             self.proc.stderr.close()

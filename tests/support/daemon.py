@@ -17,7 +17,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from hall.processes import daemon_argv, stop
 from hall.queue.core import clock
 from tests.support.api import Api
 from tests.support.config import PIN, ROOT, hall_config, now, write_config
@@ -102,17 +102,7 @@ class ProcessDaemon(Daemon):
         env[clock.ENV] = now().isoformat()
         self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hall.queue",
-                "--config",
-                str(self.config_path),
-                "--data-dir",
-                str(self.data_dir),
-                "--port",
-                str(self.port),
-            ],
+            daemon_argv(self.config_path, self.data_dir, port=self.port),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -135,13 +125,8 @@ class ProcessDaemon(Daemon):
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 10 s."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        if self.proc:
+            stop(self.proc)
         self.log.close()
 
 
