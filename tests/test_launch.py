@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not
 def _healthy(base: str) -> bool:
     try:
         return requests.get(base + "/api/v1/health", timeout=1).ok
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
         return False
 
 

@@ -101,7 +101,7 @@ class DemoHall:
             raise RuntimeError(f"daemon exited; see {self.folder / 'daemon.log'}")
         try:
             return requests.get(self.base + "/api/v1/health", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             return False
 
     def stop(self) -> None:

@@ -84,7 +84,7 @@ class Daemon:
     def _answers(self) -> bool:
         try:
             return requests.get(self.base + "/api/v1/health", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             return False
 
 
