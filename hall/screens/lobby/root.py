@@ -27,7 +27,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from hall.kiosk.client import DaemonError
+from hall.kiosk.client import DaemonError, DaemonUnavailable
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.widgets import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.bridge import UiBridge
@@ -174,6 +174,11 @@ class LobbyRoot(Translated, BoxLayout):
 
     def _reload_failed(self, exc: DaemonError) -> None:
         log.info("lobby state not read: %s", exc.message_en)
+        if isinstance(exc, DaemonUnavailable):
+            # The follower reports only changes, and it starts disconnected: a lobby
+            # started while the daemon is down must say so itself. Its first connect
+            # (on_state True) then reloads the board.
+            self.connected = False
 
     def _on_state(self, connected: bool) -> None:
         was = self.connected

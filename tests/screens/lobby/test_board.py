@@ -350,6 +350,8 @@ def test_reconnects_after_a_restart_and_catches_up(lobby: LobbyRoot, daemon: Dae
     try:
         idle(3)
         assert rows(late) == []
+        # It says so, as a lobby that lost the daemon does.
+        assert idle_until(lambda: by_id(late, "lobby-offline").text, 3)
         daemon.start()
         assert board_is(late, expected, timeout=RETRY_S + 3)
         assert idle_until(lambda: by_id(late, "lobby-offline").text == "", 2)
