@@ -8,15 +8,7 @@ import hashlib
 import pytest
 
 from tests.kiosk.submission_helpers import wire
-from tests.support import Daemon, free_port, hall_config, wait_until
-from tests.support.upstream import FakeUpstream
-
-
-@pytest.fixture
-def upstream():
-    fake = FakeUpstream(free_port())
-    yield fake
-    fake.stop()
+from tests.support import Daemon, hall_config, wait_until
 
 
 @pytest.fixture

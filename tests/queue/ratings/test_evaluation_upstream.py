@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.queue.ratings.rating_helpers import rate, serve
-from tests.support import free_port, hall_config, wait_until
-from tests.support.upstream import FakeUpstream
-
-
-@pytest.fixture
-def upstream():
-    fake = FakeUpstream(free_port())
-    yield fake
-    fake.stop()
+from tests.support import hall_config, wait_until
 
 
 @pytest.mark.process  # kill -9: a real subprocess
