@@ -54,6 +54,9 @@ def run_suite(commit: str, scratch: Path) -> dict[str, object]:
             text=True,
         )
         wall = time.monotonic() - started
+        # The whole output stays for a person to read (which tests failed, and why).
+        saved = Path(tempfile.gettempdir()) / f"hall-suite-{sha}.log"
+        saved.write_text(done.stdout + done.stderr, encoding="utf-8")
         tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
         found = SUMMARY.search(tail)
         return {
@@ -63,6 +66,7 @@ def run_suite(commit: str, scratch: Path) -> dict[str, object]:
             "exit": done.returncode,
             "load_before": load_before,
             "load_after": _load(),
+            "log": str(saved),
         }
     finally:
         _git("worktree", "remove", "--force", str(where))
