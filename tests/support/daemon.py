@@ -108,7 +108,9 @@ class ProcessDaemon(Daemon):
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        assert wait_until(self._healthy, timeout=20), "daemon did not become healthy"
+        assert wait_until(self._healthy, timeout=60), (
+            "daemon did not become healthy"
+        )  # a busy CI box
         return self
 
     def _healthy(self) -> bool:
