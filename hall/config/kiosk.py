@@ -55,7 +55,8 @@ class KioskSection(_Section):
     ticket_screen_no_print_s: float = Field(45, ge=3, description="...when it did not print")
     follow_url: str = Field(
         "http://127.0.0.1:8765/t/{id}",
-        description="QR code on the ticket: the daemon's ticket page ({id} is filled in)",
+        description="QR code on the ticket: the daemon's ticket page ({id} is filled in; the "
+        "ticket's rating key is added as the k= query parameter)",
     )
     printer: dict[str, Any] = Field(
         default_factory=lambda: {"type": "sim"},
@@ -87,7 +88,8 @@ class KioskSection(_Section):
     )
     progress_url: str = Field(
         "http://127.0.0.1:8765/progress?receipt={receipt}",
-        description="QR code on 受理/补正 notices ({receipt} is filled in)",
+        description="QR code on 受理/补正 notices ({receipt} is filled in; the case's rating "
+        "key is added as the k= query parameter)",
     )
     correction_days: int = Field(
         10,

@@ -166,15 +166,15 @@ class DaemonClient:
     def rate_submission(
         self,
         submission_id: str,
-        receipt: str,
+        key: str,
         level: int,
         tags: list[str] | tuple[str, ...] = (),
         comment: str = "",
     ) -> dict:
-        """好差评 of a self-service submission made on this terminal (id + receipt prove it)."""
+        """好差评 of a self-service submission made on this terminal (its rating key proves it)."""
         body = {
             "submission_id": submission_id,
-            "receipt": receipt,
+            "key": key,
             "level": level,
             "tags": list(tags),
             "comment": comment,

@@ -17,6 +17,12 @@ forwarded (``POST /evaluations/kiosk``) only after its case: the daemon
 refuses a rating for a case it does not know. A rating the daemon refuses
 (already rated, case refused ...) is kept as ``refused`` with the reason and
 never sent again.
+
+Each case gets its rating key when it is stored (:attr:`Stored.rating_key`,
+128 random bits): the notice prints it in its QR code, the case carries it to
+the daemon (which keeps only its digest), and the terminal's own rating of the
+case presents it. It stays in the case's record after forwarding, for that
+rating; it identifies no one.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 import shutil
 import sqlite3
 import threading
@@ -102,6 +109,7 @@ class Stored:
     id: str
     receipt: str
     submitted_at: dt.datetime
+    rating_key: str = ""  # printed in the notice's QR code; rates the case
 
 
 class TerminalOutbox:
@@ -175,6 +183,7 @@ class TerminalOutbox:
         }
         if draft.identity_check is not None:  # absent, the wire is as before the flag existed
             body["identity_check"] = draft.identity_check
+        body["rating_key"] = secrets.token_urlsafe(16)
         day = local.strftime("%Y%m%d")
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -195,7 +204,7 @@ class TerminalOutbox:
                 shutil.rmtree(self.images / case_id, ignore_errors=True)
                 raise
         self._wake.set()
-        return Stored(case_id, receipt, local)
+        return Stored(case_id, receipt, local, body["rating_key"])
 
     def recover(self) -> list[str]:
         """Remove image folders no pending case needs; return their names.
@@ -270,18 +279,19 @@ class TerminalOutbox:
         """Send the ratings whose case the daemon has; False if it cannot be reached."""
         with self._lock:
             due = self._db.execute(
-                "SELECT r.case_id, c.receipt, c.state, r.level, r.tags, r.comment"
+                "SELECT r.case_id, c.receipt, c.state, r.level, r.tags, r.comment, c.body"
                 " FROM ratings r JOIN cases c ON c.id = r.case_id"
                 " WHERE r.state = 'pending' AND c.state != 'pending' ORDER BY r.created_at"
             ).fetchall()
-        for case_id, receipt, case_state, level, tags, comment in due:
+        for case_id, receipt, case_state, level, tags, comment, body in due:
             if self._stop.is_set():
                 return False
             if case_state != "forwarded":  # the daemon refused the case: it cannot be rated
                 self._rating_done(case_id, "refused", "case_refused: the case was not accepted")
                 continue
             try:
-                self.client.rate_submission(case_id, receipt, level, json.loads(tags), comment)
+                key = json.loads(body).get("rating_key", "")  # none: stored before keys
+                self.client.rate_submission(case_id, key, level, json.loads(tags), comment)
             except DaemonUnavailable as exc:
                 self.failures += 1
                 self._rating_done(case_id, None, exc.detail)
@@ -377,6 +387,8 @@ class TerminalOutbox:
     def _forwarded(self, case_id: str, body: dict[str, Any]) -> None:
         # The daemon has it: keep only what identifies the case, not the person.
         kept = {k: body[k] for k in ("id", "receipt", "matter", "submitted_at")}
+        if "rating_key" in body:  # the terminal's own rating of the case presents it
+            kept["rating_key"] = body["rating_key"]
         with self._lock:
             self._db.execute(
                 "UPDATE cases SET state = 'forwarded', forwarded_at = ?, body = ?,"

@@ -43,6 +43,19 @@ class TicketPrint:
     area: str = ""
 
 
+def keyed_link(url: str, key: str | None) -> str:
+    """``url`` with the case's rating key as its ``k`` query parameter (no key: unchanged).
+
+    The printed QR code is the only place the key goes (the daemon's ticket page
+    ``/t/<id>?k=<key>``, the progress page ``/progress?receipt=…&k=<key>``): the
+    link rates the case, the id or receipt alone does not. Keys are URL-safe.
+    """
+    if not key:
+        return url
+    base, hash_, fragment = url.partition("#")
+    return f"{base}{'&' if '?' in base else '?'}k={key}{hash_}{fragment}"
+
+
 #: The printed line of a ticket that is called before the others.
 KIND_LINES = {"priority": "优先办理（绿色通道）", "appointment": "预约号"}
 

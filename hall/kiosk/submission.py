@@ -29,6 +29,7 @@ from hall.kiosk.entry import IdEntry
 from hall.kiosk.form_entry import MobileEntry
 from hall.kiosk.notices import Notice, missing_mandatory, notice_elements, promised_date
 from hall.kiosk.outbox import Draft, Material, Stored
+from hall.kiosk.receipts import keyed_link
 from hall.kiosk.ticketing import PrintOutcome
 from hall.workdays import WorkCalendar
 
@@ -242,7 +243,8 @@ class SubmissionFlow:
             captured=tuple(m.name for m in self.matter.materials if m.name in self.shots),
             missing=tuple(self.missing()),
             promised=promised,
-            progress_url=progress_url.format(receipt=stored.receipt),
+            # The progress page with the case's rating key: printed here and nowhere else.
+            progress_url=keyed_link(progress_url.format(receipt=stored.receipt), stored.rating_key),
             correct_by=correct_by if self.missing() else None,
             correct_place=correct_place if self.missing() else "",
         )

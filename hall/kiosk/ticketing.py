@@ -26,7 +26,7 @@ from hall.config import KioskSection
 from hall.drivers.errors import DriverError, PaperOut
 from hall.drivers.printer import PrinterHealth, TicketPrinter
 from hall.kiosk.client import DaemonClient, DaemonError
-from hall.kiosk.receipts import TicketPrint, print_ticket
+from hall.kiosk.receipts import TicketPrint, keyed_link, print_ticket
 from hall.waits import range_of, view_minutes, wait_minutes
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,12 @@ class TicketDesk:
         return IssuedTicket(ticket, self.layout(ticket))
 
     def layout(self, ticket: dict[str, Any]) -> TicketPrint:
-        """The paper ticket of a daemon ticket: number, service, local time, QR to follow it."""
+        """The paper ticket of a daemon ticket: number, service, local time, QR to follow it.
+
+        The QR code is ``kiosk.follow_url`` with the ticket's rating key added
+        (:func:`~hall.kiosk.receipts.keyed_link`): following needs the id,
+        rating the key too.
+        """
         issued = dt.datetime.fromisoformat(ticket["issued_at"]).astimezone(self.tz)
         names = ticket.get("service_name") or {}
         return TicketPrint(
@@ -207,7 +212,10 @@ class TicketDesk:
             ahead=int(ticket.get("ahead", 0)),
             est_wait_s=int(ticket.get("est_wait_s", 0)),
             est_wait_range_s=range_of(ticket),
-            qr_payload=self.settings.follow_url.format(id=ticket["id"]),
+            # The ticket page with the rating key: the only place the key is printed.
+            qr_payload=keyed_link(
+                self.settings.follow_url.format(id=ticket["id"]), ticket.get("rating_key")
+            ),
             footer=FOOTER,
             kind=str(ticket.get("kind") or "normal"),
             area=self.areas.get(ticket["service"], ""),

@@ -7,7 +7,7 @@ ticket's way through them):
   operations' context, the schedule, the outbox;
 * ``tickets``: issuing, appointments, calling, staff sessions, order, views;
 * ``cases``: self-service submissions (办件);
-* ``ratings``: ratings, the chained ledger, rectification, upstream (好差评);
+* ``ratings``: ratings, rating keys, the chained ledger, rectification, upstream (好差评);
 * ``attendance``: records and reports (考勤);
 * ``stats``: figures, the day cache, its warmer, exports (办件统计);
 * ``devices``: the hub that wires the drivers to the events;

@@ -140,6 +140,10 @@ class DemoHall:
             self.post(f"/windows/{window}/call", token=self.staff[window])
         self.post("/windows/2/start", token=self.staff[2])
         self.finished = self.post("/windows/2/finish", {"case_type": "即办件"}, self.staff[2])
+        # Its page shows the rating form only with the key the kiosk printed in its QR code.
+        self.finished_key = next(
+            t["rating_key"] for t in self.tickets.values() if t["id"] == self.finished["id"]
+        )
         self.post("/windows/2/call", token=self.staff[2])
         self.waiting = next(t for t in reversed(self.tickets.values()) if t["number"][0] == "A")
         self.receipts = [self._case(1, []), self._case(2, ["营业执照复印件"])]

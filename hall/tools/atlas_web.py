@@ -107,7 +107,9 @@ class WebAtlas:
         for lang in ("zh", "en"):
             q = f"lang={lang}"
             out[f"ticket-{lang}"] = lambda q=q: b.goto(f"{base}/t/{h.waiting['id']}?{q}")
-            out[f"rating-{lang}"] = lambda q=q: b.goto(f"{base}/t/{h.finished['id']}?{q}")
+            out[f"rating-{lang}"] = lambda q=q: b.goto(
+                f"{base}/t/{h.finished['id']}?k={h.finished_key}&{q}"
+            )
             out[f"unknown-ticket-{lang}"] = lambda q=q: b.goto(f"{base}/t/not-a-ticket?{q}")
             out[f"progress-{lang}"] = lambda q=q: b.goto(
                 f"{base}/progress?receipt={h.receipts[1]}&{q}"

@@ -84,6 +84,7 @@ def test_a_foreign_qr_code_is_read_and_refused_with_a_message() -> None:
         RECEIPT,  # a bare receipt number
         f"https://zwfw.example.gov.cn/hall/progress?receipt={RECEIPT}",  # printed before a move
         f"http://hall.example/progress/?lang=zh&receipt={RECEIPT}",
+        f"http://127.0.0.1:8765/progress?receipt={RECEIPT}&k=Qm9vdGgtMTIzNDU2Nzg5MA",  # rating key
     ],
 )
 def test_receipt_links_in_other_shapes_are_accepted(payload: str) -> None:

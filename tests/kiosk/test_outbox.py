@@ -202,10 +202,8 @@ def test_a_refused_rating_is_kept_with_the_reason_and_not_retried(
     box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1")).start()
     online = box.store(draft(3))
     assert wait_until(lambda: box.cases("forwarded"), 10)
-    # The citizen rated the case online first (a signed link) ...
-    kiosk = daemon.api("kiosk-token-1")
-    link = kiosk.get("/evaluations/link", params={"submission_id": online.id}).json()
-    body = {"submission_id": online.id, "sig": link["sig"], "level": 5}
+    # The citizen rated the case online first (the key from the notice's QR code) ...
+    body = {"submission_id": online.id, "key": online.rating_key, "level": 5}
     assert daemon.api(None).post("/evaluations/online", body).status_code == 201
     # ... then on the terminal: the daemon says "already rated", and that is final.
     assert box.rate(online.id, 2)

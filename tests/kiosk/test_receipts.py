@@ -12,6 +12,7 @@ import pytest
 
 from hall.kiosk.receipts import (
     TicketPrint,
+    keyed_link,
     render_ticket,
     ticket_lines,
     wait_minutes_range,
@@ -92,3 +93,16 @@ def test_printed_wait_is_a_range_when_uncertain_and_never_soon_with_people_ahead
 )
 def test_wait_minutes_range(ahead, seconds, range_s, minutes):
     assert wait_minutes_range(ahead, seconds, range_s) == minutes
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        (URL, f"{URL}?k=Ab-_9"),
+        ("http://h/progress?receipt=ZZ01", "http://h/progress?receipt=ZZ01&k=Ab-_9"),
+        ("http://h/t/1#top", "http://h/t/1?k=Ab-_9#top"),
+    ],
+)
+def test_the_rating_key_joins_the_printed_link_as_k(url: str, linked: str) -> None:
+    assert keyed_link(url, "Ab-_9") == linked
+    assert keyed_link(url, None) == keyed_link(url, "") == url  # no key: the link as it was

@@ -84,7 +84,10 @@ def test_take_prints_the_ticket_the_daemon_issued(daemon: Daemon, desk_for) -> N
     printed = decode(desk.printer.connection.output)
     lines = printed.text_lines
     assert "测试大厅" in lines and number in lines and "综合受理" in lines
-    assert printed.qr == [f"{daemon.base}/api/v1/tickets/{ticket['id']}"]
+    # The QR code: the ticket's link with its rating key, which no other view shows.
+    key = result.issued.ticket["rating_key"]
+    assert len(key) >= 22 and key not in str(ticket)
+    assert printed.qr == [f"{daemon.base}/api/v1/tickets/{ticket['id']}?k={key}"]
     assert number in printed.double and printed.cuts == 1
     local = dt.datetime.fromisoformat(ticket["issued_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
     assert f"取号时间 {local:%Y-%m-%d %H:%M}" in lines

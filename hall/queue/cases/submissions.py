@@ -24,6 +24,7 @@ from hall.idnumber import id_fingerprint
 from hall.queue.core.domain import QueueError, conflict, not_found
 from hall.queue.core.schema import outbox_table, submission_history_table, submissions_table
 from hall.queue.core.writer import Tx
+from hall.queue.ratings import keys
 from hall.queue.tickets import views
 
 
@@ -92,6 +93,7 @@ class Incoming:
     promised_date: str | None
     content_sha: str
     identity_check: str | None = None  # IdentityCheck; kept in the applicant JSON
+    rating_key: str | None = None  # the notice's rating key: only its digest is stored
 
 
 def content_sha(body: dict[str, Any]) -> str:
@@ -146,6 +148,8 @@ def receive(
         "updated_at": tx.now,
     }
     tx.conn.execute(submissions_table.insert(), row)
+    if item.rating_key:
+        keys.keep(tx, f"submission:{item.id}", item.rating_key)
     place_files()
     note = "材料齐全" if not item.missing else "缺少：" + "、".join(item.missing)
     if item.identity_check is not None:  # staff read it in the case's history too

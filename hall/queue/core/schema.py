@@ -334,6 +334,17 @@ meta_table = Table(
     Column("value", Text, nullable=False),
 )
 
+# The rating key of a ticket or a submission (hall/queue/ratings/keys.py): only its
+# SHA-256 is kept, never the key. A table of its own rather than a column, so a store
+# made before it gets it from create_all at start (there are no column migrations).
+rating_keys_table = Table(
+    "rating_keys",
+    metadata,
+    Column("subject", String(48), primary_key=True),  # ticket:<id> | submission:<id>
+    Column("digest", String(64), nullable=False),  # hex SHA-256 of the key
+    Column("created_at", Float, nullable=False),
+)
+
 
 class Checkpointer:
     """Copies the SQLite WAL back into the database file in the background.

@@ -1,1 +1,1 @@
-"""Ratings (好差评): the ratings, the hash-chained ledger, 差评 rectification, the upstream forwarder."""
+"""Ratings (好差评): the ratings, rating keys, the hash-chained ledger, 差评 rectification, upstream."""

@@ -9,12 +9,12 @@ Who may rate (the channels):
 
 - ``evaluator``: the evaluator of the window that served the ticket (the
   device hub passes the window; another window's evaluator is refused);
-- ``kiosk``: the kiosk token together with the submission's id (the
-  terminal's private 128-bit idempotency key) and its receipt number, i.e.
-  the terminal session that made the self-service submission;
-- ``online``: a signed link (:func:`link_signature`, HMAC-SHA256 with a key
-  derived from the hall's secret) that the kiosk obtains for a ticket or a
-  submission and hands to the citizen (QR code); staff never see it.
+- ``kiosk``: the kiosk token together with the submission's id and its
+  rating key (:mod:`hall.queue.ratings.keys`), which the terminal made when it
+  stored the case and printed on the notice;
+- ``online``: the citizen's phone, no token: the ticket's (or submission's)
+  rating key from the printed QR code is the authentication. Staff see ticket
+  ids and receipts everywhere, never a key.
 
 An appeal (复核) adds a record pointing at the rating, with the manager's
 decision and reason; an upheld appeal takes the rating out of 满意率 and ends
@@ -24,8 +24,6 @@ through the outbox when ``upstream.evaluation`` is configured.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +36,7 @@ from hall.queue.core.rows import ticket_row
 from hall.queue.core.schema import evaluations_table, outbox_table, submissions_table
 from hall.queue.core.schema import ledger_table as ledger_table
 from hall.queue.core.writer import Tx
-from hall.queue.ratings import ledger, rectification
+from hall.queue.ratings import keys, ledger, rectification
 from hall.queue.stats import day_cache
 from hall.queue.tickets import views
 
@@ -61,7 +59,7 @@ class Rating:
     four_key: bool = False
     device: str | None = None
     submission_id: str | None = None
-    receipt: str | None = None  # the kiosk proves it owns the submission with both
+    key: str | None = None  # the rating key: online and kiosk channels (keys.py)
     tags: tuple[str, ...] = ()
     comment: str = ""
 
@@ -71,13 +69,12 @@ def label(level: int | None) -> str:
     return LEVELS[level] if level is not None else UNRATED
 
 
-def link_signature(id_key: bytes, subject: str) -> str:
-    """The signature of an online rating link for ``ticket:<id>`` or ``submission:<id>``."""
-    key = hmac.new(id_key, b"hall online rating link", hashlib.sha256).digest()
-    return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def _ticket_case(tx: Tx, rating: Rating) -> dict[str, Any]:
+    # The key first: without it nothing about the ticket is told (not even that it exists).
+    if rating.channel == "online" and not keys.ticket_holds(
+        tx.conn, rating.ticket_id or "", rating.key
+    ):
+        raise keys.refused()
     ticket = ticket_row(tx, rating.ticket_id or "")
     if ticket is None:
         raise not_found("号票", "ticket", code="unknown_ticket")
@@ -105,16 +102,17 @@ def _ticket_case(tx: Tx, rating: Rating) -> dict[str, Any]:
 
 
 def _submission_case(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
+    if rating.channel == "evaluator":
+        raise conflict("wrong_channel", "自助申报不在窗口评价", "Submissions are not rated here")
+    # Online and at the terminal alike: the key of the notice. The same answer for an
+    # unknown case and a wrong key: nothing to probe with.
+    if not keys.holds(tx.conn, f"submission:{rating.submission_id}", rating.key):
+        raise keys.refused()
     row = tx.conn.execute(
         select(submissions_table).where(submissions_table.c.id == rating.submission_id)
     ).first()
-    if rating.channel == "evaluator":
-        raise conflict("wrong_channel", "自助申报不在窗口评价", "Submissions are not rated here")
-    if row is None or (rating.channel == "kiosk" and row.receipt != rating.receipt):
-        # The same answer for an unknown case and a wrong receipt: nothing to probe with.
-        raise not_found(
-            "与该回执相符的申报件", "a submission with this receipt", code="unknown_case"
-        )
+    if row is None:  # a key without its case: cannot happen, they are stored together
+        raise not_found("申报件", "submission", code="unknown_case")
     return {
         "subject": f"submission:{row.id}",
         "submission_id": row.id,

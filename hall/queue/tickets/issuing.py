@@ -3,6 +3,10 @@
 The appointment rules themselves (booking, when a check-in is open, by code,
 ID number or face) are in :mod:`hall.queue.tickets.appointments`.
 
+The issuing answer alone carries the ticket's rating key (``rating_key``,
+:mod:`hall.queue.ratings.keys`), for the kiosk's QR code; the store keeps its
+digest, and no view or event has it.
+
 Each function here is an operation for :class:`hall.queue.core.writer.Writer`: it
 runs inside the writer's transaction, so the read of the last sequence number
 and the insert of the next one can never interleave with another issue.
@@ -23,6 +27,7 @@ from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketKind, TicketStatus, conflict
 from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
+from hall.queue.ratings import keys
 from hall.queue.tickets import appointments, views
 
 _LAST_SEQ = text(
@@ -148,6 +153,8 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         "updated_at": tx.now,
     }
     tx.conn.execute(_INSERT, row)
+    rating_key = keys.new_key()
+    keys.keep(tx, f"ticket:{ticket_id}", rating_key)
     if appt is not None:
         appointments.checked_in(tx, appt.code, ticket_id)
     saved = SimpleNamespace(**_UNSET, **row)
@@ -159,4 +166,6 @@ def issue(ctx: Context, tx: Tx, req: IssueRequest) -> dict[str, Any]:
         **public,
         **place,  # ahead, est_wait_s, est_wait_range_s
         "service_name": {"zh": svc.name_zh, "en": svc.name_en},
+        # For the issuing kiosk's QR code only: never in an event or another view.
+        "rating_key": rating_key,
     }

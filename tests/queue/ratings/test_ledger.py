@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from tests.kiosk.submission_helpers import wire
-from tests.queue.ratings.rating_helpers import rate, serve
+from tests.queue.ratings.rating_helpers import KEYS, rate, serve
 from tests.support import ROOT, Daemon
 
 
@@ -84,23 +84,21 @@ def test_one_rating_per_case_and_only_from_its_channels(daemon: Daemon) -> None:
     staff = daemon.staff("S002", 2)
     ticket = serve(daemon, staff, 2)[0]
     anyone = daemon.api(None)
-    forged = {"ticket_id": ticket["id"], "sig": "0" * 32, "level": 5}
+    forged = {"ticket_id": ticket["id"], "key": "0" * 22, "level": 5}
     assert anyone.post("/evaluations/online", forged).status_code == 403
-    # Staff cannot get a link, appeal, or reach the ledger.
-    assert staff.get("/evaluations/link", params={"ticket_id": ticket["id"]}).status_code == 403
     rate(daemon, ticket["id"], 2)
-    link = daemon.api("kiosk-token-1").get("/evaluations/link", params={"ticket_id": ticket["id"]})
-    again = anyone.post("/evaluations/online", {**forged, "sig": link.json()["sig"]})
+    again = anyone.post("/evaluations/online", {**forged, "key": KEYS[ticket["id"]]})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+    # Staff cannot appeal or reach the ledger (nor rate: tests/queue/security/test_rating_keys.py).
     rating_id = daemon.api("manager-token-1").get("/evaluations").json()[0]["id"]
     body = {"decision": "upheld", "reason": "误操作"}
     assert staff.post(f"/evaluations/{rating_id}/appeal", body).status_code == 403
     assert staff.get("/ledger/verify").status_code == 403
     # A kiosk may not rate a window's ticket; the window evaluator does.
     r = daemon.api("kiosk-token-1").post(
-        "/evaluations/kiosk", {"submission_id": "f" * 32, "receipt": "ZZ000000", "level": 5}
+        "/evaluations/kiosk", {"submission_id": "f" * 32, "key": KEYS[ticket["id"]], "level": 5}
     )
-    assert r.status_code == 404
+    assert r.status_code == 403 and r.json()["error"]["code"] == "bad_rating_key"
 
 
 def test_appeal_adds_a_record_and_marks_the_rating(daemon: Daemon) -> None:
@@ -128,12 +126,17 @@ def test_appeal_adds_a_record_and_marks_the_rating(daemon: Daemon) -> None:
 
 
 def test_kiosk_rates_its_own_submission(daemon: Daemon) -> None:
+    # The proof is the rating key the terminal printed on the notice (issue 13; it was the
+    # receipt, which staff see in every case list).
     kiosk = daemon.api("kiosk-token-1")
-    sub = wire(3)
+    sub = {**wire(3), "rating_key": "terminal-made-key-0003"}
     assert kiosk.post("/submissions", sub).status_code == 201
-    wrong = {"submission_id": sub["id"], "receipt": "ZZ09999999", "level": 4}
-    assert kiosk.post("/evaluations/kiosk", wrong).status_code == 404
-    ok = kiosk.post("/evaluations/kiosk", {**wrong, "receipt": sub["receipt"]})
+    wrong = {"submission_id": sub["id"], "key": "terminal-made-key-9999", "level": 4}
+    assert kiosk.post("/evaluations/kiosk", wrong).status_code == 403
+    by_receipt = {"submission_id": sub["id"], "receipt": sub["receipt"], "level": 4}
+    assert kiosk.post("/evaluations/kiosk", by_receipt).status_code == 422  # no longer a proof
+    right = {**wrong, "key": sub["rating_key"]}
+    ok = kiosk.post("/evaluations/kiosk", right)
     assert ok.status_code == 201, ok.text
     got = ok.json()
     assert (got["channel"], got["number"], got["submission_id"]) == (
@@ -141,9 +144,7 @@ def test_kiosk_rates_its_own_submission(daemon: Daemon) -> None:
         sub["receipt"],
         sub["id"],
     )
-    assert kiosk.post("/evaluations/kiosk", {**wrong, "receipt": sub["receipt"]}).status_code == 409
+    assert kiosk.post("/evaluations/kiosk", right).status_code == 409
     # The display token is not a kiosk.
     display = daemon.api("display-token-1")
-    assert (
-        display.post("/evaluations/kiosk", {**wrong, "receipt": sub["receipt"]}).status_code == 403
-    )
+    assert display.post("/evaluations/kiosk", right).status_code == 403

@@ -15,13 +15,14 @@ from hall.config import HallConfig
 from hall.queue.core.context import Context
 from hall.queue.core.schema import open_engine, tickets_table
 from hall.queue.core.writer import Tx
-from hall.queue.ratings import ratings
+from hall.queue.ratings import keys, ratings
 from hall.workdays import WorkCalendar
 from tests.queue.ratings.rating_helpers import rate
 from tests.support import PIN, Daemon, hall_config
 
 MON = dt.datetime(2025, 6, 2, 1, 0, tzinfo=dt.UTC).timestamp()  # 09:00 in Beijing
 TUE = MON + 86400
+KEY = "statistics-rating-key-0"  # every ticket's rating key in this dataset
 # id, day, service, status, window, staff, case type, issued, wait, service time, from
 ROWS = [
     ("t1", MON, "general", "finished", 1, "S001", "即办件", 0, 60, 300, None),
@@ -68,9 +69,13 @@ def load(path: Path) -> None:
         tx = Tx(conn, TUE + 3600)
         # The ratings' context: this hall's config, the built-in working-day tables.
         ctx = Context.open(HallConfig.model_validate(hall_config()), b"k", WorkCalendar.load())
+        for tid, *_ in ROWS:  # as if issued by a kiosk: each printed ticket has its key
+            if tid != "t5b":  # a transferred copy is rated with its first ticket's key
+                keys.keep(tx, f"ticket:{tid}", KEY)
         ids = {}
         for tid, level in (("t1", 5), ("t2", 3), ("t3", 1), ("t5b", 4), ("t6", 2)):
-            ids[tid] = ratings.record(ctx, tx, ratings.Rating(tid, "online", level))["id"]
+            rating = ratings.Rating(tid, "online", level, key=KEY)
+            ids[tid] = ratings.record(ctx, tx, rating)["id"]
         ratings.appeal(ctx, tx, ids["t3"], "upheld", "恶意评价,经核实", "manager m")
     engine.dispose()
 
@@ -129,7 +134,7 @@ def test_per_window_and_staff_by_day(hall: Daemon) -> None:
 def test_a_late_rating_updates_a_cached_day_and_exports_parse_back(hall: Daemon) -> None:
     params = {"start": "2025-06-02", "end": "2025-06-08", "period": "week", "by": "hall"}
     assert stats(hall, **params)["rows"][-1]["unrated"] == 1  # day figures now cached
-    rate(hall, "t7", 4)  # online, days later: the cached day must not hide it
+    rate(hall, "t7", 4, key=KEY)  # online, days later: the cached day must not hide it
     row = stats(hall, **params)["rows"][-1]
     assert (row["unrated"], row["ratings"]["satisfied"], row["satisfaction"]) == (0, 2, 0.8)
     manager = hall.api("manager-token-1")

@@ -44,8 +44,10 @@ def test_tap_shows_and_prints_the_ticket_the_daemon_issued(
     assert kiosk_ui.widget("ticket-service").text == "综合受理"
     assert kiosk_ui.widget("ticket-ahead").text == f"前面还有 {issued['ahead']} 人等候"
     assert "请取走号票" in kiosk_ui.widget("print-status").text
-    follow = f"{hall_daemon.base}/t/{issued['id']}"
-    assert ticket_screen.qr_payload == follow and ticket_screen.qr is not None
+    # The ticket page's link with the ticket's rating key (k=), which no other view shows.
+    follow = ticket_screen.qr_payload
+    assert follow.startswith(f"{hall_daemon.base}/t/{issued['id']}?k=")
+    assert len(follow.partition("?k=")[2]) >= 22 and ticket_screen.qr is not None
     page = requests.get(follow, timeout=10)  # what a phone opens from the QR code
     assert page.status_code == 200 and number in page.text
     printed = decode(kiosk_ui.sim.output)

@@ -1,20 +1,21 @@
 """HTTP routes of the ratings ledger: kiosk and online ratings, appeals, chain verification.
 
 There is no route that edits or deletes a rating. Window evaluators rate
-through the device hub (hall/queue/devices/hub.py), not over HTTP.
+through the device hub (hall/queue/devices/hub.py), not over HTTP. Remote
+ratings carry the case's rating key (hall/queue/ratings/keys.py), which only
+the printed QR code holds; no route hands out a key or a signed link.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import Field, model_validator
 
 from hall.queue.core.domain import QueueError
-from hall.queue.ratings import ledger, ratings
+from hall.queue.ratings import keys, ledger, ratings
 from hall.queue.web.auth import require
 from hall.queue.web.deps import Body, Caller, daemon_of
 
@@ -28,19 +29,29 @@ class _Rating(Body):
     comment: str = Field("", max_length=500)
 
 
+#: The rating key; missing or wrong is a 403 (bad_rating_key), not a 422: it is the credential.
+Key = Annotated[
+    str | None,
+    Field(
+        max_length=keys.MAX_KEY_LENGTH,
+        description="the case's rating key, from the QR code printed on the ticket or notice",
+    ),
+]
+
+
 class KioskRatingIn(_Rating):
     """A citizen rates a self-service submission on the terminal that made it."""
 
     submission_id: str = Field(pattern=r"^[0-9a-f]{32}$")
-    receipt: str = Field(min_length=6, max_length=32)
+    key: Key = None
 
 
 class OnlineRatingIn(_Rating):
-    """A citizen rates through a signed link (from the kiosk's QR code)."""
+    """A citizen rates from the QR code: a ticket or a submission, and its rating key."""
 
     ticket_id: str | None = Field(None, max_length=32)
     submission_id: str | None = Field(None, max_length=32)
-    sig: str = Field(pattern=r"^[0-9a-f]{32}$")
+    key: Key = None
 
     @model_validator(mode="after")
     def _one_case(self) -> OnlineRatingIn:
@@ -67,7 +78,10 @@ async def list_evaluations(
 
 @router.post("/evaluations/kiosk", status_code=201)
 async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dict[str, Any]:
-    """The terminal that made a submission rates it (submission id + receipt prove it)."""
+    """The terminal that made a submission rates it (kiosk tokens; the notice's key proves it).
+
+    Kiosk tokens only (403 for any other); a missing or wrong key is 403 ``bad_rating_key``.
+    """
     if p.role != "kiosk":
         raise QueueError(403, "forbidden", "只有自助终端可以提交此评价", "Kiosk tokens only")
     rating = ratings.Rating(
@@ -75,7 +89,7 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
         channel="kiosk",
         level=body.level,
         submission_id=body.submission_id,
-        receipt=body.receipt.strip().upper(),
+        key=body.key,
         tags=tuple(body.tags),
         comment=body.comment,
         device=p.name,
@@ -85,33 +99,21 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
     )
 
 
-@router.get("/evaluations/link")
-async def rating_link(
-    request: Request,
-    p: Caller,
-    ticket_id: Annotated[str | None, Query(max_length=32)] = None,
-    submission_id: Annotated[str | None, Query(max_length=32)] = None,
-) -> dict[str, Any]:
-    """A signed online rating link for a case, for the kiosk to hand the citizen (QR code)."""
-    require(p, "kiosk")
-    if (ticket_id is None) == (submission_id is None):
-        raise QueueError(422, "invalid_request", "请指定号票或申报件", "ticket_id or submission_id")
-    subject = f"ticket:{ticket_id}" if ticket_id else f"submission:{submission_id}"
-    sig = ratings.link_signature(daemon_of(request).ctx.id_key, subject)
-    query = f"ticket_id={ticket_id}" if ticket_id else f"submission_id={submission_id}"
-    return {"subject": subject, "sig": sig, "path": f"/api/v1/evaluations/online?{query}&sig={sig}"}
-
-
 @router.post("/evaluations/online", status_code=201)
 async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
-    """Online channel: no bearer token, the link's signature is the authentication."""
+    """Online channel (anyone, no bearer token): the case's rating key is the authentication.
+
+    ``{ticket_id | submission_id, key, level, tags?, comment?}``. A token, staff
+    or any other, counts for nothing here: without the key printed on the
+    citizen's ticket or notice the answer is 403 ``bad_rating_key`` (the same
+    for an unknown case). The key is compared in the writer's operation
+    (:func:`hall.queue.ratings.ratings.record`), in constant time.
+    """
     daemon = daemon_of(request)
-    subject = f"ticket:{body.ticket_id}" if body.ticket_id else f"submission:{body.submission_id}"
-    if not hmac.compare_digest(ratings.link_signature(daemon.ctx.id_key, subject), body.sig):
-        raise QueueError(403, "bad_signature", "评价链接无效", "This rating link is not valid")
     rating = ratings.Rating(
         ticket_id=body.ticket_id,
         submission_id=body.submission_id,
+        key=body.key,
         channel="online",
         level=body.level,
         tags=tuple(body.tags),

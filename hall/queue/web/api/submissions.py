@@ -19,6 +19,7 @@ from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases import submissions
 from hall.queue.core.domain import QueueError, not_found
+from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import Principal, require
 from hall.queue.web.dates import Day, Moment
@@ -59,6 +60,15 @@ class SubmissionIn(Body):
     missing: list[Annotated[str, Field(max_length=64)]] = Field(max_length=30)
     promised_date: Day | None = None
     identity_check: submissions.IdentityCheck | None = None  # 人证比对; None: not offered
+    rating_key: str | None = Field(
+        None,
+        min_length=22,
+        max_length=keys.MAX_KEY_LENGTH,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the rating key the terminal made and printed on the notice (at least "
+        "128 random bits, URL-safe); only its digest is kept; none: the case cannot be rated "
+        "remotely",
+    )
 
 
 class ActionIn(Body):
@@ -136,7 +146,11 @@ async def submit(
     p: Caller,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    """A terminal forwards a stored submission; repeats answer 200 with the same receipt."""
+    """A terminal forwards a stored submission; repeats answer 200 with the same receipt.
+
+    Kiosk tokens only. ``rating_key`` is the key the terminal printed on the
+    notice; the answer does not echo it and a repeat does not change it.
+    """
     require(p, "kiosk")
     if idempotency_key is not None and idempotency_key != body.id:
         raise QueueError(
@@ -168,7 +182,8 @@ async def submit(
         shutil.rmtree(final, ignore_errors=True)
         durable.replace(staging, final)
 
-    content = body.model_dump(mode="json", exclude={"materials"})
+    # The key is no part of the case's content: kept as a digest, never compared.
+    content = body.model_dump(mode="json", exclude={"materials", "rating_key"})
     content["materials"] = [m.sha256 for m in body.materials]
     if content["identity_check"] is None:  # a retry stored before the flag existed still matches
         del content["identity_check"]
@@ -185,6 +200,7 @@ async def submit(
         promised_date=body.promised_date.isoformat() if body.promised_date else None,
         content_sha=submissions.content_sha(content),
         identity_check=body.identity_check,
+        rating_key=body.rating_key,
     )
     forward = daemon.config.upstream.submissions is not None
     try:

@@ -78,6 +78,10 @@ async def issue_ticket(request: Request, body: IssueBody, p: Caller) -> dict[str
     预约签到 (appointment priority): ``appointment_code``, or ``id_number`` with
     ``appointment: true`` for the appointment this person booked for this
     service today (no per-person daily limit then: the slot is booked).
+
+    Kiosk tokens only. The answer carries ``rating_key``, the ticket's rating
+    key: the kiosk prints it in the ticket's QR code (``/t/<id>?k=<key>``) and
+    nothing else ever shows it again (``POST /evaluations/online`` takes it).
     """
     require(p, "kiosk")
     req = issuing.IssueRequest(
@@ -96,7 +100,8 @@ async def get_ticket(request: Request, ticket_id: str) -> dict[str, Any]:
     """A ticket by id; needs no token.
 
     The id is a random 128-bit value printed in the ticket's QR code, so a citizen
-    can follow it on a phone; the answer holds no personal data.
+    can follow it on a phone; the answer holds no personal data and no rating key
+    (staff see ticket ids: the id alone does not rate).
     """
     found = await daemon_of(request).ticket(ticket_id)
     if found is None:

@@ -1,8 +1,10 @@
 """The citizen's pages behind the QR codes: the ticket page and 办件查询, on a real daemon.
 
 Each rating is posted exactly as the page's script posts it: the body is the
-page's ``rate`` object (with the signature the server computed) plus level,
-tags and comment, sent to the page's ``rate_url``.
+page's ``rate`` object (the case and its rating key, which the page has only
+when opened from the QR code's link, ``?k=``) plus level, tags and comment,
+sent to the page's ``rate_url``. (Issue 13 changed the link and the body: a
+rating key in place of the server's signature, which any holder of the id got.)
 """
 
 from __future__ import annotations
@@ -85,14 +87,20 @@ def test_ticket_page_follows_the_ticket_then_takes_one_rating(daemon: Daemon) ->
     assert 'id="rating"' not in r.text
     staff.post("/windows/2/finish", {"case_type": "即办件"})
 
+    # The id alone (what staff see) shows the progress, and how to rate: not the form.
     r = page(daemon, f"/t/{mine['id']}")
+    assert element(r, "status") == ZH["status_finished"]
+    assert 'id="rating"' not in r.text and "rate" not in page_data(r)
+    assert element(r, "rate-with-qr") == ZH["rate_with_qr"]
+    # The QR code's link, with the rating key: the form.
+    r = page(daemon, f"/t/{mine['id']}?k={mine['rating_key']}")
     assert element(r, "status") == ZH["status_finished"]
     assert 'id="rating"' in r.text and element(r, "level-1") == ZH["level_1"]
     data = page_data(r)
     assert "poll" not in data  # finished: the page stops following
-    assert (
-        data["rate"]["ticket_id"] == mine["id"] and data["rate_url"] == "/api/v1/evaluations/online"
-    )
+    assert data["rate"] == {"ticket_id": mine["id"], "key": mine["rating_key"]}
+    assert data["rate_url"] == "/api/v1/evaluations/online"
+    assert f"k={mine['rating_key']}" in r.text  # the language switch keeps the form
     tags = [REASON_TAGS[0], REASON_TAGS[2]]
     for tag in tags:
         assert f'value="{tag}"' in r.text
@@ -104,7 +112,7 @@ def test_ticket_page_follows_the_ticket_then_takes_one_rating(daemon: Daemon) ->
 
     again = post_rating(daemon, data, 5)  # a second rating of the same ticket
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
-    r = page(daemon, f"/t/{mine['id']}")
+    r = page(daemon, f"/t/{mine['id']}?k={mine['rating_key']}")
     assert element(r, "rated") == ZH["already_rated"]
     assert 'id="rating"' not in r.text and "rate" not in page_data(r)
     r = page(daemon, f"/t/{mine['id']}?lang=en")
@@ -113,18 +121,19 @@ def test_ticket_page_follows_the_ticket_then_takes_one_rating(daemon: Daemon) ->
     assert ledger_entry(daemon, ticket_id=mine["id"])["level"] == 2  # one rating, unchanged
 
 
-def test_a_signature_from_one_ticket_page_does_not_rate_another(daemon: Daemon) -> None:
+def test_the_key_from_one_ticket_page_does_not_rate_another(daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
     staff = daemon.staff("S002", 2)
     done = []
     for _ in range(2):
-        kiosk.post("/tickets", {"service": "general"})
+        issued = kiosk.post("/tickets", {"service": "general"}).json()
         staff.post("/windows/2/call")
-        done.append(staff.post("/windows/2/finish", {"case_type": "即办件"}).json())
-    data = page_data(page(daemon, f"/t/{done[0]['id']}"))
+        staff.post("/windows/2/finish", {"case_type": "即办件"})
+        done.append(issued)
+    data = page_data(page(daemon, f"/t/{done[0]['id']}?k={done[0]['rating_key']}"))
     forged = {**data, "rate": {**data["rate"], "ticket_id": done[1]["id"]}}
     r = post_rating(daemon, forged, 5)
-    assert r.status_code == 403 and r.json()["error"]["code"] == "bad_signature"
+    assert r.status_code == 403 and r.json()["error"]["code"] == "bad_rating_key"
     assert ledger_entry(daemon, ticket_id=done[1]["id"]) is None
 
 
@@ -153,9 +162,16 @@ def test_an_unknown_ticket_is_a_plain_404_page(daemon: Daemon, ticket_id: str) -
     assert page(daemon, f"/t/{ticket_id}/state").status_code == 404
 
 
-def progress(d: Daemon, receipt: str, id_number: str, lang: str = "zh") -> requests.Response:
-    """The progress form as a browser submits it: a form POST, nothing in the URL."""
+def progress(
+    d: Daemon, receipt: str, id_number: str, lang: str = "zh", key: str | None = None
+) -> requests.Response:
+    """The progress form as a browser submits it: a form POST, nothing in the URL.
+
+    ``key``: the rating key the form carries when it was opened from the notice's QR code.
+    """
     form = {"lang": lang, "receipt": receipt, "id_number": id_number}
+    if key is not None:
+        form["k"] = key
     return requests.post(d.base + "/progress", data=form, timeout=10)
 
 
@@ -199,21 +215,28 @@ def test_progress_page_shows_the_case_only_for_the_right_id(daemon: Daemon) -> N
 
 def test_finished_case_is_rated_once_from_the_progress_page(daemon: Daemon) -> None:
     kiosk = daemon.api("kiosk-token-1")
-    case = kiosk.post("/submissions", wire(2)).json()
+    key = "notice-key-of-case-2-xyz"  # the terminal's, printed in the notice's QR code
+    case = kiosk.post("/submissions", {**wire(2), "rating_key": key}).json()
     staff = daemon.staff("S001", 1)
     staff.post(f"/submissions/{case['id']}/accept", {})
     staff.post(f"/submissions/{case['id']}/finish", {"note": "已发证"})
-    r = progress(daemon, case["receipt"], ID_NUMBER)
+    # Opened from the QR code: the key rides along in the form.
+    form = page(daemon, f"/progress?receipt={case['receipt']}&k={key}")
+    assert f'name="k" value="{key}"' in form.text
+    r = progress(daemon, case["receipt"], ID_NUMBER)  # the receipt and ID alone: no form
+    assert element(r, "case-status") == "已办结" and 'id="rating"' not in r.text
+    assert element(r, "rate-with-qr") == ZH["rate_with_qr"]
+    r = progress(daemon, case["receipt"], ID_NUMBER, key=key)
     assert element(r, "case-status") == "已办结" and 'id="rating"' in r.text
     data = page_data(r)
-    assert data["rate"]["submission_id"] == case["id"]
+    assert data["rate"] == {"submission_id": case["id"], "key": key}
     sent = post_rating(daemon, data, 5)
     assert sent.status_code == 201, sent.text
     rated = ledger_entry(daemon, submission_id=case["id"])
     assert rated["channel"] == "online" and rated["level"] == 5
     assert rated["number"] == case["receipt"]
     assert post_rating(daemon, data, 4).json()["error"]["code"] == "already_rated"
-    r = progress(daemon, case["receipt"], ID_NUMBER)
+    r = progress(daemon, case["receipt"], ID_NUMBER, key=key)
     assert element(r, "rated") == ZH["already_rated"] and "rate" not in page_data(r)
 
 
@@ -263,7 +286,7 @@ def test_ticket_page_in_a_browser_follows_the_queue_and_rates(
         deviceScaleFactor=2,
         mobile=True,
     )
-    browser.goto(f"{daemon.base}/t/{mine['id']}")
+    browser.goto(f"{daemon.base}/t/{mine['id']}?k={mine['rating_key']}")  # the QR code's link
 
     def text(element_id: str) -> str:
         try:
@@ -311,14 +334,14 @@ def test_ticket_page_in_a_browser_follows_the_queue_and_rates(
 
 
 def test_rating_page_names_the_window_and_the_clerk(daemon: Daemon) -> None:
-    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    done = daemon.api("kiosk-token-1").post("/tickets", {"service": "general"}).json()
     staff = daemon.staff("S002", 2)
     staff.post("/windows/2/call")
-    done = staff.post("/windows/2/finish", {"case_type": "即办件"}).json()
-    r = page(daemon, f"/t/{done['id']}")
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
+    r = page(daemon, f"/t/{done['id']}?k={done['rating_key']}")
     assert element(r, "rated-who") == "您评价的是：2号窗口，工作人员员工2"
     assert "S002" not in r.text
-    en = page(daemon, f"/t/{done['id']}?lang=en")
+    en = page(daemon, f"/t/{done['id']}?lang=en&k={done['rating_key']}")
     assert element(en, "rated-who") == "You are rating window 2, served by 员工2"
     strings = page_data(r)["strings"]
     assert (
@@ -330,11 +353,12 @@ def test_rating_page_names_the_window_and_the_clerk(daemon: Daemon) -> None:
 def test_the_callback_days_follow_the_config(make_daemon) -> None:
     cfg = hall_config(rectification={"contact_days": 3})
     d = make_daemon(cfg)
-    d.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    done = d.api("kiosk-token-1").post("/tickets", {"service": "general"}).json()
     staff = d.staff("S001", 1)
     staff.post("/windows/1/call")
-    done = staff.post("/windows/1/finish", {"case_type": "即办件"}).json()
-    assert "3个工作日内" in page_data(page(d, f"/t/{done['id']}"))["strings"]["thanks_bad"]
+    staff.post("/windows/1/finish", {"case_type": "即办件"})
+    data = page_data(page(d, f"/t/{done['id']}?k={done['rating_key']}"))
+    assert "3个工作日内" in data["strings"]["thanks_bad"]
 
 
 LINES = """(el) => {
@@ -358,10 +382,11 @@ def test_no_word_breaks_in_the_middle_on_a_phone(
     daemon: Daemon, browser: Browser, width: int
 ) -> None:
     kiosk = daemon.api("kiosk-token-1")
-    waiting = [kiosk.post("/tickets", {"service": "general"}).json() for _ in range(3)][-1]
+    issued = [kiosk.post("/tickets", {"service": "general"}).json() for _ in range(3)]
+    done, waiting = issued[0], issued[-1]
     staff = daemon.staff("S002", 2)
     staff.post("/windows/2/call")
-    done = staff.post("/windows/2/finish", {"case_type": "即办件"}).json()
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
     browser.send(
         "Emulation.setDeviceMetricsOverride",
         width=width,
@@ -370,7 +395,7 @@ def test_no_word_breaks_in_the_middle_on_a_phone(
         mobile=True,
     )
     for lang in ("zh", "en"):
-        browser.goto(f"{daemon.base}/t/{done['id']}?lang={lang}")
+        browser.goto(f"{daemon.base}/t/{done['id']}?lang={lang}&k={done['rating_key']}")
         browser.evaluate("document.getElementById('level-1').click()")
         lines = browser.evaluate(
             f"(() => {{ const lines = {LINES};"
@@ -427,7 +452,8 @@ def test_chinese_pages_show_full_width_punctuation(daemon: Daemon) -> None:
     staff.post("/windows/2/call")
     case = kiosk.post("/submissions", wire(2, missing=["公司章程"])).json()
     pages = [
-        page(daemon, f"/t/{finished['id']}"),
+        page(daemon, f"/t/{finished['id']}?k={finished['rating_key']}"),
+        page(daemon, f"/t/{finished['id']}"),  # without the key: how to rate
         page(daemon, f"/t/{waiting['id']}"),
         page(daemon, f"/t/{called['id']}"),
         page(daemon, "/t/not-a-ticket"),

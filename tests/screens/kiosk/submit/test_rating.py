@@ -8,6 +8,7 @@ rating for that submission.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +60,12 @@ def submit_case(k: Kiosk) -> None:
     k.wait(lambda: k.root.submit.notice.print_state == "printed")
 
 
+def outbox_key(outbox: TerminalOutbox, case_id: str) -> str:
+    """The rating key the terminal made for its case (kept in its outbox record)."""
+    row = outbox._db.execute("SELECT body FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return json.loads(row[0])["rating_key"]
+
+
 def kiosk_rating(d: Daemon, case_id: str) -> dict | None:
     rows = d.api("manager-token-1").get("/evaluations", params={"limit": 1000}).json()
     found = [r for r in rows if r["channel"] == "kiosk" and r["submission_id"] == case_id]
@@ -108,6 +115,14 @@ def test_a_bad_rating_with_reasons_reaches_the_ledger(hall_daemon: Daemon, termi
     rated = kiosk_rating(hall_daemon, case_id)
     assert rated["level"] == 2 and rated["tags"] == tags and rated["device"] == "kiosk-t"
     assert rated["number"] == outbox.cases()[0]["receipt"]
+    # The terminal proved it with the case's rating key, the one its notice printed in the QR
+    # code (issue 13: the key replaced the receipt as the proof); the daemon keeps no copy.
+    key = outbox_key(outbox, case_id)
+    receipt = outbox.cases()[0]["receipt"]
+    assert notice.notice.progress_url == k.settings.progress_url.format(receipt=receipt) + (
+        f"&k={key}"
+    )
+    assert key not in hall_daemon.api("manager-token-1").get(f"/submissions/{case_id}").text
     k.tap("done")
     k.on("home")
     assert notice.rating == "off" and notice.case_id is None and notice.rating_tags == []

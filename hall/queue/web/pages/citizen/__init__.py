@@ -2,10 +2,10 @@
 
 * ``GET /t/{ticket_id}`` — the ticket page (号票, ticket.py): number, service,
   status, people ahead and estimated wait while waiting, the window when
-  called, and once the case is finished the 好差评 form. The ticket id is a
-  random 128-bit value printed only in the ticket's QR code: holding it is the
-  proof of holding the ticket, so the page carries the online-rating signature
-  for it. The page polls ``/t/{ticket_id}/state`` every few seconds and reloads
+  called, and once the case is finished the 好差评 form, but only when the
+  page was opened with the ticket's rating key (``?k=``, printed in the QR code
+  with the id; hall/queue/ratings/keys.py): staff see ticket ids everywhere,
+  so the id alone shows the progress and never lets one rate. The page polls ``/t/{ticket_id}/state`` every few seconds and reloads
   itself when the status or window changes. A transferred ticket (转移) is
   followed to the ticket now in line (same number, another service).
 * ``GET /progress?receipt=`` and ``POST /progress`` — 办件查询 (progress.py):
@@ -15,7 +15,7 @@
   shown again. A wrong pair and an unknown receipt get the same answer, and
   failed lookups are limited per receipt and per client address
   (rate_limit.py: :class:`FailureLimit`). A finished case shows the rating
-  form, signed once the ID matched.
+  form only with the rating key of the notice's QR code (``&k=``).
 
 Pages are rendered on the server (render.py), in Chinese by default
 (``?lang=en`` for English), from ``citizen_page/`` (templates, strings, script,

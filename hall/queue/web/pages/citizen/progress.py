@@ -5,7 +5,9 @@ applicant's ID number is sent as a form POST so it never appears in a URL. It
 is compared with the case's keyed fingerprint and is never stored, logged or
 shown again. A wrong pair and an unknown receipt get the same answer, and
 failed lookups are limited (rate_limit.py). A finished case shows the rating
-form, signed once the ID matched.
+form only when the page came from the notice's QR code with the case's rating
+key (``/progress?receipt=…&k=<key>``, carried through the form as a hidden
+field and checked against the case; :mod:`hall.queue.ratings.keys`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases.submissions import LABELS, SubmissionStatus
 from hall.queue.core.domain import QueueError
-from hall.queue.ratings import ledger, ratings
+from hall.queue.ratings import keys, ledger
 from hall.queue.web.api.submissions import lookup_progress
 from hall.queue.web.deps import daemon_of
 from hall.queue.web.pages.citizen.rate_limit import limits
@@ -31,9 +33,11 @@ from hall.queue.web.pages.citizen.render import (
     lines,
     other,
     page,
+    rate_with_qr_note,
     rated_note,
     rating_data,
     rating_form,
+    rating_key_of,
     t,
 )
 
@@ -42,13 +46,14 @@ RECEIPT = re.compile(r"^[A-Z0-9-]{6,32}$")
 FORM_MAX_BYTES = 2048
 
 
-def _query_form(lang: str, receipt: str, message: str = "") -> Html:
+def _query_form(lang: str, receipt: str, message: str = "", key: str | None = None) -> Html:
     return fill(
         "query",
         title=t(lang, "progress_title"),
         intro=t(lang, "progress_intro"),
         error=lines([fill("query_error", message=message)], end="\n") if message else Html(""),
         lang=lang,
+        key_field=lines([fill("key_field", key=key)], end="\n") if key else Html(""),
         receipt_label=t(lang, "receipt_label"),
         receipt=receipt,
         id_label=t(lang, "id_label"),
@@ -58,19 +63,31 @@ def _query_form(lang: str, receipt: str, message: str = "") -> Html:
     )
 
 
+def _switch(receipt: str, lang: str, key: str | None) -> str:
+    """The other language's page, with the rating key when there is one."""
+    more = f"&k={quote(key, safe='')}" if key else ""
+    return f"/progress?receipt={quote(receipt, safe='')}&lang={other(lang)}{more}"
+
+
 def _progress_form_page(
-    request: Request, lang: str, receipt: str, message: str = "", status_code: int = 200
+    request: Request,
+    lang: str,
+    receipt: str,
+    message: str = "",
+    status_code: int = 200,
+    key: str | None = None,
 ) -> HTMLResponse:
-    switch = f"/progress?receipt={quote(receipt, safe='')}&lang={other(lang)}"
-    body = _query_form(lang, receipt, message)
+    switch = _switch(receipt, lang, key)
+    body = _query_form(lang, receipt, message, key)
     title = t(lang, "progress_title")
     return page(request, lang, title, body, switch_href=switch, status_code=status_code)
 
 
 @router.get("/progress")
 async def progress_page(request: Request, receipt: str = "") -> HTMLResponse:
-    """办件查询: the form, with the receipt from the notice's QR code filled in."""
-    return _progress_form_page(request, lang_of(request), _clean_receipt(receipt)[:32])
+    """办件查询 (anyone): the form, with the receipt (and rating key) from the notice's QR code."""
+    lang, key = lang_of(request), rating_key_of(request)
+    return _progress_form_page(request, lang, _clean_receipt(receipt)[:32], key=key)
 
 
 def _clean_receipt(value: str) -> str:
@@ -94,17 +111,18 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
     lang = "en" if form.get("lang") == "en" else "zh"
     receipt = _clean_receipt(form.get("receipt", ""))[:32]
     number = form.get("id_number", "").strip().upper()
+    key = rating_key_of(request, form.get("k", ""))
     try:
         validate_id_number(number)
         ok = bool(RECEIPT.match(receipt))
     except IdNumberError:
         ok = False
     if not ok:  # a typing mistake: nothing was looked up
-        return _progress_form_page(request, lang, receipt, t(lang, "query_bad_input"), 422)
+        return _progress_form_page(request, lang, receipt, t(lang, "query_bad_input"), 422, key)
     by_receipt, by_client = limits(request)
     client = request.client.host if request.client else "?"
     if by_receipt.blocked(receipt) or by_client.blocked(client):
-        return _progress_form_page(request, lang, receipt, t(lang, "query_too_many"), 429)
+        return _progress_form_page(request, lang, receipt, t(lang, "query_too_many"), 429, key)
     try:
         case = await lookup_progress(request, receipt, number)
     except QueueError as exc:
@@ -112,8 +130,8 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
             raise
         by_receipt.failed(receipt)
         by_client.failed(client)
-        return _progress_form_page(request, lang, receipt, t(lang, "query_not_found"), 404)
-    return await _case_page(request, lang, case)
+        return _progress_form_page(request, lang, receipt, t(lang, "query_not_found"), 404, key)
+    return await _case_page(request, lang, case, key)
 
 
 def _case_body(lang: str, case: dict[str, Any], matter_name: str) -> Html:
@@ -152,7 +170,9 @@ def _case_body(lang: str, case: dict[str, Any], matter_name: str) -> Html:
     )
 
 
-async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLResponse:
+async def _case_page(
+    request: Request, lang: str, case: dict[str, Any], key: str | None
+) -> HTMLResponse:
     daemon = daemon_of(request)
     matter = daemon.catalogue.get(case["matter"]) if daemon.catalogue is not None else None
     matter_name = (matter.name if lang == "zh" else matter.name_en or matter.name) if matter else ""
@@ -160,15 +180,19 @@ async def _case_page(request: Request, lang: str, case: dict[str, Any]) -> HTMLR
     data: dict[str, Any] = {}
     if SubmissionStatus(case["status"]) is SubmissionStatus.FINISHED:
         subject = f"submission:{case['id']}"
-        rated = await daemon.read(
-            lambda tx: ledger.by_subject(tx.conn, "rating", subject) is not None
-        )
+
+        def op(tx: Any) -> tuple[bool, bool]:
+            rated = ledger.by_subject(tx.conn, "rating", subject) is not None
+            return rated, key is not None and keys.holds(tx.conn, subject, key)
+
+        rated, key_ok = await daemon.read(op)
         if rated:
             parts.append(rated_note(lang))
+        elif not key_ok:  # the receipt and ID show the case; rating needs the notice's key
+            parts.append(rate_with_qr_note(lang))
         else:
-            sig = ratings.link_signature(daemon.ctx.id_key, subject)
-            data.update(rating_data(request, lang, {"submission_id": case["id"], "sig": sig}))
+            data.update(rating_data(request, lang, {"submission_id": case["id"], "key": key}))
             parts.append(rating_form(lang))
-    switch = f"/progress?receipt={quote(case['receipt'], safe='')}&lang={other(lang)}"
+    switch = _switch(case["receipt"], lang, key)
     title = t(lang, "progress_title")
     return page(request, lang, title, lines(parts), switch_href=switch, data=data)

@@ -35,6 +35,8 @@ HEADERS = {
     "Cache-Control": "no-store",  # a ticket's state changes; a case's page is personal
 }
 _BLOCK = re.compile(r"^<!-- block (\w+) -->\n", re.M)
+#: A rating key as the QR code carries it (hall/queue/ratings/keys.py): URL-safe.
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 
 class Html(str):
@@ -160,8 +162,21 @@ def rated_note(lang: str) -> Html:
     return fill("rated", text=t(lang, "already_rated"))
 
 
+def rate_with_qr_note(lang: str) -> Html:
+    """In place of the form on a finished case's page opened without its rating key."""
+    return fill("rate_qr", text=t(lang, "rate_with_qr"))
+
+
+def rating_key_of(request: Request, value: str | None = None) -> str | None:
+    """The rating key a page was given (``?k=``, or ``value`` from a form); None if unusable."""
+    key = request.query_params.get("k") if value is None else value
+    if not key or not _KEY.match(key):
+        return None
+    return key
+
+
 def rating_data(request: Request, lang: str, rate: dict[str, str]) -> dict[str, Any]:
-    """What the page's script needs to post a rating: the signed subject, the URL, words."""
+    """What the page's script needs to post a rating: the case and its key, the URL, words."""
     keys = ("sending", "thanks", "already_rated", "rate_failed", "offline")
     strings = {k: t(lang, k) for k in keys}
     # After a 差评 the hall contacts the citizen (核实) within the configured working days.

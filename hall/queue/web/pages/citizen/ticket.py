@@ -1,11 +1,14 @@
 """The ticket page (号票) behind the printed ticket's QR code, and the state it polls.
 
 Number, service, status, people ahead and estimated wait while waiting, the
-window when called, and once the case is finished the 好差评 form. The ticket
-id is a random 128-bit value printed only in the ticket's QR code: holding it
-is the proof of holding the ticket, so the page carries the online-rating
-signature for it. A transferred ticket (转移) is followed to the ticket now in
-line (same number, another service).
+window when called: anyone with the ticket id sees that (staff see ids
+everywhere). Once the case is finished the 好差评 form is shown only when the
+page was opened with the ticket's rating key, ``/t/<id>?k=<key>``, the link
+printed in the ticket's QR code (:mod:`hall.queue.ratings.keys`); the key is
+checked here and again when the rating is posted. Without it the page says
+to scan the QR code to rate. A transferred ticket (转移) is followed to the
+ticket now in line (same number, another service); the printed key still
+rates it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy import select
 
 from hall.queue.core.domain import TicketStatus
 from hall.queue.core.schema import tickets_table
-from hall.queue.ratings import ledger, ratings
+from hall.queue.ratings import keys, ledger
 from hall.queue.web.deps import daemon_of
 from hall.queue.web.pages.citizen.render import (
     HEADERS,
@@ -30,9 +33,11 @@ from hall.queue.web.pages.citizen.render import (
     lines,
     other,
     page,
+    rate_with_qr_note,
     rated_note,
     rating_data,
     rating_form,
+    rating_key_of,
     t,
 )
 from hall.waits import view_minutes
@@ -45,8 +50,14 @@ MAX_HOPS = 5  # transfers followed from the printed ticket
 TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | None, bool]:
-    """The ticket behind a printed id, following transfers; and whether it was moved."""
+async def _follow(
+    request: Request, ticket_id: str, key: str | None = None
+) -> tuple[dict[str, Any] | None, bool]:
+    """The ticket behind a printed id, following transfers; and whether it was moved.
+
+    A finished ticket's view also says whether it was rated, who served it and
+    whether ``key`` is its rating key (``key_ok``).
+    """
     if not TICKET_ID.match(ticket_id):
         return None, False
     daemon = daemon_of(request)
@@ -64,14 +75,14 @@ async def _follow(request: Request, ticket_id: str) -> tuple[dict[str, Any] | No
         subject = f"ticket:{view['id']}"
         ticket_id = view["id"]
 
-        def op(tx: Any) -> tuple[bool, str | None]:
+        def op(tx: Any) -> tuple[bool, str | None, bool]:
             rated = ledger.by_subject(tx.conn, "rating", subject) is not None
             clerk = tx.conn.execute(
                 select(tickets_table.c.staff_id).where(tickets_table.c.id == ticket_id)
             ).scalar()
-            return rated, clerk
+            return rated, clerk, key is not None and keys.ticket_holds(tx.conn, ticket_id, key)
 
-        view["rated"], view["clerk_id"] = await daemon.read(op)
+        view["rated"], view["clerk_id"], view["key_ok"] = await daemon.read(op)
     return view, moved
 
 
@@ -150,8 +161,11 @@ def _ticket_body(request: Request, view: dict[str, Any], moved: bool, lang: str)
     )
     if status != TicketStatus.FINISHED:
         return body
-    who = _rated_who(request, view, lang)
-    return lines([body, rated_note(lang) if view.get("rated") else rating_form(lang, who)])
+    if view.get("rated"):
+        return lines([body, rated_note(lang)])
+    if not view.get("key_ok"):  # the id alone: progress, no form
+        return lines([body, rate_with_qr_note(lang)])
+    return lines([body, rating_form(lang, _rated_who(request, view, lang))])
 
 
 def _not_found_page(request: Request, lang: str, switch_href: str) -> HTMLResponse:
@@ -162,22 +176,23 @@ def _not_found_page(request: Request, lang: str, switch_href: str) -> HTMLRespon
 
 @router.get("/t/{ticket_id}")
 async def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
-    """The ticket page behind the printed ticket's QR code."""
+    """The ticket page behind the printed ticket's QR code (anyone; the form needs ``k``)."""
     lang = lang_of(request)
+    key = rating_key_of(request)
     switch = f"/t/{quote(ticket_id, safe='')}?lang={other(lang)}"
-    view, moved = await _follow(request, ticket_id)
+    view, moved = await _follow(request, ticket_id, key)
     if view is None:
         return _not_found_page(request, lang, switch)
+    if key:  # the other language keeps (or, once served, gets) the form: the key goes along
+        switch += f"&k={quote(key, safe='')}"
     data: dict[str, Any] = {"key": _key(view)}
     head = ""
     if view["status"] not in FINAL:
         data.update(poll=f"/t/{ticket_id}/state?lang={lang}", poll_s=POLL_S)
         # Without JavaScript the page still follows the ticket, more slowly.
         head = f'<noscript><meta http-equiv="refresh" content="{POLL_S * 4}"></noscript>\n'
-    if view["status"] == TicketStatus.FINISHED and not view.get("rated"):
-        subject = f"ticket:{view['id']}"
-        sig = ratings.link_signature(daemon_of(request).ctx.id_key, subject)
-        data.update(rating_data(request, lang, {"ticket_id": view["id"], "sig": sig}))
+    if view["status"] == TicketStatus.FINISHED and not view.get("rated") and view.get("key_ok"):
+        data.update(rating_data(request, lang, {"ticket_id": view["id"], "key": key or ""}))
     title = t(lang, "ticket_title", number=view["number"])
     body = _ticket_body(request, view, moved, lang)
     return page(request, lang, title, body, switch_href=switch, data=data, head=head)

@@ -1,6 +1,7 @@
 // The citizen's pages (ticket, 办件查询): follow a ticket, send a 好差评 rating.
 // The server renders each page complete; this script only keeps a waiting ticket
-// up to date and posts the rating with the signature the server put in page-data.
+// up to date and posts the rating with the case's rating key (from the QR code's link),
+// which the server put in page-data only when the page was opened with it.
 "use strict";
 
 (function () {
