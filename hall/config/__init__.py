@@ -45,6 +45,7 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
     RectificationSection,
     SubmissionsSection,
 )
+from hall.config.sign_in import SignInSection
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
 
@@ -225,6 +226,7 @@ class HallConfig(_Section):
     face: FaceSection = FaceSection()
     attendance: AttendanceSection = AttendanceSection()
     rectification: RectificationSection = RectificationSection()
+    sign_in: SignInSection = SignInSection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:

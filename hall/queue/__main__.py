@@ -19,13 +19,34 @@ from hall.queue.core import clock
 log = logging.getLogger("hall.queue")
 
 
+#: New PINs: 6 to 12 digits (10**6 guesses, against the sign-in lockout). Hashes of
+#: shorter PINs already in config.yaml still sign in (the demo warning says so).
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
+
+
 def _hash_pin(argv: list[str]) -> int:
     pin = argv[0] if argv else getpass.getpass("PIN: ")
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        sys.stderr.write("a PIN is 4 to 12 digits\n")
+    if not (pin.isdigit() and MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS):
+        got = f"{len(pin)} digits" if pin.isdigit() else "not only digits"
+        sys.stderr.write(
+            f"hash-pin: 工作人员密码须为{MIN_PIN_DIGITS}至{MAX_PIN_DIGITS}位数字 / "
+            f"a staff PIN is {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits (got {got})\n"
+        )
         return 2
     sys.stdout.write(hash_pin(pin) + "\n")
     return 0
+
+
+def demo_warning(demo: list[str]) -> str:
+    """The start-up warning about demo secrets (``HallConfig.demo_secrets()``)."""
+    text = f"DEMO SECRETS IN USE ({', '.join(demo)}): change them before opening the hall"
+    if any(name.startswith("staff ") for name in demo):
+        text += (
+            f"; the demo staff PIN 1234 has 4 digits: existing short PINs still sign in, but"
+            f" new PINs need {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits (hash-pin refuses"
+            f" shorter ones) / 演示密码1234只有4位，仍可登录，新密码须为{MIN_PIN_DIGITS}位以上"
+        )
+    return text
 
 
 def _verify_ledger(argv: list[str]) -> int:
@@ -106,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     demo = config.demo_secrets()
     if demo:
-        log.warning(
-            "DEMO SECRETS IN USE (%s): change them before opening the hall", ", ".join(demo)
-        )
+        log.warning("%s", demo_warning(demo))
 
     import uvicorn
 

@@ -345,6 +345,41 @@ rating_keys_table = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# Staff sign-in (id + PIN) throttling (hall/queue/tickets/sign_in_limits.py): one row
+# per attempt whose PIN is checked, "pending" while scrypt runs (so a burst is counted
+# before any answer), then "failed", or deleted when it was right; "cleared" once an
+# unlock or the clerk's own right PIN resets the count. Never the PIN.
+sign_in_failures_table = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("staff_id", String(32), nullable=False),  # as typed: unknown ids are counted too
+    Column("address", String(64), nullable=False),  # the client's address
+    Column("state", String(8), nullable=False),  # pending | failed | cleared
+    Column("cleared_by", String(64)),
+    Index("ix_sign_in_failures_staff", "staff_id", "ts"),
+    Index("ix_sign_in_failures_address", "address", "ts"),
+    Index("ix_sign_in_failures_ts", "ts"),
+    sqlite_autoincrement=True,
+)
+
+# A lock on a staff id or a client address: until ``until``, or a manager's unlock.
+sign_in_locks_table = Table(
+    "sign_in_locks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # staff | address
+    Column("subject", String(64), nullable=False),  # the staff id or the address
+    Column("locked_at", Float, nullable=False),
+    Column("until", Float, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("unlocked_at", Float),
+    Column("unlocked_by", String(64)),  # "manager:<name>"
+    Index("ix_sign_in_locks_subject", "kind", "subject", "until"),
+    sqlite_autoincrement=True,
+)
+
 
 class Checkpointer:
     """Copies the SQLite WAL back into the database file in the background.

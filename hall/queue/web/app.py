@@ -29,6 +29,7 @@ from hall.queue.web.api import (
     events,
     manager,
     ratings,
+    sign_in,
     submissions,
     tickets,
     windows,
@@ -36,6 +37,7 @@ from hall.queue.web.api import (
 from hall.queue.web.auth import TokenTable
 from hall.queue.web.pages import citizen
 from hall.queue.web.pages import manager as manager_page
+from hall.queue.web.pins import PinVerifier
 
 #: Every router, in the order they are matched (the API, then the pages).
 ROUTERS = (
@@ -47,6 +49,7 @@ ROUTERS = (
     attendance.router,
     ratings.router,
     manager.router,
+    sign_in.router,
     manager_page.router,
     citizen.router,
 )
@@ -98,11 +101,13 @@ def create_app(
         )
         daemon.start(asyncio.get_running_loop())
         app.state.daemon = daemon
+        app.state.pins = PinVerifier(config.sign_in)  # scrypt's own threads (web/pins.py)
         chores = asyncio.create_task(daemon.housekeeping())
         try:
             yield
         finally:
             chores.cancel()
+            app.state.pins.close()
             daemon.stop()
 
     app = FastAPI(
@@ -116,7 +121,9 @@ def create_app(
 
     @app.exception_handler(QueueError)
     async def _queue_error(_request: Request, exc: QueueError) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.status)
+        # A 429 carries Retry-After (hall/queue/tickets/sign_in_limits.py).
+        headers = getattr(exc, "headers", None)
+        return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

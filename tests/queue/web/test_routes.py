@@ -43,6 +43,8 @@ ROUTES = {
     ("GET", "/api/v1/rectifications/{case_id}", None, ("manager",), True),
     ("POST", "/api/v1/rectifications/{case_id}/{step}", None, ("manager",), True),
     ("GET", "/api/v1/services", None, ("tickets",), True),
+    ("GET", "/api/v1/sign-in/failures", None, ("manager",), True),
+    ("POST", "/api/v1/sign-in/unlock", None, ("manager",), True),
     ("POST", "/api/v1/staff/login", None, ("staff",), True),
     ("POST", "/api/v1/staff/logout", None, ("staff",), True),
     ("GET", "/api/v1/statistics", None, ("manager",), True),

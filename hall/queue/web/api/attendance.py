@@ -7,7 +7,6 @@ claim a face match. Id + PIN check-in is always available next to it.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -16,10 +15,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
-from hall.config import FaceTerminalConfig, verify_pin
+from hall.config import FaceTerminalConfig
 from hall.queue.attendance import records, report
 from hall.queue.core.domain import QueueError, forbidden
 from hall.queue.tickets import sessions
+from hall.queue.web import pins
 from hall.queue.web.auth import require
 from hall.queue.web.dates import Day, Moment, Month
 from hall.queue.web.deps import Body, Caller, daemon_of
@@ -98,14 +98,11 @@ async def pin_check_in(request: Request, staff_id: str, pin: str, window: int) -
     """Open ``window`` for the staff member after the PIN check (also /staff/login).
 
     Opening a window is the day's 签到 (id + PIN): the attendance record is
-    written in the same transaction as the session.
+    written in the same transaction as the session. Failures are counted and
+    throttled, 401 or 429 with Retry-After (hall/queue/web/pins.py).
     """
+    await pins.check_pin(request, staff_id, pin)
     daemon = daemon_of(request)
-    person = daemon.config.staff_member(staff_id)
-    # scrypt takes tens of ms: verify off the event loop and off the writer thread.
-    ok = person is not None and await asyncio.to_thread(verify_pin, pin, person.pin_hash)
-    if not ok:
-        raise QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
     return await daemon.run(
         lambda tx: records.check_in(daemon.ctx, tx, staff_id, window, records.PIN, staff_id)
     )

@@ -248,6 +248,8 @@ async function load() {
       renderWindows, [], () => $("chart-ratings").replaceChildren()),
     part("考勤 attendance（/attendance/daily）", `/attendance/daily?date=${$("to").value}`,
       renderAttendance, [], () => $("attendance").tBodies[0].replaceChildren()),
+    part("登录失败 sign-in failures（/sign-in/failures）", "/sign-in/failures",
+      window.renderSignIn, [], () => window.renderSignIn(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
