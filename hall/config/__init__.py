@@ -46,6 +46,7 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
     SubmissionsSection,
 )
 from hall.config.sign_in import SignInSection
+from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
 
@@ -179,6 +180,7 @@ class ApiSection(_Section):
     port: int = Field(8765, ge=1, le=65535)
     tokens: list[TokenConfig] = Field(min_length=1)
     staff_session_hours: float = Field(12, gt=0, le=24)
+    limits: LimitsSection = LimitsSection()
 
 
 class CallingSection(_Section):

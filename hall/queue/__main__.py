@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from hall.queue.web.app import create_app
+    from hall.queue.web.limits import server_options
 
     ports = {}
     for item in args.device_port:
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         access_log=False,
         # Event streams never end by themselves: do not wait long for them.
         timeout_graceful_shutdown=2,
+        **server_options(config),  # limit_concurrency (api.limits.connections)
     )
     return 0
 

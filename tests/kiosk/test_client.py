@@ -14,14 +14,14 @@ from tests.support import PIN, Daemon, free_port
 def follower_factory():
     made: list[EventFollower] = []
 
-    def make(daemon: Daemon, **kw) -> tuple[EventFollower, queue.Queue]:
+    def make(
+        daemon: Daemon, token: str = "display-token-1", **kw
+    ) -> tuple[EventFollower, queue.Queue]:
         # From event 0: a follower that connects after an event was published would
         # miss it without an id to resume from (clients read the state by REST first).
         kw.setdefault("last_id", 0)
         got: queue.Queue = queue.Queue()
-        f = EventFollower(
-            daemon.base, "display-token-1", lambda t, d, i: got.put((t, d, i)), retry_s=0.2, **kw
-        )
+        f = EventFollower(daemon.base, token, lambda t, d, i: got.put((t, d, i)), retry_s=0.2, **kw)
         made.append(f)
         return f.start(), got
 
@@ -74,7 +74,9 @@ def test_staff_login_and_window_ops(daemon: Daemon) -> None:
 
 
 def test_help_and_device_reports_reach_the_staff(daemon: Daemon, follower_factory) -> None:
-    _, got = follower_factory(daemon)
+    # A staff session follows: the lobby display is sent calls and counts only (issue 13).
+    staff_token = DaemonClient(daemon.base, None).login("S001", PIN, 1)["token"]
+    _, got = follower_factory(daemon, staff_token)
     kiosk = DaemonClient(daemon.base, "kiosk-token-1")
     kiosk.call_for_help("1号自助机")
     _, data, _ = next_of(got, "help.requested")

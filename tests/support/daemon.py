@@ -147,6 +147,7 @@ class LocalDaemon(Daemon):
         from hall.catalogue import load_catalogue
         from hall.config import load_config
         from hall.queue.web.app import create_app
+        from hall.queue.web.limits import server_options
 
         config = load_config(self.config_path)
         # The subprocess runs in ROOT: a relative catalogue path is relative to it.
@@ -163,6 +164,7 @@ class LocalDaemon(Daemon):
                 access_log=False,
                 timeout_graceful_shutdown=2,  # as hall.queue.__main__
                 lifespan="on",
+                **server_options(config),  # as hall.queue.__main__
             )
         )
         self._server = server

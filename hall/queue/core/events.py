@@ -5,6 +5,10 @@ describe, so their ids are the order of history and survive a restart. The bus
 hands them to live subscribers; a subscriber that (re)connects with a last id
 first gets the stored events after it, then the live ones, with no gap and no
 repeat. A subscriber too slow to keep up is dropped and reconnects the same way.
+
+What one subscriber is sent is up to its :class:`Audience`: each event is shown
+as the audience's ``view`` makes it (or not at all), and a staff session's
+stream ends when the session does (``session.ended``, or its expiry time).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -21,6 +27,43 @@ from hall.queue.core.schema import events_table
 from hall.queue.core.writer import Event
 
 log = logging.getLogger(__name__)
+
+#: Emitted when staff sessions end (logout, taken over, replaced): ``{"sessions": [token hashes]}``.
+#: No subscriber is ever sent it; it ends the streams of those sessions.
+SESSION_ENDED = "session.ended"
+
+
+def _everything(ev: Event) -> Event | None:
+    return ev
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who follows a stream: what an event looks like to it, and when its stream ends.
+
+    ``view(event)`` returns the event as this subscriber may see it, or None to
+    skip it. ``session`` (a token hash) and ``expires_at`` (epoch seconds on
+    ``clock``) tie the stream to a staff session: it ends with the session.
+    """
+
+    view: Callable[[Event], Event | None] = _everything
+    session: str | None = None
+    expires_at: float | None = None
+    clock: Callable[[], float] = time.time
+
+    def ended_by(self, ev: Event) -> bool:
+        """True if ``ev`` ends this audience's session."""
+        return (
+            ev.type == SESSION_ENDED
+            and self.session is not None
+            and self.session in ev.data.get("sessions", ())
+        )
+
+    def wait_s(self, keepalive_s: float) -> float:
+        """How long to wait for the next event: the keepalive, or less near the expiry."""
+        if self.expires_at is None:
+            return keepalive_s
+        return min(keepalive_s, self.expires_at - self.clock())
 
 
 class SubscriberLagged(Exception):
@@ -102,6 +145,7 @@ async def sse_stream(
     last_id: int | None,
     keepalive_s: float = 15.0,
     queue: asyncio.Queue | None = None,
+    audience: Audience | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield SSE frames: stored events after ``last_id``, then live ones.
 
@@ -110,9 +154,11 @@ async def sse_stream(
     to reload its whole state before following. Pass ``queue`` (from
     ``bus.subscribe()``) to be subscribed before the response starts, so a
     client that sees the stream open has missed nothing; an unused queue is
-    dropped by the bus once it overflows.
+    dropped by the bus once it overflows. ``audience`` (default: everything,
+    for ever) filters what is sent and ends the stream with its session.
     """
     q = queue if queue is not None else bus.subscribe()
+    who = audience or Audience()
     try:
         yield b"retry: 1000\n\n"
         sent = last_id
@@ -120,17 +166,23 @@ async def sse_stream(
             while True:
                 missed, oldest = await replay(sent)
                 if sent == last_id and oldest is not None and oldest > last_id + 1 and missed:
-                    yield sse_frame(
-                        Event("reset", {"reason": "events pruned"}, 0, missed[0].id - 1)
-                    )
+                    reset = Event("reset", {"reason": "events pruned"}, 0, missed[0].id - 1)
+                    if (shown := who.view(reset)) is not None:
+                        yield sse_frame(shown)
                 for ev in missed:
-                    yield sse_frame(ev)
+                    if who.ended_by(ev):
+                        return
+                    if (shown := who.view(ev)) is not None:
+                        yield sse_frame(shown)
                     sent = ev.id
                 if len(missed) < 5000:
                     break
         while True:
+            wait_s = who.wait_s(keepalive_s)
+            if wait_s <= 0:
+                return  # the session expired
             try:
-                ev = await asyncio.wait_for(q.get(), keepalive_s)
+                ev = await asyncio.wait_for(q.get(), wait_s)
             except TimeoutError:
                 yield b": keepalive\n\n"
                 continue
@@ -138,7 +190,10 @@ async def sse_stream(
                 raise SubscriberLagged
             if sent is not None and ev.id <= sent:
                 continue  # already replayed from the store
-            yield sse_frame(ev)
+            if who.ended_by(ev):
+                return
+            if (shown := who.view(ev)) is not None:
+                yield sse_frame(shown)
             sent = ev.id
     except SubscriberLagged:
         log.warning("an event subscriber lagged and was dropped; it will resume by id")

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from hall.config import StaffRole
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, WindowState, conflict, forbidden
+from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.schema import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
@@ -48,10 +49,17 @@ def staff_session(tx: Tx, hashed: str | None) -> Any:
 
 
 def _end_sessions(tx: Tx, **where: Any) -> None:
-    query = update(staff_sessions_table).where(staff_sessions_table.c.ended_at.is_(None))
+    """End the live sessions matching ``where``; their event streams close (session.ended)."""
+    live = staff_sessions_table.c.ended_at.is_(None)
     for column, value in where.items():
-        query = query.where(staff_sessions_table.c[column] == value)
-    tx.conn.execute(query.values(ended_at=tx.now))
+        live = live & (staff_sessions_table.c[column] == value)
+    ended = [
+        r.token_hash for r in tx.conn.execute(select(staff_sessions_table.c.token_hash).where(live))
+    ]
+    if not ended:
+        return
+    tx.conn.execute(update(staff_sessions_table).where(live).values(ended_at=tx.now))
+    tx.emit(SESSION_ENDED, {"sessions": ended})
 
 
 def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from hall.queue.web.api import (
     windows,
 )
 from hall.queue.web.auth import TokenTable
+from hall.queue.web.limits import BodyLimit, StreamSlots
 from hall.queue.web.pages import citizen
 from hall.queue.web.pages import manager as manager_page
 from hall.queue.web.pins import PinVerifier
@@ -118,6 +119,14 @@ def create_app(
     )
     app.state.config = config
     app.state.tokens = TokenTable(config)
+    app.state.streams = StreamSlots(config.api.limits)
+
+    def configured_role(token: str) -> str | None:
+        found = app.state.tokens.resolve(token)
+        return None if found.role == "staff" else found.role  # staff: unverified here
+
+    # Outside the routes: an oversized body is refused (413) before anything reads it.
+    app.add_middleware(BodyLimit, limits=config.api.limits, role_of=configured_role)
 
     @app.exception_handler(QueueError)
     async def _queue_error(_request: Request, exc: QueueError) -> JSONResponse:

@@ -111,7 +111,8 @@ def test_large_text_mode_enlarges_every_font_and_still_fits(kiosk_ui: Kiosk) -> 
 
 def test_help_button_reaches_the_staff(hall_daemon: Daemon, make_kiosk) -> None:
     kiosk_ui = make_kiosk(hall_daemon.base, name="kiosk-help")
-    events = SseReader(hall_daemon.base, "display-token-1")
+    # Staff and managers are told; the lobby display gets calls and counts only (issue 13).
+    events = SseReader(hall_daemon.base, "manager-token-1")
     try:
         kiosk_ui.tap("help")
         kiosk_ui.wait(lambda: kiosk_ui.root.home.note_kind == "ok")

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
 
 from hall.config import FaceTerminalConfig
@@ -156,7 +156,9 @@ async def give_consent(request: Request, body: ConsentBody, p: Caller) -> dict[s
 
 
 @router.delete("/consents/{staff_id}")
-async def withdraw_consent(request: Request, staff_id: str, p: Caller) -> dict[str, Any]:
+async def withdraw_consent(
+    request: Request, staff_id: Annotated[str, Path(min_length=1, max_length=32)], p: Caller
+) -> dict[str, Any]:
     """撤回同意: face check-in stops at once; the terminal destroys the template."""
     require(p, "staff")
     daemon = daemon_of(request)

@@ -83,7 +83,11 @@ async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict
 
 @router.post("/help", tags=["tickets"])
 async def call_for_help(request: Request, body: HelpBody, p: Caller) -> dict[str, Any]:
-    """A citizen pressed "help" on a kiosk: staff panels and the lobby are told at once."""
+    """A citizen pressed "help" on a kiosk: staff panels and managers are told at once.
+
+    Kiosk tokens only. The event (``help.requested``) is not sent to the lobby
+    display, which shows calls and counts only (hall/queue/web/api/events.py).
+    """
     require(p, "kiosk")
     data = {"where": body.where, "by": p.name}
     await daemon_of(request).run(lambda tx: tx.emit("help.requested", data))

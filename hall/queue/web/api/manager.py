@@ -24,7 +24,7 @@ from hall.queue.stats import day_cache, export, figures
 from hall.queue.web import dates
 from hall.queue.web.auth import require
 from hall.queue.web.dates import Day
-from hall.queue.web.deps import Body, Caller, daemon_of
+from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
 MAX_DAYS = 400
@@ -63,7 +63,7 @@ async def list_cases(
 
 
 @router.get("/rectifications/{case_id}")
-async def get_case(request: Request, case_id: int, p: Caller) -> dict[str, Any]:
+async def get_case(request: Request, case_id: DbId, p: Caller) -> dict[str, Any]:
     """One case with its step history."""
     require(p)
     today = _today(request)
@@ -73,7 +73,7 @@ async def get_case(request: Request, case_id: int, p: Caller) -> dict[str, Any]:
 @router.post("/rectifications/{case_id}/{step}")
 async def act_on_case(
     request: Request,
-    case_id: int,
+    case_id: DbId,
     step: Literal["verify", "fix", "callback"],
     body: StepIn,
     p: Caller,

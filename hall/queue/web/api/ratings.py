@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import keys, ledger, ratings
 from hall.queue.web.auth import require
-from hall.queue.web.deps import Body, Caller, daemon_of
+from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
 Tag = Annotated[str, Field(min_length=1, max_length=32)]
@@ -123,7 +123,7 @@ async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
 
 
 @router.post("/evaluations/{rating_id}/appeal", status_code=201)
-async def appeal(request: Request, rating_id: int, body: AppealIn, p: Caller) -> dict[str, Any]:
+async def appeal(request: Request, rating_id: DbId, body: AppealIn, p: Caller) -> dict[str, Any]:
     """复核 (managers): adds a record marking the rating; nothing is edited or deleted."""
     if p.role != "manager":
         require(p)  # 403 for everyone else, staff included

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import Field
+from fastapi import Path as PathParam
+from pydantic import Field, field_validator
 
 from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
@@ -27,6 +28,9 @@ from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
+#: A form field's name and text value (the catalogue allows at most 2000 characters).
+MAX_FORM_KEY, MAX_FORM_TEXT = 64, 2000
+SubmissionId = Annotated[str, PathParam(min_length=1, max_length=64)]
 
 
 class MaterialIn(Body):
@@ -69,6 +73,16 @@ class SubmissionIn(Body):
         "128 random bits, URL-safe); only its digest is kept; none: the case cannot be rated "
         "remotely",
     )
+
+    @field_validator("form")
+    @classmethod
+    def _form_lengths(cls, form: dict[str, Any]) -> dict[str, Any]:
+        for key, value in form.items():
+            if not 1 <= len(key) <= MAX_FORM_KEY:
+                raise ValueError(f"form field names are 1 to {MAX_FORM_KEY} characters")
+            if isinstance(value, str) and len(value) > MAX_FORM_TEXT:
+                raise ValueError(f"form.{key}: at most {MAX_FORM_TEXT} characters")
+        return form
 
 
 class ActionIn(Body):
@@ -144,7 +158,7 @@ async def submit(
     response: Response,
     body: SubmissionIn,
     p: Caller,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
 ) -> dict[str, Any]:
     """A terminal forwards a stored submission; repeats answer 200 with the same receipt.
 
@@ -247,7 +261,7 @@ async def list_submissions(
 
 
 @router.get("/submissions/{sid}")
-async def get_submission(request: Request, sid: str, p: Caller) -> dict[str, Any]:
+async def get_submission(request: Request, sid: SubmissionId, p: Caller) -> dict[str, Any]:
     """One case with form, materials and history (staff and managers)."""
     await _staff_or_manager(request, p)
     today = _today(request)
@@ -264,7 +278,7 @@ async def get_submission(request: Request, sid: str, p: Caller) -> dict[str, Any
 @router.post("/submissions/{sid}/{action}")
 async def act_on_submission(
     request: Request,
-    sid: str,
+    sid: SubmissionId,
     action: Literal["accept", "return", "finish", "reject"],
     body: ActionIn,
     p: Caller,

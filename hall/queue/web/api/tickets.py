@@ -41,7 +41,7 @@ class IssueBody(Body):
 class AppointmentBody(Body):
     """POST /appointments: book a slot (managers; the booking site in a real hall)."""
 
-    service: str
+    service: str = Field(min_length=1, max_length=32, description="service code")
     slot_start: Moment
     slot_end: Moment
     id_number: str | None = Field(

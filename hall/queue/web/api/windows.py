@@ -15,7 +15,7 @@ from pydantic import Field
 from hall.queue.core.domain import not_found
 from hall.queue.web.api.attendance import checkout, pin_check_in
 from hall.queue.web.auth import Principal, require
-from hall.queue.web.deps import Body, Caller, daemon_of, reader
+from hall.queue.web.deps import Body, Caller, WindowNumber, daemon_of, reader
 from hall.words import CaseType
 
 router = APIRouter(prefix="/api/v1")
@@ -78,7 +78,7 @@ async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
 
 
 @router.get("/windows/{number}/queue", tags=["windows"])
-async def window_queue(request: Request, number: int, p: Caller) -> list[dict[str, Any]]:
+async def window_queue(request: Request, number: WindowNumber, p: Caller) -> list[dict[str, Any]]:
     """Waiting tickets for a window in calling order."""
     await reader(request, p)
     if request.app.state.config.window(number) is None:
@@ -92,54 +92,60 @@ async def _op(request: Request, p: Principal, name: str, number: int, **kw: Any)
 
 
 @router.post("/windows/{number}/call", tags=["windows"])
-async def call(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def call(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """叫号: call the next ticket for this window."""
     return await _op(request, p, "call_next", number)
 
 
 @router.post("/windows/{number}/recall", tags=["windows"])
-async def recall(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def recall(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """重呼: announce the current ticket again."""
     return await _op(request, p, "recall", number)
 
 
 @router.post("/windows/{number}/start", tags=["windows"])
-async def start(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def start(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """The called citizen is at the window: serving starts."""
     return await _op(request, p, "start", number)
 
 
 @router.post("/windows/{number}/no-show", tags=["windows"])
-async def no_show(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def no_show(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """过号: the called citizen did not come."""
     return await _op(request, p, "no_show", number)
 
 
 @router.post("/windows/{number}/requeue", tags=["windows"])
-async def requeue(request: Request, number: int, body: RequeueBody, p: Caller) -> dict[str, Any]:
+async def requeue(
+    request: Request, number: WindowNumber, body: RequeueBody, p: Caller
+) -> dict[str, Any]:
     """Put a returning no-show back in line."""
     return await _op(request, p, "requeue", number, ticket_number=body.number)
 
 
 @router.post("/windows/{number}/transfer", tags=["windows"])
-async def transfer(request: Request, number: int, body: TransferBody, p: Caller) -> dict[str, Any]:
+async def transfer(
+    request: Request, number: WindowNumber, body: TransferBody, p: Caller
+) -> dict[str, Any]:
     """转移: send the current citizen to another service, keeping the issue time."""
     return await _op(request, p, "transfer", number, service=body.service)
 
 
 @router.post("/windows/{number}/pause", tags=["windows"])
-async def pause(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def pause(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """暂停服务."""
     return await _op(request, p, "pause", number)
 
 
 @router.post("/windows/{number}/resume", tags=["windows"])
-async def resume(request: Request, number: int, p: Caller) -> dict[str, Any]:
+async def resume(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
     """恢复服务."""
     return await _op(request, p, "resume", number)
 
 
 @router.post("/windows/{number}/finish", tags=["windows"])
-async def finish(request: Request, number: int, body: FinishBody, p: Caller) -> dict[str, Any]:
+async def finish(
+    request: Request, number: WindowNumber, body: FinishBody, p: Caller
+) -> dict[str, Any]:
     """办结 with the case type."""
     return await _op(request, p, "finish", number, case_type=body.case_type)
