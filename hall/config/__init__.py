@@ -42,6 +42,7 @@ from hall.config.face import (  # noqa: F401 - re-exported
 from hall.config.kiosk import (  # noqa: F401 - re-exported
     IdReaderConfig,
     KioskSection,
+    OutboxSection,
     RectificationSection,
     SubmissionsSection,
 )
