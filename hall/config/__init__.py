@@ -42,11 +42,12 @@ from hall.config.face import (  # noqa: F401 - re-exported
 from hall.config.kiosk import (  # noqa: F401 - re-exported
     IdReaderConfig,
     KioskSection,
+    OutboxSection,
     RectificationSection,
     SubmissionsSection,
 )
-from hall.config.sign_in import SignInSection
 from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
+from hall.config.sign_in import SignInSection
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
 

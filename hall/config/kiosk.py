@@ -32,6 +32,41 @@ class IdReaderConfig(_Section):
     baudrate: int = Field(9600, gt=0)
 
 
+class OutboxSection(_Section):
+    """How the terminal outbox forwards 自助申报 cases to the daemon (hall/kiosk/outbox.py)."""
+
+    connect_timeout_s: float = Field(
+        3.0,
+        gt=0,
+        le=60,
+        description="to connect; also the longest stall while one block of an upload is sent",
+    )
+    read_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="wait for the daemon's answer: this plus size / bandwidth"
+    )
+    upload_min_kb_s: float = Field(
+        50.0,
+        gt=0,
+        description="assumed minimum bandwidth (KB/s, 1000 bytes) for receiving, checking and "
+        "storing a case: a 30 MB case waits up to read_timeout_s + 600 s at 50",
+    )
+    retry_initial_s: float = Field(1.0, gt=0, le=3600, description="first back-off")
+    retry_max_s: float = Field(60.0, gt=0, le=3600, description="back-off doubles up to this")
+    retry_jitter: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="each back-off is shortened by up to this fraction at random, so "
+        "terminals that failed together do not retry in step",
+    )
+    alert_after_s: float = Field(
+        300,
+        ge=0,
+        description="a case still not forwarded this long after it was stored (and failing) "
+        "sets outbox@<id> to error in the device list; a refused token (401/403) at once",
+    )
+
+
 class KioskSection(_Section):
     """The Kivy program (run_kiosk.py): how it reaches the daemon and its own devices."""
 
@@ -72,6 +107,9 @@ class KioskSection(_Section):
     )
     data_dir: str = Field(
         "data/kiosk", description="the terminal's own data: outbox of submissions (outbox/)"
+    )
+    outbox: OutboxSection = Field(
+        default_factory=OutboxSection, description="forwarding of submissions (outbox@<id>)"
     )
     camera: dict[str, Any] | None = Field(
         None,

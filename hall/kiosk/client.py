@@ -8,11 +8,13 @@ Screens never see ``requests``: every failure becomes :class:`DaemonError`
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import io
 import json
 import logging
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +35,7 @@ class DaemonError(Exception):
         self.message = message
         self.message_en = message_en
         self.details = details or {}
+        self.retry_after: float | None = None  # seconds the daemon asked to wait (Retry-After)
 
     def text(self, lang: str) -> str:
         """The message in a UI language ("zh" or "en")."""
@@ -47,6 +50,19 @@ class DaemonUnavailable(DaemonError):
             503, "unavailable", "服务暂时不可用，请稍候", "Service temporarily unavailable", {}
         )
         self.detail = detail
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds, or a date against ``Date``)."""
+    value = (headers.get("Retry-After") or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:  # an HTTP-date: relative to the answer's own Date, never to this machine's clock
+        until = email.utils.parsedate_to_datetime(value)
+        sent = email.utils.parsedate_to_datetime(headers.get("Date") or "")
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (until - sent).total_seconds())
 
 
 class DaemonClient:
@@ -76,29 +92,45 @@ class DaemonClient:
         self.session.close()
 
     def _request(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        stream_body: bool = False,
     ) -> Any:
+        # ``stream_body``: sent from a file object, block by block, so the connect timeout
+        # bounds a stalled block rather than the whole upload (one sendall of tens of MB).
+        kwargs: dict[str, Any] = {"json": body}
+        if stream_body:
+            kwargs = {"data": io.BytesIO(json.dumps(body).encode())}
+            headers = {**(headers or {}), "Content-Type": "application/json"}
         try:
             r = self.session.request(
-                method, self.base + path, json=body, timeout=self.timeout, headers=headers
+                method, self.base + path, timeout=timeout or self.timeout, headers=headers, **kwargs
             )
         except requests.RequestException as exc:
             raise DaemonUnavailable(type(exc).__name__) from None
         if r.status_code >= 500:
-            raise DaemonUnavailable(f"HTTP {r.status_code}")
+            unavailable = DaemonUnavailable(f"HTTP {r.status_code}")
+            unavailable.retry_after = retry_after(r.headers)
+            raise unavailable
         try:
             data = r.json()
         except ValueError:
             raise DaemonUnavailable(f"HTTP {r.status_code}: not JSON") from None
         if r.status_code >= 400:
             err = data.get("error", {}) if isinstance(data, dict) else {}
-            raise DaemonError(
+            refused = DaemonError(
                 r.status_code,
                 err.get("code", f"http_{r.status_code}"),
                 err.get("message", "请求失败"),
                 err.get("message_en", "Request failed"),
                 err.get("details"),
             )
+            refused.retry_after = retry_after(r.headers)
+            raise refused
         return data
 
     # -- reads -----------------------------------------------------------------
@@ -155,9 +187,15 @@ class DaemonClient:
         body = {"id": device_id, "kind": kind, "status": status, "detail": detail}
         return self._request("POST", "/devices/report", body)
 
-    def submit(self, body: dict[str, Any]) -> dict:
-        """Forward a stored submission; its id is the idempotency key (repeats are harmless)."""
-        return self._request("POST", "/submissions", body, {"Idempotency-Key": body["id"]})
+    def submit(
+        self, body: dict[str, Any], timeout: float | tuple[float, float] | None = None
+    ) -> dict:
+        """Forward a stored submission; its id is the idempotency key (repeats are harmless).
+
+        ``timeout``: (connect, read) for this upload (hall.kiosk.forwarding.upload_timeout).
+        """
+        key = {"Idempotency-Key": body["id"]}
+        return self._request("POST", "/submissions", body, key, timeout, stream_body=True)
 
     def progress(self, receipt: str, id_number: str) -> dict:
         """办件查询: a case's status and history by receipt + ID number."""

@@ -132,6 +132,8 @@ def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
         settings.terminal_code,
         DaemonClient(settings.daemon_url, settings.token),  # its own: it runs on its own thread
         timezone=config.hall.timezone,
+        settings=settings.outbox,
+        device_id=f"outbox@{settings.id}",  # staff see it in the device list
     ).start()
     if settings.camera:
         try:

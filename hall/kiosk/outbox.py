@@ -6,7 +6,11 @@ and fsynced, then one SQLite transaction (WAL, synchronous=FULL) records the
 case and takes its receipt number. Only after that COMMIT does the citizen see
 a receipt. A forwarding thread then sends each case to the daemon with its id
 as the idempotency key, retrying with back-off; once the daemon has it, the
-personal data and images are removed from the terminal.
+personal data and images are removed from the terminal. Which answers are
+final, the back-off, the upload timeout (it grows with the case's size) and
+the outbox's alert (``outbox@<kiosk id>`` in the daemon's device list) are
+in :mod:`hall.kiosk.forwarding`; a case is never dropped: one the daemon
+refuses for good stays here as ``rejected`` and the alert names it.
 
 After a crash or power cut, :meth:`TerminalOutbox.recover` removes image
 folders that no committed case points to: such a case was never acknowledged.
@@ -27,11 +31,11 @@ rating; it identifies no one.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
 import logging
+import random
 import secrets
 import shutil
 import sqlite3
@@ -45,7 +49,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall import durable
-from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
+from hall.config.kiosk import OutboxSection
+from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.forwarding import Backoff, RetryState, Verdict, classify, describe
+from hall.kiosk.outbox_send import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +119,7 @@ class Stored:
     rating_key: str = ""  # printed in the notice's QR code; rates the case
 
 
-class TerminalOutbox:
+class TerminalOutbox(OutboxSender):
     """Store first, forward later; see the module docstring."""
 
     def __init__(
@@ -122,10 +129,24 @@ class TerminalOutbox:
         terminal_code: str,
         client: DaemonClient | None = None,
         timezone: str = "Asia/Shanghai",
-        retry_initial_s: float = 1.0,
-        retry_max_s: float = 60.0,
+        retry_initial_s: float | None = None,
+        retry_max_s: float | None = None,
         clock: Callable[[], float] = time.time,
+        settings: OutboxSection | None = None,
+        device_id: str | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        """Open (or create) the store in ``folder`` and remove what a crash left.
+
+        ``settings``: timeouts, back-off, alert (kiosk.outbox); ``retry_*_s`` override
+        its back-off. ``device_id``: this outbox in the daemon's device list
+        (``outbox@<kiosk id>``). ``clock`` and ``rng`` (the jitter) are for tests.
+        """
+        given = {"retry_initial_s": retry_initial_s, "retry_max_s": retry_max_s}
+        self.settings = (settings or OutboxSection()).model_copy(
+            update={k: v for k, v in given.items() if v is not None}
+        )
+        self.device_id = device_id or f"outbox@terminal-{terminal_code}"
         self.folder = Path(folder)
         self.images = self.folder / "materials"
         self.images.mkdir(parents=True, exist_ok=True)
@@ -133,9 +154,13 @@ class TerminalOutbox:
         self.terminal_code = terminal_code
         self.client = client
         self.tz = ZoneInfo(timezone)
-        self.retry_initial_s = retry_initial_s
-        self.retry_max_s = retry_max_s
         self.clock = clock
+        s = self.settings
+        backoff = Backoff(s.retry_initial_s, s.retry_max_s, s.retry_jitter, rng or random.Random())
+        self.retry = RetryState(backoff, lambda: self.clock())
+        self._status = "ok"  # the health last logged
+        self._reported: tuple[str, str] | None = None  # the state last delivered to the daemon
+        self._reported_at = float("-inf")
         self._db = sqlite3.connect(
             self.folder / "outbox.sqlite3", isolation_level=None, check_same_thread=False
         )
@@ -146,7 +171,6 @@ class TerminalOutbox:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.failures = 0
         self.recover()
 
     # -- storing ---------------------------------------------------------------
@@ -276,7 +300,7 @@ class TerminalOutbox:
         return out
 
     def _forward_ratings(self) -> bool:
-        """Send the ratings whose case the daemon has; False if it cannot be reached."""
+        """Send the ratings whose case the daemon has; False if it cannot take any now."""
         with self._lock:
             due = self._db.execute(
                 "SELECT r.case_id, c.receipt, c.state, r.level, r.tags, r.comment, c.body"
@@ -292,16 +316,16 @@ class TerminalOutbox:
             try:
                 key = json.loads(body).get("rating_key", "")  # none: stored before keys
                 self.client.rate_submission(case_id, key, level, json.loads(tags), comment)
-            except DaemonUnavailable as exc:
-                self.failures += 1
-                self._rating_done(case_id, None, exc.detail)
-                return False
             except DaemonError as exc:
+                if classify(exc) is Verdict.SYSTEMIC:  # down, a wrong token, 429 ...: later
+                    self.retry.failed(exc, Verdict.SYSTEMIC, None)
+                    self._rating_done(case_id, None, describe(exc))
+                    return False
                 # Already rated, unknown case ...: a final answer, never retried.
                 log.warning("rating of %s refused by the daemon: %s", receipt, exc.code)
                 self._rating_done(case_id, "refused", f"{exc.code}: {exc.message_en}")
                 continue
-            self.failures = 0
+            self.retry.succeeded()
             self._rating_done(case_id, "sent", None)
         return True
 
@@ -328,71 +352,3 @@ class TerminalOutbox:
         if self._thread:
             self._thread.join(10)
         self._db.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            with self._lock:  # one connection shared by two threads: one at a time
-                pending = self._db.execute(
-                    "SELECT id, body FROM cases WHERE state = 'pending' ORDER BY created_at"
-                ).fetchall()
-            sent_all = True
-            for case_id, body in pending:
-                if self._stop.is_set() or not self.forward_one(case_id, json.loads(body)):
-                    sent_all = False
-                    break
-            # Ratings only after the cases: the daemon must know a case before its rating.
-            sent_all = sent_all and self._forward_ratings()
-            if sent_all:
-                self._wake.wait(5.0)
-                self._wake.clear()
-            else:
-                delay = min(self.retry_max_s, self.retry_initial_s * 2 ** max(0, self.failures - 1))
-                self._stop.wait(delay)
-
-    def wire_body(self, case_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """The JSON the daemon gets for a pending case: the record plus its images."""
-        folder = self.images / case_id
-        wire = dict(body)
-        wire["materials"] = [
-            {**m, "jpeg_b64": base64.b64encode((folder / f"{i:02d}.jpg").read_bytes()).decode()}
-            for i, m in enumerate(body["materials"])
-        ]
-        return wire
-
-    def forward_one(self, case_id: str, body: dict[str, Any]) -> bool:
-        """Send one case; False if the daemon cannot be reached (try again later)."""
-        try:
-            self.client.submit(self.wire_body(case_id, body))
-        except DaemonUnavailable as exc:
-            self.failures += 1
-            self._note(case_id, exc.detail)
-            return False
-        except DaemonError as exc:
-            # Refused for good (e.g. an unknown matter): keep it for staff, never drop it.
-            log.error("case %s refused by the daemon: %s", body["receipt"], exc.message_en)
-            self._note(case_id, f"{exc.code}: {exc.message_en}", state="rejected")
-            return True
-        self.failures = 0
-        self._forwarded(case_id, body)
-        return True
-
-    def _note(self, case_id: str, error: str, state: str | None = None) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE cases SET attempts = attempts + 1, last_error = ?,"
-                " state = coalesce(?, state) WHERE id = ?",
-                (error, state, case_id),
-            )
-
-    def _forwarded(self, case_id: str, body: dict[str, Any]) -> None:
-        # The daemon has it: keep only what identifies the case, not the person.
-        kept = {k: body[k] for k in ("id", "receipt", "matter", "submitted_at")}
-        if "rating_key" in body:  # the terminal's own rating of the case presents it
-            kept["rating_key"] = body["rating_key"]
-        with self._lock:
-            self._db.execute(
-                "UPDATE cases SET state = 'forwarded', forwarded_at = ?, body = ?,"
-                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                (self.clock(), json.dumps(kept, ensure_ascii=False), case_id),
-            )
-        shutil.rmtree(self.images / case_id, ignore_errors=True)

@@ -1,0 +1,206 @@
+"""The sending half of the terminal outbox (hall/kiosk/outbox.py): passes, health, alert.
+
+:class:`OutboxSender` is mixed into :class:`~hall.kiosk.outbox.TerminalOutbox`:
+each pass (:meth:`OutboxSender.pump`) sends the pending cases that are due,
+then the ratings, then tells the daemon the outbox's health as the device
+``outbox@<kiosk id>`` (ok | error, with a line naming what is stuck or
+refused), so staff see it in the device list. The rules (final answers,
+back-off, upload timeout) are in :mod:`hall.kiosk.forwarding`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import logging
+import shutil
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hall.config.kiosk import OutboxSection
+from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.forwarding import (
+    OutboxHealth,
+    RetryState,
+    Verdict,
+    classify,
+    describe,
+    upload_timeout,
+)
+
+log = logging.getLogger(__name__)
+
+#: The longest wait between two passes when nothing is due (a stored case wakes it sooner).
+IDLE_S = 5.0
+#: The outbox's state is sent again this often even unchanged (the daemon keeps it in memory).
+REPORT_EVERY_S = 300.0
+
+
+class OutboxSender:
+    """Forwarding passes over the outbox's store; see the module docstring."""
+
+    # Set up by TerminalOutbox.__init__.
+    client: DaemonClient | None
+    settings: OutboxSection
+    retry: RetryState
+    clock: Callable[[], float]
+    terminal: str
+    tz: dt.tzinfo
+    images: Path
+    device_id: str
+    _db: sqlite3.Connection
+    _lock: threading.Lock
+    _stop: threading.Event
+    _wake: threading.Event
+    _status: str
+    _reported: tuple[str, str] | None
+    _reported_at: float
+
+    def _forward_ratings(self) -> bool:  # pragma: no cover - TerminalOutbox defines it
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                wait = self.pump()
+            except Exception:  # a bug must not end forwarding for good: log, wait, go on
+                log.exception("terminal outbox: a forwarding pass failed")
+                wait = self.settings.retry_max_s
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def pump(self) -> float:
+        """One forwarding pass: send what is due, then report the outbox's health.
+
+        Returns the seconds until something may be tried again (at most
+        :data:`IDLE_S`). The thread calls it; tests call it with their clock.
+        """
+        if self.client is None or self.retry.held() > 0:
+            return self.retry.next_in(IDLE_S)
+        with self._lock:  # one connection shared by two threads: one at a time
+            pending = self._db.execute(
+                "SELECT id, body FROM cases WHERE state = 'pending' ORDER BY created_at"
+            ).fetchall()
+        reachable = True
+        for case_id, body in pending:
+            if self._stop.is_set():
+                return 0.0
+            if self.retry.due(case_id) and not self.forward_one(case_id, json.loads(body)):
+                reachable = False
+                break
+        # Ratings only after the cases: the daemon must know a case before its rating.
+        if reachable and not self._stop.is_set():
+            self._forward_ratings()
+        self.report_health()
+        return self.retry.next_in(IDLE_S)
+
+    def wire_body(self, case_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The JSON the daemon gets for a pending case: the record plus its images."""
+        folder = self.images / case_id
+        wire = dict(body)
+        wire["materials"] = [
+            {**m, "jpeg_b64": base64.b64encode((folder / f"{i:02d}.jpg").read_bytes()).decode()}
+            for i, m in enumerate(body["materials"])
+        ]
+        return wire
+
+    def forward_one(self, case_id: str, body: dict[str, Any]) -> bool:
+        """Send one case; False if the daemon cannot take any case now (the pass stops).
+
+        Only a final refusal (hall.kiosk.forwarding.FINAL_REFUSALS) marks the case
+        ``rejected``; it is kept for staff, never dropped. Any other failure leaves
+        it pending, to be sent again after a back-off.
+        """
+        wire = self.wire_body(case_id, body)
+        size = len(json.dumps(body)) + sum(len(m["jpeg_b64"]) for m in wire["materials"])
+        try:
+            self.client.submit(wire, timeout=upload_timeout(size, self.settings))
+        except DaemonError as exc:
+            verdict = classify(exc)
+            wait = self.retry.failed(exc, verdict, case_id)
+            if verdict is Verdict.FINAL:
+                log.error("case %s refused for good: %s", body["receipt"], describe(exc))
+                self._note(case_id, describe(exc), state="rejected")
+                return True
+            log.warning(
+                "case %s not forwarded (%s); again in %.0f s", body["receipt"], describe(exc), wait
+            )
+            self._note(case_id, describe(exc))
+            return verdict is Verdict.CASE
+        self.retry.succeeded(case_id)
+        self._forwarded(case_id, body)
+        return True
+
+    # -- health (the alert) ----------------------------------------------------
+    def health(self) -> OutboxHealth:
+        """Whether cases are being forwarded (see :class:`~hall.kiosk.forwarding.OutboxHealth`)."""
+        with self._lock:
+            failing = self._db.execute(
+                "SELECT count(*), min(created_at) FROM (SELECT created_at FROM cases"
+                " WHERE state = 'pending' AND last_error IS NOT NULL UNION ALL"
+                " SELECT created_at FROM ratings WHERE state = 'pending' AND last_error IS NOT NULL)"
+            ).fetchone()
+            error = self._db.execute(
+                "SELECT last_error FROM cases WHERE state = 'pending' AND last_error IS NOT NULL"
+                " UNION ALL SELECT last_error FROM ratings"
+                " WHERE state = 'pending' AND last_error IS NOT NULL LIMIT 1"
+            ).fetchone()
+            rejected = self._db.execute(
+                "SELECT receipt, last_error FROM cases WHERE state = 'rejected' ORDER BY created_at"
+            ).fetchall()
+        count, since = failing
+        late = since is not None and self.clock() - since >= self.settings.alert_after_s
+        stuck = count > 0 and (self.retry.auth_refused or late)
+        return OutboxHealth(
+            status="stuck" if stuck else "rejected" if rejected else "ok",
+            failing=count,
+            since=since,
+            error=error[0] if error else None,
+            rejected=tuple((r, (e or "").split(":")[0]) for r, e in rejected),
+        )
+
+    def report_health(self) -> OutboxHealth:
+        """Log a change of health and tell the daemon (sent again when changed or stale)."""
+        health = self.health()
+        detail = health.detail(self.terminal, self.tz)
+        if health.status != self._status:
+            level = logging.INFO if health.status == "ok" else logging.ERROR
+            log.log(level, "terminal outbox %s: %s", health.status, detail)
+            self._status = health.status
+        state, now = (health.device_status, detail), self.clock()
+        if self.client is None or (
+            state == self._reported and now - self._reported_at < REPORT_EVERY_S
+        ):
+            return health
+        try:
+            self.client.report_device(self.device_id, "outbox", *state)
+        except DaemonError as exc:  # a wrong token too: the kiosk's log and health() show it
+            log.info("outbox report not delivered (%s); will retry", exc.code)
+            return health
+        self._reported, self._reported_at = state, now
+        return health
+
+    def _note(self, case_id: str, error: str, state: str | None = None) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE cases SET attempts = attempts + 1, last_error = ?,"
+                " state = coalesce(?, state) WHERE id = ?",
+                (error, state, case_id),
+            )
+
+    def _forwarded(self, case_id: str, body: dict[str, Any]) -> None:
+        # The daemon has it: keep only what identifies the case, not the person.
+        kept = {k: body[k] for k in ("id", "receipt", "matter", "submitted_at")}
+        if "rating_key" in body:  # the terminal's own rating of the case presents it
+            kept["rating_key"] = body["rating_key"]
+        with self._lock:
+            self._db.execute(
+                "UPDATE cases SET state = 'forwarded', forwarded_at = ?, body = ?,"
+                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                (self.clock(), json.dumps(kept, ensure_ascii=False), case_id),
+            )
+        shutil.rmtree(self.images / case_id, ignore_errors=True)
