@@ -11,6 +11,7 @@ then each stream is read up to a marker every role may see.
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 
@@ -60,8 +61,9 @@ def seen(daemon: Daemon) -> dict[str, list[SseEvent]]:
         report = {"id": "printer@k1", "kind": "printer", "status": "paper_out", "detail": "缺纸"}
         assert kiosk.post("/devices/report", report).status_code == 200
         case = wire(7)
+        case["rating_key"] = secrets.token_urlsafe(16)  # as the terminal prints it
         assert kiosk.post("/submissions", case).status_code == 201
-        rating = {"submission_id": case["id"], "receipt": case["receipt"], "level": 1}
+        rating = {"submission_id": case["id"], "key": case["rating_key"], "level": 1}
         r = kiosk.post("/evaluations/kiosk", {**rating, "comment": COMMENT})
         assert r.status_code == 201, r.text
         marker = kiosk.post("/tickets", {"service": "vip"}).json()["number"]
