@@ -182,6 +182,15 @@ class ApiSection(_Section):
     tokens: list[TokenConfig] = Field(min_length=1)
     staff_session_hours: float = Field(12, gt=0, le=24)
     limits: LimitsSection = LimitsSection()
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        max_length=16,
+        description=(
+            "addresses of the hall's reverse proxies whose X-Forwarded-For names the client;"
+            " empty: no header is believed, the TCP peer is the client (sign-in and lookup"
+            " limits count per client address, a forged header must not reset them)"
+        ),
+    )
 
 
 class CallingSection(_Section):

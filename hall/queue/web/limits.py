@@ -8,7 +8,8 @@
   route; the upload routes in :data:`LARGE_BODIES` get a larger cap only when the
   bearer token is one of a role that may call them, decided from the headers
   alone, so an anonymous 150 MB POST is answered (401) without being read.
-- :func:`server_options`: uvicorn's ``limit_concurrency`` (503 beyond it).
+- :func:`server_options`: uvicorn's ``limit_concurrency`` (503 beyond it) and the
+  proxies whose X-Forwarded-For is believed (none unless configured).
 - :class:`StreamSlots`: open event streams per token and per role (429 beyond).
 """
 
@@ -34,8 +35,18 @@ Send = Callable[[dict[str, Any]], Any]
 
 
 def server_options(config: HallConfig) -> dict[str, Any]:
-    """Keyword arguments for ``uvicorn.Config`` / ``uvicorn.run`` from ``api.limits``."""
-    return {"limit_concurrency": config.api.limits.connections}
+    """Keyword arguments for ``uvicorn.Config`` / ``uvicorn.run`` from ``api``.
+
+    ``limit_concurrency`` from ``api.limits``; the proxy headers are believed only from
+    ``api.trusted_proxies`` (uvicorn's own default trusts 127.0.0.1, so a local client
+    could name any address it likes and reset the per-address limits).
+    """
+    proxies = config.api.trusted_proxies
+    return {
+        "limit_concurrency": config.api.limits.connections,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies),
+    }
 
 
 def _error(status: int, code: str, zh: str, en: str, **details: Any) -> dict[str, Any]:
