@@ -13,7 +13,7 @@ import json
 import random
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from hall.kiosk.forwarding import FINAL_REFUSALS, Backoff, Verdict, classify, up
 from hall.kiosk.outbox import TerminalOutbox
 from tests.kiosk.submission_helpers import draft
 from tests.support import ROOT, Daemon, clock, free_port
+from tests.support.http import LocalServer, answer
 
 DEVICE = "outbox@kiosk-9"
 
@@ -42,40 +43,18 @@ class Clock:
         self.t += seconds
 
 
-class Front:
+class Front(LocalServer):
     """A small HTTP server in front of the daemon: scripted answers to submissions, else passed on."""
 
     def __init__(self, target: str) -> None:
+        super().__init__(free_port())
         self.target = target
-        self.base = f"http://127.0.0.1:{free_port()}"
+        self.base = f"http://127.0.0.1:{self.port}"
         self.script: list[tuple[int, dict[str, str]]] = []  # next answers to POST /submissions
         self.refuse: dict[str, int] = {}  # Idempotency-Key: status answered every time
         self.hold_s = 0.0  # the answer to a submission comes this late
         self.submissions = 0  # POST /submissions received
         self.lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-
-    def start(self) -> Front:
-        front = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: object) -> None:  # quiet
-                pass
-
-            def do_GET(self) -> None:  # http.server's name
-                front.handle(self)
-
-            def do_POST(self) -> None:  # http.server's name
-                front.handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", int(self.base.rsplit(":", 1)[1])), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
@@ -88,14 +67,14 @@ class Front:
             if self.hold_s:
                 threading.Event().wait(self.hold_s)  # a slow daemon (the party under test waits)
             if step is not None:
-                return self.answer(h, step[0], step[1], b"<html>busy</html>")
+                return answer(h, step[0], step[1], b"<html>busy</html>")
             if refused is not None:
                 error = {
                     "code": "payload_too_large",
                     "message": "请求过大",
                     "message_en": "Too large",
                 }
-                return self.answer(h, refused, {}, json.dumps({"error": error}).encode())
+                return answer(h, refused, {}, json.dumps({"error": error}).encode())
         names = ("Authorization", "Idempotency-Key", "Content-Type")
         r = requests.request(
             h.command,
@@ -104,18 +83,7 @@ class Front:
             headers={n: h.headers[n] for n in names if h.headers.get(n)},
             timeout=30,
         )
-        self.answer(h, r.status_code, {"Content-Type": "application/json"}, r.content)
-
-    @staticmethod
-    def answer(
-        h: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes
-    ) -> None:
-        h.send_response(status)
-        for name, value in headers.items():
-            h.send_header(name, value)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        answer(h, r.status_code, {"Content-Type": "application/json"}, r.content)
 
 
 @pytest.fixture
