@@ -219,6 +219,14 @@ class StorageSection(_Section):
 
     url: str | None = Field(None, description="SQLAlchemy URL; null = SQLite file in data_dir")
     data_dir: str = "data"
+    key_file: str | None = Field(
+        None,
+        description=(
+            "the daemon's secret keys (hall/queue/core/keyring.py), mode 0600, made at the"
+            " first start; null = keys/hall.keys under data_dir. Back it up apart from the"
+            " database: neither is readable or verifiable without the other"
+        ),
+    )
 
 
 class HallConfig(_Section):

@@ -128,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     demo = config.demo_secrets()
     if demo:
         log.warning("%s", demo_warning(demo))
+    from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
+
+    try:
+        Keyring.check(key_file_path(config, args.data_dir))
+    except KeyFileError as exc:  # names the file and what is wrong with it
+        sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
+        return 2
 
     import uvicorn
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from hall.config import HallConfig, ServiceConfig
 from hall.queue.core.domain import not_found
+from hall.queue.core.keyring import Keyring
 from hall.queue.core.schedule import Schedule
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
@@ -30,13 +31,18 @@ class Context:
 
     config: HallConfig
     schedule: Schedule
-    id_key: bytes  # secret for ID fingerprints, kept in the database's meta table
+    id_key: bytes  # secret for ID fingerprints (the key file's "fingerprint" key)
     times: views.ServiceTimes
     calendar: WorkCalendar  # working days, for 差评 rectification deadlines
+    keyring: Keyring | None = None  # the key file (None only in tests of pure figures)
 
     @classmethod
     def open(
-        cls, config: HallConfig, id_key: bytes, calendar: WorkCalendar | None = None
+        cls,
+        config: HallConfig,
+        id_key: bytes,
+        calendar: WorkCalendar | None = None,
+        keyring: Keyring | None = None,
     ) -> Context:
         """The context of a hall: its schedule, service times and calendar built once."""
         return cls(
@@ -45,6 +51,7 @@ class Context:
             id_key,
             views.ServiceTimes(config),
             calendar if calendar is not None else hall_calendar(config),
+            keyring,
         )
 
     def estimate(self, tx: Tx, service: str, ahead: int, staffed: dict[int, str]) -> int:

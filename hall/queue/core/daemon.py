@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import json
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from hall.queue.core import rows
 from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketStatus, WindowState
 from hall.queue.core.events import EventBus, oldest_id, stored_after
+from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
 from hall.queue.core.outbox import Forwarder
 from hall.queue.core.schema import (
     Checkpointer,
@@ -75,6 +75,8 @@ class HallDaemon:
         self.data_dir = data_dir or config.storage.data_dir
         self.url = config.storage.url or sqlite_url(self.data_dir)
         self.submissions_dir = Path(self.data_dir) / "submissions"
+        self.key_file = key_file_path(config, self.data_dir)
+        self.keyring: Keyring | None = None
         self.engine = open_engine(self.url)
         # Long reads (statistics) use autocommit connections of their own: the
         # main engine begins every transaction with BEGIN IMMEDIATE (the write
@@ -92,8 +94,11 @@ class HallDaemon:
         self.writer = Writer(self.engine, self.bus.publish, clock=self.clock)
         self.writer.start()
         self.checkpointer.start()
-        id_key = self.writer.call(self._prepare)
-        self.ctx = Context.open(self.config, id_key)
+        self.writer.call(self._prepare)
+        self.keyring = self.writer.call(self._open_keyring)
+        self.ctx = Context.open(
+            self.config, self.keyring.current("fingerprint").secret, keyring=self.keyring
+        )
         self.writer.call(self._expire_old_days)
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()
@@ -121,7 +126,7 @@ class HallDaemon:
         self.engine.dispose()
         self.read_engine.dispose()
 
-    def _prepare(self, tx: Tx) -> bytes:
+    def _prepare(self, tx: Tx) -> None:
         known = {r.number for r in tx.conn.execute(select(windows_table.c.number))}
         for w in self.config.windows:
             if w.number not in known:
@@ -133,13 +138,27 @@ class HallDaemon:
                         updated_at=tx.now,
                     )
                 )
-        key = tx.conn.execute(
+
+    def _open_keyring(self, tx: Tx) -> Keyring:
+        """The key file; an ID fingerprint key older versions kept in ``meta`` moves into it.
+
+        The key is written to the file (fsynced) before it leaves the database,
+        so a crash in between finds it in both and the next start finishes the move.
+        """
+        old = tx.conn.execute(
             select(meta_table.c.value).where(meta_table.c.key == "id_key")
         ).scalar()
-        if key is None:
-            key = secrets.token_hex(32)
-            tx.conn.execute(insert(meta_table).values(key="id_key", value=key))
-        return bytes.fromhex(key)
+        imported = {"fingerprint": bytes.fromhex(old)} if old else None
+        ring = Keyring.open(self.key_file, imported)
+        if old is not None:
+            if ring.current("fingerprint").secret != bytes.fromhex(old):
+                raise KeyFileError(
+                    f"key file {self.key_file} and the database hold different ID fingerprint"
+                    " keys: is this the key file of another hall?"
+                )
+            tx.conn.execute(delete(meta_table).where(meta_table.c.key == "id_key"))
+            log.warning("ID fingerprint key moved from the database to %s", self.key_file)
+        return ring
 
     def _expire_old_days(self, tx: Tx) -> int:
         """Waiting tickets of an earlier day cancelled; old events and expired check-in data deleted."""
