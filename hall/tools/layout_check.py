@@ -13,7 +13,13 @@
   ``on_press``) whose visible rectangles overlap in window coordinates;
 * ``clipped``: a widget outside the window, or wider than a ScrollView that
   does not scroll sideways;
-* ``small-target``: a touch target smaller than ``min_target_dp``.
+* ``small-target``: a touch target smaller than ``min_target_dp``;
+* ``scroll-cut``: a text (not a button) cut across by the edge of a scrolling
+  area that *nearly* fits (its content overflows by under
+  :data:`NEARLY_FITS` of its height), as the screen first shows: a half line a
+  person may read as the last one, with nothing else telling
+  them the area scrolls. Long lists, which plainly scroll, and a text
+  longer than its area (a scrolling preview) are not flagged.
 
 :func:`compare_targets` reports the touch targets that are smaller in
 large-text mode than the same target in normal mode. Each :class:`Finding`
@@ -44,6 +50,10 @@ MIN_TARGET_DP = 44
 MIN_TARGET_LARGE_DP = 60
 #: Pixels of slack before a size or an overlap counts (rounding of layouts).
 SLACK = 1.5
+
+#: A scrolling area whose content overflows by less than this share of its
+#: height "nearly fits": it should fit instead of hiding a sliver.
+NEARLY_FITS = 0.25
 
 Rect = tuple[float, float, float, float]  # x, y, right, top in window coordinates
 
@@ -252,6 +262,10 @@ def check_tree(
                     "clipped",
                     f"content {content.width:.0f} wide in a {w.width:.0f} wide ScrollView",
                 )
+        if isinstance(w, Label) and not is_touchable(w) and w.text.strip() and visible is not None:
+            cut = _scroll_cut(w, rect, visible)
+            if cut:
+                add(name, "scroll-cut", cut)
         outside = _intersect(rect, bounds) != rect and not _inside_scroll(w)
         if outside and (isinstance(w, Label) or is_touchable(w)):
             add(
@@ -273,6 +287,23 @@ def check_tree(
                 )
     findings.extend(_overlaps(touchables, screen, mode))
     return findings, targets
+
+
+def _scroll_cut(w: Widget, rect: Rect, visible: Rect) -> str | None:
+    """Why ``w`` is cut by the edge of a scrolling area that nearly fits, or None."""
+    view = next((p for p in _ancestors(w) if isinstance(p, ScrollView)), None)
+    if view is None or not view.children:
+        return None
+    shown, full = visible[3] - visible[1], rect[3] - rect[1]
+    if not SLACK < shown < full - SLACK or full > view.height - SLACK:
+        return None  # whole, out of view, or a text longer than the area (made to scroll)
+    over = view.children[0].height - view.height
+    if not 0 < over < NEARLY_FITS * view.height:
+        return None
+    return (
+        f"{shown:.0f} of {full:.0f} px shown: the scrolling area's content is only"
+        f" {over:.0f} px taller than its {view.height:.0f} px; make it fit"
+    )
 
 
 def _inside_scroll(w: Widget) -> bool:

@@ -21,6 +21,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from PIL import Image
 
 import tests.kivy_harness as h
@@ -93,6 +94,33 @@ def test_checker_ignores_buttons_under_an_overlay_and_side_by_side_buttons() -> 
     sheet.add_widget(_fixed(Button(text="选项"), 0, 0, 300, 150))
     root.add_widget(sheet)
     assert _problems(root) == []  # the row is hidden under the sheet: no overlap with 选项
+
+
+def _scrolling(viewport: float, rows: list[float]) -> FloatLayout:
+    """A ScrollView ``viewport`` px tall over a column of labels ``rows`` px tall, at its top."""
+    root = FloatLayout()
+    view = _fixed(ScrollView(do_scroll_x=False), 0, 200, 600, viewport)
+    column = BoxLayout(orientation="vertical", size_hint_y=None, height=sum(rows))
+    for i, height in enumerate(rows):
+        column.add_widget(Label(text=f"第{i + 1}行", size_hint_y=None, height=height))
+    view.add_widget(column)
+    root.add_widget(view)
+    h.mount(root)
+    view.scroll_y = 1
+    h.idle()
+    return root
+
+
+def test_checker_reports_text_cut_by_a_scroll_edge_that_nearly_fits() -> None:
+    root = _scrolling(500, [200, 200, 150])  # 50 px too tall: the third row half shows
+    found, _targets = check_tree(root, "synthetic", "zh-normal")
+    assert [(f.widget, f.problem) for f in found] == [('Label "第3行"', "scroll-cut")]
+
+
+def test_checker_passes_long_lists_and_rows_that_end_at_the_edge() -> None:
+    for rows in ([200, 300, 150], [250] * 10, [900]):  # whole rows shown; a long list; a long text
+        found, _targets = check_tree(_scrolling(500, rows), "synthetic", "zh-normal")
+        assert found == [], rows
 
 
 def test_checker_reports_a_target_smaller_in_large_text() -> None:

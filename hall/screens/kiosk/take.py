@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, DictProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
 
 from hall.kiosk.client import DaemonError
 from hall.kiosk.entry import CodeEntry, IdEntry
@@ -24,6 +30,8 @@ from hall.screens.kiosk.widgets import FlatButton, KioskScreen
 
 #: The keypad, row by row; "del" deletes the last character.
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "del")
+#: A key row's height in normal text (px at 1080 wide); large text grows it up to x ui.box.
+KEY_HEIGHT = 130
 
 
 class TakeScreen(KioskScreen):
@@ -41,6 +49,7 @@ class TakeScreen(KioskScreen):
     can_take = BooleanProperty(True)
     busy = BooleanProperty(False)
     face_checkin = BooleanProperty(False)  # 刷脸签到 offered (hall.screens.kiosk.appointment)
+    key_height = NumericProperty(KEY_HEIGHT)  # a keypad row (fit_keys)
 
     def __init__(self, **kwargs: Any) -> None:
         self.id_entry = IdEntry()
@@ -124,7 +133,24 @@ class TakeScreen(KioskScreen):
                 button.bg, button.bg_down = Palette.MUTED, Palette.INK
             button.bind(on_release=lambda _b, k=key: self.press(k))
             self.ids.keypad.add_widget(button)
+        self.ids.scroll.bind(height=self.fit_keys)
+        self.ids.content.bind(height=self.fit_keys)
+        ui.bind(box=self.fit_keys)
         self._update()
+        self.fit_keys()
+
+    def fit_keys(self, *_args: Any) -> None:
+        """Key rows as tall as large text wants, but short enough for the screen to fit.
+
+        A screen that overflows by a few rows' worth hides the priority button
+        or half a row of keys below the edge, with nothing to say it scrolls;
+        the keys give up their large-text growth first (never their normal height).
+        """
+        pad = self.ids.keypad
+        rows = -(-len(pad.children) // pad.cols) if pad.children else 4
+        others = self.ids.content.height - pad.height
+        room = self.ids.scroll.height - others - pad.spacing[1] * (rows - 1)
+        self.key_height = max(KEY_HEIGHT, min(KEY_HEIGHT * ui.box, room / rows))
 
     def _update(self) -> None:
         if self.mode == "id":
