@@ -30,6 +30,7 @@ from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
 from hall.screens.common.bridge import UiBridge
+from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by panel.kv
 from hall.screens.common.translate import Translated
 
 log = logging.getLogger(__name__)

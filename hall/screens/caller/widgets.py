@@ -1,11 +1,11 @@
-"""What the caller's screens share: the picker, case types, waiting counts, FitLabel.
+"""What the caller's screens share: the picker, case types, waiting counts.
 
 :class:`CallerChoiceSheet` is the picker (transfer target, case type,
 returning no-show) laid over the panel: a widget inside it, not a separate
 popup window, so it is part of the screen's widget tree like every other
 control. :class:`CallerCount` is a waiting count that wraps after the service
-name rather than cut; :class:`FitLabel` one line sized to fit, never cut (the
-lobby uses it too).
+name rather than cut. :class:`FitLabel` (one line sized to fit, never cut) lives in
+:mod:`hall.screens.common.fit_label`; the caller and the lobby use it.
 
 Importing this module loads ``widgets.kv``: the rules of these widgets and the
 palette, label, button and card styles that ``login.kv``, ``panel.kv`` and
@@ -156,41 +156,6 @@ class CallerCount(Label):
         self.font_size = size
         self._shown = text
         self.text = text
-
-
-class FitLabel(Label):
-    """One line of text at the largest size up to ``max_font_size`` that fits its box.
-
-    Names of services and windows vary in length and language: rather than cut
-    them ("综合受理(…"), the font shrinks until the whole line fits.
-    """
-
-    hall_id = StringProperty("")
-    max_font_size = NumericProperty(40)
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.fbind("text", self._fit)
-        self.fbind("size", self._fit)
-        self.fbind("max_font_size", self._fit)
-        self.fbind("font_name", self._fit)
-        self._fit()
-
-    def _fit(self, *_args: object) -> None:
-        size = float(self.max_font_size)
-        room_w = max(1.0, self.width - self.padding[0] - self.padding[2] - 2)  # 2 px: never wrap
-        room_h = max(1.0, self.height - self.padding[1] - self.padding[3])
-        if self.text:
-            while size > 6:
-                core = CoreLabel(
-                    text=self.text, font_size=size, font_name=self.font_name, bold=self.bold
-                )
-                core.refresh()
-                w, h = core.content_size
-                if w <= room_w and h <= room_h:
-                    break
-                size = min(size - 1, size * min(room_w / w, room_h / h))
-        self.font_size = size
 
 
 Builder.load_file(str(Path(__file__).with_name("widgets.kv")))

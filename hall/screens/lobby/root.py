@@ -29,8 +29,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from hall.kiosk.client import DaemonError, DaemonUnavailable
 from hall.kiosk.context import KioskContext
-from hall.screens.caller.widgets import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.bridge import UiBridge
+from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.translate import Translated
 from hall.screens.lobby.board import Call, Highlighter, prepare_numbers, slots
 
