@@ -38,6 +38,7 @@ ROUTES = {
     ("GET", "/api/v1/health", None, ("system",), True),
     ("POST", "/api/v1/help", None, ("tickets",), True),
     ("GET", "/api/v1/ledger/verify", None, ("evaluations",), True),
+    ("GET", "/api/v1/personal-data/reads", None, ("manager",), True),
     ("POST", "/api/v1/progress", None, ("submissions",), True),
     ("GET", "/api/v1/rectifications", None, ("manager",), True),
     ("GET", "/api/v1/rectifications/{case_id}", None, ("manager",), True),
