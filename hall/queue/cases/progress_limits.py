@@ -18,12 +18,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from hall.config import ProgressSection
 from hall.queue.cases import submissions
 from hall.queue.core.context import Context
-from hall.queue.core.domain import QueueError
+from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.schema import progress_failures_table as F
 from hall.queue.core.schema import progress_locks_table as L
 from hall.queue.core.writer import Tx
@@ -125,3 +125,49 @@ def lookup(
             raise
         _failed(ctx, tx, receipt, address)
         return exc
+
+
+def unlock(tx: Tx, kind: str, subject: str, actor: str) -> dict[str, Any]:
+    """A manager ends the locks of a receipt or an address (recorded with the manager's name).
+
+    The failures before the lock no longer count after it, so nothing else is reset.
+    """
+    ended = tx.conn.execute(
+        update(L)
+        .where(L.c.kind == kind, L.c.subject == subject)
+        .where(L.c.until > tx.now, L.c.unlocked_at.is_(None))
+        .values(unlocked_at=tx.now, unlocked_by=actor)
+    ).rowcount
+    if not ended:
+        what = "回执" if kind == RECEIPT else "地址"
+        raise not_found(
+            f"{what}{subject}的查询锁定",
+            f"a lock on lookups of {kind} {subject}",
+            code="no_progress_lock",
+        )
+    log.warning("progress lookups unlocked: %s %r by %s", kind, subject, actor)
+    return {"kind": kind, "subject": subject, "locks_ended": ended, "by": actor}
+
+
+def recent_locks(tx: Tx, limit: int, tz: dt.tzinfo) -> dict[str, Any]:
+    """The latest locks, newest first, times in the hall's zone (for the manager)."""
+
+    def local(ts: float | None) -> str | None:
+        return None if ts is None else dt.datetime.fromtimestamp(ts, tz).isoformat("T", "seconds")
+
+    rows = tx.conn.execute(select(L).order_by(L.c.id.desc()).limit(limit))
+    return {
+        "locks": [
+            {
+                "kind": r.kind,
+                "subject": r.subject,
+                "locked_at": local(r.locked_at),
+                "until": local(r.until),
+                "failures": r.failures,
+                "active": r.unlocked_at is None and r.until > tx.now,
+                "unlocked_at": local(r.unlocked_at),
+                "unlocked_by": r.unlocked_by,
+            }
+            for r in rows
+        ]
+    }

@@ -119,3 +119,36 @@ def test_settings_have_defaults_like_the_old_page_limits() -> None:
     section = ProgressSection()
     assert (section.receipt_failures, section.address_failures) == (5, 20)
     assert section.window_s == section.lockout_s == 900
+
+
+def test_managers_list_and_unlock_locks_others_may_not(make_daemon) -> None:
+    d = make_daemon(config(address_failures=2))
+    case = d.api(KIOSK).post("/submissions", wire(8)).json()
+    for guess in GUESSES[:2]:
+        assert kiosk_lookup(d, case["receipt"], guess).status_code == 404
+    refused(kiosk_lookup(d, case["receipt"], ID_NUMBER))  # the kiosk's address is locked
+    body = {"kind": "address", "subject": "127.0.0.1"}
+    for token in (KIOSK, "display-token-1"):
+        assert d.api(token).get("/progress/locks").status_code == 403
+        assert d.api(token).post("/progress/unlock", body).status_code == 403
+    staff = d.staff("S001", 1)
+    assert staff.get("/progress/locks").status_code == 403
+    assert staff.post("/progress/unlock", body).status_code == 403
+    assert d.api(None).post("/progress/unlock", body).status_code == 401
+    manager = d.api("manager-token-1")
+    lock = manager.get("/progress/locks").json()["locks"][0]
+    assert (lock["kind"], lock["subject"], lock["failures"], lock["active"]) == (
+        "address",
+        "127.0.0.1",
+        2,
+        True,
+    )
+    r = manager.post("/progress/unlock", body)
+    assert r.status_code == 200 and r.json()["by"] == "manager:mgr-t", r.text
+    assert kiosk_lookup(d, case["receipt"], ID_NUMBER).status_code == 200
+    lock = manager.get("/progress/locks").json()["locks"][0]
+    assert (lock["active"], lock["unlocked_by"]) == (False, "manager:mgr-t")
+    again = manager.post("/progress/unlock", body)
+    assert again.status_code == 404 and again.json()["error"]["code"] == "no_progress_lock"
+    bad = manager.post("/progress/unlock", {"kind": "staff", "subject": "S001"})
+    assert bad.status_code == 422 and "kind" in bad.json()["error"]["message_en"]

@@ -40,6 +40,8 @@ ROUTES = {
     ("GET", "/api/v1/ledger/verify", None, ("evaluations",), True),
     ("GET", "/api/v1/personal-data/reads", None, ("manager",), True),
     ("POST", "/api/v1/progress", None, ("submissions",), True),
+    ("GET", "/api/v1/progress/locks", None, ("manager",), True),
+    ("POST", "/api/v1/progress/unlock", None, ("manager",), True),
     ("GET", "/api/v1/rectifications", None, ("manager",), True),
     ("GET", "/api/v1/rectifications/{case_id}", None, ("manager",), True),
     ("POST", "/api/v1/rectifications/{case_id}/{step}", None, ("manager",), True),
