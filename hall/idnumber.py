@@ -108,3 +108,30 @@ def mask_id_number(number: str, keep_start: int = 4, keep_end: int = 4) -> str:
         return number
     hidden = len(number) - keep_start - keep_end
     return number[:keep_start] + "*" * hidden + number[-keep_end:]
+
+
+def mask_id(number: str) -> str:
+    """110105********002X: an ID number as a list or another clerk may see it.
+
+    18 characters keep the region (6) and the last 4; a 15-digit first-generation
+    number keeps the region and its 3-digit sequence; the birth date never shows.
+    Anything else (a typo, a foreign document) keeps 2 characters at each end, and
+    fewer than 8 characters are hidden whole.
+    """
+    value = number.strip().upper()
+    if len(value) == 18:
+        return value[:6] + "*" * 8 + value[-4:]
+    if len(value) == 15:
+        return value[:6] + "*" * 6 + value[-3:]
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 王小明 → 王*明: the name on an ID card, for a view others may see."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

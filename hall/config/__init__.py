@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from hall.config.appointments import AppointmentsSection
 from hall.config.attendance import (  # noqa: F401 - re-exported
     AttendanceSection,
     FaceTerminalConfig,
@@ -47,6 +48,7 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
     SubmissionsSection,
 )
 from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
+from hall.config.progress import ProgressSection
 from hall.config.sign_in import SignInSection
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
@@ -139,6 +141,12 @@ class WindowConfig(_Section):
     area: str = ""
     services: list[str] = Field(min_length=1, description="service codes this window calls")
     devices: WindowDevices = WindowDevices()
+    matters: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list,
+        description="自助申报 cases handled here: matter codes, departments of the catalogue, "
+        "or '*' for all; staff signed in here see those cases' applicant data in full "
+        "(others a masked view; docs/SECURITY.md)",
+    )
 
 
 class StaffRole(StrEnum):
@@ -247,6 +255,8 @@ class HallConfig(_Section):
     attendance: AttendanceSection = AttendanceSection()
     rectification: RectificationSection = RectificationSection()
     sign_in: SignInSection = SignInSection()
+    appointments: AppointmentsSection = AppointmentsSection()
+    progress: ProgressSection = ProgressSection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from hall.idnumber import mask_id  # noqa: F401 - one rule for ID numbers, re-exported
 from hall.kiosk.entry import IdEntry, KeypadEntry
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -18,13 +19,6 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 RECEIPT_LENGTH = 16
 #: What every receipt number begins with (hall.kiosk.outbox); 办件查询 types it already.
 RECEIPT_PREFIX = "ZZ"
-
-
-def mask_id(number: str) -> str:
-    """110105********1238: an ID number shown after a query, region and last 4 only."""
-    if len(number) < 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 class PhoneEntry(KeypadEntry):

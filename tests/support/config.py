@@ -101,7 +101,8 @@ def hall_config(**overrides: Any) -> dict[str, Any]:
             {"code": "daytime", "name_zh": "社保", "name_en": "Social", "prefix": "E"},
         ],
         "windows": [
-            {"number": 1, "services": ["general", "vip"]},
+            # 自助申报 of 市场监督管理局 (the helpers' SJ-DJ-001) are handled at window 1.
+            {"number": 1, "services": ["general", "vip"], "matters": ["市场监督管理局"]},
             {"number": 2, "services": ["general"]},
             {"number": 3, "services": ["other"]},
             {"number": 4, "services": ["other", "general"]},

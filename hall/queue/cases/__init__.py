@@ -1,1 +1,5 @@
-"""Cases (办件): self-service submissions (申报) and their material files."""
+"""Cases (办件): self-service submissions (申报) and their material files.
+
+Who sees a case's personal data and the record of its reads (personal_data.py),
+and the failure limits of 办件查询 (progress_limits.py).
+"""

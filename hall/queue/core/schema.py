@@ -381,6 +381,56 @@ sign_in_locks_table = Table(
 )
 
 
+# Reads of a case's personal data by staff and managers (hall/queue/cases/personal_data.py):
+# who, when, which case, what view, from which window or address; never the data read.
+personal_data_reads_table = Table(
+    "personal_data_reads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("actor", String(80), nullable=False),  # staff:<id> | manager:<name>
+    Column("case_id", String(32), nullable=False),  # submissions.id
+    Column("what", String(32), nullable=False),  # submission.detail | submission.<action>
+    Column("full", Integer, nullable=False),  # 1: full applicant data, 0: masked
+    Column("window", Integer),  # the staff session's window
+    Column("address", String(64), nullable=False),  # the client's address
+    Index("ix_personal_data_reads_case", "case_id", "id"),
+    Index("ix_personal_data_reads_actor", "actor", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Failed 办件查询 lookups (hall/queue/cases/progress_limits.py), from the kiosk route and
+# the citizen's page alike: the receipt as typed and the client's address, never the ID.
+progress_failures_table = Table(
+    "progress_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("receipt", String(32), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_progress_failures_receipt", "receipt", "ts"),
+    Index("ix_progress_failures_address", "address", "ts"),
+    Index("ix_progress_failures_ts", "ts"),
+    sqlite_autoincrement=True,
+)
+
+# A lock on a receipt or an address after too many failed lookups: until ``until``.
+progress_locks_table = Table(
+    "progress_locks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # receipt | address
+    Column("subject", String(64), nullable=False),
+    Column("locked_at", Float, nullable=False),
+    Column("until", Float, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("unlocked_at", Float),
+    Column("unlocked_by", String(80)),
+    Index("ix_progress_locks_subject", "kind", "subject", "until"),
+    sqlite_autoincrement=True,
+)
+
+
 class Checkpointer:
     """Copies the SQLite WAL back into the database file in the background.
 

@@ -295,6 +295,31 @@ def by_id_number(
     return fp, by_code(ctx, tx, svc, code_for_person(ctx, tx, svc, fp))
 
 
+def _check_horizon(ctx: Context, tx: Tx, slot_start: float, slot_end: float) -> None:
+    """422 for a slot already over, or ending beyond ``appointments.horizon_days``.
+
+    A booking keeps the booker's ID fingerprint and face template until its slot
+    has passed: a slot years ahead would keep them for years.
+    """
+    if slot_end <= tx.now:
+        raise QueueError(
+            422,
+            "slot_past",
+            "预约时段已过，不能预约（slot_end）",
+            "slot_end: the slot is already over",
+        )
+    days = ctx.config.appointments.horizon_days
+    limit = tx.now + days * 86400
+    if slot_end > limit:
+        field = "slot_start" if slot_start > limit else "slot_end"
+        raise QueueError(
+            422,
+            "slot_too_far",
+            f"只能预约{days}天以内的时段（{field}）",
+            f"{field}: slots can be booked at most {days} days ahead",
+        )
+
+
 def create_appointment(
     ctx: Context,
     tx: Tx,
@@ -313,6 +338,7 @@ def create_appointment(
         raise QueueError(
             422, "bad_slot", "预约时段结束时间应晚于开始时间", "slot_end must be after slot_start"
         )
+    _check_horizon(ctx, tx, slot_start, slot_end)
     code = f"{secrets.randbelow(10**8):08d}"
     while tx.conn.execute(
         select(appointments_table.c.code).where(appointments_table.c.code == code)

@@ -28,6 +28,7 @@ from hall.queue.web.api import (
     devices,
     events,
     manager,
+    personal_data,
     ratings,
     sign_in,
     submissions,
@@ -51,6 +52,7 @@ ROUTERS = (
     ratings.router,
     manager.router,
     sign_in.router,
+    personal_data.router,
     manager_page.router,
     citizen.router,
 )

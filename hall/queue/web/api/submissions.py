@@ -18,13 +18,14 @@ from pydantic import Field, field_validator
 
 from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
-from hall.queue.cases import submissions
+from hall.queue.cases import personal_data, progress_limits, submissions
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import Principal, require
 from hall.queue.web.dates import Day, Moment
 from hall.queue.web.deps import Body, Caller, daemon_of
+from hall.queue.web.pins import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -228,12 +229,25 @@ async def submit(
     return view
 
 
-async def _staff_or_manager(request: Request, p: Principal) -> str:
+async def _reader(request: Request, p: Principal) -> tuple[str, personal_data.Reader]:
+    """The actor for the case's history, and the reader its personal-data reads record."""
+    address = client_address(request)
     if p.role == "staff":
         session = await daemon_of(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
-        return f"staff {session.staff_id}"
+        reader = personal_data.Reader(f"staff:{session.staff_id}", session.window, address)
+        return f"staff {session.staff_id}", reader
     require(p)
-    return f"manager {p.name}"
+    return f"manager {p.name}", personal_data.Reader(f"manager:{p.name}", None, address)
+
+
+def _shown(
+    request: Request, tx: Any, reader: personal_data.Reader, case: dict[str, Any], what: str
+) -> dict[str, Any]:
+    """A single-case view as ``reader`` may see it, the read recorded in the same transaction."""
+    daemon = daemon_of(request)
+    full = personal_data.handles(daemon.config, daemon.catalogue, reader.window, case["matter"])
+    personal_data.record(tx, reader, case["id"], what, full)
+    return personal_data.view(case, full)
 
 
 def _today(request: Request) -> dt.date:
@@ -253,7 +267,7 @@ async def list_submissions(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     """Cases by status and matter; ``overdue`` counts open cases past their promised date."""
-    await _staff_or_manager(request, p)
+    await _reader(request, p)  # staff and managers; a list holds no personal data
     today = _today(request)
     return await daemon_of(request).run(
         lambda tx: submissions.listing(tx, today, status, matter, overdue, limit)
@@ -262,15 +276,19 @@ async def list_submissions(
 
 @router.get("/submissions/{sid}")
 async def get_submission(request: Request, sid: SubmissionId, p: Caller) -> dict[str, Any]:
-    """One case with form, materials and history (staff and managers)."""
-    await _staff_or_manager(request, p)
+    """One case with form, materials and history (staff and managers; the read is recorded).
+
+    Staff at a window that does not handle the case's matter get the applicant
+    masked and no form (hall/queue/cases/personal_data.py).
+    """
+    _, reader = await _reader(request, p)
     today = _today(request)
 
     def op(tx):
         row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).first()
         if row is None:
             raise not_found("申报件", "submission", code="unknown_submission")
-        return submissions.detail(tx, row, today)
+        return _shown(request, tx, reader, submissions.detail(tx, row, today), "submission.detail")
 
     return await daemon_of(request).run(op)
 
@@ -283,12 +301,19 @@ async def act_on_submission(
     body: ActionIn,
     p: Caller,
 ) -> dict[str, Any]:
-    """受理 (accept), 退回补正 (return, listing every missing item), 办结 (finish), 退回 (reject)."""
-    actor = await _staff_or_manager(request, p)
+    """受理 (accept), 退回补正 (return, listing every missing item), 办结 (finish), 退回 (reject).
+
+    Staff and managers; the answer is the single-case view, shown and recorded as
+    ``GET /submissions/{sid}`` is.
+    """
+    actor, reader = await _reader(request, p)
     today = _today(request)
-    return await daemon_of(request).run(
-        lambda tx: submissions.act(tx, sid, action, actor, body.note, body.missing, today)
-    )
+
+    def op(tx):
+        case = submissions.act(tx, sid, action, actor, body.note, body.missing, today)
+        return _shown(request, tx, reader, case, f"submission.{action}")
+
+    return await daemon_of(request).run(op)
 
 
 class ProgressIn(Body):
@@ -310,11 +335,23 @@ async def lookup_progress(request: Request, receipt: str, id_number: str) -> dic
 
     The same 404 for an unknown receipt and a wrong ID number; the number is
     only compared with the case's keyed fingerprint, never stored or logged.
+    Failures are counted per receipt and per client address in the store, and
+    a locked one is a 429 with ``Retry-After`` (hall/queue/cases/progress_limits.py).
     """
     daemon = daemon_of(request)
     today = _today(request)
     number = id_number.strip().upper()
-    # A read (read connection): citizens' phones must not queue behind the writer.
-    return await daemon.read(
-        lambda tx: submissions.progress(tx, receipt, number, daemon.ctx.id_key, today)
+    address = client_address(request)
+    # A locked receipt or address is refused on a read: a flood of them never queues
+    # on the writer, where the lookup itself runs (to count each failure in order).
+    refused = await daemon.read(
+        lambda tx: progress_limits.refusal(tx, receipt.strip().upper(), address)
     )
+    if refused is not None:
+        raise refused
+    found = await daemon.run(
+        lambda tx: progress_limits.lookup(daemon.ctx, tx, receipt, number, address, today)
+    )
+    if isinstance(found, QueueError):
+        raise found
+    return found

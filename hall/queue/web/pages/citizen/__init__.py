@@ -13,8 +13,8 @@
   number, sent as a form POST so the ID number never appears in a URL. It is
   compared with the case's keyed fingerprint and is never stored, logged or
   shown again. A wrong pair and an unknown receipt get the same answer, and
-  failed lookups are limited per receipt and per client address
-  (rate_limit.py: :class:`FailureLimit`). A finished case shows the rating
+  failed lookups are limited per receipt and per client address, in the store
+  and together with the kiosk's (hall/queue/cases/progress_limits.py). A finished case shows the rating
   form only with the rating key of the notice's QR code (``&k=``).
 
 Pages are rendered on the server (render.py), in Chinese by default

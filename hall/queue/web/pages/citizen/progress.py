@@ -4,7 +4,8 @@
 applicant's ID number is sent as a form POST so it never appears in a URL. It
 is compared with the case's keyed fingerprint and is never stored, logged or
 shown again. A wrong pair and an unknown receipt get the same answer, and
-failed lookups are limited (rate_limit.py). A finished case shows the rating
+failed lookups are limited, in the store and together with the kiosk's
+(hall/queue/cases/progress_limits.py). A finished case shows the rating
 form only when the page came from the notice's QR code with the case's rating
 key (``/progress?receipt=…&k=<key>``, carried through the form as a hidden
 field and checked against the case; :mod:`hall.queue.ratings.keys`).
@@ -23,9 +24,9 @@ from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases.submissions import LABELS, SubmissionStatus
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import keys, ledger
+from hall.queue.tickets.sign_in_limits import TooManyAttempts
 from hall.queue.web.api.submissions import lookup_progress
 from hall.queue.web.deps import daemon_of
-from hall.queue.web.pages.citizen.rate_limit import limits
 from hall.queue.web.pages.citizen.render import (
     Html,
     fill,
@@ -119,17 +120,15 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
         ok = False
     if not ok:  # a typing mistake: nothing was looked up
         return _progress_form_page(request, lang, receipt, t(lang, "query_bad_input"), 422, key)
-    by_receipt, by_client = limits(request)
-    client = request.client.host if request.client else "?"
-    if by_receipt.blocked(receipt) or by_client.blocked(client):
-        return _progress_form_page(request, lang, receipt, t(lang, "query_too_many"), 429, key)
-    try:
+    try:  # failures counted in the store, shared with the kiosk's lookups
         case = await lookup_progress(request, receipt, number)
+    except TooManyAttempts as exc:
+        page = _progress_form_page(request, lang, receipt, t(lang, "query_too_many"), 429, key)
+        page.headers.update(exc.headers)
+        return page
     except QueueError as exc:
         if exc.status != 404:
             raise
-        by_receipt.failed(receipt)
-        by_client.failed(client)
         return _progress_form_page(request, lang, receipt, t(lang, "query_not_found"), 404, key)
     return await _case_page(request, lang, case, key)
 

@@ -250,6 +250,8 @@ async function load() {
       renderAttendance, [], () => $("attendance").tBodies[0].replaceChildren()),
     part("登录失败 sign-in failures（/sign-in/failures）", "/sign-in/failures",
       window.renderSignIn, [], () => window.renderSignIn(null)),
+    part("个人信息查阅 personal-data reads（/personal-data/reads）", "/personal-data/reads?limit=50",
+      window.renderReads, [], () => window.renderReads(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
