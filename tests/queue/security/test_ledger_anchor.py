@@ -157,7 +157,7 @@ def test_an_older_store_is_anchored_at_the_first_start(daemon: Daemon, caplog) -
     conn.close()
     with caplog.at_level(logging.WARNING):
         daemon.start()
-    assert "ledger anchored from row 1" in caplog.text
+    assert "ledger anchored from row 3" in caplog.text
     ids = rated_hall(daemon, (4,))
     daemon.stop()
     conn = db(daemon)
