@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import ledger_table, meta_table
@@ -43,6 +43,7 @@ from hall.queue.tickets import views
 log = logging.getLogger(__name__)
 
 ANCHORED_KEY = "ledger_anchored"  # meta: "<first row MACed as written>:<ISO time>"
+_BATCH = 10_000  # rows MACed per statement when an older store is anchored
 MIN_PREFIX = 16  # hex digits of a published MAC or hash that --against accepts
 _AGAINST = re.compile(rf"^(\d{{1,18}}):([0-9a-fA-F]{{{MIN_PREFIX},64}})$")
 
@@ -108,10 +109,16 @@ def anchor_store(tx: Tx, ring: Keyring) -> int | None:
         return None
     key = ring.current("ledger")
     prev, last = ledger.GENESIS, 0
-    for rid, digest in tx.conn.execute(select(t.c.id, t.c.hash).order_by(t.c.id)).all():
-        prev = ledger.chain_mac(key.secret, prev, digest)
-        tx.conn.execute(t.update().where(t.c.id == rid).values(mac=prev, key_id=key.id))
-        last = rid
+    update = t.update().where(t.c.id == bindparam("rid")).values(mac=bindparam("m"), key_id=key.id)
+    while rows := tx.conn.execute(  # in batches: a big ledger is never all in memory
+        select(t.c.id, t.c.hash).where(t.c.id > last).order_by(t.c.id).limit(_BATCH)
+    ).all():
+        marks = []
+        for rid, digest in rows:
+            prev = ledger.chain_mac(key.secret, prev, digest)
+            marks.append({"rid": rid, "m": prev})
+        tx.conn.execute(update, marks)
+        last = rows[-1][0]
     at = views.iso(tx.now)
     tx.conn.execute(meta_table.delete().where(meta_table.c.key == ANCHORED_KEY))
     tx.conn.execute(meta_table.insert().values(key=ANCHORED_KEY, value=f"{last + 1}:{at}"))
