@@ -1,8 +1,10 @@
 """Start the queue daemon: ``python -m hall.queue --config config.yaml``.
 
 Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml, and
-``python -m hall.queue verify-ledger --config config.yaml [--data-dir DIR]`` to check
-the ratings ledger's hash chain (exit 1 and the first broken record if it is broken).
+``python -m hall.queue verify-ledger --config config.yaml [--data-dir DIR] [--against ID:HEX]``
+to check the ratings ledger's hash and MAC chains (exit 1 and the first broken record if it
+is broken; 2 without the key file), and ``python -m hall.queue ledger-head`` to print its
+head for publishing (hall/queue/ratings/ledger_cli.py).
 """
 
 from __future__ import annotations
@@ -49,27 +51,6 @@ def demo_warning(demo: list[str]) -> str:
     return text
 
 
-def _verify_ledger(argv: list[str]) -> int:
-    import json
-
-    from hall.queue.core.schema import open_engine, sqlite_url
-    from hall.queue.ratings.ledger import verify
-
-    parser = argparse.ArgumentParser(prog="python -m hall.queue verify-ledger")
-    parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
-    parser.add_argument("--data-dir", help="data directory (default: storage.data_dir)")
-    args = parser.parse_args(argv)
-    config = setup_and_load("hall.queue verify-ledger", args.config, "WARNING")
-    engine = open_engine(config.storage.url or sqlite_url(args.data_dir or config.storage.data_dir))
-    try:
-        with engine.connect() as conn:
-            report = verify(conn)
-    finally:
-        engine.dispose()
-    sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
-    return 0 if report.ok else 1
-
-
 def _catalogue(path: str):  # returns a hall.catalogue.Catalogue or None
     """The matter catalogue submissions are checked against (None if there is no file)."""
     from pathlib import Path
@@ -87,8 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hash-pin"]:
         return _hash_pin(argv[1:])
-    if argv[:1] == ["verify-ledger"]:
-        return _verify_ledger(argv[1:])
+    if argv[:1] in (["verify-ledger"], ["ledger-head"]):
+        from hall.queue.ratings import ledger_cli
+
+        run = ledger_cli.verify_main if argv[0] == "verify-ledger" else ledger_cli.head_main
+        return run(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m hall.queue", description=__doc__)
     parser.add_argument("--config", default="config.yaml", help="path of config.yaml")
     parser.add_argument("--host", help="bind address (default: api.host in the config)")

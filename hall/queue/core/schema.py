@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     text,
 )
 
@@ -186,6 +187,10 @@ ledger_table = Table(
     Column("decided_by", String(64)),  # appeal: the manager
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # HMAC-SHA256 keyed from the key file, and the id of that key (ledger.py). NULL only in
+    # a store made before them, until the next start anchors it (ADDED_COLUMNS below).
+    Column("mac", String(64)),
+    Column("key_id", String(32)),
     # 一次一评: one rating, one 未评价 and one appeal at most per case.
     Index("ux_ledger_subject", "kind", "subject", unique=True),
     Index("ix_ledger_ticket", "ticket_id"),
@@ -430,6 +435,26 @@ progress_locks_table = Table(
     sqlite_autoincrement=True,
 )
 
+#: Columns added to an existing table after stores were made with it. There are no
+#: migrations: ``create_all`` makes missing tables, not missing columns, so at start
+#: :func:`_add_columns` adds these to a store that lacks them (nullable, no default:
+#: ALTER TABLE ... ADD COLUMN, cheap on SQLite and PostgreSQL). Append, never reorder.
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("ledger", "mac"), ("ledger", "key_id"))
+
+
+def _add_columns(engine: Engine) -> None:
+    """Add the :data:`ADDED_COLUMNS` an older store lacks (one transaction, logged)."""
+    with engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: two processes cannot race
+        have: dict[str, set[str]] = {}
+        for table, column in ADDED_COLUMNS:
+            if table not in have:
+                have[table] = {c["name"] for c in inspect(conn).get_columns(table)}
+            if column not in have[table]:
+                kind = metadata.tables[table].c[column].type.compile(engine.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                have[table].add(column)
+                log.warning("store upgraded: column %s.%s added", table, column)
+
 
 class Checkpointer:
     """Copies the SQLite WAL back into the database file in the background.
@@ -522,5 +547,6 @@ def open_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     metadata.create_all(engine)
+    _add_columns(engine)
     log.info("store ready at %s", engine.url.render_as_string(hide_password=True))
     return engine

@@ -162,6 +162,7 @@ def record(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
             "four_key": int(rating.four_key),
             "device": rating.device,
         },
+        ctx.keyring,
     )
     if rating.level is not None:
         _queue_upstream(ctx, tx, stored["id"])
@@ -198,6 +199,7 @@ def appeal(
             "reason": reason,
             "decided_by": decided_by,
         },
+        ctx.keyring,
     )
     if decision == "upheld":
         rectification.mark_appealed(
@@ -267,6 +269,7 @@ def migrate_legacy(ctx: Context, tx: Tx) -> int:
                 "four_key": r.four_key,
                 "device": r.device,
             },
+            ctx.keyring,
         )
         n += 1
     return n

@@ -5,7 +5,10 @@ Each outbox row of target ``evaluation`` names a ledger record
 (``step:<id>``: the outcome of a 差评). The idempotency key is stable
 (``rating-<id>``, ``rect-<case>-<step>``), so a repeat after a lost answer is
 harmless; the body says which hall it comes from and, for a rating, carries
-its ledger hash so the platform can hold the hall to it.
+its ledger hash so the platform can hold the hall to it. Every body carries
+``head`` (id, hash and MAC of a ledger row, anchor.py): for a rating or an
+appeal the chain as of that record, for a rectification step the chain when
+the body is sent; the platform so holds a trail of heads.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy import select
 from hall.queue.core.outbox import Forwarder
 from hall.queue.core.schema import rectification_steps_table
 from hall.queue.core.writer import Tx
-from hall.queue.ratings import ledger, ratings, rectification
+from hall.queue.ratings import anchor, ledger, ratings, rectification
 from hall.queue.tickets import views
 
 log = logging.getLogger(__name__)
@@ -32,11 +35,13 @@ def payload(tx: Tx, ref: str, hall: str) -> dict[str, Any]:
     if kind == "ledger":
         row = ledger.get(tx.conn, int(ident))
         view = ratings.record_view(row)
-        return {"type": "appeal" if row.kind == "appeal" else "rating", "hall": hall, **view}
+        kind = "appeal" if row.kind == "appeal" else "rating"
+        return {"type": kind, "hall": hall, **view, "head": anchor.head_of(row)}
     step = tx.conn.execute(
         select(rectification_steps_table).where(rectification_steps_table.c.id == int(ident))
     ).one()
     case = rectification.get(tx.conn, step.case_id)
+    current = anchor.head(tx.conn)
     return {
         "type": "rectification",
         "hall": hall,
@@ -46,17 +51,19 @@ def payload(tx: Tx, ref: str, hall: str) -> dict[str, Any]:
         "day": step.day,
         "actor": step.actor,
         "data": json.loads(step.data),
+        "head": current.to_json() if current else None,
     }
 
 
 def start(daemon: Any) -> Forwarder | None:
-    """Migrate old ratings, start forwarding if configured (``daemon``: the ``HallDaemon``).
+    """Anchor and migrate old ledgers, start forwarding if configured (``daemon``: HallDaemon).
 
     Typed ``Any``: the daemon module imports this one, and a type-only import
     back would be a cycle for ``scripts/import_cycles.py --deferred``.
     """
     config = daemon.config
     endpoint = config.upstream.evaluation
+    daemon.writer.call(lambda tx: anchor.anchor_store(tx, daemon.keyring))
     daemon.writer.call(lambda tx: ratings.migrate_legacy(daemon.ctx, tx))
     if endpoint is None:
         return None

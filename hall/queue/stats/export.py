@@ -54,10 +54,24 @@ def attendance_table(stats: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
+#: The label of the ledger head's row (hall/queue/ratings/anchor.py), published on every export.
+HEAD_LABEL = "台账校验码 ledger head"
+
+
+def head_rows(stats: dict[str, Any]) -> list[list[Any]]:
+    """The ratings ledger's head at export time: label, ``<id>:<mac>``, hash, time (or none)."""
+    head = stats.get("ledger_head")
+    if not head:
+        return []
+    return [[HEAD_LABEL, head["published"], head["hash"], head["at"]]]
+
+
 def to_csv(stats: dict[str, Any]) -> bytes:
-    """The statistics as CSV bytes (one table; attendance is on its own .xlsx sheet)."""
+    """The statistics as CSV bytes (one table, then the ledger head after a blank line)."""
     out = io.StringIO()
     csv.writer(out).writerows(table(stats))
+    if stats.get("ledger_head"):
+        csv.writer(out).writerows([[], *head_rows(stats)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -74,6 +88,11 @@ def to_xlsx(stats: dict[str, Any]) -> bytes:
     if stats.get("attendance"):
         sheet = wb.create_sheet("考勤")
         for values in attendance_table(stats):
+            sheet.append(values)
+    if stats.get("ledger_head"):
+        sheet = wb.create_sheet("台账 ledger")
+        sheet.append(["", "记录号:校验码 id:mac", "hash", "导出时间 at"])
+        for values in head_rows(stats):
             sheet.append(values)
     out = io.BytesIO()
     wb.save(out)

@@ -13,6 +13,7 @@ import pytest
 
 from hall.config import HallConfig
 from hall.queue.core.context import Context
+from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import open_engine, tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys, ratings
@@ -67,8 +68,11 @@ def load(path: Path) -> None:
             }
             conn.execute(tickets_table.insert(), tx_row)
         tx = Tx(conn, TUE + 3600)
-        # The ratings' context: this hall's config, the built-in working-day tables.
-        ctx = Context.open(HallConfig.model_validate(hall_config()), b"k", WorkCalendar.load())
+        # The ratings' context: this hall's config, the built-in working-day tables, and the
+        # key file the daemon will find (data/keys/hall.keys): the ledger's rows are MACed.
+        ring = Keyring.open(path.parent / "keys" / "hall.keys")
+        cfg = HallConfig.model_validate(hall_config())
+        ctx = Context.open(cfg, b"k", WorkCalendar.load(), keyring=ring)
         for tid, *_ in ROWS:  # as if issued by a kiosk: each printed ticket has its key
             if tid != "t5b":  # a transferred copy is rated with its first ticket's key
                 keys.keep(tx, f"ticket:{tid}", KEY)
@@ -141,7 +145,9 @@ def test_a_late_rating_updates_a_cached_day_and_exports_parse_back(hall: Daemon)
     r = manager.get("/statistics/export", params={**params, "format": "csv"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    header, data = table[0], dict(zip(table[0], table[-1], strict=True))
+    # The table, a blank line, then the ratings ledger's head (tests/queue/security/).
+    assert table[-2:][0] == [] and table[-1][0] == "台账校验码 ledger head"
+    header, data = table[0], dict(zip(table[0], table[-3], strict=True))
     assert header[:2] == ["周期 period", "分组 group"]
     assert (data["办结 served"], data["满意率 satisfaction"], data["未评价 unrated"]) == (
         "6",

@@ -19,8 +19,9 @@ from sqlalchemy import text
 
 from hall.queue.attendance import report as attendance_report
 from hall.queue.core.domain import QueueError
-from hall.queue.ratings import ledger, rectification
+from hall.queue.ratings import anchor, ledger, rectification
 from hall.queue.stats import day_cache, export, figures
+from hall.queue.tickets import views
 from hall.queue.web import dates
 from hall.queue.web.auth import require
 from hall.queue.web.dates import Day
@@ -164,18 +165,20 @@ async def export_statistics(
     by: By = "hall",
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",  # shadows format(): the API's word
 ) -> Response:
-    """The same figures as a CSV or .xlsx file."""
+    """The same figures as a CSV or .xlsx file, with the ledger's head at export time (managers)."""
     require(p)
     stats = await _statistics(request, start, end, period, by)
+    stats["ledger_head"] = await _ledger_head(request)
     name = f"statistics-{start}-{end}-{period}-{by}.{format}"
     if format == "csv":
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"
     else:
         body = await asyncio.to_thread(export.to_xlsx, stats)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f"attachment; filename={name}"}
-    )
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    if stats["ledger_head"]:
+        headers["X-Ledger-Head"] = stats["ledger_head"]["published"]
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.get("/statistics/overview")
@@ -205,6 +208,7 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         _attendance(daemon, today),
     )
     day_rows = [r for r in trend["rows"] if r["bucket"] == today.isoformat()]
+    ledger_head = await _ledger_head(request)
     return {
         "day": today.isoformat(),
         "hall": daemon.config.hall.name,
@@ -224,7 +228,21 @@ async def overview(request: Request, p: Caller) -> dict[str, Any]:
         ],
         "bad": cases,
         "attendance": attendance,
+        "ledger_head": ledger_head,
         **_names(daemon.config),
+    }
+
+
+async def _ledger_head(request: Request) -> dict[str, Any] | None:
+    """The ratings ledger's head now, to publish (ratings/anchor.py); None while it is empty."""
+    found, now = await daemon_of(request).run(lambda tx: (anchor.head(tx.conn), tx.now))
+    if found is None:
+        return None
+    return {
+        **found.to_json(),
+        "published": found.published,
+        "fingerprint": found.fingerprint,
+        "at": views.iso(now),
     }
 
 

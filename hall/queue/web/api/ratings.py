@@ -136,12 +136,15 @@ async def appeal(request: Request, rating_id: DbId, body: AppealIn, p: Caller) -
 
 @router.get("/ledger/verify")
 async def verify_ledger(request: Request, p: Caller) -> dict[str, Any]:
-    """Recompute the hash chain (on a read connection) and report the first broken record."""
+    """Recompute the hash and MAC chains (on a read connection); the first broken record.
+
+    Managers only (``require``): everyone else, staff included, gets 403.
+    """
     require(p)
-    engine = daemon_of(request).engine
+    daemon = daemon_of(request)
 
     def run() -> dict[str, Any]:
-        with engine.connect() as conn:
-            return ledger.verify(conn).to_json()
+        with daemon.engine.connect() as conn:
+            return ledger.verify(conn, daemon.keyring).to_json()
 
     return await asyncio.to_thread(run)

@@ -35,6 +35,8 @@ def test_page_shows_the_figures_and_follows_a_new_rating(daemon: Daemon, browser
     )
     assert wait_until(lambda: text(browser, "served") == "3", 10), text(browser, "served")
     assert text(browser, "issued") == str(today["issued"])
+    # The ledger's head as a fingerprint to print or write down (tests/queue/security/).
+    assert text(browser, "ledger-head") == "台账校验码 " + api["ledger_head"]["fingerprint"]
     assert text(browser, "rated") == "2" and text(browser, "unrated") == "1"
     assert text(browser, "satisfaction") == "50.0%"
     assert text(browser, "bad-open") == "1"

@@ -167,6 +167,8 @@ function renderOverview(o) {
   overview = o;
   text("hall-name", o.hall + " · 大厅管理");
   text("day", o.day);
+  // 台账校验码: published outside the box (printed, written down), see hall/queue/ratings/anchor.py.
+  text("ledger-head", "台账校验码 " + (o.ledger_head ? o.ledger_head.fingerprint : "—"));
   text("waiting", o.waiting);
   text("open-windows", `${o.open_windows}/${o.windows}`);
   text("bad-open", o.bad.filter((c) => !["closed", "appealed"].includes(c.state)).length);
