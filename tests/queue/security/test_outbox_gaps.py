@@ -64,3 +64,123 @@ def test_windows_show_staff_and_ticket_ids_only_to_whom_they_belong(daemon: Daem
         # What the lobby board needs is still there.
         assert shown[1]["state"] == every[1]["state"] and shown[1]["area"] == every[1]["area"]
         assert shown[1]["ticket_number"] == issued[0]["number"]
+
+
+# -- a wrong token reaches the manager --------------------------------------------------
+
+
+def refused_tokens(daemon: Daemon) -> list[dict]:
+    r = daemon.api(MANAGER).get("/devices/refused-tokens")
+    assert r.status_code == 200, r.text
+    return r.json()["refused"]
+
+
+def test_a_wrong_token_is_counted_per_address_with_a_hash_prefix_only(
+    daemon: Daemon, tmp_path: Path
+) -> None:
+    wrong = "kiosk-token-OLD-before-rotation"
+    prefix = hashlib.sha256(wrong.encode()).hexdigest()[:8]
+    box = outbox(tmp_path / "terminal", DaemonClient(daemon.base, wrong), Clock())
+    box.store(draft(1))
+    for _ in range(3):
+        box.clock.t += 120
+        box.pump()  # a submission and a device report refused each time
+    assert box.health().token_refused
+    [row] = [r for r in refused_tokens(daemon) if r["token_prefix"] == prefix]
+    # Each pass's device report is counted (the upload itself is refused by the body cap
+    # before any route runs: hall/queue/web/limits.py).
+    assert row["address"] == "127.0.0.1" and row["count"] >= 3
+    assert row["last_at"].startswith(daemon.now().astimezone().date().isoformat()[:4])
+    assert row["last_path"].startswith("/api/v1/")
+    everything = daemon.api(MANAGER).get("/devices/refused-tokens").text
+    assert wrong not in everything and hashlib.sha256(wrong.encode()).hexdigest() not in everything
+    # No token at all is counted too (a kiosk whose token is missing from its config).
+    assert daemon.api(None).post("/devices/report", {}).status_code == 401
+    assert any(r["token_prefix"] == "" for r in refused_tokens(daemon))
+    # Known tokens are not a wrong token: another role's, a staff session's.
+    before = {(r["address"], r["token_prefix"]): r["count"] for r in refused_tokens(daemon)}
+    assert daemon.api(DISPLAY).post("/help", {"where": "x"}).status_code == 403
+    staff = daemon.staff("S001", 1)
+    assert staff.post("/help", {"where": "x"}).status_code == 403
+    staff.post("/staff/logout")
+    assert staff.post("/windows/1/call").status_code == 401  # an ended session
+    after = {(r["address"], r["token_prefix"]): r["count"] for r in refused_tokens(daemon)}
+    assert after == before
+
+
+def test_only_a_manager_lists_refused_tokens(daemon: Daemon) -> None:
+    staff = daemon.staff("S001", 1)
+    for api in (daemon.api(KIOSK), daemon.api(DISPLAY), staff):
+        r = api.get("/devices/refused-tokens")
+        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+
+
+# -- a refused case: reported, acknowledged, cleared ------------------------------------
+
+
+class Clock:
+    """The outbox's clock here: starts at the tests' clock, moves when told."""
+
+    def __init__(self) -> None:
+        self.t = clock()
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def outbox(folder: Path, client: DaemonClient, now: Clock) -> TerminalOutbox:
+    settings = OutboxSection(retry_initial_s=1, retry_max_s=60, retry_jitter=0, alert_after_s=300)
+    return TerminalOutbox(
+        folder, "自助机9", "09", client, clock=now, settings=settings, device_id=DEVICE
+    )
+
+
+@pytest.fixture
+def box(daemon: Daemon, tmp_path: Path):
+    made = outbox(tmp_path / "terminal", DaemonClient(daemon.base, KIOSK), Clock())
+    yield made
+    made.stop()
+
+
+def device_of(daemon: Daemon) -> dict:
+    return next(d for d in daemon.api(MANAGER).get("/devices").json() if d["id"] == DEVICE)
+
+
+def test_a_manager_takes_up_a_refused_case_and_the_kiosk_clears_it(
+    daemon: Daemon, box: TerminalOutbox
+) -> None:
+    refused = box.store(draft(1, matter="NOPE-001"))  # not in the daemon's 事项清单: final
+    box.pump()
+    assert box.health().status == "rejected"
+    images = box.images / refused.id
+    assert sorted(p.name for p in images.iterdir()) == ["00.jpg", "01.jpg"]
+    # The report names the case: receipt and reason code, no personal data.
+    device = device_of(daemon)
+    assert device["rejected"] == [{"receipt": refused.receipt, "reason": "unknown_matter"}]
+    shown = json.dumps(daemon.api(MANAGER).get("/devices").json(), ensure_ascii=False)
+    assert "王小明" not in shown and "13912345678" not in shown
+    # Nobody but a manager may take it up.
+    path = f"/devices/{DEVICE}/outbox/{refused.receipt}/ack"
+    for api in (daemon.api(KIOSK), daemon.api(DISPLAY), daemon.staff("S001", 1)):
+        r = api.post(path, {"note": "x"})
+        assert r.status_code == 403, r.text
+    wrong = daemon.api(MANAGER).post(f"/devices/{DEVICE}/outbox/ZZ0920990101{9999}/ack", {})
+    assert wrong.status_code == 404 and wrong.json()["error"]["code"] == "not_refused"
+    acked = daemon.api(MANAGER).post(path, {"note": "已电话联系申请人"})
+    assert acked.status_code == 200, acked.text
+    assert acked.json()["acked_by"] == "manager:mgr-t" and acked.json()["cleared_at"] is None
+    # The kiosk learns of it on its next report and removes the citizen's data.
+    box.clock.t += 31
+    box.pump()
+    assert [c["state"] for c in box.cases()] == ["cleared"]
+    assert not images.exists()
+    body = json.loads(box._db.execute("SELECT body FROM cases").fetchone()[0])
+    assert set(body) == {"id", "receipt", "matter", "submitted_at"}
+    assert box.health().status == "ok" and box.health().rejected == ()
+    device = device_of(daemon)
+    assert device["status"] == "ok" and "rejected" not in device
+    [record] = daemon.api(MANAGER).get("/devices/outbox-acks").json()["acks"]
+    assert record["receipt"] == refused.receipt and record["cleared_at"] is not None
+    box.clock.t += 3600
+    box.pump()  # nothing is sent again
+    assert box.cases()[0]["attempts"] == 1
