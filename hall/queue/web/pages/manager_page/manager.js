@@ -250,6 +250,10 @@ async function load() {
       renderAttendance, [], () => $("attendance").tBodies[0].replaceChildren()),
     part("登录失败 sign-in failures（/sign-in/failures）", "/sign-in/failures",
       window.renderSignIn, [], () => window.renderSignIn(null)),
+    part("终端 terminals（/devices）", "/devices",
+      window.renderTerminals, [], () => window.renderTerminals(null)),
+    part("未知令牌 unknown tokens（/devices/refused-tokens）", "/devices/refused-tokens",
+      window.renderRefusedTokens, [], () => window.renderRefusedTokens(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
