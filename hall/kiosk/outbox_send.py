@@ -160,6 +160,9 @@ class OutboxSender:
             rejected = self._db.execute(
                 "SELECT receipt, last_error FROM cases WHERE state = 'rejected' ORDER BY created_at"
             ).fetchall()
+            waiting = self._db.execute(
+                "SELECT count(*) FROM cases WHERE state = 'pending'"
+            ).fetchone()[0]
         count, since = failing
         late = since is not None and self.clock() - since >= self.settings.alert_after_s
         stuck = count > 0 and (self.retry.auth_refused or late)
@@ -170,6 +173,7 @@ class OutboxSender:
             error=error[0] if error else None,
             rejected=tuple((r, (e or "").split(":")[0]) for r, e in rejected),
             token_refused=self.retry.auth_refused or self._report_refused,
+            waiting=waiting,
         )
 
     def report_health(self) -> OutboxHealth:
