@@ -10,7 +10,9 @@ personal data and images are removed from the terminal. Which answers are
 final, the back-off, the upload timeout (it grows with the case's size) and
 the outbox's alert (``outbox@<kiosk id>`` in the daemon's device list) are
 in :mod:`hall.kiosk.forwarding`; a case is never dropped: one the daemon
-refuses for good stays here as ``rejected`` and the alert names it.
+refuses for good stays here as ``rejected`` and the alert names it, until a
+manager takes it up on the daemon; then its personal data and images are
+removed and it is ``cleared`` (:meth:`OutboxSender.clear_acked`).
 
 After a crash or power cut, :meth:`TerminalOutbox.recover` removes image
 folders that no committed case points to: such a case was never acknowledged.
