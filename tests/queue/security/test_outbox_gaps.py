@@ -184,3 +184,21 @@ def test_a_manager_takes_up_a_refused_case_and_the_kiosk_clears_it(
     box.clock.t += 3600
     box.pump()  # nothing is sent again
     assert box.cases()[0]["attempts"] == 1
+
+
+def test_bad_refused_case_reports_and_acks_are_422_naming_the_field(daemon: Daemon) -> None:
+    kiosk, manager = daemon.api(KIOSK), daemon.api(MANAGER)
+    report = {"id": DEVICE, "kind": "outbox", "status": "error", "detail": "x"}
+    for rejected, where in (
+        ([{"receipt": "ZZ 1", "reason": "x"}], "rejected.0.receipt"),
+        ([{"receipt": "ZZ1", "reason": "王小明"}], "rejected.0.reason"),
+        ([{"receipt": "ZZ1", "name": "王小明"}], "rejected.0.name"),  # no personal data
+        ([{"receipt": f"ZZ{i}"} for i in range(101)], "rejected"),
+    ):
+        r = kiosk.post("/devices/report", {**report, "rejected": rejected})
+        assert r.status_code == 422, r.text
+        assert where in r.json()["error"]["message_en"] and where in r.json()["error"]["message"]
+    r = manager.post(f"/devices/{DEVICE}/outbox/{'9' * 40}/ack", {})
+    assert r.status_code == 422 and "receipt" in r.json()["error"]["message_en"]
+    r = manager.post(f"/devices/{DEVICE}/outbox/ZZ1/ack", {"note": "x" * 201})
+    assert r.status_code == 422 and "note" in r.json()["error"]["message_en"]
