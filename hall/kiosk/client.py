@@ -182,9 +182,22 @@ class DaemonClient:
         """The citizen pressed "help": tell the staff which kiosk needs them."""
         return self._request("POST", "/help", {"where": where})
 
-    def report_device(self, device_id: str, kind: str, status: str, detail: str = "") -> dict:
-        """Report a kiosk-attached device's state (e.g. the ticket printer) to the daemon."""
-        body = {"id": device_id, "kind": kind, "status": status, "detail": detail}
+    def report_device(
+        self,
+        device_id: str,
+        kind: str,
+        status: str,
+        detail: str = "",
+        rejected: list[dict[str, str]] | None = None,
+    ) -> dict:
+        """Report a kiosk-attached device's state (e.g. the ticket printer) to the daemon.
+
+        ``rejected`` (the terminal outbox): its cases refused for good, receipt and
+        reason code only; the answer's ``acked`` names those a manager took up.
+        """
+        body: dict[str, Any] = {"id": device_id, "kind": kind, "status": status, "detail": detail}
+        if rejected:
+            body["rejected"] = rejected
         return self._request("POST", "/devices/report", body)
 
     def submit(

@@ -170,6 +170,8 @@ class OutboxHealth:
     since: float | None = None  # when the oldest of them was stored
     error: str | None = None  # its last error
     rejected: tuple[tuple[str, str], ...] = ()  # (receipt, reason) of refused cases
+    token_refused: bool = False  # the daemon refuses this terminal's token (401/403)
+    waiting: int = 0  # pending cases, tried or not
 
     @property
     def device_status(self) -> str:

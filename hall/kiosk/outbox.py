@@ -10,7 +10,9 @@ personal data and images are removed from the terminal. Which answers are
 final, the back-off, the upload timeout (it grows with the case's size) and
 the outbox's alert (``outbox@<kiosk id>`` in the daemon's device list) are
 in :mod:`hall.kiosk.forwarding`; a case is never dropped: one the daemon
-refuses for good stays here as ``rejected`` and the alert names it.
+refuses for good stays here as ``rejected`` and the alert names it, until a
+manager takes it up on the daemon; then its personal data and images are
+removed and it is ``cleared`` (:meth:`OutboxSender.clear_acked`).
 
 After a crash or power cut, :meth:`TerminalOutbox.recover` removes image
 folders that no committed case points to: such a case was never acknowledged.
@@ -52,7 +54,7 @@ from hall import durable
 from hall.config.kiosk import OutboxSection
 from hall.kiosk.client import DaemonClient, DaemonError
 from hall.kiosk.forwarding import Backoff, RetryState, Verdict, classify, describe
-from hall.kiosk.outbox_send import OutboxSender
+from hall.kiosk.outbox_send import OutboxSender, shred
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS cases (
     day TEXT NOT NULL,
     seq INTEGER NOT NULL,
     body TEXT NOT NULL,
-    state TEXT NOT NULL,            -- pending | forwarded | rejected
+    state TEXT NOT NULL,            -- pending | forwarded | rejected | cleared (taken up by staff)
     created_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
@@ -161,11 +163,14 @@ class TerminalOutbox(OutboxSender):
         self._status = "ok"  # the health last logged
         self._reported: tuple[str, str] | None = None  # the state last delivered to the daemon
         self._reported_at = float("-inf")
+        self._report_refused = False
         self._db = sqlite3.connect(
             self.folder / "outbox.sqlite3", isolation_level=None, check_same_thread=False
         )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a receipt shown is a case on disk
+        # A forwarded or cleared case's personal data is overwritten, not just unlinked.
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -238,12 +243,15 @@ class TerminalOutbox(OutboxSender):
         """
         with self._lock:
             known = {
-                r[0] for r in self._db.execute("SELECT id FROM cases WHERE state != 'forwarded'")
+                r[0]
+                for r in self._db.execute(
+                    "SELECT id FROM cases WHERE state IN ('pending', 'rejected')"
+                )
             }
         removed = []
         for path in self.images.iterdir():
             if path.name.removesuffix(".part") not in known or path.suffix == ".part":
-                shutil.rmtree(path, ignore_errors=True)
+                shred(path)
                 removed.append(path.name)
         if removed:
             log.warning("removed %d unacknowledged case folder(s) after a restart", len(removed))

@@ -14,6 +14,8 @@ import base64
 import datetime as dt
 import json
 import logging
+import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -22,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from hall.config.kiosk import OutboxSection
-from hall.kiosk.client import DaemonClient, DaemonError
+from hall.kiosk.client import DaemonClient, DaemonError, DaemonUnavailable
 from hall.kiosk.forwarding import (
+    AUTH_STATUS,
     OutboxHealth,
     RetryState,
     Verdict,
@@ -38,6 +41,10 @@ log = logging.getLogger(__name__)
 IDLE_S = 5.0
 #: The outbox's state is sent again this often even unchanged (the daemon keeps it in memory).
 REPORT_EVERY_S = 300.0
+#: While refused cases wait for staff, this often: the answer says which were taken up.
+ACK_POLL_S = 30.0
+#: A reason code as the daemon's device report takes it (hall/queue/web/api/devices.py).
+_REASON = re.compile(r"[a-z0-9_]{1,64}")
 
 
 class OutboxSender:
@@ -59,6 +66,7 @@ class OutboxSender:
     _status: str
     _reported: tuple[str, str] | None
     _reported_at: float
+    _report_refused: bool  # the daemon refused the last report for the token (401/403)
 
     def _forward_ratings(self) -> bool:  # pragma: no cover - TerminalOutbox defines it
         raise NotImplementedError
@@ -152,6 +160,9 @@ class OutboxSender:
             rejected = self._db.execute(
                 "SELECT receipt, last_error FROM cases WHERE state = 'rejected' ORDER BY created_at"
             ).fetchall()
+            waiting = self._db.execute(
+                "SELECT count(*) FROM cases WHERE state = 'pending'"
+            ).fetchone()[0]
         count, since = failing
         late = since is not None and self.clock() - since >= self.settings.alert_after_s
         stuck = count > 0 and (self.retry.auth_refused or late)
@@ -161,10 +172,17 @@ class OutboxSender:
             since=since,
             error=error[0] if error else None,
             rejected=tuple((r, (e or "").split(":")[0]) for r, e in rejected),
+            token_refused=self.retry.auth_refused or self._report_refused,
+            waiting=waiting,
         )
 
     def report_health(self) -> OutboxHealth:
-        """Log a change of health and tell the daemon (sent again when changed or stale)."""
+        """Log a change of health and tell the daemon (sent again when changed or stale).
+
+        The report lists the refused cases (receipt, reason code); the daemon's
+        answer names those a manager acknowledged, which are cleared here at once
+        (:meth:`clear_acked`) and the health reported again.
+        """
         health = self.health()
         detail = health.detail(self.terminal, self.tz)
         if health.status != self._status:
@@ -172,17 +190,52 @@ class OutboxSender:
             log.log(level, "terminal outbox %s: %s", health.status, detail)
             self._status = health.status
         state, now = (health.device_status, detail), self.clock()
-        if self.client is None or (
-            state == self._reported and now - self._reported_at < REPORT_EVERY_S
-        ):
+        every = ACK_POLL_S if health.rejected else REPORT_EVERY_S
+        if self.client is None or (state == self._reported and now - self._reported_at < every):
             return health
+        rejected = [
+            {"receipt": r, "reason": reason if _REASON.fullmatch(reason) else ""}
+            for r, reason in health.rejected
+        ]
         try:
-            self.client.report_device(self.device_id, "outbox", *state)
+            answer = self.client.report_device(self.device_id, "outbox", *state, rejected=rejected)
         except DaemonError as exc:  # a wrong token too: the kiosk's log and health() show it
             log.info("outbox report not delivered (%s); will retry", exc.code)
+            refused = not isinstance(exc, DaemonUnavailable) and exc.status in AUTH_STATUS
+            if refused != self._report_refused:
+                self._report_refused = refused
+                return self.health()
             return health
-        self._reported, self._reported_at = state, now
+        self._reported, self._reported_at, self._report_refused = state, now, False
+        if self.clear_acked(answer.get("acked") or []):
+            return self.report_health()  # tell the daemon at once: it marks them cleared
         return health
+
+    def clear_acked(self, receipts: list[str]) -> int:
+        """Staff took these refused cases up: remove their personal data and images.
+
+        What stays is what identifies the case, not the person (as for a forwarded
+        case); the case is ``cleared`` and no longer alerts. Returns how many.
+        """
+        if not receipts:
+            return 0
+        marks = ",".join("?" * len(receipts))
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT id, body FROM cases WHERE state = 'rejected' AND receipt IN ({marks})",
+                receipts,
+            ).fetchall()
+        for case_id, body in found:
+            full = json.loads(body)
+            kept = {k: full[k] for k in ("id", "receipt", "matter", "submitted_at") if k in full}
+            with self._lock:
+                self._db.execute(
+                    "UPDATE cases SET state = 'cleared', body = ? WHERE id = ?",
+                    (json.dumps(kept, ensure_ascii=False), case_id),
+                )
+            shred(self.images / case_id)
+            log.warning("refused case %s taken up by staff: personal data removed", kept["receipt"])
+        return len(found)
 
     def _note(self, case_id: str, error: str, state: str | None = None) -> None:
         with self._lock:
@@ -203,4 +256,24 @@ class OutboxSender:
                 " attempts = attempts + 1, last_error = NULL WHERE id = ?",
                 (self.clock(), json.dumps(kept, ensure_ascii=False), case_id),
             )
-        shutil.rmtree(self.images / case_id, ignore_errors=True)
+        shred(self.images / case_id)
+
+
+def shred(folder: Path) -> None:
+    """Overwrite a case's images with zeros, sync, then remove them and the folder.
+
+    On flash storage (wear levelling) the old blocks may survive an overwrite;
+    it still keeps the images out of reach of an undelete of the file system.
+    """
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        try:
+            with open(path, "r+b") as f:
+                f.write(bytes(path.stat().st_size))
+                f.flush()
+                os.fsync(f.fileno())
+            path.unlink()
+        except OSError:  # removed below all the same
+            log.warning("could not overwrite %s before removing it", path.name)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,8 @@ ticket's way through them):
 * ``ratings``: ratings, rating keys, the chained ledger, rectification, upstream (好差评);
 * ``attendance``: records and reports (考勤);
 * ``stats``: figures, the day cache, its warmer, exports (办件统计);
-* ``devices``: the hub that wires the drivers to the events;
+* ``devices``: the hub that wires the drivers to the events, refused tokens and
+  refused terminal cases taken up;
 * ``web``: the FastAPI app, auth, the API (one module per resource), the pages.
 
 An operation is a function ``op(ctx, tx, ...)`` in its room, run by the

@@ -385,6 +385,38 @@ sign_in_locks_table = Table(
     sqlite_autoincrement=True,
 )
 
+# Bearer tokens the API refused that are no configured token and no staff session ever
+# issued (hall/queue/devices/token_refusals.py): one row per client address and token,
+# counted, for the manager page. Never the token: a prefix of its SHA-256 ("" = none).
+token_refusals_table = Table(
+    "token_refusals",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("token_prefix", String(12), primary_key=True),  # "*": one of many others
+    Column("count", Integer, nullable=False),
+    Column("first_at", Float, nullable=False),
+    Column("last_at", Float, nullable=False),
+    Column("last_path", String(128), nullable=False),
+    Index("ix_token_refusals_last", "last_at"),
+)
+
+# A manager's acknowledgement of a case a terminal's outbox could not deliver (the
+# daemon refused it for good; hall/queue/devices/outbox_acks.py). The terminal learns of
+# it in the answer to its next report and removes the case's personal data; then it
+# stops reporting the case and ``cleared_at`` is set. Receipt and reason code only.
+outbox_acks_table = Table(
+    "outbox_acks",
+    metadata,
+    Column("device", String(64), primary_key=True),  # outbox@<kiosk id>
+    Column("receipt", String(32), primary_key=True),
+    Column("reason", String(64), nullable=False),  # the refusal's code, as reported
+    Column("source", String(64), nullable=False),  # the kiosk token's name that reported it
+    Column("acked_by", String(64), nullable=False),  # "manager:<name>"
+    Column("acked_at", Float, nullable=False),
+    Column("note", String(200), nullable=False),
+    Column("cleared_at", Float),  # the terminal no longer holds the case
+)
+
 
 # Reads of a case's personal data by staff and managers (hall/queue/cases/personal_data.py):
 # who, when, which case, what view, from which window or address; never the data read.

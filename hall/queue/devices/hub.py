@@ -300,8 +300,19 @@ class DeviceHub:
         self._submit(lambda tx: ratings.record(self.daemon.ctx, tx, rating), refused)
 
     # -- status ----------------------------------------------------------------
-    def report(self, device_id: str, kind: str, status: str, detail: str, source: str) -> bool:
-        """Record a state a kiosk reports for its device; True if the status changed."""
+    def report(
+        self,
+        device_id: str,
+        kind: str,
+        status: str,
+        detail: str,
+        source: str,
+        rejected: list[dict[str, str]] | None = None,
+    ) -> bool:
+        """Record a state a kiosk reports for its device; True if the status changed.
+
+        ``rejected``: a terminal outbox's cases refused for good (receipt, reason).
+        """
         old = self._reported.get(device_id)
         self._reported[device_id] = {
             "id": device_id,
@@ -310,8 +321,14 @@ class DeviceHub:
             "detail": detail,
             "source": source,
             "reported_at": self.daemon.clock(),
+            **({"rejected": rejected} if rejected else {}),
         }
         return old is None or old["status"] != status
+
+    def reported(self, device_id: str) -> dict[str, Any] | None:
+        """What a kiosk last reported for ``device_id`` (None: nothing since the start)."""
+        found = self._reported.get(device_id)
+        return dict(found) if found else None
 
     def status(self) -> list[dict[str, Any]]:
         """Every configured device with its status, last frame time and counters."""

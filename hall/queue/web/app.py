@@ -22,6 +22,7 @@ from hall.config import HallConfig
 from hall.queue.core.clock import Clock
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
+from hall.queue.devices.token_refusals import RefusalCounter
 from hall.queue.web import dates
 from hall.queue.web.api import (
     attendance,
@@ -32,6 +33,7 @@ from hall.queue.web.api import (
     ratings,
     sign_in,
     submissions,
+    terminals,
     tickets,
     windows,
 )
@@ -40,6 +42,7 @@ from hall.queue.web.limits import BodyLimit, StreamSlots
 from hall.queue.web.pages import citizen
 from hall.queue.web.pages import manager as manager_page
 from hall.queue.web.pins import PinVerifier
+from hall.queue.web.token_watch import note_refused
 
 #: Every router, in the order they are matched (the API, then the pages).
 ROUTERS = (
@@ -53,6 +56,7 @@ ROUTERS = (
     manager.router,
     sign_in.router,
     personal_data.router,
+    terminals.router,
     manager_page.router,
     citizen.router,
 )
@@ -122,6 +126,7 @@ def create_app(
     app.state.config = config
     app.state.tokens = TokenTable(config)
     app.state.streams = StreamSlots(config.api.limits)
+    app.state.refusals = RefusalCounter()  # unknown bearer tokens (web/token_watch.py)
 
     def configured_role(token: str) -> str | None:
         found = app.state.tokens.resolve(token)
@@ -131,7 +136,9 @@ def create_app(
     app.add_middleware(BodyLimit, limits=config.api.limits, role_of=configured_role)
 
     @app.exception_handler(QueueError)
-    async def _queue_error(_request: Request, exc: QueueError) -> JSONResponse:
+    async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:
+        if exc.status in (401, 403):  # a wrong token reaches the manager page
+            await note_refused(request)
         # A 429 carries Retry-After (hall/queue/tickets/sign_in_limits.py).
         headers = getattr(exc, "headers", None)
         return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)

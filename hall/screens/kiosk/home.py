@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
+from hall.kiosk.outbox_status import StatusLine
 from hall.kiosk.ticketing import ServiceCard, service_cards
 from hall.screens.kiosk.ui import keep_numbers, ui
 from hall.screens.kiosk.widgets import KioskScreen
@@ -75,6 +76,8 @@ class HomeScreen(KioskScreen):
     loaded = BooleanProperty(False)
     services = ListProperty([])
     checkin = BooleanProperty(False)  # 预约签到: the next card opens check-in, not a number
+    outbox_note = StringProperty("")  # the outbox's state for staff; "" when all is forwarded
+    _outbox_line: StatusLine | None = None
 
     def show_services(self, services: list[dict[str, Any]]) -> None:
         """Show the daemon's services (reusing the cards when the list is the same)."""
@@ -116,6 +119,11 @@ class HomeScreen(KioskScreen):
         self.note = text
         self.note_kind = kind if text else ""
 
+    def show_outbox(self, line: StatusLine | None) -> None:
+        """The line about the terminal's outbox at the foot (None hides it)."""
+        self._outbox_line = line
+        self.outbox_note = ui.t(line.key, **line.values) if line else ""
+
     def service_button(self, code: str) -> ServiceButton:
         """The card of one service (for the kiosk and for tests)."""
         for button in self.ids.grid.children:
@@ -127,6 +135,7 @@ class HomeScreen(KioskScreen):
         """Service names and waiting lines in the new language."""
         if self.services:
             self.show_services(self.services)
+        self.show_outbox(self._outbox_line)
         self.note = ""
         self.note_kind = ""
 

@@ -37,6 +37,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hall.kiosk.client import DaemonError, DaemonUnavailable
 from hall.kiosk.context import KioskContext
+from hall.kiosk.outbox_status import StatusLine, status_line
 from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
 from hall.screens.common.bridge import JobFailed, UiBridge
 from hall.screens.kiosk.appointment import AppointmentScreen
@@ -259,17 +260,20 @@ class KioskRoot(ScreenManager):
         self._refreshing = True
         self.next_refresh = self.clock() + self.refresh_s
 
-        def job() -> list[dict[str, Any]]:
+        def job() -> tuple[list[dict[str, Any]], StatusLine | None]:
             try:
                 services = self.ctx.client.services()
                 self.desk.check_printer()
-                return services
+                box = self.ctx.outbox
+                return services, (status_line(box.health(), box.clock()) if box else None)
             finally:
                 self._refreshing = False  # a plain flag; the next refresh may queue now
 
-        def done(services: list[dict[str, Any]]) -> None:
+        def done(found: tuple[list[dict[str, Any]], StatusLine | None]) -> None:
+            services, outbox_line = found
             self.services = services
             self.home.show_services(services)
+            self.home.show_outbox(outbox_line)
             self.guide.set_services(services)
             if self.current == "unavailable":
                 self.current = "home"

@@ -77,7 +77,7 @@ def test_face_checkin_opens_window_and_records_face(terminal):
     outcome = term.check_in(face_sim.live_sequence(rng, 5, [6, 7], 40), window=1)
     assert outcome.ok and outcome.reason == "checked_in" and outcome.subject == "S001"
     assert outcome.elapsed_s > 0  # how long (target <= 2 s): bench/bench_face.py
-    windows = {w["number"]: w for w in daemon.api("kiosk-token-1").get("/windows").json()}
+    windows = {w["number"]: w for w in daemon.api("manager-token-1").get("/windows").json()}
     assert windows[1]["state"] == "open" and windows[1]["staff_id"] == "S001"
     staff = daemon.api(outcome.answer["token"])
     assert staff.post("/windows/1/pause").status_code == 200  # a real staff session

@@ -195,7 +195,7 @@ def test_ab_roles(daemon: Daemon, kiosk: Api, primary_first: bool) -> None:
 def test_staff_moving_windows_closes_the_old_one(daemon: Daemon) -> None:
     first = daemon.staff("SB", 1)
     daemon.staff("SB", 2)
-    windows = {w["number"]: w for w in daemon.api("display-token-1").get("/windows").json()}
+    windows = {w["number"]: w for w in daemon.api("manager-token-1").get("/windows").json()}
     assert windows[1]["state"] == "closed" and windows[2]["staff_id"] == "SB"
     assert first.post("/windows/1/call").status_code == 401
 

@@ -2,7 +2,8 @@
 
 ``ROUTES`` was generated from the app before web/routes.py was split into
 web/api/ modules (issue 12): the split must not add, drop or re-tag a route.
-Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links).
+Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links),
+and the terminal routes came (issue 13: refused tokens, refused outbox cases taken up).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ ROUTES = {
     ("POST", "/api/v1/attendance/records", 201, ("attendance",), True),
     ("GET", "/api/v1/devices", None, ("devices",), True),
     ("POST", "/api/v1/devices/report", None, ("devices",), True),
+    ("GET", "/api/v1/devices/refused-tokens", None, ("devices",), True),
+    ("GET", "/api/v1/devices/outbox-acks", None, ("devices",), True),
+    ("POST", "/api/v1/devices/{name}/outbox/{receipt}/ack", None, ("devices",), True),
     ("GET", "/api/v1/evaluations", None, ("evaluations",), True),
     ("POST", "/api/v1/evaluations/kiosk", 201, ("evaluations",), True),
     ("POST", "/api/v1/evaluations/online", 201, ("evaluations",), True),

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from hall import __version__
+from hall.queue.devices import outbox_acks
 from hall.queue.web.auth import require
 from hall.queue.web.deps import Body, Caller, daemon_of, reader
 
@@ -27,6 +28,13 @@ class HelpBody(Body):
     where: str = Field(min_length=1, max_length=64, description="which kiosk or place")
 
 
+class RejectedCase(Body):
+    """A case a terminal's outbox holds because the daemon refused it for good."""
+
+    receipt: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    reason: str = Field("", max_length=64, pattern=r"^[a-z0-9_]*$", description="the code")
+
+
 class DeviceReport(Body):
     """POST /devices/report: a kiosk reports a device attached to it (e.g. its printer)."""
 
@@ -34,6 +42,11 @@ class DeviceReport(Body):
     kind: str = Field(min_length=1, max_length=32)
     status: str = Field(pattern=r"^(ok|offline|paper_out|error|unknown)$")
     detail: str = Field("", max_length=200)
+    rejected: list[RejectedCase] = Field(
+        default_factory=list,
+        max_length=100,
+        description="kind outbox: the cases refused for good, awaiting staff (no personal data)",
+    )
 
 
 @router.get("/health", tags=["system"])
@@ -63,10 +76,22 @@ async def list_devices(request: Request, p: Caller) -> list[dict[str, Any]]:
 
 @router.post("/devices/report", tags=["devices"])
 async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict[str, Any]:
-    """A kiosk reports the state of a device attached to it; the device list shows it."""
+    """A kiosk reports the state of a device attached to it; the device list shows it.
+
+    Kiosk tokens only. A terminal outbox (kind ``outbox``) lists the cases the
+    daemon refused for good; the answer's ``acked`` names those a manager has
+    acknowledged (hall/queue/devices/outbox_acks.py), for the terminal to clear.
+    """
     require(p, "kiosk")
     daemon = daemon_of(request)
-    changed = daemon.hub.report(body.id, body.kind, body.status, body.detail, source=p.name)
+    rejected = [r.model_dump() for r in body.rejected]
+    changed = daemon.hub.report(
+        body.id, body.kind, body.status, body.detail, source=p.name, rejected=rejected
+    )
+    acked: list[str] = []
+    if body.kind == "outbox":
+        receipts = [r["receipt"] for r in rejected]
+        acked = await daemon.run(lambda tx: outbox_acks.acked_for(tx, body.id, p.name, receipts))
     if changed:
         data = {
             "device": {
@@ -78,7 +103,7 @@ async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict
             }
         }
         await daemon.run(lambda tx: tx.emit("device.changed", data))
-    return {"id": body.id, "status": body.status, "changed": changed}
+    return {"id": body.id, "status": body.status, "changed": changed, "acked": acked}
 
 
 @router.post("/help", tags=["tickets"])

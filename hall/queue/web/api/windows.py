@@ -66,15 +66,22 @@ router.add_api_route(
 
 @router.get("/windows", tags=["windows"])
 async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
-    """Every window: state, staff, area, current ticket (number, service, kind, called_at).
+    """Every window: state, area, current ticket (number, service, kind, called_at).
 
-    ``done_today`` (cases finished there this business day): a manager sees it for
-    every window, a staff session for its own window only, kiosks and displays never.
+    Any role may call it. Least data: who sits at a window (``staff_id``), the id of
+    the ticket served there (``ticket_id``, which opens the citizen's page) and
+    ``done_today`` (cases finished there this business day) are shown to a manager
+    for every window, to a staff session for its own window only (the caller panel
+    reads its current ticket by that id), to kiosks and displays never.
     """
     session = await reader(request, p)
     numbers = {w.number for w in request.app.state.config.windows}
-    done_for = numbers if p.role == "manager" else {session.window} if session else set()
-    return await daemon_of(request).windows(done_for)
+    own = numbers if p.role == "manager" else {session.window} if session else set()
+    found = await daemon_of(request).windows(own)
+    for view in found:
+        if view["number"] not in own:
+            del view["staff_id"], view["ticket_id"]
+    return found
 
 
 @router.get("/windows/{number}/queue", tags=["windows"])

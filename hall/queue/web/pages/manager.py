@@ -14,7 +14,14 @@ from hall.queue.core.domain import not_found
 
 router = APIRouter(tags=["manager"])
 PAGE_DIR = Path(__file__).parent / "manager_page"
-ASSETS = {"manager.js", "manager_forms.js", "manager_signin.js", "manager_reads.js", "manager.css"}
+ASSETS = {
+    "manager.js",
+    "manager_forms.js",
+    "manager_signin.js",
+    "manager_reads.js",
+    "manager_terminals.js",
+    "manager.css",
+}
 
 
 @router.get("/manager", include_in_schema=False)

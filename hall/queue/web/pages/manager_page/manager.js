@@ -254,6 +254,10 @@ async function load() {
       window.renderSignIn, [], () => window.renderSignIn(null)),
     part("个人信息查阅 personal-data reads（/personal-data/reads）", "/personal-data/reads?limit=50",
       window.renderReads, [], () => window.renderReads(null)),
+    part("终端 terminals（/devices）", "/devices",
+      window.renderTerminals, [], () => window.renderTerminals(null)),
+    part("未知令牌 unknown tokens（/devices/refused-tokens）", "/devices/refused-tokens",
+      window.renderRefusedTokens, [], () => window.renderRefusedTokens(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
