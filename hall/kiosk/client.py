@@ -3,6 +3,12 @@
 Screens never see ``requests``: every failure becomes :class:`DaemonError`
 (the daemon said no, with a sentence to show) or :class:`DaemonUnavailable`
 (the daemon cannot be reached; show "service temporarily unavailable").
+
+An https daemon's certificate is verified against ``kiosk.ca_file`` (the hall's
+CA; None: the system's CAs) by every client here, calls and event streams alike:
+:func:`tls_verify` is the one place that says how. A certificate that does not
+verify is a :class:`DaemonUnavailable` whose ``detail`` says so (the outbox's
+health shows it) and one error in the log, never a crash.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import email.utils
 import io
 import json
 import logging
+import re
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -65,14 +73,64 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, (until - sent).total_seconds())
 
 
-class DaemonClient:
-    """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff)."""
+def tls_verify(ca_file: str | None) -> str | bool:
+    """Requests' ``verify`` for the daemon: ``ca_file`` (kiosk.ca_file), else the system's CAs.
 
-    def __init__(self, base_url: str, token: str | None, timeout: float = 3.0) -> None:
+    The one place that says how the daemon is verified; it is passed with every
+    request, because a session's own ``verify`` loses to REQUESTS_CA_BUNDLE in the
+    environment. Never False: a kiosk that cannot verify the daemon must not send
+    it tokens, PINs or ID numbers.
+    """
+    return ca_file or True
+
+
+def _ssl_reason(exc: BaseException) -> str:
+    """OpenSSL's own words inside a requests/urllib3 exception chain."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        e = seen.pop()
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return e.verify_message or str(e)
+        if isinstance(e, ssl.SSLError) and not isinstance(e, requests.RequestException):
+            return e.reason or str(e)
+        seen += [a for a in e.args if isinstance(a, BaseException)]
+        seen += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None)) if x]
+    found = re.search(r"\[SSL: [A-Z_]+\][^'\")]*", str(exc))
+    return found.group(0) if found else type(exc).__name__
+
+
+def transport_problem(exc: BaseException, ca_file: str | None) -> str | None:
+    """The sentence for a TLS failure or an unusable ``kiosk.ca_file`` (None: another failure)."""
+    trust = f"kiosk.ca_file {ca_file}" if ca_file else "the system CAs (kiosk.ca_file: null)"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return (
+            f"守护进程证书未通过验证 / the daemon's certificate does not verify against"
+            f" {trust}: {_ssl_reason(exc)}"
+        )
+    if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException) and ca_file:
+        return f"无法读取CA证书 / cannot use kiosk.ca_file {ca_file}: {exc.strerror or exc}"
+    return None
+
+
+class DaemonClient:
+    """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff).
+
+    ``ca_file``: kiosk.ca_file, what an https daemon's certificate must verify against.
+    """
+
+    def __init__(
+        self, base_url: str, token: str | None, timeout: float = 3.0, ca_file: str | None = None
+    ) -> None:
         self.base = base_url.rstrip("/") + "/api/v1"
         self.timeout = timeout
+        self.ca_file = ca_file
         self.session = requests.Session()
         self.token = token
+        self._transport_problem: str | None = None  # logged once until it changes or mends
+
+    def sibling(self, token: str | None) -> DaemonClient:
+        """A client of the same daemon with the same verification, its own session and ``token``."""
+        return DaemonClient(self.base.removesuffix("/api/v1"), token, self.timeout, self.ca_file)
 
     @property
     def token(self) -> str | None:
@@ -108,10 +166,22 @@ class DaemonClient:
             headers = {**(headers or {}), "Content-Type": "application/json"}
         try:
             r = self.session.request(
-                method, self.base + path, timeout=timeout or self.timeout, headers=headers, **kwargs
+                method,
+                self.base + path,
+                timeout=timeout or self.timeout,
+                headers=headers,
+                verify=tls_verify(self.ca_file),
+                **kwargs,
             )
-        except requests.RequestException as exc:
-            raise DaemonUnavailable(type(exc).__name__) from None
+        except (requests.RequestException, OSError) as exc:  # OSError: kiosk.ca_file unusable
+            problem = transport_problem(exc, self.ca_file)
+            if problem is None:
+                raise DaemonUnavailable(type(exc).__name__) from None
+            if problem != self._transport_problem:
+                log.error("%s", problem)
+                self._transport_problem = problem
+            raise DaemonUnavailable(problem) from None
+        self._transport_problem = None
         if r.status_code >= 500:
             unavailable = DaemonUnavailable(f"HTTP {r.status_code}")
             unavailable.retry_after = retry_after(r.headers)
@@ -275,8 +345,12 @@ class EventFollower:
         on_state: Callable[[bool], None] | None = None,
         last_id: int | None = None,
         retry_s: float = 1.0,
+        ca_file: str | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/api/v1/events"
+        self.ca_file = ca_file  # kiosk.ca_file, as DaemonClient
+        self._session = requests.Session()
+        self._problem: str | None = None
         self.token = token
         self.on_event = on_event
         self.on_state = on_state
@@ -297,6 +371,7 @@ class EventFollower:
         self._stop.set()
         self._cut()
         self._thread.join(5)
+        self._session.close()
 
     def _cut(self) -> None:
         resp = self._response
@@ -320,7 +395,12 @@ class EventFollower:
             try:
                 self._follow()
             except (requests.RequestException, OSError, ValueError, AttributeError) as exc:
-                log.info("event stream interrupted: %s", type(exc).__name__)
+                problem = transport_problem(exc, self.ca_file)
+                if problem is None:
+                    log.info("event stream interrupted: %s", type(exc).__name__)
+                elif problem != self._problem:  # once, not at every retry
+                    log.error("event stream: %s", problem)
+                self._problem = problem
             self._set_connected(False)
             self._stop.wait(self.retry_s)
 
@@ -328,7 +408,10 @@ class EventFollower:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
         if self.last_id is not None:
             headers["Last-Event-ID"] = str(self.last_id)
-        with requests.get(self.url, headers=headers, stream=True, timeout=(3, 60)) as resp:
+        verify = tls_verify(self.ca_file)
+        with self._session.get(
+            self.url, headers=headers, stream=True, timeout=(3, 60), verify=verify
+        ) as resp:
             self._response = resp
             if resp.status_code != 200:
                 raise ValueError(f"HTTP {resp.status_code}")
