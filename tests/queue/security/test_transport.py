@@ -236,6 +236,24 @@ def test_a_daemon_with_a_mismatched_key_refuses_to_start_naming_the_file(
     assert "does not match" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.process
+def test_python_m_hall_queue_serves_https_with_api_tls(pki: HallPki, tmp_path: Path) -> None:
+    cfg = hall_config()
+    cfg["api"]["tls"] = tls_config(pki)
+    d = new_daemon(tmp_path / "d", cfg, process=True)
+    d.verify = str(pki.ca_file)
+    d.start()
+    try:
+        client = DaemonClient(d.base, KIOSK, ca_file=str(pki.ca_file))
+        assert client.services()[0]["code"] == "general"
+        client.close()
+    finally:
+        d.stop()
+    log = "".join(p.read_text() for p in d.data_dir.glob("daemon-*.log"))
+    assert f"API on https://127.0.0.1:{d.port}/api/v1" in log, log
+    assert "PLAIN HTTP" not in log
+
+
 def test_plain_http_on_a_lan_address_is_warned_about() -> None:
     tls = TlsConfig(cert_file="c.pem", key_file="k.pem")
     for host in ("127.0.0.1", "127.0.0.2", "::1", "localhost"):
