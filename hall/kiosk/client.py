@@ -18,15 +18,15 @@ import email.utils
 import io
 import json
 import logging
-import re
 import socket
-import ssl
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import requests
+
+from hall.kiosk.tls import tls_verify, transport_problem
 
 log = logging.getLogger(__name__)
 
@@ -71,45 +71,6 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (until - sent).total_seconds())
-
-
-def tls_verify(ca_file: str | None) -> str | bool:
-    """Requests' ``verify`` for the daemon: ``ca_file`` (kiosk.ca_file), else the system's CAs.
-
-    The one place that says how the daemon is verified; it is passed with every
-    request, because a session's own ``verify`` loses to REQUESTS_CA_BUNDLE in the
-    environment. Never False: a kiosk that cannot verify the daemon must not send
-    it tokens, PINs or ID numbers.
-    """
-    return ca_file or True
-
-
-def _ssl_reason(exc: BaseException) -> str:
-    """OpenSSL's own words inside a requests/urllib3 exception chain."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        e = seen.pop()
-        if isinstance(e, ssl.SSLCertVerificationError):
-            return e.verify_message or str(e)
-        if isinstance(e, ssl.SSLError) and not isinstance(e, requests.RequestException):
-            return e.reason or str(e)
-        seen += [a for a in e.args if isinstance(a, BaseException)]
-        seen += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None)) if x]
-    found = re.search(r"\[SSL: [A-Z_]+\][^'\")]*", str(exc))
-    return found.group(0) if found else type(exc).__name__
-
-
-def transport_problem(exc: BaseException, ca_file: str | None) -> str | None:
-    """The sentence for a TLS failure or an unusable ``kiosk.ca_file`` (None: another failure)."""
-    trust = f"kiosk.ca_file {ca_file}" if ca_file else "the system CAs (kiosk.ca_file: null)"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return (
-            f"守护进程证书未通过验证 / the daemon's certificate does not verify against"
-            f" {trust}: {_ssl_reason(exc)}"
-        )
-    if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException) and ca_file:
-        return f"无法读取CA证书 / cannot use kiosk.ca_file {ca_file}: {exc.strerror or exc}"
-    return None
 
 
 class DaemonClient:

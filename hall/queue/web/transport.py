@@ -42,7 +42,7 @@ def _read(setting: str, path: str) -> bytes:
 
 
 def check_tls(tls: TlsConfig, now: dt.datetime | None = None) -> list[str]:
-    """Check ``api.tls``'s files; :class:`TlsError` if unusable, else warnings (expiry).
+    """Check ``api.tls``'s files; :class:`TlsError` if unusable, else warnings (mode, expiry).
 
     ``now``: the daemon's clock, for the expiry warning (None: no date check).
     """
@@ -81,17 +81,25 @@ def check_tls(tls: TlsConfig, now: dt.datetime | None = None) -> list[str]:
             f"api.tls.cert_file: {tls.cert_file}, api.tls.key_file: {tls.key_file}:"
             f" OpenSSL 拒绝 / refused by OpenSSL: {exc.reason or exc}"
         ) from None
+    warnings = []
+    if Path(tls.key_file).stat().st_mode & 0o077:
+        warnings.append(
+            f"api.tls.key_file: {tls.key_file}: 其他用户可读 / readable by other users:"
+            " chmod 0600 it"
+        )
     if now is None:
-        return []
+        return warnings
     ends = cert.not_valid_after_utc
     if ends <= now:
-        return [f"api.tls.cert_file: {tls.cert_file}: 证书已过期 / expired on {ends:%Y-%m-%d}"]
-    if ends - now <= dt.timedelta(days=EXPIRY_WARNING_DAYS):
-        return [
+        warnings.append(
+            f"api.tls.cert_file: {tls.cert_file}: 证书已过期 / expired on {ends:%Y-%m-%d}"
+        )
+    elif ends - now <= dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        warnings.append(
             f"api.tls.cert_file: {tls.cert_file}: 证书将于{ends:%Y-%m-%d}过期 / expires on"
             f" {ends:%Y-%m-%d}: rotate it (docs/SECURITY.md)"
-        ]
-    return []
+        )
+    return warnings
 
 
 def tls_options(tls: TlsConfig | None) -> dict[str, Any]:

@@ -220,6 +220,11 @@ def test_the_tls_files_are_checked_before_the_start(
         check_tls(_tls(pki, key_file=pki.cert_file))
     late = dt.datetime(2099, 12, 20, tzinfo=dt.UTC)
     assert "expires on 2099-12-31" in check_tls(_tls(pki), late)[0]
+    assert "expired on 2099-12-31" in check_tls(_tls(pki), late.replace(year=2100))[0]
+    shared = tmp_path / "shared-key.pem"
+    shared.write_bytes(pki.key_file.read_bytes())
+    shared.chmod(0o644)
+    assert "readable by other users" in check_tls(_tls(pki, key_file=shared), now)[0]
 
 
 def test_a_daemon_with_a_mismatched_key_refuses_to_start_naming_the_file(
