@@ -50,6 +50,7 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
 from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
 from hall.config.progress import ProgressSection
 from hall.config.sign_in import SignInSection
+from hall.config.transport import TlsConfig
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
 
 
@@ -198,6 +199,12 @@ class ApiSection(_Section):
             " empty: no header is believed, the TCP peer is the client (sign-in and lookup"
             " limits count per client address, a forged header must not reset them)"
         ),
+    )
+    tls: TlsConfig | None = Field(
+        None, description="serve HTTPS with this certificate and key; null = plain HTTP"
+    )
+    docs: bool = Field(
+        True, description="/docs, /redoc and /openapi.json (assets served locally); false = 404"
     )
 
 

@@ -71,6 +71,12 @@ class KioskSection(_Section):
     """The Kivy program (run_kiosk.py): how it reaches the daemon and its own devices."""
 
     daemon_url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://")
+    ca_file: str | None = Field(
+        None,
+        min_length=1,
+        description="https daemon_url: the hall CA (PEM) its certificate must verify against; "
+        "null = the system's CAs",
+    )
     token: str = Field("demo-kiosk", min_length=8, description="kiosk-role API token")
     display_token: str = Field("demo-display", min_length=8, description="for the lobby role")
     id: str = Field(

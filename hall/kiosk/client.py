@@ -3,6 +3,12 @@
 Screens never see ``requests``: every failure becomes :class:`DaemonError`
 (the daemon said no, with a sentence to show) or :class:`DaemonUnavailable`
 (the daemon cannot be reached; show "service temporarily unavailable").
+
+An https daemon's certificate is verified against ``kiosk.ca_file`` (the hall's
+CA; None: the system's CAs) by every client here, calls and event streams alike:
+:func:`tls_verify` is the one place that says how. A certificate that does not
+verify is a :class:`DaemonUnavailable` whose ``detail`` says so (the outbox's
+health shows it) and one error in the log, never a crash.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+
+from hall.kiosk.tls import tls_verify, transport_problem
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +74,24 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 class DaemonClient:
-    """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff)."""
+    """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff).
 
-    def __init__(self, base_url: str, token: str | None, timeout: float = 3.0) -> None:
+    ``ca_file``: kiosk.ca_file, what an https daemon's certificate must verify against.
+    """
+
+    def __init__(
+        self, base_url: str, token: str | None, timeout: float = 3.0, ca_file: str | None = None
+    ) -> None:
         self.base = base_url.rstrip("/") + "/api/v1"
         self.timeout = timeout
+        self.ca_file = ca_file
         self.session = requests.Session()
         self.token = token
+        self._transport_problem: str | None = None  # logged once until it changes or mends
+
+    def sibling(self, token: str | None) -> DaemonClient:
+        """A client of the same daemon with the same verification, its own session and ``token``."""
+        return DaemonClient(self.base.removesuffix("/api/v1"), token, self.timeout, self.ca_file)
 
     @property
     def token(self) -> str | None:
@@ -108,10 +127,22 @@ class DaemonClient:
             headers = {**(headers or {}), "Content-Type": "application/json"}
         try:
             r = self.session.request(
-                method, self.base + path, timeout=timeout or self.timeout, headers=headers, **kwargs
+                method,
+                self.base + path,
+                timeout=timeout or self.timeout,
+                headers=headers,
+                verify=tls_verify(self.ca_file),
+                **kwargs,
             )
-        except requests.RequestException as exc:
-            raise DaemonUnavailable(type(exc).__name__) from None
+        except (requests.RequestException, OSError) as exc:  # OSError: kiosk.ca_file unusable
+            problem = transport_problem(exc, self.ca_file)
+            if problem is None:
+                raise DaemonUnavailable(type(exc).__name__) from None
+            if problem != self._transport_problem:
+                log.error("%s", problem)
+                self._transport_problem = problem
+            raise DaemonUnavailable(problem) from None
+        self._transport_problem = None
         if r.status_code >= 500:
             unavailable = DaemonUnavailable(f"HTTP {r.status_code}")
             unavailable.retry_after = retry_after(r.headers)
@@ -288,8 +319,12 @@ class EventFollower:
         on_state: Callable[[bool], None] | None = None,
         last_id: int | None = None,
         retry_s: float = 1.0,
+        ca_file: str | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/api/v1/events"
+        self.ca_file = ca_file  # kiosk.ca_file, as DaemonClient
+        self._session = requests.Session()
+        self._problem: str | None = None
         self.token = token
         self.on_event = on_event
         self.on_state = on_state
@@ -310,6 +345,7 @@ class EventFollower:
         self._stop.set()
         self._cut()
         self._thread.join(5)
+        self._session.close()
 
     def _cut(self) -> None:
         resp = self._response
@@ -333,7 +369,12 @@ class EventFollower:
             try:
                 self._follow()
             except (requests.RequestException, OSError, ValueError, AttributeError) as exc:
-                log.info("event stream interrupted: %s", type(exc).__name__)
+                problem = transport_problem(exc, self.ca_file)
+                if problem is None:
+                    log.info("event stream interrupted: %s", type(exc).__name__)
+                elif problem != self._problem:  # once, not at every retry
+                    log.error("event stream: %s", problem)
+                self._problem = problem
             self._set_connected(False)
             self._stop.wait(self.retry_s)
 
@@ -341,7 +382,10 @@ class EventFollower:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
         if self.last_id is not None:
             headers["Last-Event-ID"] = str(self.last_id)
-        with requests.get(self.url, headers=headers, stream=True, timeout=(3, 60)) as resp:
+        verify = tls_verify(self.ca_file)
+        with self._session.get(
+            self.url, headers=headers, stream=True, timeout=(3, 60), verify=verify
+        ) as resp:
             self._response = resp
             if resp.status_code != 200:
                 raise ValueError(f"HTTP {resp.status_code}")

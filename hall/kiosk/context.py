@@ -78,7 +78,10 @@ class KioskContext:
         """An event follower on this kiosk's daemon (not started)."""
         if self.follower_factory:
             return self.follower_factory(token, on_event, on_state)
-        return EventFollower(self.settings.daemon_url, token, on_event, on_state)
+        settings = self.settings
+        return EventFollower(
+            settings.daemon_url, token, on_event, on_state, ca_file=settings.ca_file
+        )
 
     def close(self) -> None:
         """Stop the outbox's forwarding and release the cameras (at program exit)."""

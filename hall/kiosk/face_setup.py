@@ -62,7 +62,7 @@ def add_face(ctx, config: HallConfig, role: str) -> None:  # ctx: KioskContext
                 config.face,
                 engine,
                 FaceStore(templates, config.face.template_key),
-                TerminalClient(settings.daemon_url, terminal.token),
+                TerminalClient(settings.daemon_url, terminal.token, ca_file=settings.ca_file),
             )
         else:
             ctx.citizen_faces = CitizenFaces(templates, config.face.template_key, ctx.clock)

@@ -69,6 +69,12 @@ def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy
 
     settings = config.kiosk
     token = {"kiosk": settings.token, "lobby": settings.display_token}.get(role)
+    if settings.ca_file and not settings.daemon_url.startswith("https://"):
+        log.warning(
+            "kiosk.ca_file is set but kiosk.daemon_url %s is plain http: nothing is verified"
+            " and tokens, PINs and ID numbers cross the network in clear",
+            settings.daemon_url,
+        )
     printer = None
     if role == "kiosk":
         try:
@@ -77,7 +83,7 @@ def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy
             raise SystemExit(f"kiosk.{exc}") from None
     ctx = KioskContext(
         settings=settings,
-        client=DaemonClient(settings.daemon_url, token),
+        client=DaemonClient(settings.daemon_url, token, ca_file=settings.ca_file),
         strings=Strings(settings.language),
         printer=printer,
         guide=load_guide(settings.guide) if role == "kiosk" else {},
@@ -130,7 +136,8 @@ def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
         Path(settings.data_dir) / "outbox",
         settings.name,
         settings.terminal_code,
-        DaemonClient(settings.daemon_url, settings.token),  # its own: it runs on its own thread
+        # Its own client: it runs on its own thread.
+        DaemonClient(settings.daemon_url, settings.token, ca_file=settings.ca_file),
         timezone=config.hall.timezone,
         settings=settings.outbox,
         device_id=f"outbox@{settings.id}",  # staff see it in the device list

@@ -10,6 +10,7 @@ head for publishing (hall/queue/ratings/ledger_cli.py).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import logging
 import os
@@ -122,8 +123,18 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
+    from hall.queue.web import transport
     from hall.queue.web.app import create_app
     from hall.queue.web.limits import server_options
+
+    tls = config.api.tls
+    if tls is not None:
+        try:  # before anything listens: a bad file is one sentence, not a traceback
+            for warning in transport.check_tls(tls, dt.datetime.fromtimestamp(now(), dt.UTC)):
+                log.warning("%s", warning)
+        except transport.TlsError as exc:
+            sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
+            return 2
 
     ports = {}
     for item in args.device_port:
@@ -136,15 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         ports[name] = url
     host = args.host or config.api.host
     port = args.port or config.api.port
+    lan = transport.plain_lan_warning(host, tls)
+    if lan:
+        log.warning("%s", lan)
     app = create_app(config, args.data_dir, ports, catalogue, clock=now)
-    log.info(
-        "%s: API on http://%s:%d/api/v1, docs on http://%s:%d/docs",
-        config.hall.name,
-        host,
-        port,
-        host,
-        port,
-    )
+    url = f"{'https' if tls else 'http'}://{host}:{port}"
+    docs = f", docs on {url}/docs" if config.api.docs else ""
+    log.info("%s: API on %s/api/v1%s", config.hall.name, url, docs)
     uvicorn.run(
         app,
         host=host,
@@ -154,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         # Event streams never end by themselves: do not wait long for them.
         timeout_graceful_shutdown=2,
         **server_options(config),  # limit_concurrency (api.limits.connections)
+        **transport.tls_options(tls),  # api.tls: HTTPS with the hall CA's certificate
     )
     return 0
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from hall.processes import daemon_argv, stop
 from hall.queue.core import clock
@@ -42,7 +43,12 @@ class Daemon:
         with socket.socket() as s:  # the address is known before the start
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        # api.tls in the config: the daemon serves HTTPS (tests/support/tls.py makes a CA).
+        api = yaml.safe_load(config_path.read_text(encoding="utf-8"))["api"]
+        self.base = f"{'https' if api.get('tls') else 'http'}://127.0.0.1:{self.port}"
+        #: What clients verify the daemon's certificate against (requests' ``verify``):
+        #: a test of an HTTPS daemon sets its CA file here before ``start()``.
+        self.verify: bool | str = True
         self._clients: list[Api] = []
 
     def start(self) -> Daemon:  # pragma: no cover - both kinds define it
@@ -64,7 +70,7 @@ class Daemon:
 
     def api(self, token: str | None) -> Api:
         """A client of ``/api/v1`` with ``token`` (None: no token)."""
-        client = Api(self.base + "/api/v1", token)
+        client = Api(self.base + "/api/v1", token, self.verify)
         self._clients.append(client)
         return client
 
@@ -83,7 +89,7 @@ class Daemon:
 
     def _answers(self) -> bool:
         try:
-            return requests.get(self.base + "/api/v1/health", timeout=1).ok
+            return requests.get(self.base + "/api/v1/health", timeout=1, verify=self.verify).ok
         except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             return False
 
@@ -148,6 +154,7 @@ class LocalDaemon(Daemon):
         from hall.config import load_config
         from hall.queue.web.app import create_app
         from hall.queue.web.limits import server_options
+        from hall.queue.web.transport import tls_options
 
         config = load_config(self.config_path)
         # The subprocess runs in ROOT: a relative catalogue path is relative to it.
@@ -165,6 +172,7 @@ class LocalDaemon(Daemon):
                 timeout_graceful_shutdown=2,  # as hall.queue.__main__
                 lifespan="on",
                 **server_options(config),  # as hall.queue.__main__
+                **tls_options(config.api.tls),  # as hall.queue.__main__ (api.tls: HTTPS)
             )
         )
         self._server = server

@@ -1,4 +1,4 @@
-"""The daemon's HTTP API (FastAPI): OpenAPI at /openapi.json, docs at /docs.
+"""The daemon's HTTP API (FastAPI): OpenAPI at /openapi.json, docs at /docs (``api.docs``).
 
 Every error is JSON ``{"error": {"code", "message", "message_en", ...}}`` with a
 sentence a kiosk can show; malformed JSON and wrong types are 422, never 500.
@@ -38,6 +38,8 @@ from hall.queue.web.api import (
     windows,
 )
 from hall.queue.web.auth import TokenTable
+from hall.queue.web.docs import add_docs
+from hall.queue.web.headers import PageHeaders
 from hall.queue.web.limits import BodyLimit, StreamSlots
 from hall.queue.web.pages import citizen
 from hall.queue.web.pages import manager as manager_page
@@ -122,6 +124,10 @@ def create_app(
         version=__version__,
         description="Numbers, calls and events for a government service hall (政务服务大厅).",
         lifespan=lifespan,
+        # FastAPI's own /docs and /redoc load from a CDN: add_docs serves them locally.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if config.api.docs else None,
     )
     app.state.config = config
     app.state.tokens = TokenTable(config)
@@ -134,6 +140,7 @@ def create_app(
 
     # Outside the routes: an oversized body is refused (413) before anything reads it.
     app.add_middleware(BodyLimit, limits=config.api.limits, role_of=configured_role)
+    app.add_middleware(PageHeaders)  # CSP and no framing for the pages (web/headers.py)
 
     @app.exception_handler(QueueError)
     async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:
@@ -170,4 +177,6 @@ def create_app(
 
     for router in ROUTERS:
         app.include_router(router)
+    if config.api.docs:
+        add_docs(app)
     return app

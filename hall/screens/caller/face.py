@@ -280,12 +280,12 @@ class CallerFace:
         self.touched()
         self.enrol.state = "watching"
         self.enrol.say("face_caller.enrol_look")
-        terminal, url = self.terminal, self.ctx.settings.daemon_url
+        terminal, client = self.terminal, self.ctx.client
         staff_id, token = self.caller.panel.staff_id, self.ctx.client.token
         window = self.caller.window
 
         def decide(frames: Iterator[np.ndarray]) -> tuple[str, DaemonError | None]:
-            return enrol_staff(terminal, url, frames, staff_id, token, window)
+            return enrol_staff(terminal, client, frames, staff_id, token, window)
 
         self._watch(self.enrol, decide, self._enrol_done, self._enrol_failed)
 

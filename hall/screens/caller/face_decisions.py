@@ -73,15 +73,18 @@ def check_in(
 
 def enrol_staff(
     terminal: FaceTerminal,
-    daemon_url: str,
+    client: DaemonClient,
     frames: Iterator[np.ndarray],
     staff_id: str,
     token: str | None,
     window: int,
 ) -> tuple[str, DaemonError | None]:
-    """Enrol ``staff_id`` with their own ``token``; a key of :data:`ENROL_SAYS` (and a refusal)."""
-    # A client of its own: the panel's client is used by the bridge's worker thread.
-    staff = DaemonClient(daemon_url, token)
+    """Enrol ``staff_id`` with their own ``token``; a key of :data:`ENROL_SAYS` (and a refusal).
+
+    ``client``: the panel's; the enrolment uses a sibling of it (same daemon, same
+    certificate check), since the panel's client is used by the bridge's worker thread.
+    """
+    staff = client.sibling(token)
     limit = terminal.cfg.liveness.max_frames
     last: list[np.ndarray] = []  # the latest frame only, to tell "nobody" from "two people"
 

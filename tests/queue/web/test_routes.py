@@ -3,7 +3,8 @@
 ``ROUTES`` was generated from the app before web/routes.py was split into
 web/api/ modules (issue 12): the split must not add, drop or re-tag a route.
 Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links),
-and the terminal routes came (issue 13: refused tokens, refused outbox cases taken up).
+and the terminal routes came (issue 13: refused tokens, refused outbox cases taken up), and
+``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ ROUTES = {
     ("GET", "/citizen/{name}", None, (), False),
     ("GET", "/docs", None, (), False),
     ("HEAD", "/docs", None, (), False),
+    ("GET", "/docs/assets/{name}", None, (), False),
+    ("HEAD", "/docs/assets/{name}", None, (), False),
     ("GET", "/docs/oauth2-redirect", None, (), False),
     ("HEAD", "/docs/oauth2-redirect", None, (), False),
     ("GET", "/manager", None, ("manager",), False),
