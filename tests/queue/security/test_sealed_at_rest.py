@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import requests
 
 from hall.queue.core import sealing
 from hall.queue.core.keyring import Keyring
@@ -259,6 +260,11 @@ def test_closed_cases_lose_their_personal_data_after_the_retention(make_daemon, 
         r = kiosk.post("/progress", {"receipt": case["receipt"], "id_number": ID_NUMBER})
         assert r.status_code == 410 and r.json()["error"]["code"] == "case_archived", r.text
         assert "归档" in r.json()["error"]["message"]
+        form = {"lang": "zh", "receipt": case["receipt"], "id_number": ID_NUMBER}
+        page = requests.post(d.base + "/progress", data=form, timeout=10)  # the citizen's page
+        assert (
+            page.status_code == 410 and "已按规定删除" in page.text and "query-error" in page.text
+        )
     kept = staff.get(f"/submissions/{still_open['id']}").json()
     assert kept["archived"] is False and kept["applicant"]["id_number"] == ID_NUMBER
     assert len(list((folder / still_open["id"]).iterdir())) == 2

@@ -126,6 +126,8 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
     try:
         case = await lookup_progress(request, receipt, number)
     except QueueError as exc:
+        if exc.status == 410:  # case_archived: its personal data is gone (retention)
+            return _progress_form_page(request, lang, receipt, t(lang, "query_archived"), 410, key)
         if exc.status != 404:
             raise
         by_receipt.failed(receipt)
