@@ -189,6 +189,7 @@ class HallDaemon:
     def _seal_at_rest(self) -> None:
         """Seal what an older version stored in plain (once), then apply the retention."""
         self.submissions_dir.mkdir(mode=sealed.PRIVATE_DIR, exist_ok=True)
+        self.submissions_dir.chmod(sealed.PRIVATE_DIR)  # an older version made it 0755
         ring = self.keyring
         self.writer.call(lambda tx: retention.seal_plain_cases(tx, ring, self.submissions_dir), 600)
         retention.remove_plain_images(self.submissions_dir)  # only after the sealing committed
