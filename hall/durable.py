@@ -29,9 +29,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` and fsync the file (the folder entry is the caller's)."""
-    with open(path, "wb") as f:
+def write_synced(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write ``data`` to ``path`` and fsync the file (the folder entry is the caller's).
+
+    ``mode`` (less the umask) applies when the file is made: 0o600 for a private file.
+    """
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
@@ -43,8 +46,8 @@ def replace(src: Path, dst: Path) -> None:
     fsync_dir(dst.parent)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o666) -> None:
     """Write a whole file durably: a synced ``.part`` file renamed into place."""
     tmp = path.with_suffix(".part")
-    write_synced(tmp, data)
+    write_synced(tmp, data, mode)
     replace(tmp, path)

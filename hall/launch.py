@@ -158,6 +158,8 @@ def _interrupt(*_args: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the hall until Ctrl-C or until a child exits."""
+    # Private files under data_dir, for this process and every child it starts.
+    os.umask(0o077)
     parser = argparse.ArgumentParser(prog="python -m hall.launch", description=__doc__)
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--data-dir", help="default: storage.data_dir of the config")

@@ -77,3 +77,7 @@ def test_launcher_runs_the_demo_hall_with_simulated_devices(tmp_path: Path) -> N
     assert proc.returncode == 0
     assert not _healthy(base)
     assert not list((data / "dev").iterdir())  # socat removed its pty links: all children ended
+    # umask 077 in the launcher and every child: nothing under the data dir is open to others.
+    made = [p for p in data.rglob("*") if not p.is_symlink()]
+    assert data / "hall.sqlite3" in made and data / "boards" / "board-1.png" in made
+    assert [str(p) for p in made if p.stat().st_mode & 0o077] == []

@@ -23,6 +23,14 @@ class SubmissionsSection(_Section):
 
     catalogue: str = Field("hall/data/matters.yaml", description="事项清单 data file")
     holidays: str = Field("hall/data/holidays", description="holiday tables, one YAML per year")
+    retention_days: int = Field(
+        180,
+        ge=1,
+        le=36500,
+        description="days after a case closes (finished or returned for good) until its material"
+        " images, applicant data, form and ID fingerprint are deleted; the case row stays for"
+        " statistics (hall/queue/cases/retention.py)",
+    )
 
 
 class IdReaderConfig(_Section):

@@ -153,6 +153,7 @@ def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the Kivy app until its window closes."""
+    os.umask(0o077)  # the outbox under kiosk.data_dir holds applicants' data and images
     parser = argparse.ArgumentParser(prog="run_kiosk.py", description=__doc__)
     parser.add_argument("--role", choices=("kiosk", "caller", "lobby"), default="kiosk")
     parser.add_argument("--window", type=int, help="window number (caller role)")

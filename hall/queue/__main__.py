@@ -66,6 +66,9 @@ def _catalogue(path: str):  # returns a hall.catalogue.Catalogue or None
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, check the config, and serve until stopped."""
+    # Everything this process makes (database, WAL, images, key file, logs) is its
+    # owner's only: applicant data and keys live there (docs/SECURITY.md).
+    os.umask(0o077)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hash-pin"]:
         return _hash_pin(argv[1:])

@@ -50,6 +50,8 @@ class Daemon:
         #: a test of an HTTPS daemon sets its CA file here before ``start()``.
         self.verify: bool | str = True
         self._clients: list[Api] = []
+        # Added to the tests' clock at the next start: a restart "days later" (retention).
+        self.shift_s = 0.0
 
     def start(self) -> Daemon:  # pragma: no cover - both kinds define it
         """Start serving; return self once /health answers."""
@@ -66,7 +68,7 @@ class Daemon:
 
     def now(self) -> dt.datetime:
         """The daemon's clock now, as an aware UTC datetime."""
-        return now()
+        return now() + dt.timedelta(seconds=self.shift_s)
 
     def api(self, token: str | None) -> Api:
         """A client of ``/api/v1`` with ``token`` (None: no token)."""
@@ -105,7 +107,7 @@ class ProcessDaemon(Daemon):
         """Start the subprocess (its log is ``data_dir/daemon-<ns>.log``)."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         # It reads the tests' clock now when it starts (a second late: the interpreter starts).
-        env[clock.ENV] = now().isoformat()
+        env[clock.ENV] = self.now().isoformat()
         self.log = open(self.data_dir / f"daemon-{time.monotonic_ns()}.log", "wb")
         self.proc = subprocess.Popen(
             daemon_argv(self.config_path, self.data_dir, port=self.port),
@@ -163,7 +165,10 @@ class LocalDaemon(Daemon):
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
-        app = create_app(config, str(self.data_dir), {}, catalogue, clock=tests_clock)
+        shift = self.shift_s  # fixed for this run of the daemon
+        app = create_app(
+            config, str(self.data_dir), {}, catalogue, clock=lambda: tests_clock() + shift
+        )
         server = uvicorn.Server(
             uvicorn.Config(
                 app,

@@ -21,7 +21,9 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, func, select
 
 from hall.idnumber import id_fingerprint
+from hall.queue.cases import sealed
 from hall.queue.core.domain import QueueError, conflict, not_found
+from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import outbox_table, submission_history_table, submissions_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys
@@ -109,13 +111,19 @@ def _history(tx: Tx, sid: str, status: str, note: str, actor: str) -> None:
 
 
 def receive(
-    tx: Tx, item: Incoming, id_key: bytes, forward: bool, place_files: Callable[[], None]
+    tx: Tx,
+    item: Incoming,
+    id_key: bytes,
+    forward: bool,
+    place_files: Callable[[], None],
+    ring: Keyring,
 ) -> tuple[dict[str, Any], bool]:
     """Store a submission once; return (view, created). Queues it for upstream if configured.
 
     ``place_files`` moves the already-fsynced images to their final folder; it
     runs only for a new case, inside the transaction, so a repeat or a clash
-    of keys never touches the files of the case already stored.
+    of keys never touches the files of the case already stored. The applicant
+    and the form are stored sealed with ``ring`` (hall/queue/cases/sealed.py).
     """
     existing = tx.conn.execute(_BY_ID, {"sid": item.id}).first()
     if existing is not None:
@@ -140,8 +148,8 @@ def receive(
         "received_at": tx.now,
         "promised_date": item.promised_date,
         "id_fp": id_fingerprint(number, id_key),
-        "applicant": json.dumps(_with_identity(item), ensure_ascii=False),
-        "form": json.dumps(item.form, ensure_ascii=False),
+        "applicant": sealed.seal_json(ring, item.id, "applicant", _with_identity(item)),
+        "form": sealed.seal_json(ring, item.id, "form", item.form),
         "materials": json.dumps(item.materials, ensure_ascii=False),
         "missing": json.dumps(item.missing, ensure_ascii=False),
         "content_sha": item.content_sha,
@@ -234,13 +242,16 @@ def summary(row: Any, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def detail(tx: Tx, row: Any, today: dt.date) -> dict[str, Any]:
-    """A case with its form, materials and history (staff and managers only)."""
+def detail(tx: Tx, row: Any, today: dt.date, ring: Keyring) -> dict[str, Any]:
+    """A case with its form, materials and history (staff and managers only).
+
+    ``archived``: the retention deleted its personal data (applicant and form empty).
+    """
     history = [
         {"ts": views.iso(h.ts), "status": h.status, "note": h.note, "actor": h.actor}
         for h in tx.conn.execute(_HISTORY, {"sid": row.id})
     ]
-    applicant = json.loads(row.applicant)
+    applicant = sealed.open_json(ring, row.id, "applicant", row.applicant)
     identity = applicant.pop("identity_check", None)
     return {
         **summary(row, today),
@@ -249,11 +260,12 @@ def detail(tx: Tx, row: Any, today: dt.date) -> dict[str, Any]:
         "identity_check_label": (
             dict(zip(("zh", "en"), IDENTITY_LABELS[identity], strict=True)) if identity else None
         ),
-        "form": json.loads(row.form),
+        "form": sealed.open_json(ring, row.id, "form", row.form),
         "materials": [
             {k: m[k] for k in ("name", "mandatory", "sha256")} for m in json.loads(row.materials)
         ],
         "history": history,
+        "archived": row.applicant == sealed.ARCHIVED,
     }
 
 
@@ -292,7 +304,14 @@ _ACTIONS = {
 
 
 def act(
-    tx: Tx, sid: str, action: str, actor: str, note: str, missing: list[str], today: dt.date
+    tx: Tx,
+    sid: str,
+    action: str,
+    actor: str,
+    note: str,
+    missing: list[str],
+    today: dt.date,
+    ring: Keyring,
 ) -> dict[str, Any]:
     """A staff action on a case (accept, return for correction, finish, reject)."""
     row = tx.conn.execute(_BY_ID, {"sid": sid}).first()
@@ -321,12 +340,21 @@ def act(
     _history(tx, sid, new, note, actor)
     saved = tx.conn.execute(_BY_ID, {"sid": sid}).one()
     tx.emit("submission.changed", {"submission": summary(saved, today)})
-    return detail(tx, saved, today)
+    return detail(tx, saved, today, ring)
 
 
 def progress(tx: Tx, receipt: str, id_number: str, id_key: bytes, today: dt.date) -> dict[str, Any]:
     """办件查询: the case for a receipt, only if the ID number matches (else 404)."""
     row = tx.conn.execute(_BY_RECEIPT, {"r": receipt.strip().upper()}).first()
+    if row is not None and row.applicant == sealed.ARCHIVED:
+        # Its ID fingerprint went with the retention: nothing left to check the ID against.
+        raise QueueError(
+            410,
+            "case_archived",
+            "该办件已办结并归档,按规定已删除申请人信息,无法在线查询,请到窗口咨询",
+            "This case was closed and archived; its personal data was deleted as the"
+            " retention rules require, so it cannot be looked up: ask at a window",
+        )
     if row is None or row.id_fp != id_fingerprint(id_number, id_key):
         # Same answer for an unknown receipt and a wrong ID: nothing to probe with.
         raise not_found(

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, create_engine, delete, func, insert, select, update
 
 from hall.config import HallConfig
-from hall.queue.cases import submissions
+from hall.queue.cases import retention, sealed, submissions
 from hall.queue.core import rows
 from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketStatus, WindowState
@@ -77,6 +77,7 @@ class HallDaemon:
         self.submissions_dir = Path(self.data_dir) / "submissions"
         self.key_file = key_file_path(config, self.data_dir)
         self.keyring: Keyring | None = None
+        self._retired_at = 0.0  # when the retention last ran (daemon clock)
         self.engine = open_engine(self.url)
         # Long reads (statistics) use autocommit connections of their own: the
         # main engine begins every transaction with BEGIN IMMEDIATE (the write
@@ -100,6 +101,7 @@ class HallDaemon:
             self.config, self.keyring.current("fingerprint").secret, keyring=self.keyring
         )
         self.writer.call(self._expire_old_days)
+        self._seal_at_rest()
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()
         endpoint = self.config.upstream.submissions
@@ -184,16 +186,33 @@ class HallDaemon:
         appointments.purge_expired(self.ctx, tx)
         return len(stale)
 
+    def _seal_at_rest(self) -> None:
+        """Seal what an older version stored in plain (once), then apply the retention."""
+        self.submissions_dir.mkdir(mode=sealed.PRIVATE_DIR, exist_ok=True)
+        self.submissions_dir.chmod(sealed.PRIVATE_DIR)  # an older version made it 0755
+        ring = self.keyring
+        self.writer.call(lambda tx: retention.seal_plain_cases(tx, ring, self.submissions_dir), 600)
+        retention.remove_plain_images(self.submissions_dir)  # only after the sealing committed
+        self.writer.call(self._retire_closed_cases)
+
+    def _retire_closed_cases(self, tx: Tx) -> int:
+        """The retention of closed cases' personal data (hall/queue/cases/retention.py)."""
+        self._retired_at = tx.now
+        days = self.config.submissions.retention_days
+        return retention.purge_closed(tx, self.submissions_dir, days)
+
     async def run(self, op: Callable[[Tx], Any]) -> Any:
         """Run an operation on the writer and await its committed result."""
         return await asyncio.wrap_future(self.writer.submit(op))
 
     async def housekeeping(self, every_s: float = 60.0) -> None:
-        """Periodic work: see :meth:`_expire_old_days`."""
+        """Periodic work: see :meth:`_expire_old_days`; the retention once a day."""
         while True:
             await asyncio.sleep(every_s)
             try:
                 await self.run(self._expire_old_days)
+                if self.clock() - self._retired_at >= retention.DAY_S:
+                    await self.run(self._retire_closed_cases)
             except Exception:  # keep the daemon alive; retried next round
                 log.exception("housekeeping failed")
 
@@ -205,14 +224,18 @@ class HallDaemon:
                 select(submissions_table).where(submissions_table.c.id == sid)
             ).one()
             today = self.ctx.schedule.local(dt.datetime.fromtimestamp(tx.now, dt.UTC)).date()
-            return submissions.detail(tx, row, today), json.loads(row.materials)
+            return submissions.detail(tx, row, today, ring), json.loads(row.materials)
 
-        record, files = self.writer.call(op)
+        ring = self.keyring
+        try:
+            record, files = self.writer.call(op)
+        except sealed.UnreadableCase as exc:  # kept, and staff see why (Forwarder._send)
+            raise OSError(exc.en) from exc
         record["materials"] = [
             {
                 **{k: m[k] for k in ("name", "mandatory", "sha256")},
                 "jpeg_b64": base64.b64encode(
-                    (self.submissions_dir / m["file"]).read_bytes()
+                    sealed.read_image(ring, self.submissions_dir, m["file"])
                 ).decode(),
             }
             for m in files

@@ -251,8 +251,8 @@ submissions_table = Table(
     Column("received_at", Float, nullable=False),  # here
     Column("promised_date", String(10)),
     Column("id_fp", String(32), nullable=False),  # keyed hash: 办件查询 by receipt + ID
-    Column("applicant", Text, nullable=False),  # JSON: name, id number, phone
-    Column("form", Text, nullable=False),  # JSON
+    Column("applicant", Text, nullable=False),  # sealed JSON: name, id number, phone
+    Column("form", Text, nullable=False),  # sealed JSON (hall/queue/cases/sealed.py)
     Column("materials", Text, nullable=False),  # JSON: name, mandatory, sha256, file
     Column("missing", Text, nullable=False),  # JSON list: 补正 items
     Column("content_sha", String(64), nullable=False),  # same key, other content = conflict

@@ -22,7 +22,10 @@ one row per appointment, and the row is deleted
   those (the daemon's periodic housekeeping can call it too).
 
 On SQLite the delete runs with ``secure_delete`` on, so the template's bytes
-are overwritten in the database file, not only unlinked from the b-tree.
+are overwritten in the database file, not only unlinked from the b-tree. The
+template is stored sealed besides (:mod:`hall.queue.core.sealing`, bound to the
+appointment's code), so a copy of the database without the key file holds no
+face data even while the row lives.
 
 Matching stays on the kiosk: :func:`open_faces` hands a kiosk the templates of
 one service's appointments that can check in right now, and nothing else.
@@ -34,6 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -42,12 +46,16 @@ from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
+from hall.queue.core import sealing
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
+from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import appointment_checkin_table as checkin
 from hall.queue.core.schema import appointments_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -134,16 +142,21 @@ def parse_booking(
     return BookingExtras(fp, template.to_bytes(), face_consent)
 
 
-def keep(tx: Tx, code: str, slot_end: float, extras: BookingExtras) -> None:
-    """Store a new appointment's check-in data (nothing when the booking gave none)."""
+def _template_aad(code: str) -> str:
+    return f"appointment:{code}:face_template"
+
+
+def keep(tx: Tx, code: str, slot_end: float, extras: BookingExtras, ring: Keyring) -> None:
+    """Store a new appointment's check-in data, the template sealed (nothing if none given)."""
     if extras.empty:
         return
+    face = extras.face_template
     tx.conn.execute(
         insert(checkin).values(
             code=code,
             slot_end=slot_end,
             id_fp=extras.id_fp,
-            face_template=extras.face_template,
+            face_template=None if face is None else sealing.seal(ring, face, _template_aad(code)),
             face_consent=extras.face_consent,
             created_at=tx.now,
         )
@@ -350,7 +363,7 @@ def create_appointment(
         )
     )
     extras = extras or BookingExtras()
-    keep(tx, code, slot_end, extras)
+    keep(tx, code, slot_end, extras, ctx.keyring)
     purge_expired(ctx, tx)  # also a booking made after its slot
     return {
         "code": code,
@@ -389,13 +402,29 @@ def open_faces(ctx: Context, tx: Tx, service: str) -> list[dict[str, Any]]:
         )
         .order_by(appointments_table.c.slot_start)
     ).all()
-    return [
-        {
-            "code": r.code,
-            "template": base64.b64encode(r.face_template).decode(),
-            "consent": r.face_consent,
-            "slot_end": views.iso(r.slot_end),
-            "check_in_until": views.iso(r.slot_end + ctx.grace_s),
-        }
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        face = _template(ctx.keyring, r.code, r.face_template)
+        if face is None:
+            continue  # that person checks in by code or ID number instead
+        out.append(
+            {
+                "code": r.code,
+                "template": base64.b64encode(face).decode(),
+                "consent": r.face_consent,
+                "slot_end": views.iso(r.slot_end),
+                "check_in_until": views.iso(r.slot_end + ctx.grace_s),
+            }
+        )
+    return out
+
+
+def _template(ring: Keyring, code: str, stored: bytes) -> bytes | None:
+    """A booked template as the booking gave it; None (logged) if its seal does not open."""
+    if not sealing.is_sealed(stored):
+        return stored  # an older version's plain row: gone at its slot's end (purge_expired)
+    try:
+        return sealing.unseal(ring, stored, _template_aad(code))
+    except sealing.SealError as exc:  # the key file or the disk: an operator's problem
+        log.error("appointment %s: face template not usable: %s", code, exc)
+        return None

@@ -84,6 +84,18 @@ def checkin_rows(d: Daemon) -> dict[str, tuple]:
     return {code: (bool(fp), bool(face), consent) for code, fp, face, consent in rows}
 
 
+def stored_template(d: Daemon, code: str) -> bytes:
+    """The face_template column of an appointment, as the database file holds it."""
+    con = sqlite3.connect(f"file:{d.data_dir / 'hall.sqlite3'}?mode=ro", uri=True)
+    try:
+        (raw,) = con.execute(
+            "SELECT face_template FROM appointment_checkin WHERE code = ?", (code,)
+        ).fetchone()
+    finally:
+        con.close()
+    return raw
+
+
 def book(manager: Api, body: dict) -> str:
     r = manager.post("/appointments", body)
     assert r.status_code == 201, r.text
@@ -155,10 +167,12 @@ def test_kiosk_gets_open_templates_and_nobody_else_does(hall: Daemon, kiosk: Api
 
 def test_template_is_deleted_in_the_check_in_transaction(hall: Daemon, kiosk: Api, manager: Api):
     face = template(6)
-    raw = face.to_bytes()
-    chunk = raw[len(raw) // 2 : len(raw) // 2 + 64]  # random floats: found nowhere else
     code = book(manager, slot("general", face_template=b64(face), face_consent=CONSENT))
     assert checkin_rows(hall)[code] == (False, True, CONSENT)
+    # The row holds the template sealed (tests/queue/security/test_sealed_at_rest.py):
+    # the sealed bytes are what must be overwritten.
+    raw = stored_template(hall, code)
+    chunk = raw[len(raw) // 2 : len(raw) // 2 + 64]  # random bytes: found nowhere else
     # The checkpointer copies the WAL into the file every second.
     assert wait_until(lambda: chunk in stored_bytes(hall, wal=False), 10)
     t = kiosk.post("/tickets", {"service": "general", "appointment_code": code})

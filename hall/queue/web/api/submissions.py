@@ -18,8 +18,9 @@ from pydantic import Field, field_validator
 
 from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
-from hall.queue.cases import personal_data, progress_limits, submissions
+from hall.queue.cases import personal_data, progress_limits, sealed, submissions
 from hall.queue.core.domain import QueueError, not_found
+from hall.queue.core.keyring import Keyring
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import Principal, require
@@ -95,9 +96,15 @@ class ActionIn(Body):
     )
 
 
-def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> list[dict[str, Any]]:
-    """Decode, check and fsync the images into ``folder`` (a private temporary folder)."""
-    folder.mkdir(parents=True, exist_ok=True)  # a case with every material skipped has none
+def _save_materials(
+    folder: Path, final: str, materials: list[MaterialIn], ring: Keyring
+) -> list[dict[str, Any]]:
+    """Decode, check, seal and fsync the images into ``folder`` (a private temporary folder).
+
+    The recorded sha256 stays the plain JPEG's (what the kiosk and the platform compare).
+    """
+    folder.parent.mkdir(mode=sealed.PRIVATE_DIR, exist_ok=True)
+    folder.mkdir(mode=sealed.PRIVATE_DIR, exist_ok=True)  # every material skipped: none
     saved = []
     for i, m in enumerate(materials):
         try:
@@ -123,8 +130,8 @@ def _save_materials(folder: Path, final: str, materials: list[MaterialIn]) -> li
                 f"材料“{m.name}”不是JPEG图像",
                 f"material {i} ({m.name}): not a JPEG",
             )
-        name = f"{i:02d}.jpg"
-        durable.write_atomic(folder / name, data)
+        name = sealed.image_name(i)
+        sealed.write_image(ring, folder, f"{final}/{name}", data)
         saved.append(
             {
                 "name": m.name,
@@ -189,7 +196,8 @@ async def submit(
     _check_choices(daemon.catalogue, body.matter, body.form)
     final = daemon.submissions_dir / body.id
     staging = daemon.submissions_dir / f".{body.id}.{uuid.uuid4().hex}"
-    saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials)
+    ring = daemon.keyring
+    saved = await asyncio.to_thread(_save_materials, staging, body.id, body.materials, ring)
 
     def place_files() -> None:
         # No row points at ``final`` (the row is being created): anything there is
@@ -220,7 +228,7 @@ async def submit(
     forward = daemon.config.upstream.submissions is not None
     try:
         view, created = await daemon.run(
-            lambda tx: submissions.receive(tx, item, daemon.ctx.id_key, forward, place_files)
+            lambda tx: submissions.receive(tx, item, daemon.ctx.id_key, forward, place_files, ring)
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already if it was placed
@@ -283,14 +291,16 @@ async def get_submission(request: Request, sid: SubmissionId, p: Caller) -> dict
     """
     _, reader = await _reader(request, p)
     today = _today(request)
+    daemon = daemon_of(request)
 
     def op(tx):
         row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).first()
         if row is None:
             raise not_found("申报件", "submission", code="unknown_submission")
-        return _shown(request, tx, reader, submissions.detail(tx, row, today), "submission.detail")
+        case = submissions.detail(tx, row, today, daemon.keyring)
+        return _shown(request, tx, reader, case, "submission.detail")
 
-    return await daemon_of(request).run(op)
+    return await daemon.run(op)
 
 
 @router.post("/submissions/{sid}/{action}")
@@ -308,9 +318,10 @@ async def act_on_submission(
     """
     actor, reader = await _reader(request, p)
     today = _today(request)
+    ring = daemon_of(request).keyring
 
     def op(tx):
-        case = submissions.act(tx, sid, action, actor, body.note, body.missing, today)
+        case = submissions.act(tx, sid, action, actor, body.note, body.missing, today, ring)
         return _shown(request, tx, reader, case, f"submission.{action}")
 
     return await daemon_of(request).run(op)

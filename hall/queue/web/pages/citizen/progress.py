@@ -127,6 +127,8 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
         page.headers.update(exc.headers)
         return page
     except QueueError as exc:
+        if exc.status == 410:  # case_archived: its personal data is gone (retention)
+            return _progress_form_page(request, lang, receipt, t(lang, "query_archived"), 410, key)
         if exc.status != 404:
             raise
         return _progress_form_page(request, lang, receipt, t(lang, "query_not_found"), 404, key)
