@@ -28,13 +28,14 @@ from hall.queue.web.api import (
     devices,
     events,
     manager,
+    manager_login,
     ratings,
     sign_in,
     submissions,
     tickets,
     windows,
 )
-from hall.queue.web.auth import TokenTable
+from hall.queue.web.auth import TokenTable, identify
 from hall.queue.web.limits import BodyLimit, StreamSlots
 from hall.queue.web.pages import citizen
 from hall.queue.web.pages import manager as manager_page
@@ -51,6 +52,7 @@ ROUTERS = (
     ratings.router,
     manager.router,
     sign_in.router,
+    manager_login.router,
     manager_page.router,
     citizen.router,
 )
@@ -121,12 +123,14 @@ def create_app(
     app.state.tokens = TokenTable(config)
     app.state.streams = StreamSlots(config.api.limits)
 
-    def configured_role(token: str) -> str | None:
-        found = app.state.tokens.resolve(token)
-        return None if found.role == "staff" else found.role  # staff: unverified here
+    async def role_of(token: str) -> str | None:
+        try:  # a configured token, or a session looked up in the store
+            return (await identify(app.state.tokens, app.state.daemon, token)).role
+        except QueueError:
+            return None  # unknown or ended: the route answers 401 (without the large cap)
 
     # Outside the routes: an oversized body is refused (413) before anything reads it.
-    app.add_middleware(BodyLimit, limits=config.api.limits, role_of=configured_role)
+    app.add_middleware(BodyLimit, limits=config.api.limits, role_of=role_of)
 
     @app.exception_handler(QueueError)
     async def _queue_error(_request: Request, exc: QueueError) -> JSONResponse:

@@ -22,7 +22,7 @@ from hall.queue.cases import submissions
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
-from hall.queue.web.auth import Principal, require
+from hall.queue.web.auth import Principal, manager_actor, require
 from hall.queue.web.dates import Day, Moment
 from hall.queue.web.deps import Body, Caller, daemon_of
 
@@ -233,7 +233,7 @@ async def _staff_or_manager(request: Request, p: Principal) -> str:
         session = await daemon_of(request).run(lambda tx: sessions.staff_session(tx, p.token_hash))
         return f"staff {session.staff_id}"
     require(p)
-    return f"manager {p.name}"
+    return manager_actor(p)
 
 
 def _today(request: Request) -> dt.date:
