@@ -2,7 +2,9 @@
 
 ``ROUTES`` was generated from the app before web/routes.py was split into
 web/api/ modules (issue 12): the split must not add, drop or re-tag a route.
-Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links).
+Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links)
+and ``/manager/login``, ``/manager/logout`` and ``/manager/me`` came (issue 13: manager
+accounts).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ ROUTES = {
     ("GET", "/api/v1/health", None, ("system",), True),
     ("POST", "/api/v1/help", None, ("tickets",), True),
     ("GET", "/api/v1/ledger/verify", None, ("evaluations",), True),
+    ("POST", "/api/v1/manager/login", None, ("manager",), True),
+    ("POST", "/api/v1/manager/logout", None, ("manager",), True),
+    ("GET", "/api/v1/manager/me", None, ("manager",), True),
     ("POST", "/api/v1/progress", None, ("submissions",), True),
     ("GET", "/api/v1/rectifications", None, ("manager",), True),
     ("GET", "/api/v1/rectifications/{case_id}", None, ("manager",), True),
