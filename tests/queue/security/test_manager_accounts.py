@@ -20,6 +20,7 @@ import requests
 
 from hall.config import hash_pin, load_config
 from hall.queue.__main__ import demo_warning
+from tests.kiosk.submission_helpers import wire
 from tests.queue.ratings.rating_helpers import rate, serve
 from tests.support import PIN, ROOT, Api, Daemon, hall_config, wait_until
 
@@ -282,6 +283,10 @@ def test_a_submission_action_and_a_leave_record_the_managers_id(hall: Daemon) ->
     r = boss.post("/attendance/leave", {"staff_id": "S004", "date": "2026-06-03", "note": "年假"})
     assert r.status_code == 201, r.text
     assert r.json()["actor"] == "manager:M01", r.text
+    case = hall.api(KIOSK).post("/submissions", wire(7)).json()
+    accepted = boss.post(f"/submissions/{case['id']}/accept", {})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["history"][-1]["actor"] == "manager:M01"
 
 
 def test_the_static_token_is_recorded_by_its_name_and_warned_about(

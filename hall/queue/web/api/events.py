@@ -8,7 +8,8 @@ it): the lobby display and the kiosks get the calls and the waiting counts;
 staff get the queue's events in full (tickets, windows without staff ids, help
 requests, device states); ratings and their comments, rectification cases,
 submissions, attendance and face consent go to managers only. A staff
-session's stream ends when the session does (logout, taken over, expired).
+session's stream ends when the session does (logout, taken over, expired), and
+so does a manager session's (logout, expired).
 """
 
 from __future__ import annotations
