@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed
 
 
 def shown(b: Browser, element_id: str) -> bool:
-    return b.evaluate(f"document.getElementById('{element_id}').hidden") is False
+    """Drawn on the page (not only without the hidden attribute: CSS could override it)."""
+    return b.evaluate(f"document.getElementById('{element_id}').getClientRects().length > 0")
 
 
 def sign_in(b: Browser, manager_id: str, pin: str) -> None:
