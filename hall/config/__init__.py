@@ -48,6 +48,11 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
     SubmissionsSection,
 )
 from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
+from hall.config.managers import (  # noqa: F401 - re-exported
+    DEMO_MANAGER_PIN,
+    MANAGER_PREFIX,
+    ManagerConfig,
+)
 from hall.config.progress import ProgressSection
 from hall.config.sign_in import SignInSection
 from hall.config.transport import TlsConfig
@@ -190,6 +195,9 @@ class ApiSection(_Section):
     port: int = Field(8765, ge=1, le=65535)
     tokens: list[TokenConfig] = Field(min_length=1)
     staff_session_hours: float = Field(12, gt=0, le=24)
+    manager_session_hours: float = Field(
+        8, gt=0, le=24, description="a manager's sign-in (POST /manager/login) lasts this long"
+    )
     limits: LimitsSection = LimitsSection()
     trusted_proxies: list[str] = Field(
         default_factory=list,
@@ -251,6 +259,7 @@ class HallConfig(_Section):
     services: list[ServiceConfig] = Field(min_length=1)
     windows: list[WindowConfig] = Field(min_length=1)
     staff: list[StaffConfig] = Field(default_factory=list)
+    managers: list[ManagerConfig] = Field(default_factory=list)
     api: ApiSection
     calling: CallingSection = CallingSection()
     storage: StorageSection = StorageSection()
@@ -276,6 +285,13 @@ class HallConfig(_Section):
         _unique("windows", "number", [w.number for w in self.windows])
         _unique("staff", "id", [s.id for s in self.staff])
         _unique("api.tokens", "token", [t.token for t in self.api.tokens])
+        # A manager's actions are recorded as manager:<id>, the bootstrap token's as
+        # manager:<token name>: one may not pass for the other.
+        _unique("managers", "id", [m.id for m in self.managers])
+        token_names = {t.name for t in self.api.tokens if t.role == TokenRole.MANAGER}
+        for i, manager in enumerate(self.managers):
+            if manager.id in token_names:
+                raise ValueError(f"managers.{i}.id: {manager.id!r} is a manager token's name")
         codes = {s.code for s in self.services}
         numbers = {w.number for w in self.windows}
         for i, window in enumerate(self.windows):
@@ -326,6 +342,10 @@ class HallConfig(_Section):
         """The staff member with this id, or None."""
         return next((s for s in self.staff if s.id == staff_id), None)
 
+    def manager(self, manager_id: str) -> ManagerConfig | None:
+        """The manager account with this id, or None."""
+        return next((m for m in self.managers if m.id == manager_id), None)
+
     def windows_serving(self, code: str) -> list[int]:
         """Numbers of the windows that call this service."""
         return [w.number for w in self.windows if code in w.services]
@@ -334,6 +354,9 @@ class HallConfig(_Section):
         """Names of the demo secrets still in use (the daemon warns about them)."""
         found = [f"token {t.name}" for t in self.api.tokens if t.token.startswith("demo-")]
         found += [f"staff {s.id} PIN" for s in self.staff if verify_pin("1234", s.pin_hash)]
+        found += [
+            f"manager {m.id} PIN" for m in self.managers if verify_pin(DEMO_MANAGER_PIN, m.pin_hash)
+        ]
         found += [
             f"face terminal {t.name} token"
             for t in self.attendance.terminals

@@ -116,6 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     demo = config.demo_secrets()
     if demo:
         log.warning("%s", demo_warning(demo))
+    shared = [t.name for t in config.api.tokens if t.role == "manager"]
+    if shared:  # a bootstrap only: docs/SECURITY.md, "Manager accounts"
+        log.warning(
+            "shared manager token(s) %s configured: a bootstrap, recorded as manager:<name>"
+            " and warned about at each use; managers sign in with their own id + PIN"
+            " (config managers:, %d configured) / 共用管理令牌仅供初始化，请使用个人账号登录",
+            ", ".join(shared),
+            len(config.managers),
+        )
     from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
 
     try:

@@ -1,7 +1,7 @@
 """The web half of the screen atlas: the hall's pages in headless Chromium, phone and desktop.
 
 :class:`WebAtlas` opens each page of a filled :class:`~hall.tools.atlas_hall.DemoHall`
-(the manager page signed in, a waiting ticket, a finished one with its rating
+(the manager page signed in as the demo manager, a waiting ticket, a finished one with its rating
 form, 办件查询 and its answer, an unknown ticket) at each width, checks the
 layout with JavaScript in the page (:data:`CHECK_JS`) and, at the atlas widths,
 writes ``web-<page>-<lang>-<width>.png``. Findings are
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hall.config import DEMO_MANAGER_PIN
 from hall.tools.atlas_hall import ID_NUMBER, DemoHall
 from hall.tools.cdp import Browser, wait_until
 from hall.tools.layout_check import Finding
@@ -127,10 +128,12 @@ class WebAtlas:
             b.goto(self.hall.base + "/manager")
             b.evaluate("sessionStorage.clear()")
         b.goto(self.hall.base + "/manager")
-        if signed_in and b.evaluate("document.getElementById('login').hidden") is False:
-            token = self.hall.tokens["manager"]
+        if signed_in and b.evaluate("document.getElementById('signin').hidden") is False:
+            # The demo manager signs in with id + PIN (config.yaml managers:).
+            manager = self.hall.config.managers[0].id
             b.evaluate(
-                f"document.getElementById('token').value = '{token}';"
+                f"document.getElementById('manager-id').value = '{manager}';"
+                f"document.getElementById('pin').value = '{DEMO_MANAGER_PIN}';"
                 "document.getElementById('login').requestSubmit()"
             )
         if signed_in:  # the figures come from the API after the page loaded

@@ -467,6 +467,19 @@ progress_locks_table = Table(
     sqlite_autoincrement=True,
 )
 
+# Manager sign-ins (hall/queue/tickets/manager_sessions.py): like staff_sessions, only the
+# token's SHA-256 is kept. A table of its own, so an existing store gets it at start.
+manager_sessions_table = Table(
+    "manager_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("manager_id", String(32), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Index("ix_manager_sessions_manager", "manager_id", "ended_at"),
+)
+
 #: Columns added to an existing table after stores were made with it. There are no
 #: migrations: ``create_all`` makes missing tables, not missing columns, so at start
 #: :func:`_add_columns` adds these to a store that lacks them (nullable, no default:

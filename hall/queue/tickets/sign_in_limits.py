@@ -7,7 +7,9 @@ answer turns the row into a failure (:func:`failed`, which may lock the id or
 the address) or removes it (:func:`succeeded`). Locks and counts live in the
 database, so a restart keeps them; times are the daemon's clock (``tx.now``).
 Settings: ``sign_in`` in config.yaml (hall/config/sign_in.py). Every failure is
-logged with the staff id and the address, never the PIN.
+logged with the staff id and the address, never the PIN. Manager accounts
+(/manager/login) are counted the same way under ``manager:<id>`` in place of the
+staff id, which no staff id can be.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from hall.config import SignInSection
+from hall.config import MANAGER_PREFIX, SignInSection
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.schema import sign_in_failures_table as F
@@ -54,7 +56,11 @@ def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
     """The id (or the address) is locked: even the right PIN is refused."""
     zh_wait, en_wait = _wait_text(retry_after_s)
     unlock_en = f"try again in {en_wait} or ask a manager to unlock it"
-    if kind == STAFF:
+    if kind == STAFF and subject.startswith(MANAGER_PREFIX):
+        manager_id = subject.removeprefix(MANAGER_PREFIX)
+        zh = f"管理人员账号{manager_id}登录失败次数过多，已锁定，请{zh_wait}后再试或请其他管理人员解锁"
+        en = f"Too many failed sign-ins for manager {manager_id}: locked, {unlock_en}"
+    elif kind == STAFF:
         zh = f"工号{subject}登录失败次数过多，已锁定，请{zh_wait}后再试或请管理人员解锁"
         en = f"Too many failed sign-ins for staff id {subject}: locked, {unlock_en}"
     else:
@@ -151,8 +157,10 @@ def failed(ctx: Context, tx: Tx, attempt: int, staff_id: str, address: str) -> Q
         n_addr,
         cfg.address_lockout_failures,
     )
-    error: QueueError = QueueError(
-        401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN"
+    error: QueueError = (
+        QueueError(401, "bad_credentials", "账号或密码错误", "Unknown manager id or wrong PIN")
+        if staff_id.startswith(MANAGER_PREFIX)
+        else QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
     )
     for kind, subject, n, limit in (
         (STAFF, staff_id, n_staff, cfg.lockout_failures),

@@ -29,6 +29,7 @@ from hall.queue.web.api import (
     devices,
     events,
     manager,
+    manager_login,
     personal_data,
     ratings,
     sign_in,
@@ -37,7 +38,7 @@ from hall.queue.web.api import (
     tickets,
     windows,
 )
-from hall.queue.web.auth import TokenTable
+from hall.queue.web.auth import TokenTable, identify
 from hall.queue.web.docs import add_docs
 from hall.queue.web.headers import PageHeaders
 from hall.queue.web.limits import BodyLimit, StreamSlots
@@ -59,6 +60,7 @@ ROUTERS = (
     sign_in.router,
     personal_data.router,
     terminals.router,
+    manager_login.router,
     manager_page.router,
     citizen.router,
 )
@@ -134,12 +136,14 @@ def create_app(
     app.state.streams = StreamSlots(config.api.limits)
     app.state.refusals = RefusalCounter()  # unknown bearer tokens (web/token_watch.py)
 
-    def configured_role(token: str) -> str | None:
-        found = app.state.tokens.resolve(token)
-        return None if found.role == "staff" else found.role  # staff: unverified here
+    async def role_of(token: str) -> str | None:
+        try:  # a configured token, or a session looked up in the store
+            return (await identify(app.state.tokens, app.state.daemon, token)).role
+        except QueueError:
+            return None  # unknown or ended: the route answers 401 (without the large cap)
 
     # Outside the routes: an oversized body is refused (413) before anything reads it.
-    app.add_middleware(BodyLimit, limits=config.api.limits, role_of=configured_role)
+    app.add_middleware(BodyLimit, limits=config.api.limits, role_of=role_of)
     app.add_middleware(PageHeaders)  # CSP and no framing for the pages (web/headers.py)
 
     @app.exception_handler(QueueError)

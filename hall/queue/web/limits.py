@@ -7,7 +7,8 @@
   (``api.limits`` in config.yaml, hall/config/limits.py) are a few KB for every
   route; the upload routes in :data:`LARGE_BODIES` get a larger cap only when the
   bearer token is one of a role that may call them, decided from the headers
-  alone, so an anonymous 150 MB POST is answered (401) without being read.
+  (and, for a token that is not configured, a session looked up in the store),
+  so an anonymous 150 MB POST is answered (401) without being read.
 - :func:`server_options`: uvicorn's ``limit_concurrency`` (503 beyond it) and the
   proxies whose X-Forwarded-For is believed (none unless configured).
 - :class:`StreamSlots`: open event streams per token and per role (429 beyond).
@@ -16,7 +17,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,13 +61,14 @@ def _size(n: int) -> str:
 class BodyLimit:
     """ASGI middleware: 413 for a body over its route's cap, decided before reading it.
 
-    ``role_of(token)`` names the role of a bearer token from the headers alone
-    (a configured token; None for anything else), which is all that is needed to
-    grant a larger cap: the route itself still checks the caller as usual.
+    ``await role_of(token)`` names the role of a bearer token (a configured token or
+    a live session; None for anything else: 401), asked only on the routes with a
+    larger cap, which is all that is needed to grant it: the route itself still
+    checks the caller as usual.
     """
 
     def __init__(
-        self, app: Any, limits: LimitsSection, role_of: Callable[[str], str | None]
+        self, app: Any, limits: LimitsSection, role_of: Callable[[str], Awaitable[str | None]]
     ) -> None:
         self.app = app
         self.limits = limits
@@ -78,7 +80,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        cap, refusal = self._cap(scope, headers)
+        cap, refusal = self._cap(scope, await self._role(scope, headers))
         declared = headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > cap:
             await _answer(send, refusal)
@@ -89,7 +91,16 @@ class BodyLimit:
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _cap(self, scope: Scope, headers: dict[str, str]) -> tuple[int, tuple[int, dict]]:
+    async def _role(self, scope: Scope, headers: dict[str, str]) -> str | None:
+        """The bearer token's role, looked up only where it may raise the cap."""
+        if (scope["method"], scope["path"]) not in LARGE_BODIES:
+            return None
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return await self.role_of(token.strip())
+
+    def _cap(self, scope: Scope, role: str | None) -> tuple[int, tuple[int, dict]]:
         """The cap for this request and what to answer past it."""
         small = self.limits.body_bytes
         too_large = (
@@ -107,9 +118,7 @@ class BodyLimit:
         if large is None:
             return small, too_large
         setting, roles = large
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        if role is None:  # no token, or one that is neither configured nor a live session
             # The route answers 401 anyway: say so now, without reading the body.
             return small, (
                 401,
@@ -120,7 +129,6 @@ class BodyLimit:
                     "Missing or malformed bearer token",
                 ),
             )
-        role = self.role_of(token)
         if role not in roles:
             return small, (
                 403,

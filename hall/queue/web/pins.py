@@ -1,7 +1,7 @@
 """The staff PIN check: throttled, on a bounded scrypt pool, the same work for unknown ids.
 
 :func:`check_pin` is what /staff/login and /attendance/checkin run before a
-window is opened: the attempt is charged in the store first
+window is opened (and :func:`check_manager_pin` what /manager/login runs): the attempt is charged in the store first
 (hall/queue/tickets/sign_in_limits.py: locks, backoff), then scrypt runs on
 :class:`PinVerifier`'s own threads, never the event loop's default executor
 (which the citizen pages' reads use), and an unknown id is checked against a
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import Request
 
-from hall.config import SignInSection, hash_pin, verify_pin
+from hall.config import MANAGER_PREFIX, SignInSection, hash_pin, verify_pin
 from hall.queue.tickets import sign_in_limits
 from hall.queue.web.deps import daemon_of
 
@@ -67,15 +67,30 @@ def client_address(request: Request) -> str:
 
 async def check_pin(request: Request, staff_id: str, pin: str) -> None:
     """Return when ``pin`` is this staff member's; 401 or 429 (Retry-After) otherwise."""
+    person = daemon_of(request).config.staff_member(staff_id)
+    await _check(request, staff_id, pin, person.pin_hash if person else None)
+
+
+async def check_manager_pin(request: Request, manager_id: str, pin: str) -> None:
+    """The same check for a manager account, counted under ``manager:<id>``.
+
+    Staff ids never contain ":", so a manager's failures and locks never mix
+    with those of a staff id, even one spelled the same.
+    """
+    person = daemon_of(request).config.manager(manager_id)
+    subject = MANAGER_PREFIX + manager_id
+    await _check(request, subject, pin, person.pin_hash if person else None)
+
+
+async def _check(request: Request, staff_id: str, pin: str, pin_hash: str | None) -> None:
     daemon = daemon_of(request)
     verifier: PinVerifier = request.app.state.pins
     address = client_address(request)
-    person = daemon.config.staff_member(staff_id)
     with verifier.slot():
         attempt = await daemon.run(
             lambda tx: sign_in_limits.admit(daemon.ctx, tx, staff_id, address)
         )
-        ok = await verifier.verify(pin, person.pin_hash if person else None)
+        ok = await verifier.verify(pin, pin_hash)
     if ok:
         await daemon.run(lambda tx: sign_in_limits.succeeded(tx, attempt, staff_id))
         return

@@ -117,7 +117,7 @@ def test_appeal_adds_a_record_and_marks_the_rating(daemon: Daemon) -> None:
     assert (record["kind"], record["ref_id"], record["decided_by"]) == (
         "appeal",
         rated["id"],
-        "manager mgr-t",
+        "manager:mgr-t",  # manager:<id> for accounts, manager:<token name> for the token
     )
     assert manager.post(f"/evaluations/{rated['id']}/appeal", body).status_code == 409
     listed = manager.get("/evaluations").json()

@@ -47,8 +47,8 @@ def submissions_at(daemon: Daemon) -> list[str]:
     ("token", "status"),
     [
         (None, "unauthenticated: HTTP 401"),
-        # An unknown token is taken for a staff session's: the daemon answers 403.
-        ("not-the-kiosk-token", "forbidden: HTTP 403"),
+        # An unknown token is neither a configured token nor a session: 401.
+        ("not-the-kiosk-token", "unauthenticated: HTTP 401"),
         ("display-token-1", "forbidden: HTTP 403"),  # a real token of another role
     ],
 )

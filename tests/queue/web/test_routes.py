@@ -3,8 +3,9 @@
 ``ROUTES`` was generated from the app before web/routes.py was split into
 web/api/ modules (issue 12): the split must not add, drop or re-tag a route.
 Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links),
-and the terminal routes came (issue 13: refused tokens, refused outbox cases taken up), and
-``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN).
+the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
+``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
+``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ ROUTES = {
     ("POST", "/api/v1/help", None, ("tickets",), True),
     ("GET", "/api/v1/ledger/verify", None, ("evaluations",), True),
     ("GET", "/api/v1/personal-data/reads", None, ("manager",), True),
+    ("POST", "/api/v1/manager/login", None, ("manager",), True),
+    ("POST", "/api/v1/manager/logout", None, ("manager",), True),
+    ("GET", "/api/v1/manager/me", None, ("manager",), True),
     ("POST", "/api/v1/progress", None, ("submissions",), True),
     ("GET", "/api/v1/progress/locks", None, ("manager",), True),
     ("POST", "/api/v1/progress/unlock", None, ("manager",), True),

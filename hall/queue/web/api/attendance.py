@@ -20,7 +20,7 @@ from hall.queue.attendance import records, report
 from hall.queue.core.domain import QueueError, forbidden
 from hall.queue.tickets import sessions
 from hall.queue.web import pins
-from hall.queue.web.auth import require
+from hall.queue.web.auth import manager_actor, principal, require
 from hall.queue.web.dates import Day, Moment, Month
 from hall.queue.web.deps import Body, Caller, daemon_of
 
@@ -133,7 +133,7 @@ async def checkout(request: Request, p: Caller) -> dict[str, Any]:
 def _self_or_manager(tx, p, staff_id: str) -> str:
     """The actor name; staff may only act for themselves."""
     if p.role == "manager":
-        return f"manager:{p.name}"
+        return manager_actor(p)
     session = sessions.staff_session(tx, p.token_hash)
     if session.staff_id != staff_id:
         raise forbidden("只能为本人操作", "staff may only act for themselves")
@@ -176,10 +176,11 @@ async def list_consents(request: Request) -> list[dict[str, Any]]:
 
     A terminal reads its own to keep only the templates of those consents.
     """
-    principal = request.app.state.tokens.resolve(
-        request.headers.get("authorization", "").partition(" ")[2].strip() or "-"
-    )
-    terminal = None if principal.role == "manager" else _terminal(request).name
+    try:  # a manager (token or session), else it must be a face terminal's token
+        caller = await principal(request)
+    except QueueError:
+        caller = None
+    terminal = None if caller is not None and caller.role == "manager" else _terminal(request).name
     return await daemon_of(request).run(lambda tx: records.consents(tx, terminal))
 
 
@@ -187,7 +188,7 @@ async def list_consents(request: Request) -> list[dict[str, Any]]:
 async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str, Any]:
     """请假 (manager)."""
     require(p)
-    daemon = daemon_of(request)
+    daemon, actor = daemon_of(request), manager_actor(p)
     return await daemon.run(
         lambda tx: records.record(
             daemon.ctx,
@@ -196,7 +197,7 @@ async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str
             "leave",
             tx.now,
             records.MANUAL,
-            f"manager:{p.name}",
+            actor,
             day=body.date,
             note=body.note or "leave",
         )
@@ -207,7 +208,7 @@ async def record_leave(request: Request, body: LeaveBody, p: Caller) -> dict[str
 async def correct(request: Request, body: CorrectionBody, p: Caller) -> dict[str, Any]:
     """补卡: a manager records a check-in or check-out at an explicit time."""
     require(p)
-    daemon = daemon_of(request)
+    daemon, actor = daemon_of(request), manager_actor(p)
     return await daemon.run(
         lambda tx: records.record(
             daemon.ctx,
@@ -216,7 +217,7 @@ async def correct(request: Request, body: CorrectionBody, p: Caller) -> dict[str
             body.kind,
             body.at.timestamp(),
             records.MANUAL,
-            f"manager:{p.name}",
+            actor,
             note=body.note,
         )
     )

@@ -8,7 +8,8 @@ it): the lobby display and the kiosks get the calls and the waiting counts;
 staff get the queue's events in full (tickets, windows without staff ids, help
 requests, device states); ratings and their comments, rectification cases,
 submissions, attendance and face consent go to managers only. A staff
-session's stream ends when the session does (logout, taken over, expired).
+session's stream ends when the session does (logout, taken over, expired), and
+so does a manager session's (logout, expired).
 """
 
 from __future__ import annotations
@@ -91,17 +92,19 @@ async def event_stream(
     """Server-Sent Events of state changes, as the caller's role may see them.
 
     Any valid token: kiosk, display, manager or a live staff session (whose
-    stream ends with the session). Resume with Last-Event-ID. At most
+    stream ends with the session, as a manager session's does). Resume with Last-Event-ID. At most
     ``api.limits.streams_per_token`` streams per token and
     ``api.limits.streams_per_role`` per role are open at once: 429 beyond.
     """
     session = await reader(request, p)
     daemon = daemon_of(request)
     release = request.app.state.streams.take(p.token_hash or f"{p.role}:{p.name}", p.role)
+    # A staff or manager session's stream ends with it (logout, expiry); a token's never.
+    ended_by = session if session is not None else p if p.token_hash else None
     audience = Audience(
         view=partial(visible, p.role),
-        session=p.token_hash if session is not None else None,
-        expires_at=getattr(session, "expires_at", None),
+        session=p.token_hash if ended_by is not None else None,
+        expires_at=getattr(ended_by, "expires_at", None),
         clock=daemon.clock,
     )
     start_id = last_event_id if last_event_id is not None else after

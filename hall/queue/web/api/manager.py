@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -23,11 +24,12 @@ from hall.queue.ratings import anchor, ledger, rectification
 from hall.queue.stats import day_cache, export, figures
 from hall.queue.tickets import views
 from hall.queue.web import dates
-from hall.queue.web.auth import require
+from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.dates import Day
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
+log = logging.getLogger(__name__)
 MAX_DAYS = 400
 
 
@@ -89,14 +91,14 @@ async def act_on_case(
             step, {"answer": body.answer}
         )
     )
-    ctx = daemon_of(request).ctx
+    ctx, actor = daemon_of(request).ctx, manager_actor(p)
     today = _today(request)
     return await daemon_of(request).run(
         lambda tx: rectification.act(
             tx,
             case_id,
             step,
-            f"manager {p.name}",
+            actor,
             data,
             today,
             ctx.config.rectification,
@@ -165,8 +167,17 @@ async def export_statistics(
     by: By = "hall",
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",  # shadows format(): the API's word
 ) -> Response:
-    """The same figures as a CSV or .xlsx file, with the ledger's head at export time (managers)."""
+    """The figures as a CSV or .xlsx file, with the ledger's head (managers; the export is logged)."""
     require(p)
+    log.info(
+        "statistics export %s..%s (%s by %s, %s) by %s",
+        start,
+        end,
+        period,
+        by,
+        format,
+        manager_actor(p),
+    )
     stats = await _statistics(request, start, end, period, by)
     stats["ledger_head"] = await _ledger_head(request)
     name = f"statistics-{start}-{end}-{period}-{by}.{format}"

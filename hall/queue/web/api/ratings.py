@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import keys, ledger, ratings
-from hall.queue.web.auth import require
+from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
@@ -127,9 +127,10 @@ async def appeal(request: Request, rating_id: DbId, body: AppealIn, p: Caller) -
     """复核 (managers): adds a record marking the rating; nothing is edited or deleted."""
     if p.role != "manager":
         require(p)  # 403 for everyone else, staff included
+    actor = manager_actor(p)
     return await daemon_of(request).run(
         lambda tx: ratings.appeal(
-            daemon_of(request).ctx, tx, rating_id, body.decision, body.reason, f"manager {p.name}"
+            daemon_of(request).ctx, tx, rating_id, body.decision, body.reason, actor
         )
     )
 

@@ -1,7 +1,8 @@
 """Manager routes for staff sign-in failures and locks, under /api/v1/sign-in.
 
 Managers only (a kiosk, display or staff token gets 403): the list the manager
-page shows, and the unlock, which is recorded with the manager's name. The
+page shows, and the unlock, which is recorded as ``manager:<id>``. A manager
+account's failures are listed under ``manager:<id>`` with the manager's name. The
 counting and locking itself: hall/queue/tickets/sign_in_limits.py.
 """
 
@@ -12,8 +13,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import Field, model_validator
 
+from hall.config import MANAGER_PREFIX
 from hall.queue.tickets import sign_in_limits
-from hall.queue.web.auth import require
+from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.deps import Body, Caller, daemon_of
 
 router = APIRouter(prefix="/api/v1/sign-in", tags=["manager"])
@@ -44,6 +46,7 @@ async def failures(
     tz = daemon.config.hall.tz
     result = await daemon.read(lambda tx: sign_in_limits.recent(tx, limit, tz))
     names = {s.id: s.name for s in daemon.config.staff}
+    names |= {MANAGER_PREFIX + m.id: m.name for m in daemon.config.managers}  # manager accounts
     for row in result["failures"]:
         row["name"] = names.get(row["staff_id"])  # None: an id that is not on the staff
     for row in result["locks"]:
@@ -55,7 +58,5 @@ async def failures(
 async def unlock(request: Request, body: UnlockBody, p: Caller) -> dict[str, Any]:
     """Unlock a staff id or an address and reset its failures (manager only; recorded)."""
     require(p)
-    daemon = daemon_of(request)
-    return await daemon.run(
-        lambda tx: sign_in_limits.unlock(tx, body.kind, body.subject, f"manager:{p.name}")
-    )
+    daemon, actor = daemon_of(request), manager_actor(p)
+    return await daemon.run(lambda tx: sign_in_limits.unlock(tx, body.kind, body.subject, actor))

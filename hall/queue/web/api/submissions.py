@@ -23,7 +23,7 @@ from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.keyring import Keyring
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
-from hall.queue.web.auth import Principal, require
+from hall.queue.web.auth import Principal, manager_actor, require
 from hall.queue.web.dates import Day, Moment
 from hall.queue.web.deps import Body, Caller, daemon_of
 from hall.queue.web.pins import client_address
@@ -245,7 +245,7 @@ async def _reader(request: Request, p: Principal) -> tuple[str, personal_data.Re
         reader = personal_data.Reader(f"staff:{session.staff_id}", session.window, address)
         return f"staff {session.staff_id}", reader
     require(p)
-    return f"manager {p.name}", personal_data.Reader(f"manager:{p.name}", None, address)
+    return manager_actor(p), personal_data.Reader(manager_actor(p), None, address)
 
 
 def _shown(

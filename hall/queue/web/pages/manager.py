@@ -1,4 +1,7 @@
-"""The manager's page: static files from ``manager_page/``; the page asks for the token.
+"""The manager's page: static files from ``manager_page/``; the page signs the manager in.
+
+A manager signs in with id + PIN (``manager_login.js``, POST /api/v1/manager/login);
+the shared manager token is a bootstrap behind a link.
 
 Everything it shows comes from the manager API (hall/queue/web/api/manager.py).
 """
@@ -18,6 +21,7 @@ ASSETS = {
     "manager.js",
     "manager_forms.js",
     "manager_signin.js",
+    "manager_login.js",
     "manager_reads.js",
     "manager_terminals.js",
     "manager.css",
@@ -26,7 +30,7 @@ ASSETS = {
 
 @router.get("/manager", include_in_schema=False)
 async def manager_page() -> FileResponse:
-    """The manager's page (static; it asks for the manager token once)."""
+    """The manager's page (static; it signs in with id + PIN, or the bootstrap token)."""
     return FileResponse(PAGE_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 

@@ -28,10 +28,11 @@ def test_page_shows_the_figures_and_follows_a_new_rating(daemon: Daemon, browser
     assert (today["served"], today["rated"], today["unrated"]) == (3, 2, 1)
 
     browser.goto(daemon.base + "/manager")
-    assert browser.evaluate("document.getElementById('login').hidden") is False
-    browser.evaluate(
+    assert browser.evaluate("document.getElementById('signin').hidden") is False
+    browser.evaluate(  # the bootstrap token (manager accounts: test_manager_login.py)
+        "document.getElementById('use-token').click();"
         "document.getElementById('token').value = 'manager-token-1';"
-        "document.getElementById('login').requestSubmit()"
+        "document.getElementById('token-login').requestSubmit()"
     )
     assert wait_until(lambda: text(browser, "served") == "3", 10), text(browser, "served")
     assert text(browser, "issued") == str(today["issued"])
@@ -68,7 +69,7 @@ def test_page_shows_the_figures_and_follows_a_new_rating(daemon: Daemon, browser
 
 
 def login(b: Browser, d: Daemon, width: int | None = None) -> None:
-    """Open the manager page, enter the manager token and wait for the figures."""
+    """Open the manager page, enter the (bootstrap) manager token and wait for the figures."""
     if width:
         b.send(
             "Emulation.setDeviceMetricsOverride",
@@ -80,7 +81,7 @@ def login(b: Browser, d: Daemon, width: int | None = None) -> None:
     b.goto(d.base + "/manager")
     b.evaluate(
         "sessionStorage.clear(); document.getElementById('token').value = 'manager-token-1';"
-        "document.getElementById('login').requestSubmit()"
+        "document.getElementById('token-login').requestSubmit()"
     )
     assert wait_until(lambda: b.evaluate("document.body.dataset.loaded || ''") != "", 15)
 

@@ -1,5 +1,5 @@
 // The hall manager's page: figures for a date range, charts, the 差评 list and 考勤.
-// The manager token is asked once and kept in sessionStorage (gone when the tab closes).
+// Signing in (id + PIN, or the bootstrap token) is manager_login.js; a 401 goes back to it.
 // Events arrive over fetch streaming (EventSource cannot send the Authorization header).
 // Whatever cannot be loaded is named in a red box at the top (never silent dashes).
 "use strict";
@@ -12,7 +12,7 @@ const LEVELS = [
   ["very_dissatisfied", "非常不满意", "#c62828"]];
 const ATTENDANCE = { normal: "正常", late: "迟到", early: "早退", late_early: "迟到、早退",
   absent: "旷工", leave: "请假", pending: "未到签到截止", day_off: "休息日" };
-let token = sessionStorage.getItem("hall-manager-token");
+let token = window.managerLogin.token();
 let refreshing = null;
 let overview = null; // the last overview loaded (names, rules, 差评 cases)
 
@@ -29,8 +29,12 @@ async function api(path, options = {}) {
   } catch (e) {
     throw new LoadError("连不上大厅服务（网络或服务已停止）。Cannot reach the hall service.");
   }
-  if (r.status === 401 || r.status === 403) {
-    logout("令牌无效或不是管理令牌，请重新输入。Token refused (a manager token is needed).");
+  if (r.status === 401) {
+    logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
+    throw new Error("auth");
+  }
+  if (r.status === 403) {
+    logout("此令牌不是管理令牌，请用管理人员账号登录。Not a manager token: sign in as a manager.");
     throw new Error("auth");
   }
   let body = null;
@@ -44,11 +48,9 @@ async function api(path, options = {}) {
 }
 
 function logout(message) {
-  sessionStorage.removeItem("hall-manager-token");
   token = null;
-  $("main").hidden = true;
-  $("login").hidden = false;
-  $("login-error").textContent = message || "";
+  if (following) following.abort();
+  window.managerLogin.show(message);
 }
 
 const pct = (x) => (x === null || x === undefined ? "无数据" : (x * 100).toFixed(1) + "%");
@@ -287,13 +289,19 @@ async function download(format) {
   document.body.dataset.downloaded = name;
 }
 
+let following = null; // the AbortController of the open event stream: signing out closes it
+
 async function follow() {
-  // SSE over fetch: resume after the last id seen when the stream drops.
+  // SSE over fetch: resume after the last id seen when the stream drops; one loop per sign-in.
   let last = null;
-  for (;;) {
+  const mine = new AbortController();
+  if (following) following.abort();
+  following = mine;
+  while (!mine.signal.aborted) {
     try {
       const r = await fetch(API + "/events" + (last ? "?after=" + last : ""),
-        { headers: { "Authorization": "Bearer " + token } });
+        { headers: { "Authorization": "Bearer " + token }, signal: mine.signal });
+      if (r.status === 401) { logout("登录已失效，请重新登录。Session ended: sign in again."); return; }
       if (!r.ok) throw new Error(r.status);
       $("live").className = "on";
       const reader = r.body.getReader();
@@ -315,23 +323,20 @@ async function follow() {
       }
     } catch (e) { /* reconnect below */ }
     $("live").className = "off";
-    if (!token) return;
+    if (!token || mine.signal.aborted) return;
     await new Promise((ok) => setTimeout(ok, 2000));
   }
 }
 
 function start() {
-  $("login").hidden = true;
+  $("signin").hidden = true;
   $("main").hidden = false;
+  window.managerLogin.who(token);
   refresh().then(follow, () => {});
 }
 
-$("login").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  token = $("token").value.trim();
-  sessionStorage.setItem("hall-manager-token", token);
-  start();
-});
+window.managerLogin.init((t) => { token = t; start(); },
+  () => { token = null; if (following) following.abort(); });
 $("range").addEventListener("submit", (ev) => { ev.preventDefault(); refresh(); });
 $("export-csv").addEventListener("click", () => download("csv"));
 $("export-xlsx").addEventListener("click", () => download("xlsx"));

@@ -21,6 +21,10 @@
 
   function who(kind, subject, name) {
     if (kind === "address") return "终端 " + subject;
+    if (subject.startsWith("manager:")) { // a manager account (POST /manager/login)
+      const id = subject.slice("manager:".length);
+      return name ? `管理人员 ${name}（${id}）` : `管理人员账号 ${id}（非本厅账号）`;
+    }
     return name ? `${name}（${subject}）` : `${subject}（非本厅工号）`;
   }
 
