@@ -2,20 +2,24 @@
 
 The app's error handler calls :func:`note_refused` for every 401/403 under
 ``/api/``. It is counted when the request had no bearer token, or a token
-that is no configured token (``api.tokens``) and no staff session the daemon
-ever issued. Not counted: a configured token of another role (a display
-asking for a kiosk's route: a bug, not a wrong token), a live session's
-refusal, an ended or expired session (a caller panel left signed in).
+that is no configured token (``api.tokens``) and no staff or manager session
+the daemon ever issued. Not counted: a configured token of another role (a
+display asking for a kiosk's route: a bug, not a wrong token), a live
+session's refusal, an ended or expired session (a caller panel or a manager
+page left signed in).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import Request
+from sqlalchemy import select
 
-from hall.queue.core import rows
+from hall.queue.core.schema import manager_sessions_table, staff_sessions_table
 from hall.queue.devices.token_refusals import RefusalCounter, token_prefix
+from hall.queue.tickets.sessions import token_hash
 from hall.queue.web.pins import client_address
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,17 @@ def bearer(request: Request) -> str | None:
     """The request's bearer token, or None."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def ever_issued(tx: Any, hashed: str) -> bool:
+    """True if a staff or manager session with this token hash was ever issued."""
+    for table in (staff_sessions_table, manager_sessions_table):
+        found = tx.conn.execute(
+            select(table.c.token_hash).where(table.c.token_hash == hashed)
+        ).first()
+        if found is not None:
+            return True
+    return False
 
 
 async def note_refused(request: Request) -> None:
@@ -38,11 +53,10 @@ async def note_refused(request: Request) -> None:
     token = bearer(request)
     try:
         if token is not None:
-            found = request.app.state.tokens.resolve(token)
-            if found.role != "staff" or found.name or found.token_hash is None:
-                return  # a configured token (or a signed-in person): not a wrong token
-            hashed = found.token_hash
-            if await daemon.read(lambda tx: rows.session_row(tx, hashed)) is not None:
+            if request.app.state.tokens.configured(token) is not None:
+                return  # a configured token of another role: not a wrong token
+            hashed = token_hash(token)
+            if await daemon.read(lambda tx: ever_issued(tx, hashed)):
                 return  # a session the daemon issued, ended or not
         address, prefix = client_address(request), token_prefix(token)
         if counter.add(address, prefix, request.url.path):

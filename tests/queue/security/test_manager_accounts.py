@@ -333,3 +333,22 @@ def test_a_manager_id_may_not_be_a_manager_token_name(tmp_path) -> None:
     cfg["managers"] = [*MANAGERS, {"id": "M01", "name": "重复", "pin_hash": _HASH}]
     with pytest.raises(ConfigError, match="managers.3.id"):
         load_config(write_config(tmp_path / "c.yaml", cfg))
+
+
+def test_an_ended_manager_session_is_no_unknown_token(hall: Daemon) -> None:
+    """The manager page left open after 退出 is refused (401) but not listed as a wrong token."""
+    mine = signed_in(hall)
+    assert mine.post("/manager/logout").status_code == 200
+    for _ in range(3):
+        assert mine.get("/rectifications").status_code == 401
+    unknown = hall.api("a-token-nobody-issued")
+    assert unknown.get("/rectifications").status_code == 401
+    boss = signed_in(hall, "M02")
+
+    def listed() -> list[str]:
+        return [r["token_prefix"] for r in boss.get("/devices/refused-tokens").json()["refused"]]
+
+    wrong = hashlib.sha256(b"a-token-nobody-issued").hexdigest()[:8]
+    assert wait_until(lambda: wrong in listed(), 10)
+    ended = hashlib.sha256(token_of(mine).encode()).hexdigest()[:8]
+    assert ended not in listed()
