@@ -1,10 +1,11 @@
 """Start the queue daemon: ``python -m hall.queue --config config.yaml``.
 
-Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml, and
+Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml;
 ``python -m hall.queue verify-ledger --config config.yaml [--data-dir DIR] [--against ID:HEX]``
 to check the ratings ledger's hash and MAC chains (exit 1 and the first broken record if it
-is broken; 2 without the key file), and ``python -m hall.queue ledger-head`` to print its
-head for publishing (hall/queue/ratings/ledger_cli.py).
+is broken; 2 without the key file) and ``python -m hall.queue ledger-head`` to print its
+head for publishing (hall/queue/ratings/ledger_cli.py); ``python -m hall.queue rotate-key
+data|ledger`` to add a new key to the key file, daemon stopped (hall/queue/core/keys_cli.py).
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hash-pin"]:
         return _hash_pin(argv[1:])
+    if argv[:1] == ["rotate-key"]:
+        from hall.queue.core import keys_cli
+
+        return keys_cli.main(argv[1:])
     if argv[:1] in (["verify-ledger"], ["ledger-head"]):
         from hall.queue.ratings import ledger_cli
 

@@ -15,6 +15,8 @@ import logging
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,7 @@ from hall.queue.core import sealing
 from hall.queue.core.keyring import Keyring
 from hall.vision.face_template import FaceTemplate
 from tests.kiosk.submission_helpers import ID_NUMBER, jpeg, wire
-from tests.support import Daemon, hall_config, make_id, wait_until
+from tests.support import ROOT, Daemon, hall_config, make_id, wait_until
 
 NAME, PHONE = "王小明", "13912345678"
 SPOUSE, SPOUSE_ID = "李秀英", make_id("32010219870304002")
@@ -317,3 +319,37 @@ def test_images_written_are_jpegs_of_the_recorded_sha(hall: Daemon) -> None:
     ring = Keyring.open(hall.data_dir / "keys" / "hall.keys")
     sealed = (hall.data_dir / "submissions" / sid / "00.jpg.sealed").read_bytes()
     assert sealing.unseal(ring, sealed, f"submission:{sid}/00.jpg") == image
+
+
+def test_rotate_key_seals_new_cases_with_the_new_key_and_old_ones_still_open(
+    make_daemon,
+) -> None:
+    """``python -m hall.queue rotate-key data`` with the daemon stopped, as SECURITY.md says."""
+    hall = make_daemon(hall_config())
+    kiosk = hall.api("kiosk-token-1")
+    old = kiosk.post("/submissions", marriage(11)).json()["id"]
+    hall.stop()
+    argv = [sys.executable, "-m", "hall.queue", "rotate-key", "data"]
+    argv += ["--config", str(hall.config_path), "--data-dir", str(hall.data_dir)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "data-2" in done.stdout
+    hall.start()
+    new = hall.api("kiosk-token-1").post("/submissions", marriage(12)).json()["id"]
+
+    def sealed_with(sid: str) -> str:
+        text = row(hall, sid)["applicant"]
+        return sealing.key_id(base64.b64decode(text.removeprefix("sealed:")))
+
+    assert (sealed_with(old), sealed_with(new)) == ("data-1", "data-2")
+    manager = hall.api("manager-token-1")
+    for sid in (old, new):
+        assert manager.get(f"/submissions/{sid}").json()["applicant"]["name"] == NAME
+    # The fingerprint key is not rotatable, and no key file is ever made by the command.
+    argv[4] = "fingerprint"
+    assert subprocess.run(argv, cwd=ROOT, capture_output=True, timeout=60).returncode == 2
+    argv[4:5] = ["ledger"]
+    elsewhere = argv[:-1] + [str(hall.data_dir / "nowhere")]
+    done = subprocess.run(elsewhere, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "no key file" in done.stderr
+    assert not (hall.data_dir / "nowhere").exists()
