@@ -20,6 +20,7 @@ from hall.drivers.errors import DriverError
 from hall.drivers.evaluator import EvaluatorSessions, RatingOutcome, RatingResult
 from hall.drivers.keypad import Command, KeyCommand, KeypadBus
 from hall.drivers.led.board import PAUSED_TEXT, BoardSpec, HallHistory, LedBus, call_text
+from hall.drivers.led.bx5 import Align, Area, AreaSettings, DisplayMode
 from hall.drivers.port import SerialLink
 from hall.drivers.voice import Voice, VoiceSettings
 from hall.queue.core import rows
@@ -36,6 +37,24 @@ HALL_BOARD = "hall"
 
 def _board_id(window: int) -> str:
     return f"window-{window}"
+
+
+def _bx5_area(cfg: Any) -> tuple[Area, AreaSettings]:
+    """A config ``Bx5AreaConfig`` as the driver's area (pixels) and area fields."""
+    settings = AreaSettings(
+        area_id=cfg.area_id,
+        line_space=cfg.line_space,
+        run_mode=cfg.run_mode,
+        timeout_s=cfg.timeout_s,
+        align=Align[cfg.align.upper()],
+        single_line=0x01 if cfg.single_line else 0x02,
+        new_line=0x02 if cfg.auto_new_line else 0x01,
+        display_mode=DisplayMode[cfg.display_mode.upper()],
+        exit_mode=cfg.exit_mode,
+        speed=cfg.speed,
+        stay_half_s=round(cfg.stay_s * 2),
+    )
+    return Area(cfg.x, cfg.y, cfg.width, cfg.height), settings
 
 
 class DeviceHub:
@@ -111,9 +130,15 @@ class DeviceHub:
             )
             self.links["led_bus"] = link
             leds = self.leds = LedBus(
-                link, lb.baudrate, self._board_specs(), inter_frame_gap=lb.inter_frame_gap_s
+                link,
+                lb.baudrate,
+                self._board_specs(),
+                inter_frame_gap=lb.inter_frame_gap_s,
+                reply_timeout=lb.bx5.reply_timeout_s,
+                reply_retries=lb.bx5.reply_retries,
             )
             link.on_status = leds.link_changed  # send as soon as the port opens
+            link.on_bytes = leds.feed  # the bx5 controllers' replies
             link.start()
             leds.start()
         vc = self.devices.voice
@@ -146,13 +171,25 @@ class DeviceHub:
 
     def _board_specs(self) -> list[BoardSpec]:
         lb = self.devices.led_bus
+        bx5 = lb.bx5
+
+        def spec(board_id: str, address: int, fmt: str, area_cfg: Any) -> BoardSpec:
+            area, settings = _bx5_area(area_cfg)
+            return BoardSpec(board_id, address, fmt, area, settings, bx5.model, bx5.reply)
+
         specs = [
-            BoardSpec(_board_id(w.number), w.devices.led_board, w.devices.led_format or lb.format)
+            spec(
+                _board_id(w.number),
+                w.devices.led_board,
+                w.devices.led_format or lb.format,
+                bx5.area,
+            )
             for w in self.config.windows
             if w.devices.led_board is not None
         ]
         if lb.hall_board:
-            specs.append(BoardSpec(HALL_BOARD, lb.hall_board.address, lb.hall_board.format))
+            hb = lb.hall_board
+            specs.append(spec(HALL_BOARD, hb.address, hb.format, hb.area or bx5.area))
         return specs
 
     def _tick(self) -> None:
@@ -343,6 +380,7 @@ class DeviceHub:
                     "reconnects": st.reconnects,
                     "last_rx": st.last_rx,
                     "last_error": st.last_error,
+                    **(self.leds.counters if name == "led_bus" and self.leds else {}),
                 }
             )
         out.extend(self._bus_devices())
