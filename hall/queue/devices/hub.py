@@ -83,6 +83,8 @@ class DeviceHub:
             if w.devices.evaluator is not None
         }
         self._asked: dict[int, tuple[str, str]] = {}  # evaluator addr -> (number, ticket id)
+        self._waiting: dict[str, int] = {}  # service -> tickets waiting, from the events
+        self._counting: dict[int, int] = {}  # idle window -> count its keypad shows
         self._reported: dict[str, dict[str, Any]] = {}  # devices kiosks report (printers)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -200,12 +202,21 @@ class DeviceHub:
     def on_events(self, batch: list[Event]) -> None:
         """Called after each commit: queue device updates for the events."""
         for ev in batch:
+            if isinstance(ev.data, dict) and isinstance(ev.data.get("waiting"), dict):
+                self._waiting.update(ev.data["waiting"])
+        for ev in batch:
             handler = getattr(self, "_on_" + ev.type.replace(".", "_"), None)
             if handler is not None:
                 try:
                     handler(ev.data)
                 except DriverError as exc:
                     log.warning("device update for %s failed: %s", ev.type, exc)
+        for window, shown in list(self._counting.items()):
+            if self._window_waiting(window) != shown:
+                try:
+                    self._keypad_count(window)
+                except DriverError as exc:
+                    log.warning("keypad count for window %d failed: %s", window, exc)
 
     def _show(self, window: int, text: str) -> None:
         cfg = self.config.window(window)
@@ -213,9 +224,22 @@ class DeviceHub:
             self.leds.show(_board_id(window), text)
 
     def _keypad_show(self, window: int, number: str | None) -> None:
+        """The number served, right-aligned (DEVICES.md §1), or blank (paused, closed)."""
         cfg = self.config.window(window)
+        self._counting.pop(window, None)
         if self.keypads and cfg and cfg.devices.keypad is not None:
             self.keypads.show_number(cfg.devices.keypad, number or "")
+
+    def _window_waiting(self, window: int) -> int:
+        cfg = self.config.window(window)
+        return sum(self._waiting.get(code, 0) for code in cfg.services) if cfg else 0
+
+    def _keypad_count(self, window: int) -> None:
+        """An idle window's keypad: the count waiting for it, left-aligned (DEVICES.md §1)."""
+        cfg = self.config.window(window)
+        if self.keypads and cfg and cfg.devices.keypad is not None:
+            count = self._counting[window] = self._window_waiting(window)
+            self.keypads.show_waiting(cfg.devices.keypad, count)
 
     def _on_submission_received(self, _data: dict) -> None:
         for forwarder in self.daemon.forwarders.values():
@@ -237,8 +261,11 @@ class DeviceHub:
         if w["state"] == WindowState.PAUSED:
             self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
-        elif w["state"] in (WindowState.OPEN, WindowState.CLOSED):
-            self._show(w["number"], "" if w["state"] == WindowState.OPEN else PAUSED_TEXT)
+        elif w["state"] == WindowState.OPEN:
+            self._show(w["number"], "")
+            self._keypad_count(w["number"])
+        elif w["state"] == WindowState.CLOSED:
+            self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
 
     def _on_ticket_finished(self, data: dict) -> None:
