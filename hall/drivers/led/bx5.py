@@ -41,7 +41,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Literal
 
 from hall.drivers.errors import FrameError
 from hall.drivers.led.bx5_wire import (  # noqa: F401 - re-exported: the bx5 names in one place
@@ -62,7 +61,6 @@ from hall.drivers.led.bx5_wire import (  # noqa: F401 - re-exported: the bx5 nam
 
 ENCODING = "gbk"
 MODELS = ("5K", "6K")
-Model = Literal["5K", "6K"]
 GROUP, COMMAND = 0xA3, 0x06
 REPLY_WANTED, NO_REPLY = 0x01, 0x02
 AREA_TYPE_DYNAMIC = 0x00

@@ -183,15 +183,6 @@ def decode_reply(frame: bytes) -> Bx5Reply:
     return Bx5Reply(env.dst, env.src, code == REPLY_ACK, error)
 
 
-def is_reply(frame: bytes) -> bool:
-    """Whether ``frame`` is a well-formed reply (cheap enough to try on every frame)."""
-    try:
-        decode_reply(frame)
-    except FrameError:
-        return False
-    return True
-
-
 class Bx5Splitter(ByteSplitter):
     """Split a byte stream into candidate frames (sync run ... end byte).
 
