@@ -58,7 +58,7 @@ TABLE = """\nready to paste into bench/RESULTS.md:
 | scenario | median | p99 | notes |
 | --- | ---: | ---: | --- |
 | call → first byte of the board frame on the LED pty ({c[calls]} calls, bus idle before each) | {c[median_ms]:.1f} ms | {c[p99_ms]:.1f} ms | a pty does not pace: the time the driver writes |
-| LED bus, 10 windows calling flat out ({b[seconds]:.0f} s, {b[calls_per_s]:.0f} calls/s) | – | – | {b[bytes_per_s_steady]:.0f} of 960 B/s = **{b[ratio]:.1%}** of line capacity (first second left out); {b[frames_decoded]} frames decoded, {b[frames_bad]} bad; {b[daemon_coalesced]} updates coalesced |
+| LED bus, 10 windows calling flat out ({b[seconds]:.0f} s, {b[calls_per_s]:.0f} calls/s) | – | – | {b[bytes_per_s_steady]:.0f} of 960 B/s = **{b[ratio]:.1%}** of line capacity (first second left out); {b[frames_decoded]} frames decoded ({b[bytes_per_frame]} bytes each on average), {b[frames_bad]} bad; {b[daemon_coalesced]} updates coalesced |
 | voice synthesis, espeak-ng ({v[announcements]} announcements, repeat 1) | {v[median_ms]:.0f} ms | {v[p99_ms]:.0f} ms | {v[audio_s]} s of audio each |"""
 
 
@@ -250,6 +250,7 @@ async def burst(base: str, led: FarEnd, seconds: float, per_window: int) -> dict
     fig |= {"bytes_per_s_steady": round(steady, 1), "ratio": round(steady / CAPACITY, 3)}
     fig |= {"bytes_per_second": per_s, "gap_beyond_line_time": stats(over)}
     fig["frames_decoded"] = sum(ok for *_, ok in frames)
+    fig["bytes_per_frame"] = round(sum(n for _, n, _ in frames) / max(1, len(frames)), 1)
     fig["frames_bad"] = len(frames) - fig["frames_decoded"]
     return fig | {f"daemon_{k}": v - before[k] for k, v in after.items()}
 

@@ -73,6 +73,14 @@ def _load(tmp_path: Path, cfg: dict) -> None:
         (lambda c: c["hall"]["hours"].update(open="9am"), "hall.hours.open: String should match"),
         (lambda c: c["api"]["tokens"][0].update(role="root"), "api.tokens.0.role: Input should be"),
         (lambda c: c["staff"][0].update(pin_hash="1234"), "staff.0.pin_hash: String should match"),
+        (
+            lambda c: c.update(devices={"led_bus": {"bx5": {"area": {"x": 4}}}}),
+            "bx5.area: BX-5K areas start and end on 8-pixel columns (x 4, width 64)",
+        ),
+        (
+            lambda c: c.update(devices={"led_bus": {"bx5": {"area": {"stay_s": 0.3}}}}),
+            "stay_s must be a multiple of 0.5 s",
+        ),
     ],
 )
 def test_config_errors_name_file_field_and_problem(tmp_path: Path, mutate, expected: str) -> None:

@@ -28,6 +28,8 @@ from hall.config.attendance import (  # noqa: F401 - re-exported
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
 from hall.config.devices import (  # noqa: F401 - re-exported
+    Bx5AreaConfig,
+    Bx5Config,
     DevicesSection,
     HallBoardConfig,
     KeypadBusConfig,

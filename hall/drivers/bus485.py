@@ -89,7 +89,7 @@ class Frame:
 
 
 def display_digits(text: str | int) -> bytes:
-    """Turn a ticket number or count into the six digit bytes of FUNC 0x02.
+    """Turn the ticket number served into the six digit bytes of FUNC 0x02.
 
     The keypad display has digits only. Each character maps to one position:
     a digit to its value, anything else (the letter of "A001", spaces) to
@@ -100,6 +100,19 @@ def display_digits(text: str | int) -> bytes:
     cells = [int(ch) if ch in "0123456789" else DISPLAY_BLANK for ch in str(text)]
     cells = cells[-DISPLAY_WIDTH:]
     return bytes([DISPLAY_BLANK] * (DISPLAY_WIDTH - len(cells)) + cells)
+
+
+def display_count(count: int) -> bytes:
+    """Turn the count waiting into the six digit bytes of FUNC 0x02, left-aligned.
+
+    DEVICES.md §1: the real devices show the count left-aligned (d d d 0A 0A 0A)
+    and the number served right-aligned (:func:`display_digits`). A count of a
+    million or more shows as 999999.
+    """
+    if count < 0:
+        raise ValueError(f"a waiting count cannot be negative, got {count}")
+    cells = [int(ch) for ch in str(min(count, 10**DISPLAY_WIDTH - 1))]
+    return bytes(cells + [DISPLAY_BLANK] * (DISPLAY_WIDTH - len(cells)))
 
 
 def decode_display(data: bytes) -> str:

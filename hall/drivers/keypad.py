@@ -217,8 +217,12 @@ class KeypadBus:
     # -- host -> device ---------------------------------------------------------
 
     def show_number(self, addr: int, text: str | int) -> bytes:
-        """Show a ticket number or count on a caller keypad (see ``display_digits``)."""
+        """Show the ticket number served on a caller keypad, right-aligned (``display_digits``)."""
         return self._send(b.encode_frame(addr, b.FUNC_DISPLAY, b.display_digits(text)))
+
+    def show_waiting(self, addr: int, count: int) -> bytes:
+        """Show how many are waiting on a caller keypad, left-aligned (see ``display_count``)."""
+        return self._send(b.encode_frame(addr, b.FUNC_DISPLAY, b.display_count(count)))
 
     def beep(self, addr: int) -> bytes:
         """Make a caller keypad beep."""

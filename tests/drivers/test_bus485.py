@@ -65,6 +65,27 @@ def test_display_digits(text, digits):
     assert b.display_digits(text) == bytes(digits)
 
 
+@pytest.mark.parametrize(
+    "count,digits",
+    [
+        (12, [1, 2, 10, 10, 10, 10]),  # DEVICES.md §1: the count waiting left-aligned
+        (0, [0, 10, 10, 10, 10, 10]),
+        (345, [3, 4, 5, 10, 10, 10]),  # d d d 0A 0A 0A
+        (999999, [9] * 6),
+        (1234567, [9] * 6),  # more than the display holds
+    ],
+)
+def test_display_count_left_aligned(count, digits):
+    assert b.display_count(count) == bytes(digits)
+    # ... while the number served stays right-aligned (0A 0A 0A d d d).
+    assert b.display_digits("A345") == bytes([10, 10, 10, 3, 4, 5])
+
+
+def test_display_count_refuses_negative():
+    with pytest.raises(ValueError):
+        b.display_count(-1)
+
+
 def test_decode_display():
     assert b.decode_display(b.display_digits("A001")) == "   001"
 

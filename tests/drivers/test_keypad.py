@@ -150,11 +150,13 @@ def test_host_to_device_bytes(bus, fake_link):
     assert bus.show_number(3, "A001") == bytes.fromhex(
         "ff 68 08 08 68 03 02 0a 0a 0a 00 00 01 24 16"
     )
+    # The count waiting, left-aligned: CS = 3 + 0x02 + 1 + 2 + 0x0A * 4 = 0x30
+    assert bus.show_waiting(3, 12) == bytes.fromhex("ff 68 08 08 68 03 02 01 02 0a 0a 0a 0a 30 16")
     assert bus.beep(3) == bytes.fromhex("ff 68 02 02 68 03 03 06 16")
     # CS = 5 + 0x10 + "A001" (0x41 + 0x30 + 0x30 + 0x31) = 0xE7
     assert bus.ask_rating(5, "A001") == bytes.fromhex("ff 68 06 06 68 05 10 41 30 30 31 e7 16")
     assert bus.thank_you(5) == bytes.fromhex("ff 68 02 02 68 05 14 19 16")
-    assert len(fake_link.sent) == 4
+    assert len(fake_link.sent) == 5
 
 
 def test_ask_rating_needs_ascii(bus):

@@ -9,11 +9,13 @@ import pytest
 import serial
 from PIL import Image
 
+from hall.drivers.led.board import BoardSpec, LedBus
 from hall.drivers.led.bx5 import encode_bx5
 from hall.drivers.led.line import encode_line
 from hall.drivers.sim import board
 from hall.drivers.sim.board import FONT_PATH, BoardSim, FontMissing, LedRenderer, parse_boards
 from tests.drivers._board_helpers import socat_pair, wait_until
+from tests.drivers.led import bx5_spec as spec
 
 BOARDS = {1: "bx5", 2: "line", 3: "line", 99: "bx5"}
 needs_font = pytest.mark.skipif(not FONT_PATH.is_file(), reason="fonts-wqy-microhei missing")
@@ -162,3 +164,48 @@ def test_cli_prints_json_lines(tmp_path):
     assert "2 frames, 0 bad" in err
     if FONT_PATH.is_file():
         assert (tmp_path / "png" / "board-1.png").is_file()
+
+
+def test_sim_answers_frames_that_ask_for_a_reply():
+    sim = BoardSim(None, BOARDS, nack=[99], silent=[])
+    sim.feed(encode_bx5(1, "A001", reply=True))
+    sim.feed(encode_bx5(1, "A002"))  # no reply asked
+    sim.feed(encode_bx5(99, "B001", reply=True))
+    sim.feed(encode_bx5(2, "A003", reply=True))  # 2 is a line board: no bx5 card there
+    sim.feed(encode_bx5(42, "A004", reply=True))  # nobody at 42
+    answers = [spec.decode_reply(r) for r in sim.replies_sent]
+    assert answers == [
+        spec.SpecReply(0x8000, 1, True, 0),
+        spec.SpecReply(0x8000, 99, False, board.NACK_ERROR),
+    ]
+    assert sim.replies == {"ack": 1, "nack": 1}
+    silent = BoardSim(None, BOARDS, silent=[1])
+    silent.feed(encode_bx5(1, "A001", reply=True))
+    assert not silent.replies_sent and silent.shows[1] == "A001"
+
+
+def test_bus_counts_the_sims_answers_through_socat(tmp_path, make_link):
+    with socat_pair(tmp_path) as (host_end, board_end):
+        sim = BoardSim(board_end, {1: "bx5", 2: "bx5"}, nack=[2]).start()
+        link = make_link(host_end)
+        boards = [BoardSpec("w1", 1, reply=True), BoardSpec("w2", 2, reply=True)]
+        bus = LedBus(link, 9600, boards, reply_timeout=0.5, reply_retries=0)
+        link.on_bytes, link.on_status = bus.feed, bus.link_changed
+        link.start()
+        bus.start()
+        try:
+            bus.show("w1", "A001 请到1号窗口")
+            bus.show("w2", "A002 请到2号窗口")
+            assert wait_until(lambda: bus.status()["w2"]["nacks"] == 1, 5), bus.status()
+            assert wait_until(lambda: bus.status()["w1"]["acks"] == 1, 5), bus.status()
+        finally:
+            bus.close()
+            sim.close()
+    st = bus.status()
+    assert (st["w1"]["status"], st["w2"]["status"], st["w2"]["last_error_code"]) == (
+        "ok",
+        "error",
+        board.NACK_ERROR,
+    )
+    assert st["w1"]["no_reply"] == st["w2"]["no_reply"] == 0
+    assert sim.shows == {1: "A001 请到1号窗口", 2: "A002 请到2号窗口"}

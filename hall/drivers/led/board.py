@@ -8,6 +8,14 @@ cannot starve another. Frames are paced by their computed line time
 (bytes x 10 bits / baud, 8N1) plus, for line boards, the configured inter-frame
 gap: the link itself is non-blocking and would otherwise queue a backlog.
 
+A bx5 board configured with ``reply`` asks its controller to answer every
+frame (DEVICES.md §2a: ACK ``A0 00`` / NACK ``A0 01``). Wire the link's
+received bytes to :meth:`LedBus.feed`; the worker then keeps the bus quiet
+until the answer comes or ``reply_timeout`` passes (an RS-485 bus is half
+duplex: the next frame would collide with the answer), counts ACKs, NACKs and
+missing answers per board, and sends a refused or unanswered text again up to
+``reply_retries`` times unless a newer text has come in.
+
 The link is any object with ``send(data: bytes)`` and optionally ``status``
 (a :class:`DeviceStatus`); ``hall.drivers.port.SerialLink`` is one.
 """
@@ -17,21 +25,35 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from hall.drivers.errors import DriverError
-from hall.drivers.led.bx5 import Area, DisplayMode, RunMode, encode_bx5
+from hall.drivers.errors import DriverError, FrameError
+from hall.drivers.led.bx5 import (
+    HOST_ADDRESS,
+    Area,
+    AreaSettings,
+    Bx5Reply,
+    Bx5Splitter,
+    decode_reply,
+    encode_bx5,
+    unwrap,
+)
 from hall.drivers.led.line import encode_line
+from hall.drivers.led.texts import (  # noqa: F401 - re-exported: callers import them from here
+    HALL_SEPARATOR,
+    PAUSED_TEXT,
+    HallHistory,
+    bx5_safe,
+    call_text,
+    gbk_safe,
+    hall_text,
+    serving_text,
+)
 from hall.drivers.status import OPERATIONAL_STATES, DeviceStatus
 
 log = logging.getLogger(__name__)
-
-PAUSED_TEXT = "暂停服务"
-#: Separator between calls on the hall board (one scrolling line, newest first).
-HALL_SEPARATOR = "  "
 
 
 class Link(Protocol):
@@ -43,14 +65,15 @@ class Link(Protocol):
 
 @dataclass(frozen=True)
 class BoardSpec:
-    """One board on the bus: its id, bus address, frame format and bx5 area."""
+    """One board on the bus: its id, bus address, frame format and, for bx5, its area."""
 
     board_id: str
     address: int
     format: Literal["bx5", "line"] = "bx5"
     area: Area = Area()
-    display_mode: int = DisplayMode.STATIC
-    run_mode: int = RunMode.HOLD_LAST
+    settings: AreaSettings = AreaSettings()
+    model: Literal["5K", "6K"] = "5K"
+    reply: bool = False  # bx5: ask the controller to answer every frame
 
 
 @dataclass
@@ -64,71 +87,24 @@ class BoardState:
     coalesced: int = 0  # updates replaced by a newer one before they were sent
     replaced_chars: int = 0  # characters GBK cannot encode, replaced
     errors: int = 0
+    acks: int = 0  # bx5 with reply: frames the controller accepted (A0 00)
+    nacks: int = 0  # ... refused (A0 01)
+    no_reply: int = 0  # ... not answered within the reply timeout
+    last_error_code: int | None = None  # the error code of the last NACK
     last_text: str | None = None
     last_send: float | None = None  # wall clock (time.time())
     pending: str | None = field(default=None, repr=False)
+    tries: int = field(default=0, repr=False)  # sends of ``pending`` so far (reply retries)
 
 
-def gbk_safe(text: str, replacement: str = "?") -> tuple[str, int]:
-    """Return ``text`` with what a board cannot show replaced, and how many were replaced.
+@dataclass
+class _Awaiting:
+    """A frame sent with a reply wanted, not answered yet."""
 
-    Replaced are characters GBK cannot encode and control characters, which would
-    break line framing.
-    """
-    out, replaced = [], 0
-    for ch in text:
-        if unicodedata.category(ch) == "Cc":
-            out.append(replacement)
-            replaced += 1
-            continue
-        try:
-            ch.encode("gbk")
-        except UnicodeEncodeError:
-            out.append(replacement)
-            replaced += 1
-        else:
-            out.append(ch)
-    return "".join(out), replaced
-
-
-def call_text(number: str, window: int | str) -> str:
-    """Window board text for a call: ``"A001 请到3号窗口"``."""
-    return f"{number} 请到{window}号窗口"
-
-
-def serving_text(number: str) -> str:
-    """Window board text while a number is being served: ``"A001 正在办理"``."""
-    return f"{number} 正在办理"
-
-
-def hall_text(calls: Sequence[tuple[str, int | str]]) -> str:
-    """Hall board text: the given calls, newest first, as one scrolling line.
-
-    ``calls`` is newest first. One line (not several) so that the same text
-    works on line boards and on a bx5 area in scroll-left mode.
-    """
-    return HALL_SEPARATOR.join(call_text(n, w) for n, w in calls)
-
-
-class HallHistory:
-    """The last ``size`` calls, for the hall board."""
-
-    def __init__(self, size: int = 5) -> None:
-        if size < 1:
-            raise ValueError("hall history size must be at least 1")
-        self.size = size
-        self._calls: list[tuple[str, int | str]] = []
-
-    def add(self, number: str, window: int | str) -> str:
-        """Record a call (a recall moves it to the front); return the new text."""
-        self._calls = [c for c in self._calls if c[0] != number]
-        self._calls.insert(0, (number, window))
-        del self._calls[self.size :]
-        return self.text()
-
-    def text(self) -> str:
-        """The hall board text now."""
-        return hall_text(self._calls)
+    state: BoardState
+    text: str
+    tries: int  # sends of this text so far, this one included
+    sent_end: float  # time.monotonic() when its last byte has left the wire
 
 
 class LedBus:
@@ -143,11 +119,16 @@ class LedBus:
         inter_frame_gap: float = 0.05,
         replacement: str = "?",
         retry_interval: float = 0.5,
+        reply_timeout: float = 0.5,
+        reply_retries: int = 1,
     ) -> None:
         """Set up ``boards`` on ``link``; ValueError for a bad baud rate, id or format.
 
         ``inter_frame_gap`` (seconds) is left after each line-board frame;
-        ``retry_interval`` (seconds) is how often an offline link is re-checked.
+        ``retry_interval`` (seconds) is how often an offline link is re-checked;
+        ``reply_timeout`` (seconds after a frame has left the wire) is how long a
+        board asked to reply is waited for, ``reply_retries`` how often a refused
+        or unanswered text is sent again.
         """
         if baudrate <= 0:
             raise ValueError("baudrate must be positive")
@@ -156,6 +137,8 @@ class LedBus:
         self.inter_frame_gap = inter_frame_gap
         self.replacement = replacement
         self.retry_interval = retry_interval
+        self.reply_timeout = reply_timeout
+        self.reply_retries = reply_retries
         self._boards: dict[str, BoardState] = {}
         for spec in boards:
             if spec.board_id in self._boards:
@@ -170,6 +153,11 @@ class LedBus:
         self._line_free_at = 0.0  # time.monotonic() when the last frame has left the wire
         self._link_was_down = False
         self._thread: threading.Thread | None = None
+        self._awaiting: _Awaiting | None = None
+        self._replies = Bx5Splitter()
+        #: Bus-wide counts of what came back: answers nobody waited for (late, or from
+        #: another address), bad frames, and our own frames echoed by the adapter.
+        self.counters = {"replies_unexpected": 0, "reply_frames_bad": 0, "echoes": 0}
 
     # -- caller side -------------------------------------------------------
     def start(self) -> LedBus:
@@ -198,14 +186,29 @@ class LedBus:
         """Show ``text`` on a board soon. Never blocks; replaces a pending text."""
         state = self._boards[board_id]  # KeyError names an unknown board
         safe, replaced = gbk_safe(text, self.replacement)
+        if state.spec.format == "bx5":
+            safe, backslashes = bx5_safe(safe)
+            replaced += backslashes
         with self._cond:
             if replaced:
                 state.replaced_chars += replaced
-                log.warning("board %s: %d character(s) not in GBK replaced", board_id, replaced)
+                log.warning("board %s: %d character(s) it cannot show replaced", board_id, replaced)
             if state.pending is not None:
                 state.coalesced += 1
-            state.pending = safe
+            state.pending, state.tries = safe, 0
             self._cond.notify_all()
+
+    def feed(self, data: bytes) -> None:
+        """Bytes read from the link (wire it to SerialLink.on_bytes): controllers' replies."""
+        for chunk in self._replies.feed(data):
+            try:
+                reply = decode_reply(chunk)
+            except FrameError as exc:
+                with self._cond:
+                    self._not_a_reply_locked(chunk, exc)
+                continue
+            with self._cond:
+                self._on_reply_locked(reply, len(chunk))
 
     def link_changed(self, _status: object = None) -> None:
         """The link's status changed (wire it to SerialLink.on_status): look again now."""
@@ -245,6 +248,11 @@ class LedBus:
                     "coalesced": s.coalesced,
                     "replaced_chars": s.replaced_chars,
                     "errors": s.errors,
+                    "reply": s.spec.reply,
+                    "acks": s.acks,
+                    "nacks": s.nacks,
+                    "no_reply": s.no_reply,
+                    "last_error_code": s.last_error_code,
                     "last_text": s.last_text,
                     "last_send": s.last_send,
                     "pending": s.pending is not None,
@@ -291,9 +299,55 @@ class LedBus:
             spec.address,
             text,
             area=spec.area,
-            run_mode=spec.run_mode,
-            display_mode=spec.display_mode,
+            settings=spec.settings,
+            model=spec.model,
+            reply=spec.reply,
         )
+
+    # -- replies (reader thread for feed, worker for timeouts) -------------
+    def _not_a_reply_locked(self, chunk: bytes, exc: FrameError) -> None:
+        try:
+            echoed = unwrap(chunk).dst != HOST_ADDRESS  # a command, not for the host
+        except FrameError:
+            echoed = False
+        if echoed:
+            self.counters["echoes"] += 1
+        else:
+            self.counters["reply_frames_bad"] += 1
+            log.info("LED bus: bad reply frame: %s", exc)
+
+    def _on_reply_locked(self, reply: Bx5Reply, nbytes: int) -> None:
+        aw = self._awaiting
+        if aw is None or reply.src != aw.state.spec.address:
+            self.counters["replies_unexpected"] += 1
+            return
+        self._awaiting = None
+        state = aw.state
+        if reply.ack:
+            state.acks += 1
+            state.status = DeviceStatus.OK
+        else:
+            state.nacks += 1
+            state.last_error_code = reply.error
+            state.status = DeviceStatus.ERROR
+            log.warning("board %s refused a frame (error %d)", state.spec.board_id, reply.error)
+            self._retry_locked(aw)
+        # The answer held the line for its own bytes (a pty delivers it at once).
+        answered = aw.sent_end + self.line_time(nbytes, "bx5")
+        self._line_free_at = max(time.monotonic(), answered)
+        self._cond.notify_all()
+
+    def _reply_missing_locked(self) -> None:
+        aw, self._awaiting = self._awaiting, None
+        aw.state.no_reply += 1
+        aw.state.status = DeviceStatus.OFFLINE
+        log.warning("board %s did not answer", aw.state.spec.board_id)
+        self._retry_locked(aw)
+
+    def _retry_locked(self, aw: _Awaiting) -> None:
+        state = aw.state
+        if state.pending is None and aw.tries <= self.reply_retries:
+            state.pending, state.tries = aw.text, aw.tries
 
     def _run(self) -> None:
         while True:
@@ -304,6 +358,8 @@ class LedBus:
                 if now < self._line_free_at:
                     self._cond.wait(self._line_free_at - now)
                     continue
+                if self._awaiting is not None:
+                    self._reply_missing_locked()
                 if not self._link_ok():
                     # A link still opening is not "down": no warning, boards keep their state.
                     if getattr(self._link, "status", None) != DeviceStatus.STARTING:
@@ -319,9 +375,10 @@ class LedBus:
                     self._cond.wait()
                     continue
                 text, state.pending = state.pending, None
-            self._send(state, text)
+                tries, state.tries = state.tries + 1, 0
+            self._send(state, text, tries)
 
-    def _send(self, state: BoardState, text: str) -> None:
+    def _send(self, state: BoardState, text: str, tries: int = 1) -> None:
         spec = state.spec
         try:
             frame = self._encode(spec, text)
@@ -331,10 +388,19 @@ class LedBus:
                 state.errors += 1
                 state.status = DeviceStatus.ERROR
             return
+        wants_reply = spec.format == "bx5" and spec.reply
+        with self._cond:
+            # Set before sending: a fast controller (or a pty) may answer at once.
+            sent_end = time.monotonic() + self.line_time(len(frame), spec.format)
+            self._line_free_at = sent_end
+            if wants_reply:  # quiet until the answer or the timeout
+                self._awaiting = _Awaiting(state, text, tries, sent_end)
+                self._line_free_at = sent_end + self.reply_timeout
         try:
             self._link.send(frame)
         except DriverError as exc:
             with self._cond:
+                self._awaiting = None
                 state.errors += 1
                 if state.pending is None:  # keep it unless a newer text came in
                     state.pending = text
@@ -342,10 +408,10 @@ class LedBus:
                 self._line_free_at = time.monotonic() + self.retry_interval
             return
         with self._cond:
-            self._line_free_at = time.monotonic() + self.line_time(len(frame), spec.format)
             state.frames_sent += 1
             state.bytes_sent += len(frame)
             state.last_text = text
             state.last_send = time.time()
-            state.status = DeviceStatus.OK
+            if not wants_reply:  # with a reply, the status follows the answer
+                state.status = DeviceStatus.OK
             self._cond.notify_all()

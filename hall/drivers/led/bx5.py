@@ -1,12 +1,39 @@
-"""Onbon BX-5/BX-6 LED controllers: the dynamic-area text frame (DEVICES.md 2a).
+r"""Onbon BX-5K/6K text controllers: the dynamic-area command (DEVICES.md §2a).
 
-A frame on the wire is::
+The envelope (sync, addresses, stuffing, CRC) and the reply are in
+:mod:`hall.drivers.led.bx5_wire`; this module builds and reads the data block::
 
-    A5 x8 | stuffed( header | command block | CRC-16/ARC LE ) | 5A
+    A3 06 reply process_mode reserved delete_count [ids] area_count
+    per area: area_len u16 | area record (below) | text
 
-The field layout is partly unverified against real controllers, so it lives in
-the two tables ``HEADER_FIELDS`` and ``COMMAND_FIELDS`` (and the stuffing table
-``STUFFING``): correcting a field size or a constant is a one-line change there.
+Each field and what it rests on. "DEV" = DEVICES.md §2a (the line named);
+"Java" = onbonlab/bx.k.java (BxCmdSendDynamicArea.build(), BxAreaDynamic.build());
+"C#" = onbonlab/bx.k.csharp Led5kSDK.cs struct ``bx_5k_area_header`` and the
+appendix "区域数据格式设置" of onbonlab/BX-K; "C" = LuckyKoala/BX5KProtocol BX4K.c
+``display()`` with its annotated example frame (whose CRC reproduces) and BX4K.h.
+
+- A3 06 dynamic area: DEV "0xA3 0x06"; Java GROUP/CMD; C ``display()``.
+- reply 01 wanted / 02 not: DEV "reply u8"; BX4K.h CONTROLLER_MUST_RESPONSE/NO_RESPONSE.
+- process_mode 0, reserved 0: DEV "process_mode u8 = 0, reserved u8 = 0"; Java
+  processMode/r2.
+- delete_count [+ ids], area_count: DEV "delete_count u8", "area_count u8"; C
+  ``realtimeDataField[0..1]`` ("删除区域个数", "更新区域个数").
+- area_len u16: DEV "area_len u16"; Java ``array.add(dataLen)`` before each area.
+- area_type 0: DEV "area_type u8 = 0x00"; Java BxAreaDynamic.TYPE; C# AreaType.
+- X, Y, W, H u16: DEV "X u16, Y u16, W u16, H u16"; on 5K X and W in units of 8 px
+  (C# demo Area.cs ``AreaX = x / 8``, ``AreaWidth = w / 8``), on 6K pixels with bit 15
+  set (DEV "published 6K frames set bit 15"; C comment "高字节最高位为 1 时，表示以像素点为单位").
+- area_id, line_space, run_mode: DEV; C# DynamicAreaLoc, Lines_sizes, RunMode.
+- timeout u16 (s): DEV "timeout u16"; C# ``short Timeout``; Java ``short timeout = 5``.
+- sound 0, ext_len 0, align: DEV; C# Reserved1..3; C ``TEXT_ALIGN_*`` (0 left, 1 right,
+  2 centre).
+- single_line, new_line, display_mode, exit_mode, speed: DEV; C# SingleLine .. Speed;
+  BX4K.h LINE_*, NEWLINE_*, DISPLAY_MODE_*, DISPLAY_SPEED_* (0 fastest .. 0x18 slowest).
+- stay u8 in 0.5 s: DEV "stay u8 in units of 0.5 s"; appendix "StayTime 单位为0.5s".
+- text_len u32, text GBK: DEV "text_len u32", "text GBK"; C# ``int DataLen``.
+- backslash: starts a control code (\C2 colour, \n, \FO000 font); the C# SDK
+  (Led5kSDK.cs ``AreaToByteArray``) splits text on it and has no escape for a
+  literal one, so :func:`encode_bx5` refuses it (LedBus replaces it first).
 """
 
 from __future__ import annotations
@@ -14,83 +41,47 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import NamedTuple
 
-from hall.drivers.bytesplit import ByteSplitter
 from hall.drivers.errors import FrameError
+from hall.drivers.led.bx5_wire import (  # noqa: F401 - re-exported: the bx5 names in one place
+    END,
+    HOST_ADDRESS,
+    SYNC,
+    SYNC_BYTE,
+    Bx5Reply,
+    Bx5Splitter,
+    crc16_arc,
+    decode_reply,
+    encode_reply,
+    stuff,
+    unstuff,
+    unwrap,
+    wrap,
+)
 
-SYNC_BYTE = 0xA5
-SYNC = bytes([SYNC_BYTE]) * 8
-END = 0x5A
-#: Host address the controller expects in ``src``.
-HOST_ADDRESS = 0x8000
 ENCODING = "gbk"
-
-#: Byte stuffing between sync and end. A5 and 5A must never appear inside a frame,
-#: so a receiver can always find frame boundaries. The 5A/5B pairs are unverified.
-STUFFING: dict[int, bytes] = {
-    0xA5: b"\xa6\x02",
-    0xA6: b"\xa6\x01",
-    0x5A: b"\x5b\x02",
-    0x5B: b"\x5b\x01",
-}
-_UNSTUFFING: dict[bytes, int] = {v: k for k, v in STUFFING.items()}
-_ESCAPES = frozenset(v[0] for v in STUFFING.values())
-_FORBIDDEN = frozenset({SYNC_BYTE, END})
-
-
-class Field(NamedTuple):
-    """One fixed-size little-endian field: a struct code and, if constant, its value."""
-
-    name: str
-    code: str
-    fixed: int | bytes | None = None
-    #: Whether decode rejects a frame whose value differs from ``fixed``.
-    checked: bool = True
-
-
-HEADER_FIELDS: tuple[Field, ...] = (
-    Field("dst", "H"),  # screen address
-    Field("src", "H"),  # 0x8000 = the host
-    Field("reserved_a", "6s", bytes(6), checked=False),
-    Field("devtype", "B", 0xFE),  # 0xFE = any controller type
-    Field("version", "B", 0x02),
-    Field("length", "H"),  # length of the command block that follows (text included)
-)
-
-COMMAND_FIELDS: tuple[Field, ...] = (
-    Field("group", "B", 0xA3),  # command group A3: area / dynamic data
-    Field("command", "B", 0x06),  # 06: write dynamic area
-    Field("reply", "B"),  # 0x01 reply wanted, 0x02 no reply
-    Field("reserved_b", "2s", bytes(2), checked=False),
-    Field("x", "H"),
-    Field("y", "H"),
-    Field("w", "H"),
-    Field("h", "H"),
-    Field("run_mode", "B"),
-    Field("display_mode", "B"),
-    Field("speed", "B"),
-    Field("stay_time", "B"),  # unit unverified (seconds on BX-5 manuals)
-    Field("text_length", "H"),  # unverified: u16 here; some firmware documents u32
-)
-
-_HEADER = struct.Struct("<" + "".join(f.code for f in HEADER_FIELDS))
-_COMMAND = struct.Struct("<" + "".join(f.code for f in COMMAND_FIELDS))
-_CRC = struct.Struct("<H")
-REPLY_WANTED = 0x01
-NO_REPLY = 0x02
+MODELS = ("5K", "6K")
+GROUP, COMMAND = 0xA3, 0x06
+REPLY_WANTED, NO_REPLY = 0x01, 0x02
+AREA_TYPE_DYNAMIC = 0x00
+#: On 6K, bit 15 of X and W says "pixels"; without it they count bytes (8 pixels).
+PIXEL_UNITS = 0x8000
+#: area_type, X, Y, W, H, area_id, line_space, run_mode, timeout, sound, ext_len,
+#: align, single_line, new_line, display_mode, exit_mode, speed, stay, text_len.
+_AREA = struct.Struct("<BHHHHBBBHBBBBBBBBBI")
+_BLOCK_HEAD = struct.Struct("<BBBBB")  # group, command, reply, process_mode, reserved
 
 
 class RunMode(IntEnum):
-    """What the area does once the text has been shown (unverified numbering)."""
+    """What the area does with its text (C# appendix RunMode)."""
 
-    LOOP = 0  # show again and again
-    HOLD_LAST = 1  # stop on the last page
-    LOOP_TIMEOUT = 2  # loop, clear when not refreshed within stay time
+    LOOP = 0
+    HOLD_LAST = 1  # show the last page and hold
+    LOOP_TIMEOUT = 2  # loop; remove when not refreshed within ``timeout_s``
 
 
 class DisplayMode(IntEnum):
-    """How the text enters the area (BX-5 特技 numbering, unverified)."""
+    """How the text enters the area (BX4K.h DISPLAY_MODE_*)."""
 
     STATIC = 1
     QUICK = 2
@@ -100,9 +91,17 @@ class DisplayMode(IntEnum):
     SCROLL_DOWN = 6
 
 
+class Align(IntEnum):
+    """Horizontal text alignment (BX4K.h TEXT_ALIGN_*)."""
+
+    LEFT = 0
+    RIGHT = 1
+    CENTRE = 2
+
+
 @dataclass(frozen=True)
 class Area:
-    """A rectangle on the screen, in LED pixels."""
+    """A rectangle on the screen, in LED pixels (converted to the model's units on the wire)."""
 
     x: int = 0
     y: int = 0
@@ -111,91 +110,45 @@ class Area:
 
 
 @dataclass(frozen=True)
+class AreaSettings:
+    """The dynamic area's fields after H; defaults are the vendor's (see the worked example)."""
+
+    area_id: int = 0
+    line_space: int = 0
+    run_mode: int = RunMode.HOLD_LAST
+    timeout_s: int = 5  # bx.k.java BxAreaDynamic timeout = 5
+    align: int = Align.LEFT
+    single_line: int = 0x01  # 0x01 single line, 0x02 multi-line
+    new_line: int = 0x01  # 0x01 manual, 0x02 automatic (bx.k.java autoNewLine = 0x01)
+    display_mode: int = DisplayMode.STATIC
+    exit_mode: int = 0
+    speed: int = 1  # 0 fastest .. 0x18 slowest
+    stay_half_s: int = 10  # 5 s (C++ demo AreaDlg m_StayTime = 10)
+
+
+@dataclass(frozen=True)
 class Bx5Frame:
-    """A decoded dynamic-area frame."""
+    """A decoded dynamic-area command (its first area, which is all this driver sends)."""
 
     dst: int
     src: int
-    text: str
-    area: Area
-    run_mode: int
-    display_mode: int
-    speed: int
-    stay_time: int
     reply: bool
+    deleted: tuple[int, ...]
+    area: Area | None
+    settings: AreaSettings | None
+    text: str
+    pixel_units: bool  # X and W were in pixels (6K), not bytes (5K)
+    areas: int
 
 
-def _crc16_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc16_table()
-
-
-def crc16_arc(data: bytes) -> int:
-    """CRC-16/ARC: poly 0x8005 reflected (0xA001), init 0, no final xor."""
-    crc = 0
-    for byte in data:
-        crc = (crc >> 8) ^ _CRC_TABLE[(crc ^ byte) & 0xFF]
-    return crc
-
-
-def stuff(data: bytes) -> bytes:
-    """Escape every sync/end/escape byte in ``data`` per ``STUFFING``."""
-    out = bytearray()
-    for byte in data:
-        esc = STUFFING.get(byte)
-        if esc is None:
-            out.append(byte)
-        else:
-            out += esc
-    return bytes(out)
-
-
-def unstuff(data: bytes) -> bytes:
-    """Undo :func:`stuff`; raise FrameError naming the offset of a bad sequence."""
-    out = bytearray()
-    i = 0
-    while i < len(data):
-        byte = data[i]
-        if byte in _FORBIDDEN:
-            raise FrameError(f"bad stuffing: unescaped 0x{byte:02X} inside frame at offset {i}")
-        if byte in _ESCAPES:
-            if i + 1 >= len(data):
-                raise FrameError(f"bad stuffing: frame ends after escape byte 0x{byte:02X}")
-            plain = _UNSTUFFING.get(data[i : i + 2])
-            if plain is None:
-                raise FrameError(
-                    f"bad stuffing: 0x{byte:02X} followed by 0x{data[i + 1]:02X} at offset {i}"
-                )
-            out.append(plain)
-            i += 2
-        else:
-            out.append(byte)
-            i += 1
-    return bytes(out)
-
-
-def _pack(fields: tuple[Field, ...], packer: struct.Struct, values: dict) -> bytes:
-    args = [f.fixed if f.fixed is not None else values[f.name] for f in fields]
-    try:
-        return packer.pack(*args)
-    except struct.error as exc:
-        raise ValueError(f"bx5 field out of range: {exc}") from None
-
-
-def _unpack(fields: tuple[Field, ...], packer: struct.Struct, data: bytes) -> dict:
-    values = dict(zip((f.name for f in fields), packer.unpack(data), strict=True))
-    for f in fields:
-        if f.fixed is not None and f.checked and values[f.name] != f.fixed:
-            raise FrameError(f"bad {f.name}: 0x{values[f.name]:02X}, expected 0x{f.fixed:02X}")
-    return values
+def _units(value: int, model: str, what: str) -> int:
+    if model == "6K":
+        if not 0 <= value < PIXEL_UNITS:
+            raise ValueError(f"bx5 {what} {value} out of range 0..32767")
+        return value | PIXEL_UNITS
+    if value % 8:
+        raise ValueError(f"BX-5K area {what} must be multiples of 8 pixels, got {value}")
+    return value // 8
 
 
 def encode_bx5(
@@ -203,111 +156,99 @@ def encode_bx5(
     text: str,
     *,
     area: Area = Area(),
-    run_mode: int = RunMode.HOLD_LAST,
-    display_mode: int = DisplayMode.STATIC,
-    speed: int = 1,
-    stay_time: int = 10,
+    settings: AreaSettings = AreaSettings(),
+    model: str = "5K",
     reply: bool = False,
     src: int = HOST_ADDRESS,
 ) -> bytes:
-    """Build the complete wire frame that shows ``text`` (GBK) in ``area``.
+    """Build the wire frame that shows ``text`` (GBK) in one dynamic area of a screen.
 
-    Raises UnicodeEncodeError if the text has characters GBK cannot encode
-    (callers such as LedBus replace those first) and ValueError if a field is
-    out of range.
+    Raises UnicodeEncodeError for characters GBK cannot encode (LedBus replaces
+    them first) and ValueError for a backslash in the text, an unknown model,
+    a field out of range or a 5K area not on 8-pixel columns.
     """
+    if model not in MODELS:
+        raise ValueError(f"unknown bx5 model {model!r}: want one of {', '.join(MODELS)}")
+    if "\\" in text:
+        raise ValueError("bx5 text holds a backslash, which starts a control code on the card")
     payload = text.encode(ENCODING)
-    values = {
-        "reply": REPLY_WANTED if reply else NO_REPLY,
-        "x": area.x,
-        "y": area.y,
-        "w": area.w,
-        "h": area.h,
-        "run_mode": int(run_mode),
-        "display_mode": int(display_mode),
-        "speed": speed,
-        "stay_time": stay_time,
-        "text_length": len(payload),
-    }
-    command = _pack(COMMAND_FIELDS, _COMMAND, values) + payload
-    header = _pack(HEADER_FIELDS, _HEADER, {"dst": screen_addr, "src": src, "length": len(command)})
-    body = header + command
-    return SYNC + stuff(body + _CRC.pack(crc16_arc(body))) + bytes([END])
-
-
-def decode_bx5(frame: bytes) -> Bx5Frame:
-    """Validate and decode one complete wire frame (sync to end byte).
-
-    Raises FrameError with the precise reason: missing sync or end byte, bad
-    stuffing, short frame, length mismatch, bad CRC, wrong command, bad text.
-    """
-    if not frame.startswith(SYNC):
-        raise FrameError("missing sync: frame must start with 8 x A5")
-    if not frame.endswith(bytes([END])) or len(frame) == len(SYNC):
-        raise FrameError("missing end byte 0x5A")
-    # Controllers accept extra sync bytes ahead of a frame; so do we.
-    body = unstuff(frame[:-1].lstrip(bytes([SYNC_BYTE])))
-    if len(body) < _HEADER.size + _COMMAND.size + _CRC.size:
-        raise FrameError(f"frame too short: {len(body)} bytes after unstuffing")
-    (crc,) = _CRC.unpack(body[-2:])
-    body = body[:-2]
-    if crc16_arc(body) != crc:
-        raise FrameError(f"bad CRC: got 0x{crc:04X}, computed 0x{crc16_arc(body):04X}")
-    head = _unpack(HEADER_FIELDS, _HEADER, body[: _HEADER.size])
-    command = body[_HEADER.size :]
-    if head["length"] != len(command):
-        raise FrameError(f"bad length: field says {head['length']}, block has {len(command)}")
-    cmd = _unpack(COMMAND_FIELDS, _COMMAND, command[: _COMMAND.size])
-    payload = command[_COMMAND.size :]
-    if cmd["text_length"] != len(payload):
-        raise FrameError(f"bad text length: field says {cmd['text_length']}, got {len(payload)}")
-    if cmd["reply"] not in (REPLY_WANTED, NO_REPLY):
-        raise FrameError(f"bad reply flag: 0x{cmd['reply']:02X}")
+    x, w = _units(area.x, model, "X"), _units(area.w, model, "W")
     try:
-        text = payload.decode(ENCODING)
-    except UnicodeDecodeError as exc:
-        raise FrameError(f"text is not GBK: {exc.reason} at byte {exc.start}") from None
-    return Bx5Frame(
-        dst=head["dst"],
-        src=head["src"],
-        text=text,
-        area=Area(cmd["x"], cmd["y"], cmd["w"], cmd["h"]),
-        run_mode=cmd["run_mode"],
-        display_mode=cmd["display_mode"],
-        speed=cmd["speed"],
-        stay_time=cmd["stay_time"],
-        reply=cmd["reply"] == REPLY_WANTED,
+        record = _AREA.pack(
+            AREA_TYPE_DYNAMIC, x, area.y, w, area.h, *_fields(settings), len(payload)
+        )
+    except struct.error as exc:
+        raise ValueError(f"bx5 field out of range: {exc}") from None
+    record += payload
+    if len(record) > 0xFFFF:
+        raise ValueError(f"bx5 text too long: {len(payload)} bytes")
+    block = _BLOCK_HEAD.pack(GROUP, COMMAND, REPLY_WANTED if reply else NO_REPLY, 0, 0)
+    block += bytes([0, 1]) + struct.pack("<H", len(record)) + record  # delete none, 1 area
+    return wrap(screen_addr, src, block)
+
+
+def _fields(s: AreaSettings) -> tuple[int, ...]:
+    # area_id, line_space, run_mode, timeout, sound 0, ext_len 0, then align .. stay
+    return (
+        *(s.area_id, s.line_space, int(s.run_mode), s.timeout_s, 0, 0),
+        *(int(s.align), s.single_line, s.new_line, int(s.display_mode)),
+        *(s.exit_mode, s.speed, s.stay_half_s),
     )
 
 
-class Bx5Splitter(ByteSplitter):
-    """Split a byte stream into candidate frames (sync run ... end byte).
+def decode_bx5(frame: bytes) -> Bx5Frame:
+    """Validate and decode one dynamic-area command (sync to end byte).
 
-    Feed it bytes with :meth:`push`; it returns a raw chunk when one is complete
-    or cut short (a new sync run before the end byte), for :func:`decode_bx5` to
-    accept or reject. Stuffing guarantees A5 and 5A never occur inside a frame.
+    Raises FrameError with the precise reason: envelope errors (see
+    :func:`unwrap`), another command, a bad reply flag, an area record whose
+    lengths do not add up, text that is not GBK.
     """
+    env = unwrap(frame)
+    block = env.block
+    if len(block) < _BLOCK_HEAD.size + 2 or tuple(block[:2]) != (GROUP, COMMAND):
+        raise FrameError(f"not a dynamic-area command: {block[:2].hex(' ').upper()}")
+    _, _, reply, _process, _ = _BLOCK_HEAD.unpack(block[: _BLOCK_HEAD.size])
+    if reply not in (REPLY_WANTED, NO_REPLY):
+        raise FrameError(f"bad reply flag: 0x{reply:02X}")
+    pos = _BLOCK_HEAD.size
+    deletes = block[pos]
+    deleted = tuple(block[pos + 1 : pos + 1 + deletes])
+    pos += 1 + deletes
+    if len(deleted) != deletes or pos >= len(block):
+        raise FrameError(f"delete count {deletes} runs past the block")
+    count, pos = block[pos], pos + 1
+    first: tuple[Area, AreaSettings, str, bool] | None = None
+    for i in range(count):
+        decoded, pos = _decode_area(block, pos, i)
+        first = first or decoded
+    if pos != len(block):
+        raise FrameError(f"{len(block) - pos} byte(s) after the last area")
+    area, settings, text, pixels = first or (None, None, "", False)
+    return Bx5Frame(
+        env.dst, env.src, reply == REPLY_WANTED, deleted, area, settings, text, pixels, count
+    )
 
-    #: Longest frame accepted before the chunk is given up as garbage.
-    MAX_FRAME = 4096
 
-    def push(self, byte: int) -> bytes | None:
-        """Take one byte; return a finished (or cut-short) chunk, else None."""
-        buf = self._buf
-        if byte == SYNC_BYTE:
-            if buf and buf[-1] != SYNC_BYTE:
-                # A new frame starts before the old one ended: hand over the stump.
-                stump = bytes(buf)
-                buf[:] = bytes([byte])
-                return stump
-            buf.append(byte)
-            return None
-        if not buf:
-            self.garbage += 1
-            return None
-        buf.append(byte)
-        if byte == END or len(buf) >= self.MAX_FRAME:
-            chunk = bytes(buf)
-            buf.clear()
-            return chunk
-        return None
+def _decode_area(block: bytes, pos: int, i: int) -> tuple[tuple, int]:
+    if pos + 2 > len(block):
+        raise FrameError(f"area {i}: block ends before area_len")
+    (length,) = struct.unpack_from("<H", block, pos)
+    record = block[pos + 2 : pos + 2 + length]
+    if len(record) != length or length < _AREA.size:
+        raise FrameError(f"area {i}: area_len says {length}, {len(record)} byte(s) left")
+    values = _AREA.unpack_from(record)
+    _type, raw_x, y, raw_w, h = values[:5]
+    text_len = values[-1]
+    payload = record[_AREA.size :]
+    if text_len != len(payload):
+        raise FrameError(f"area {i}: text length says {text_len}, got {len(payload)}")
+    try:
+        text = payload.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        raise FrameError(f"area {i}: text is not GBK: {exc.reason} at byte {exc.start}") from None
+    pixels = bool(raw_x & PIXEL_UNITS)
+    scale = 1 if pixels else 8
+    area = Area((raw_x & ~PIXEL_UNITS) * scale, y, (raw_w & ~PIXEL_UNITS) * scale, h)
+    f = values[5:-1]  # area_id, line_space, run_mode, timeout, sound, ext_len, align .. stay
+    settings = AreaSettings(f[0], f[1], f[2], f[3], *f[6:])
+    return (area, settings, text, pixels), pos + 2 + length

@@ -5,13 +5,19 @@ stream into bx5 and line frames, decodes them, keeps what each configured
 address shows and counts bad frames by reason. It can draw each board as a
 PNG (red LEDs on black) so that a person can look at it.
 
+A bx5 frame that asks for a reply is answered as a controller would
+(DEVICES.md §2a: ACK ``A0 00``, NACK ``A0 01`` with an error code), on the
+port or, with no port, into :attr:`BoardSim.replies_sent`; only an address
+configured as a bx5 board answers, and only a frame that decoded.
+
 Fault injection: :meth:`BoardSim.pause` stops reading (a slow or hung board:
 the line backs up), ``read_delay`` slows every read, ``corrupt_rate`` flips a
-byte in that fraction of frames before decoding.
+byte in that fraction of frames before decoding, ``nack`` lists addresses
+that refuse every frame (error 3, busy) and ``silent`` addresses that never answer.
 
 Command line (wired by the lead as ``python -m hall.drivers.sim board``)::
 
-    board --port URL --boards 1:bx5,2:line,99:bx5 [--png-dir DIR]
+    board --port URL --boards 1:bx5,2:line,99:bx5 [--png-dir DIR] [--nack 2,3]
 
 prints each decoded update as one JSON line on stdout.
 """
@@ -27,14 +33,14 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import serial
 
 from hall.drivers.errors import DriverError, FrameError
-from hall.drivers.led.bx5 import SYNC_BYTE, Bx5Splitter, decode_bx5
+from hall.drivers.led.bx5 import SYNC_BYTE, Area, Bx5Splitter, decode_bx5, encode_reply
 from hall.drivers.led.line import STX, LineSplitter, decode_line
 from hall.drivers.status import DeviceStatus
 
@@ -44,6 +50,8 @@ FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FORMATS = ("bx5", "line")
 LIT = (255, 32, 16)
 UNLIT = (40, 0, 0)
+#: The error code of a simulated NACK: 3 = "the controller is busy now" (BX4K.h ERR_BUSY).
+NACK_ERROR = 3
 
 
 class FontMissing(DriverError):
@@ -157,11 +165,15 @@ class BoardSim:
         seed: int = 0,
         history: int = 10000,
         font_path: Path = FONT_PATH,
+        nack: Iterable[int] = (),
+        silent: Iterable[int] = (),
     ) -> None:
         """Set up the simulated boards; ValueError for an unknown format.
 
         ``boards`` maps bus address to format; ``port`` is a URL, an open
-        serial object (not closed by the sim) or None to use :meth:`feed` only.
+        serial object (not closed by the sim) or None to use :meth:`feed` only;
+        ``nack`` and ``silent`` are bx5 addresses that refuse or ignore frames
+        that ask for a reply.
         """
         for addr, fmt in boards.items():
             if fmt not in FORMATS:
@@ -186,6 +198,10 @@ class BoardSim:
         self.bad_frames = 0
         self.bad_reasons: Counter[str] = Counter()
         self.foreign = 0  # good frames for an address not configured with that format
+        self.areas: dict[int, Area] = {}  # the bx5 area each board was last given
+        self.nack, self.silent = set(nack), set(silent)
+        self.replies: Counter[str] = Counter()  # "ack" / "nack" answers sent
+        self.replies_sent: deque[bytes] = deque(maxlen=history)
         self.png_dir = Path(png_dir) if png_dir else None
         self.png_error: str | None = None
         self.font_path = Path(font_path)
@@ -264,10 +280,13 @@ class BoardSim:
             if self.corrupt_rate and self._rng.random() < self.corrupt_rate:
                 pos = self._rng.randrange(len(chunk))
                 chunk = chunk[:pos] + bytes([chunk[pos] ^ 0x10]) + chunk[pos + 1 :]
+            wants_reply = False
             try:
                 if fmt == "bx5":
                     f = decode_bx5(chunk)
-                    addr, text = f.dst, f.text
+                    addr, text, wants_reply = f.dst, f.text, f.reply
+                    if f.area is not None and self.boards.get(addr) == "bx5":
+                        self.areas[addr] = f.area
                 else:
                     g = decode_line(chunk)
                     addr, text = g.addr, g.text
@@ -277,7 +296,22 @@ class BoardSim:
             update = self._apply(fmt, addr, text)
             if update is not None:
                 made.append(update)
+            if wants_reply and self.boards.get(addr) == "bx5" and addr not in self.silent:
+                self._answer(addr)
         return made
+
+    def _answer(self, addr: int) -> None:
+        ack = addr not in self.nack
+        reply = encode_reply(addr, ack=ack, error=0 if ack else NACK_ERROR)
+        with self._cond:
+            self.replies["ack" if ack else "nack"] += 1
+            self.replies_sent.append(reply)
+        port = self._port
+        if port is not None:
+            try:
+                port.write(reply)
+            except (serial.SerialException, OSError) as exc:
+                log.error("board sim: cannot answer board %d: %s", addr, exc)
 
     def _bad(self, reason: str) -> None:
         log.info("board sim: bad frame: %s", reason)
@@ -317,7 +351,9 @@ class BoardSim:
                 raise ValueError("no path given and no png_dir configured")
             self.png_dir.mkdir(parents=True, exist_ok=True)
             path = self.png_dir / f"board-{addr}.png"
-        renderer.render(self.shows.get(addr, "")).save(path)
+        area = self.areas.get(addr)
+        rows, width = (area.h, area.w) if area else (16, 0)
+        renderer.render(self.shows.get(addr, ""), rows=rows, min_width=width).save(path)
         return Path(path)
 
 
@@ -333,6 +369,13 @@ def parse_boards(spec: str) -> dict[int, str]:
     return boards
 
 
+def _addresses(spec: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(a) for a in spec.split(",") if a.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad address list {spec!r}: want e.g. 2,3") from None
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``board`` command to an argparse subparsers object."""
     p = subparsers.add_parser("board", help="simulate LED boards on a port")
@@ -342,6 +385,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--png-dir", type=Path, help="write board-ADDR.png on every update")
     p.add_argument("--read-delay", type=float, default=0.0, help="fault: seconds after reads")
     p.add_argument("--corrupt-rate", type=float, default=0.0, help="fault: frames to corrupt")
+    p.add_argument("--nack", type=_addresses, default=(), help="fault: bx5 addresses that NACK")
     p.add_argument("--duration", type=float, default=0.0, help="exit after seconds (0: never)")
     p.set_defaults(func=run)
     return p
@@ -365,6 +409,7 @@ def run(args: argparse.Namespace) -> int:
         on_update=emit,
         read_delay=args.read_delay,
         corrupt_rate=args.corrupt_rate,
+        nack=args.nack,
     )
     if sim.png_error:
         sys.stderr.write(f"board sim: {sim.png_error}\n")

@@ -20,6 +20,7 @@ from hall.drivers.errors import DriverError
 from hall.drivers.evaluator import EvaluatorSessions, RatingOutcome, RatingResult
 from hall.drivers.keypad import Command, KeyCommand, KeypadBus
 from hall.drivers.led.board import PAUSED_TEXT, BoardSpec, HallHistory, LedBus, call_text
+from hall.drivers.led.bx5 import Align, Area, AreaSettings, DisplayMode
 from hall.drivers.port import SerialLink
 from hall.drivers.voice import Voice, VoiceSettings
 from hall.queue.core import rows
@@ -36,6 +37,24 @@ HALL_BOARD = "hall"
 
 def _board_id(window: int) -> str:
     return f"window-{window}"
+
+
+def _bx5_area(cfg: Any) -> tuple[Area, AreaSettings]:
+    """A config ``Bx5AreaConfig`` as the driver's area (pixels) and area fields."""
+    settings = AreaSettings(
+        area_id=cfg.area_id,
+        line_space=cfg.line_space,
+        run_mode=cfg.run_mode,
+        timeout_s=cfg.timeout_s,
+        align=Align[cfg.align.upper()],
+        single_line=0x01 if cfg.single_line else 0x02,
+        new_line=0x02 if cfg.auto_new_line else 0x01,
+        display_mode=DisplayMode[cfg.display_mode.upper()],
+        exit_mode=cfg.exit_mode,
+        speed=cfg.speed,
+        stay_half_s=round(cfg.stay_s * 2),
+    )
+    return Area(cfg.x, cfg.y, cfg.width, cfg.height), settings
 
 
 class DeviceHub:
@@ -64,6 +83,8 @@ class DeviceHub:
             if w.devices.evaluator is not None
         }
         self._asked: dict[int, tuple[str, str]] = {}  # evaluator addr -> (number, ticket id)
+        self._waiting: dict[str, int] = {}  # service -> tickets waiting, from the events
+        self._counting: dict[int, int] = {}  # idle window -> count its keypad shows
         self._reported: dict[str, dict[str, Any]] = {}  # devices kiosks report (printers)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -111,9 +132,15 @@ class DeviceHub:
             )
             self.links["led_bus"] = link
             leds = self.leds = LedBus(
-                link, lb.baudrate, self._board_specs(), inter_frame_gap=lb.inter_frame_gap_s
+                link,
+                lb.baudrate,
+                self._board_specs(),
+                inter_frame_gap=lb.inter_frame_gap_s,
+                reply_timeout=lb.bx5.reply_timeout_s,
+                reply_retries=lb.bx5.reply_retries,
             )
             link.on_status = leds.link_changed  # send as soon as the port opens
+            link.on_bytes = leds.feed  # the bx5 controllers' replies
             link.start()
             leds.start()
         vc = self.devices.voice
@@ -146,13 +173,25 @@ class DeviceHub:
 
     def _board_specs(self) -> list[BoardSpec]:
         lb = self.devices.led_bus
+        bx5 = lb.bx5
+
+        def spec(board_id: str, address: int, fmt: str, area_cfg: Any) -> BoardSpec:
+            area, settings = _bx5_area(area_cfg)
+            return BoardSpec(board_id, address, fmt, area, settings, bx5.model, bx5.reply)
+
         specs = [
-            BoardSpec(_board_id(w.number), w.devices.led_board, w.devices.led_format or lb.format)
+            spec(
+                _board_id(w.number),
+                w.devices.led_board,
+                w.devices.led_format or lb.format,
+                bx5.area,
+            )
             for w in self.config.windows
             if w.devices.led_board is not None
         ]
         if lb.hall_board:
-            specs.append(BoardSpec(HALL_BOARD, lb.hall_board.address, lb.hall_board.format))
+            hb = lb.hall_board
+            specs.append(spec(HALL_BOARD, hb.address, hb.format, hb.area or bx5.area))
         return specs
 
     def _tick(self) -> None:
@@ -163,12 +202,21 @@ class DeviceHub:
     def on_events(self, batch: list[Event]) -> None:
         """Called after each commit: queue device updates for the events."""
         for ev in batch:
+            if isinstance(ev.data, dict) and isinstance(ev.data.get("waiting"), dict):
+                self._waiting.update(ev.data["waiting"])
+        for ev in batch:
             handler = getattr(self, "_on_" + ev.type.replace(".", "_"), None)
             if handler is not None:
                 try:
                     handler(ev.data)
                 except DriverError as exc:
                     log.warning("device update for %s failed: %s", ev.type, exc)
+        for window, shown in list(self._counting.items()):
+            if self._window_waiting(window) != shown:
+                try:
+                    self._keypad_count(window)
+                except DriverError as exc:
+                    log.warning("keypad count for window %d failed: %s", window, exc)
 
     def _show(self, window: int, text: str) -> None:
         cfg = self.config.window(window)
@@ -176,9 +224,22 @@ class DeviceHub:
             self.leds.show(_board_id(window), text)
 
     def _keypad_show(self, window: int, number: str | None) -> None:
+        """The number served, right-aligned (DEVICES.md §1), or blank (paused, closed)."""
         cfg = self.config.window(window)
+        self._counting.pop(window, None)
         if self.keypads and cfg and cfg.devices.keypad is not None:
             self.keypads.show_number(cfg.devices.keypad, number or "")
+
+    def _window_waiting(self, window: int) -> int:
+        cfg = self.config.window(window)
+        return sum(self._waiting.get(code, 0) for code in cfg.services) if cfg else 0
+
+    def _keypad_count(self, window: int) -> None:
+        """An idle window's keypad: the count waiting for it, left-aligned (DEVICES.md §1)."""
+        cfg = self.config.window(window)
+        if self.keypads and cfg and cfg.devices.keypad is not None:
+            count = self._counting[window] = self._window_waiting(window)
+            self.keypads.show_waiting(cfg.devices.keypad, count)
 
     def _on_submission_received(self, _data: dict) -> None:
         for forwarder in self.daemon.forwarders.values():
@@ -200,8 +261,11 @@ class DeviceHub:
         if w["state"] == WindowState.PAUSED:
             self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
-        elif w["state"] in (WindowState.OPEN, WindowState.CLOSED):
-            self._show(w["number"], "" if w["state"] == WindowState.OPEN else PAUSED_TEXT)
+        elif w["state"] == WindowState.OPEN:
+            self._show(w["number"], "")
+            self._keypad_count(w["number"])
+        elif w["state"] == WindowState.CLOSED:
+            self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
 
     def _on_ticket_finished(self, data: dict) -> None:
@@ -360,6 +424,7 @@ class DeviceHub:
                     "reconnects": st.reconnects,
                     "last_rx": st.last_rx,
                     "last_error": st.last_error,
+                    **(self.leds.counters if name == "led_bus" and self.leds else {}),
                 }
             )
         out.extend(self._bus_devices())

@@ -102,6 +102,22 @@ def test_a_keypad_call_reaches_every_device(hall: Hall) -> None:
         assert w.getnframes() / w.getframerate() > 1.0  # "请A零零一号到二号窗口办理"
 
 
+def test_keypad_shows_the_count_waiting_left_and_the_number_served_right(hall: Hall) -> None:
+    numbers = [
+        hall.kiosk.post("/tickets", {"service": "general"}).json()["number"] for _ in range(3)
+    ]
+    staff = hall.daemon.staff("S002", 2)  # the window opens: idle, so the count (DEVICES.md §1)
+    assert wait_until(lambda: hall.keypads.displays.get(2) == "3     ", 5), hall.keypads.displays
+    staff.post("/windows/2/call")  # serving: the number, right-aligned
+    assert wait_until(lambda: hall.keypads.displays.get(2) == numbers[0][1:].rjust(6), 5)
+    staff.post("/windows/2/finish", {"case_type": "即办件"})
+    assert wait_until(lambda: hall.keypads.displays.get(2) == "2     ", 5), hall.keypads.displays
+    hall.kiosk.post("/tickets", {"service": "general"})  # a new arrival updates the idle keypad
+    assert wait_until(lambda: hall.keypads.displays.get(2) == "3     ", 5), hall.keypads.displays
+    staff.post("/windows/2/pause")
+    assert wait_until(lambda: hall.keypads.displays.get(2) == "      ", 5), hall.keypads.displays
+
+
 def test_line_board_and_pause_text(hall: Hall) -> None:
     hall.kiosk.post("/tickets", {"service": "other"})
     staff = hall.daemon.staff("S003", 3)
