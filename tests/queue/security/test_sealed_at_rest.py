@@ -41,6 +41,16 @@ def marriage(seed: int) -> dict:
     }
 
 
+def handling_config(**overrides) -> dict:
+    """The test hall with window 1 handling every matter, so S001 sees applicants in full.
+
+    A window that does not handle a matter sees them masked (hall/queue/cases/personal_data.py).
+    """
+    cfg = hall_config(**overrides)
+    cfg["windows"][0]["matters"] = ["*"]
+    return cfg
+
+
 def stored_bytes(d: Daemon) -> bytes:
     """The database file and its WAL, as bytes."""
     db = d.data_dir / "hall.sqlite3"
@@ -70,7 +80,7 @@ def personal(text_or_bytes: bytes) -> list[str]:
 
 @pytest.fixture
 def hall(make_daemon, upstream) -> Daemon:
-    cfg = hall_config()
+    cfg = handling_config()
     cfg["upstream"] = {"submissions": {"url": upstream.url, "timeout_s": 2, "retry_initial_s": 0.1}}
     return make_daemon(cfg)
 
@@ -110,7 +120,7 @@ def test_a_submission_is_sealed_in_the_store_and_on_disk(hall: Daemon, upstream)
 
 
 def test_a_copied_store_without_the_key_file_reveals_nothing(make_daemon, tmp_path: Path) -> None:
-    d = make_daemon()
+    d = make_daemon(handling_config())
     sid = d.api("kiosk-token-1").post("/submissions", marriage(2)).json()["id"]
     d.stop()  # the copy is taken from the disk, whole
     copy = tmp_path / "copy"
@@ -137,7 +147,7 @@ def test_a_copied_store_without_the_key_file_reveals_nothing(make_daemon, tmp_pa
 
 
 def test_a_sealed_value_swapped_between_cases_does_not_open(make_daemon) -> None:
-    d = make_daemon()
+    d = make_daemon(handling_config())
     kiosk = d.api("kiosk-token-1")
     a = kiosk.post("/submissions", marriage(3)).json()["id"]
     b = kiosk.post("/submissions", wire(4)).json()["id"]
@@ -159,7 +169,7 @@ def test_a_sealed_value_swapped_between_cases_does_not_open(make_daemon) -> None
 
 
 def test_an_older_plain_store_is_sealed_at_start(make_daemon, caplog) -> None:
-    d = make_daemon()
+    d = make_daemon(handling_config())
     body = marriage(5)
     sid = d.api("kiosk-token-1").post("/submissions", body).json()["id"]
     d.stop()
@@ -204,7 +214,7 @@ def test_an_older_plain_store_is_sealed_at_start(make_daemon, caplog) -> None:
 
 
 def test_a_booked_face_template_is_sealed(make_daemon) -> None:
-    d = make_daemon()
+    d = make_daemon(handling_config())
     face = FaceTemplate("classic", np.random.default_rng(7).random((5, 16384), dtype=np.float32))
     raw = face.to_bytes()
     now = d.now()
@@ -232,7 +242,7 @@ def test_a_booked_face_template_is_sealed(make_daemon) -> None:
 
 
 def test_closed_cases_lose_their_personal_data_after_the_retention(make_daemon, caplog) -> None:
-    cfg = hall_config(submissions={"retention_days": 30})
+    cfg = handling_config(submissions={"retention_days": 30})
     d = make_daemon(cfg)
     kiosk = d.api("kiosk-token-1")
     done, rejected, still_open = (kiosk.post("/submissions", marriage(s)).json() for s in (6, 7, 8))

@@ -122,9 +122,10 @@ def test_docs_render_in_chromium_with_nothing_from_another_host(
 @chromium_only
 def test_the_manager_page_works_under_its_policy(daemon: Daemon, watched: Browser) -> None:
     watched.goto(daemon.base + "/manager")
-    watched.evaluate(
+    watched.evaluate(  # the bootstrap token form (the test hall has no manager accounts)
+        "document.getElementById('use-token').click();"
         f"document.getElementById('token').value = '{MANAGER}';"
-        "document.getElementById('login').requestSubmit()"
+        "document.getElementById('token-login').requestSubmit()"
     )
     live = "document.getElementById('live').className"
     assert wait_until(lambda: watched.evaluate(live) == "on", 15)
