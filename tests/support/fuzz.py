@@ -3,13 +3,20 @@
 The fast fuzz test (tests/queue/web/test_fuzz_schema.py) and ``make fuzz``
 (bench/fuzz.py) share this runner. It fuzzes whatever ``/openapi.json`` lists,
 so a route added tomorrow is fuzzed without a change here. For each operation
-and each role (no token, kiosk, display, a staff session, manager) Hypothesis
-draws ``examples`` valid and ``examples`` invalid requests from the schema
-(seeded: the same run twice sends the same requests) and every answer is
-checked: not a 5xx, a status and a content type the schema declares, a body
-matching the declared schema, invalid input refused with a 4xx. The run does
-not stop at the first finding: it keeps one per (operation, check, status)
-with a way to reproduce it.
+and each role (no token, kiosk, display, a staff session, manager) it sends:
+
+- with ``coverage``: schemathesis' coverage cases, deterministic boundary and
+  type-mutation values (the largest integers, missing and unknown fields, ...);
+- ``examples`` valid and ``examples`` invalid requests drawn by Hypothesis
+  (derandomized, or from ``seed``: the same run twice sends the same requests).
+
+Every answer is checked: not a 5xx, a status and a content type the schema
+declares, a body matching the declared schema (every 4xx: the house error
+shape, hall/queue/web/errors.py), invalid input refused with a 4xx. The run does
+not stop at the first finding: it keeps one per (operation, role, check,
+status) with a curl command that reproduces it. ``budget_s`` bounds the run:
+each (operation, role) gets its share of it, and what a share cuts short is
+listed (``cut_short``).
 
 Not fuzzed: ``*/logout`` (it ends the session under test). If another route
 ends the staff session (a check-out), the staff member is logged in again
@@ -22,15 +29,16 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import hypothesis
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
+from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import (
@@ -52,20 +60,22 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 #: Operations left out, by path: logging out would end the session the run is using.
 SKIP = re.compile(r"/logout$")
 #: How long an event stream is read before the runner hangs up (seconds).
 STREAM_READ_S = 0.5
 #: A request that takes longer than this is a finding (seconds).
 REQUEST_TIMEOUT_S = 15.0
+#: With ``coverage``, the share of the budget the coverage cases may take.
+COVERAGE_SHARE = 0.5
 
 
 @dataclass
 class Finding:
-    """One kind of failure: an operation, a role, a check and the status seen."""
+    """One kind of failure: an operation as a role, a check, the status seen."""
 
-    operation: str
-    role: str
+    where: str
     check: str
     status: int | None
     message: str
@@ -75,8 +85,8 @@ class Finding:
     def line(self) -> str:
         """One paragraph: what, as whom, and how to reproduce it."""
         return (
-            f"{self.operation} as {self.role}: {self.check} (status {self.status}, "
-            f"{self.count}x)\n    {self.message}\n    {self.reproduce}"
+            f"{self.where}: {self.check} (status {self.status}, {self.count}x)\n"
+            f"    {self.message}\n    {self.reproduce}"
         )
 
 
@@ -88,18 +98,22 @@ class Report:
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
     findings: dict[tuple, Finding] = field(default_factory=dict)
+    cut_short: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    out_of_time: bool = False
 
     def summary(self) -> str:
-        """The figures of the run and every finding."""
+        """The figures of the run, every finding and what the budget cut short."""
         codes = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
-        head = (
+        lines = [
             f"operations: {self.operations}, requests: {self.requests}, "
-            f"failures: {len(self.findings)}, seconds: {self.seconds:.1f}"
-            f"{' (time budget spent)' if self.out_of_time else ''}\nstatuses: {codes}"
-        )
-        return "\n".join([head, *(f.line() for f in self.findings.values())])
+            f"failures: {len(self.findings)}, seconds: {self.seconds:.1f}",
+            f"statuses: {codes}",
+            *(f.line() for f in self.findings.values()),
+        ]
+        if self.cut_short:
+            lines.append(f"cut short by the time budget ({len(self.cut_short)}):")
+            lines += [f"    {where}" for where in self.cut_short]
+        return "\n".join(lines)
 
 
 class Roles:
@@ -150,33 +164,94 @@ def roles_for(daemon: Daemon, staff: tuple[str, int] = ("S001", 1)) -> Roles:
 
 
 class _OutOfTime(Exception):
-    """The run's time budget is spent: stop drawing examples."""
+    """The share of the time budget is spent: stop sending."""
 
 
-def _streams(operation: schemathesis.APIOperation) -> bool:
+def _streams(operation: APIOperation) -> bool:
     for response in operation.definition.raw.get("responses", {}).values():
         if "text/event-stream" in response.get("content", {}):
             return True
     return False
 
 
-def _record(report: Report, op: str, role: str, case, exc: BaseException) -> None:
+def _record(report: Report, where: str, status: int | None, case: Case, exc: BaseException) -> None:
     failures = exc.exceptions if isinstance(exc, FailureGroup) else (exc,)
     for failure in failures:
         if isinstance(failure, Failure):
-            check, status = failure.title, getattr(failure, "status_code", None)
-            message = failure.message.splitlines()
+            check, message = failure.title, failure.message.splitlines()
         else:  # no answer at all: a timeout, a dropped connection
-            check, status, message = "no answer", None, [f"{type(failure).__name__}: {failure}"]
-        key = (op, role, check, status)
+            check, message = "no answer", [f"{type(failure).__name__}: {failure}"]
+        key = (where, check, status)
         if key in report.findings:
             report.findings[key].count += 1
             continue
         try:
             curl = case.as_curl_command()
-        except Exception:  # noqa: BLE001 - a case whose curl cannot be written is still a finding
+        except Exception:  # a case whose curl cannot be written is still a finding
             curl = f"{case.method} {case.formatted_path}"
-        report.findings[key] = Finding(op, role, check, status, " / ".join(message)[:400], curl)
+        report.findings[key] = Finding(where, check, status, " / ".join(message)[:400], curl)
+
+
+def _sender(
+    report: Report, session: requests.Session, operation: APIOperation, role: str, roles: Roles
+) -> Callable[[Case], None]:
+    """Send a case as ``role``, check the answer, record what fails."""
+    headers = roles.headers(role)
+    timeout = STREAM_READ_S if _streams(operation) else REQUEST_TIMEOUT_S
+    where = f"{operation.label} as {role}"
+
+    def send(case: Case) -> None:
+        report.requests += 1
+        status = None
+        try:
+            response = case.call(session=session, headers=headers, timeout=timeout)
+            status = response.status_code
+            report.statuses[status] += 1
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (FailureGroup, Failure, requests.RequestException) as exc:
+            _record(report, where, status, case, exc)
+
+    return send
+
+
+def _coverage(operation: APIOperation) -> Iterable[Case]:
+    schema = operation.schema
+    config = schema.config.generation_for(operation=operation)
+    return schema.iter_coverage_cases(
+        operation, generation_modes=list(MODES), generation_config=config
+    )
+
+
+def _drawn(
+    send: Callable[[Case], None],
+    operation: APIOperation,
+    examples: int,
+    seed: int | None,
+    end: float,
+) -> None:
+    """Send ``examples`` valid and as many invalid cases drawn by Hypothesis."""
+    for mode in MODES:
+
+        @settings(
+            max_examples=examples,
+            derandomize=seed is None,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def test(case: Case) -> None:
+            if time.monotonic() > end:
+                raise _OutOfTime
+            send(case)
+
+        if seed is not None:
+            test = hypothesis.seed(seed)(test)
+        try:
+            test()
+        except Unsatisfiable:
+            pass  # nothing to draw (an invalid request of an operation without inputs)
 
 
 def fuzz(
@@ -184,76 +259,41 @@ def fuzz(
     *,
     examples: int = 3,
     seed: int | None = None,
-    budget_s: float = 600.0,
+    budget_s: float = 240.0,
     only_roles: tuple[str, ...] = ROLES,
+    coverage: bool = False,
 ) -> Report:
-    """Fuzz every operation of the daemon's schema as each role; return what was found.
-
-    ``seed`` None: Hypothesis draws derandomized (the same requests every run).
-    ``budget_s`` bounds the whole run; what was not reached is left out (``out_of_time``).
-    """
+    """Fuzz every operation of the daemon's schema as each role; return what was found."""
     start = time.monotonic()
     report = Report()
-    schema = schemathesis.openapi.from_url(roles.base.removesuffix("/api/v1") + "/openapi.json")
+    url = roles.base.removesuffix("/api/v1") + "/openapi.json"
+    operations = [r.ok() for r in schemathesis.openapi.from_url(url).get_all_operations()]
+    operations = [op for op in operations if not SKIP.search(op.path)]
+    report.operations = len(operations)
+    slots = [(op, role) for op in operations for role in only_roles]
     session = requests.Session()
-    try:
-        for result in schema.get_all_operations():
-            operation = result.ok()
-            if SKIP.search(operation.path):
-                continue
-            report.operations += 1
-            for role in only_roles:
-                if role == "staff":
-                    roles.ensure_staff()
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    run = _one_run(report, session, operation, role, roles.headers(role), mode)
-                    _given(run, operation, mode, examples, seed, start + budget_s)()
-    except _OutOfTime:
-        report.out_of_time = True
+
+    def each_slot(share_s: float, body: Callable[[Callable, APIOperation, float], Any]) -> None:
+        begin = time.monotonic()
+        for k, (operation, role) in enumerate(slots):
+            end = begin + share_s * (k + 1) / len(slots)  # unspent time passes to the next
+            if role == "staff":
+                roles.ensure_staff()
+            try:
+                body(_sender(report, session, operation, role, roles), operation, end)
+            except _OutOfTime:
+                report.cut_short.append(f"{operation.label} as {role}")
+
+    if coverage:
+
+        def cover(send: Callable, operation: APIOperation, end: float) -> None:
+            for case in _coverage(operation):
+                if time.monotonic() > end:
+                    raise _OutOfTime
+                send(case)
+
+        each_slot(budget_s * COVERAGE_SHARE, cover)
+    left = budget_s - (time.monotonic() - start)
+    each_slot(left, lambda send, op, end: _drawn(send, op, examples, seed, end))
     report.seconds = time.monotonic() - start
     return report
-
-
-def _one_run(report: Report, session, operation, role: str, headers: dict, mode) -> Callable:
-    """The body of one Hypothesis run: send a drawn case as ``role``, check, record."""
-    timeout = STREAM_READ_S if _streams(operation) else REQUEST_TIMEOUT_S
-
-    def send(case) -> None:
-        report.requests += 1
-        try:
-            response = case.call(session=session, headers=headers, timeout=timeout)
-            report.statuses[response.status_code] += 1
-            case.validate_response(response, checks=CHECKS, headers=headers)
-        except (FailureGroup, Failure, requests.RequestException) as exc:
-            _record(report, operation.label, role, case, exc)
-
-    return send
-
-
-def _given(send: Callable, operation, mode, examples: int, seed: int | None, end: float):
-    """``send`` as a Hypothesis test of ``examples`` cases of ``operation`` (seeded)."""
-
-    @settings(
-        max_examples=examples,
-        derandomize=seed is None,
-        database=None,
-        deadline=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def test(case) -> None:
-        if time.monotonic() > end:
-            raise _OutOfTime
-        send(case)
-
-    if seed is not None:
-        test = hypothesis.seed(seed)(test)
-
-    def run() -> None:
-        try:
-            test()
-        except Unsatisfiable:
-            pass  # nothing to draw (an invalid request of an operation without inputs)
-
-    return run

@@ -22,7 +22,7 @@ from hall.config import HallConfig
 from hall.queue.core.clock import Clock
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
-from hall.queue.web import dates
+from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     attendance,
     devices,
@@ -116,6 +116,7 @@ def create_app(
         version=__version__,
         description="Numbers, calls and events for a government service hall (政务服务大厅).",
         lifespan=lifespan,
+        responses=errors.RESPONSES,  # the error shape, declared for every operation
     )
     app.state.config = config
     app.state.tokens = TokenTable(config)
@@ -141,13 +142,9 @@ def create_app(
         return JSONResponse({"error": body}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        body = {
-            "code": f"http_{exc.status_code}",
-            "message": str(exc.detail),
-            "message_en": str(exc.detail),
-        }
-        return JSONResponse({"error": body}, status_code=exc.status_code)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status, body = errors.http_error(exc, request.method, request.url.path)
+        return JSONResponse(body, status_code=status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:

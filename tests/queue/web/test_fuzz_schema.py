@@ -13,14 +13,17 @@ import pytest
 from tests.support import Daemon
 from tests.support.fuzz import ROLES, fuzz, roles_for
 
-#: Examples per operation, role and mode (valid, invalid): ~1,500 requests in all.
+#: Examples per operation, role and mode (valid, invalid): ~250 requests a role.
 EXAMPLES = 3
+#: Seconds a role may take: ~10 s of CPU each; the rest is a busy machine's margin,
+#: inside pytest's 300 s timeout so a slow run says what it did not reach.
+BUDGET_S = 240
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_schema_holds_under_fuzzing(daemon: Daemon, role: str) -> None:
-    report = fuzz(roles_for(daemon), examples=EXAMPLES, budget_s=120, only_roles=(role,))
-    assert not report.out_of_time, report.summary()
-    assert not report.findings, report.summary()
+    report = fuzz(roles_for(daemon), examples=EXAMPLES, budget_s=BUDGET_S, only_roles=(role,))
+    if report.findings or report.cut_short:
+        pytest.fail(report.summary(), pytrace=False)
     assert report.operations >= 40 and report.requests >= 5 * report.operations, report.summary()
     assert daemon.api(None).get("/health").json()["status"] == "ok"

@@ -29,7 +29,7 @@ def spec(daemon: Daemon) -> dict:
 def test_a_body_that_is_not_utf8_is_a_422_in_both_languages(daemon: Daemon, token) -> None:
     r = daemon.api(token).session.post(
         daemon.base + "/api/v1/tickets",
-        data=b'\xff\xfe{"service": "general"}',
+        data=b'{"service": "\xb7\xb9"}',  # Latin-1 bytes, not UTF-8
         headers={"Content-Type": "application/json"},
         timeout=10,
     )

@@ -28,6 +28,7 @@ from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
 MAX_DAYS = 400
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class StepIn(Body):
@@ -154,7 +155,11 @@ async def get_statistics(
     return await _statistics(request, start, end, period, by)
 
 
-@router.get("/statistics/export")
+@router.get(
+    "/statistics/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the file"}},
+)
 async def export_statistics(
     request: Request,
     p: Caller,
@@ -172,7 +177,7 @@ async def export_statistics(
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"
     else:
         body = await asyncio.to_thread(export.to_xlsx, stats)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        media = XLSX
     return Response(
         body, media_type=media, headers={"Content-Disposition": f"attachment; filename={name}"}
     )
