@@ -9,7 +9,7 @@ role and mode, seeded). Prints the figures (operations, requests, statuses,
 failures) and every failure with a curl command; exits 1 if there is one.
 Record the result in bench/RESULTS.md under "API fuzzing".
 
-Usage: ``python bench/fuzz.py [--minutes 10] [--examples 200] [--seed 13]``.
+Usage: ``python bench/fuzz.py [--minutes 10] [--examples 50] [--seed 13] [--roles none,kiosk]``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def main() -> int:
     """Start a daemon, fuzz it within the budget, print the summary; 1 on any failure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="time budget of the run")
-    parser.add_argument("--examples", type=int, default=200, help="per operation, role and mode")
+    parser.add_argument("--examples", type=int, default=50, help="per operation, role and mode")
     parser.add_argument("--seed", type=int, default=13, help="Hypothesis seed")
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated")
     args = parser.parse_args()

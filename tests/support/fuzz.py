@@ -15,8 +15,9 @@ declares, a body matching the declared schema (every 4xx: the house error
 shape, hall/queue/web/errors.py), invalid input refused with a 4xx. The run does
 not stop at the first finding: it keeps one per (operation, role, check,
 status) with a curl command that reproduces it. ``budget_s`` bounds the run:
-each (operation, role) gets its share of it, and what a share cuts short is
-listed (``cut_short``).
+the coverage cases may take half of it, then each (operation, role) gets its
+share of the rest for drawn examples; what the budget cuts short is listed
+(``cut_short``).
 
 Not fuzzed: ``*/logout`` (it ends the session under test). If another route
 ends the staff session (a check-out), the staff member is logged in again
@@ -31,7 +32,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import hypothesis
 import requests
@@ -69,6 +69,8 @@ STREAM_READ_S = 0.5
 REQUEST_TIMEOUT_S = 15.0
 #: With ``coverage``, the share of the budget the coverage cases may take.
 COVERAGE_SHARE = 0.5
+#: How many of the (operation, role) pairs the budget cut short a summary names.
+LISTED = 20
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Report:
     statuses: Counter = field(default_factory=Counter)
     findings: dict[tuple, Finding] = field(default_factory=dict)
     cut_short: list[str] = field(default_factory=list)
+    passes: dict[str, tuple[int, float]] = field(default_factory=dict)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -110,9 +113,15 @@ class Report:
             f"statuses: {codes}",
             *(f.line() for f in self.findings.values()),
         ]
+        for name, (sent, seconds) in self.passes.items():
+            cut = sum(1 for where in self.cut_short if where.startswith(name + ":"))
+            lines.append(
+                f"{name}: {sent} requests in {seconds:.0f} s, {cut} cut short by the budget"
+            )
         if self.cut_short:
-            lines.append(f"cut short by the time budget ({len(self.cut_short)}):")
-            lines += [f"    {where}" for where in self.cut_short]
+            lines += [f"    {where}" for where in self.cut_short[:LISTED]]
+            if len(self.cut_short) > LISTED:
+                lines.append(f"    ... and {len(self.cut_short) - LISTED} more")
         return "\n".join(lines)
 
 
@@ -273,18 +282,20 @@ def fuzz(
     slots = [(op, role) for op in operations for role in only_roles]
     session = requests.Session()
 
-    def each_slot(share_s: float, body: Callable[[Callable, APIOperation, float], Any]) -> None:
-        begin = time.monotonic()
+    def each_slot(name: str, share_s: float, fair: bool, body: Callable) -> None:
+        begin, sent = time.monotonic(), report.requests
         for k, (operation, role) in enumerate(slots):
-            end = begin + share_s * (k + 1) / len(slots)  # unspent time passes to the next
+            # fair: each slot's share, unspent time passing to the next; else the pass's end
+            end = begin + share_s * ((k + 1) / len(slots) if fair else 1)
             if role == "staff":
                 roles.ensure_staff()
             try:
                 body(_sender(report, session, operation, role, roles), operation, end)
             except _OutOfTime:
-                report.cut_short.append(f"{operation.label} as {role}")
+                report.cut_short.append(f"{name}: {operation.label} as {role}")
+        report.passes[name] = (report.requests - sent, time.monotonic() - begin)
 
-    if coverage:
+    if coverage:  # a fixed number of cases: only the pass as a whole is bounded
 
         def cover(send: Callable, operation: APIOperation, end: float) -> None:
             for case in _coverage(operation):
@@ -292,8 +303,8 @@ def fuzz(
                     raise _OutOfTime
                 send(case)
 
-        each_slot(budget_s * COVERAGE_SHARE, cover)
+        each_slot("coverage", budget_s * COVERAGE_SHARE, False, cover)
     left = budget_s - (time.monotonic() - start)
-    each_slot(left, lambda send, op, end: _drawn(send, op, examples, seed, end))
+    each_slot("examples", left, True, lambda send, op, end: _drawn(send, op, examples, seed, end))
     report.seconds = time.monotonic() - start
     return report
