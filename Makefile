@@ -43,4 +43,4 @@ screens: setup
 	$(BIN)/python -m hall.tools.atlas --out docs/screens --findings docs/screens/findings.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
