@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: run test setup system-deps lint bench screens clean
+.PHONY: run test setup system-deps lint bench fuzz screens clean
 
 setup: system-deps $(STAMP)
 
@@ -32,9 +32,15 @@ test: lint
 bench: setup
 	$(BIN)/python bench/run_all.py
 
+# The long API fuzz run (schemathesis, every role, ~10 minutes; bench/fuzz.py): `make test`
+# runs a few examples of the same (tests/queue/web/test_fuzz_schema.py).
+FUZZ_MINUTES ?= 10
+fuzz: setup
+	$(BIN)/python bench/fuzz.py --minutes $(FUZZ_MINUTES)
+
 # The screen atlas: every kiosk, caller, lobby screen and web page as PNG (docs/screens/README.md).
 screens: setup
 	$(BIN)/python -m hall.tools.atlas --out docs/screens --findings docs/screens/findings.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

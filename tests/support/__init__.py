@@ -6,6 +6,7 @@
 - :mod:`tests.support.upstream`: a fake upstream platform (HTTP server on a thread).
 - :mod:`tests.support.polling`: ``wait_until``, never sleep-wait.
 - :mod:`tests.support.serial`: socat pty pairs and serial links.
+- :mod:`tests.support.fuzz`: schemathesis against a daemon's /openapi.json, as every role.
 
 The common names are importable from ``tests.support`` itself.
 """

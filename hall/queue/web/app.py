@@ -23,7 +23,7 @@ from hall.queue.core.clock import Clock
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
 from hall.queue.devices.token_refusals import RefusalCounter
-from hall.queue.web import dates
+from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     attendance,
     devices,
@@ -130,6 +130,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json" if config.api.docs else None,
+        responses=errors.RESPONSES,  # the error shape, declared for every operation
     )
     app.state.config = config
     app.state.tokens = TokenTable(config)
@@ -161,13 +162,9 @@ def create_app(
         return JSONResponse({"error": body}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        body = {
-            "code": f"http_{exc.status_code}",
-            "message": str(exc.detail),
-            "message_en": str(exc.detail),
-        }
-        return JSONResponse({"error": body}, status_code=exc.status_code)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status, body = errors.http_error(exc, request.method, request.url.path)
+        return JSONResponse(body, status_code=status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:

@@ -85,7 +85,11 @@ EventId = Annotated[int | None, Header(ge=0, le=MAX_DB_INT)]
 After = Annotated[int | None, Query(ge=0, le=MAX_DB_INT, description="same as Last-Event-ID")]
 
 
-@router.get("/events")
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"}},
+)
 async def event_stream(
     request: Request, p: Caller, last_event_id: EventId = None, after: After = None
 ) -> StreamingResponse:

@@ -31,6 +31,7 @@ from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 router = APIRouter(prefix="/api/v1", tags=["manager"])
 log = logging.getLogger(__name__)
 MAX_DAYS = 400
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class StepIn(Body):
@@ -157,7 +158,11 @@ async def get_statistics(
     return await _statistics(request, start, end, period, by)
 
 
-@router.get("/statistics/export")
+@router.get(
+    "/statistics/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the file"}},
+)
 async def export_statistics(
     request: Request,
     p: Caller,
@@ -185,7 +190,7 @@ async def export_statistics(
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"
     else:
         body = await asyncio.to_thread(export.to_xlsx, stats)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        media = XLSX
     headers = {"Content-Disposition": f"attachment; filename={name}"}
     if stats["ledger_head"]:
         headers["X-Ledger-Head"] = stats["ledger_head"]["published"]
