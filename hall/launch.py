@@ -3,7 +3,9 @@
 For every device bus in config.yaml without a real port, a socat pty pair is
 made under ``<data_dir>/dev`` and a simulator plays the devices on its far end
 (LED boards drawn as PNG files under ``<data_dir>/boards``); the daemon gets
-the near end. A bus with a real port is used as it is. Ctrl-C stops everything.
+the near end. A bus with a real port is used as it is. Then one Kivy window per
+role, each at its size (``kiosk.screens``); with no display, on a virtual one
+(Xvfb) sized to hold them side by side. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from hall.config import HallConfig, setup_and_load
@@ -23,6 +26,25 @@ from hall.processes import daemon_argv, stop
 
 log = logging.getLogger("hall.launch")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class KivyWindow:
+    """One Kivy window of ``make run``: its role, size and place."""
+
+    name: str  # "kiosk", "lobby", "caller-1": its log and screenshot file names
+    role: str
+    window: str | None  # the caller's window number
+    size: tuple[int, int]
+    position: tuple[int, int] | None  # top-left corner; None: the window manager's
+    tiled: bool = False  # placed by the launcher (--position), not by kiosk.screens
+
+
+def screen_size(windows: list[KivyWindow]) -> tuple[int, int]:
+    """A screen the windows fit on, each at its place (1x1 for none)."""
+    right = [(w.position or (0, 0))[0] + w.size[0] for w in windows]
+    bottom = [(w.position or (0, 0))[1] + w.size[1] for w in windows]
+    return (max(right, default=1), max(bottom, default=1))
 
 
 class Launcher:
@@ -111,38 +133,74 @@ class Launcher:
         argv = daemon_argv(self.config_path, self.data_dir, device_ports=ports)
         return self._spawn("queue daemon", argv)
 
-    def display(self) -> None:
-        """Give the Kivy windows a display: the real one, or a virtual one (Xvfb)."""
-        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-            return
-        from hall.kiosk.main import start_virtual_display, wait_for_display
+    def plan(self, roles: list[str], tiled: bool) -> list[KivyWindow]:
+        """The Kivy windows for ``roles`` ("kiosk", "lobby", "caller:3"), each at its size.
 
-        proc = start_virtual_display(1920, 1920)  # room for a portrait kiosk and a landscape lobby
-        if proc is not None:
-            self.children.append(("Xvfb", proc))
-            wait_for_display(proc)
-
-    def kiosks(self, roles: list[str]) -> None:
-        """Start the Kivy program once per role ("kiosk", "lobby", "caller:3")."""
-        shots = self.data_dir / "screenshots"
+        ``tiled`` (a virtual display made for them): side by side from the left,
+        tops aligned, none over another (a window under another would be
+        photographed with the other's pixels). Otherwise each takes the place
+        its ``kiosk.screens.<role>`` says, or the window manager's.
+        """
+        out, x = [], 0
         for spec in roles:
             role, _, window = spec.partition(":")
-            argv = [
-                sys.executable,
-                str(ROOT / "run_kiosk.py"),
-                "--role",
-                role,
-                "--config",
-                str(self.config_path),
-                "--screenshot-dir",
-                str(shots),
-            ]
-            if window:
-                argv += ["--window", window]
+            if role not in ("kiosk", "lobby", "caller"):
+                raise SystemExit(f"--roles: unknown role {role!r} (kiosk, lobby, caller:N)")
+            if role == "caller" and not window:
+                raise SystemExit("--roles: caller needs a window number (caller:1)")
+            geometry = self.config.kiosk.screens.window(role)
+            position = (x, 0) if tiled else geometry.position
             name = f"{role}-{window}" if window else role
-            self._spawn(f"{name} window", argv, f"{name}.log")
+            out.append(KivyWindow(name, role, window or None, geometry.size, position, tiled))
+            x += geometry.width
+        return out
+
+    def display(self, windows: list[KivyWindow]) -> bool:
+        """Give the Kivy windows a display: the real one, or a virtual one (Xvfb) they fit on.
+
+        True when a virtual display was made for them (they are then tiled).
+        """
+        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+            return False
+        from hall.kiosk.main import start_virtual_display, wait_for_display
+
+        width, height = screen_size(windows)
+        proc = start_virtual_display(width, height)
+        if proc is None:
+            return False  # offscreen: each window has its own framebuffer
+        self.children.append(("Xvfb", proc))
+        wait_for_display(proc)
+        log.info("virtual display %dx%d: the windows side by side", width, height)
+        return True
+
+    def kivy_argv(self, window: KivyWindow) -> list[str]:
+        """run_kiosk.py's command line for one window."""
+        argv = [
+            sys.executable,
+            str(ROOT / "run_kiosk.py"),
+            "--role",
+            window.role,
+            "--config",
+            str(self.config_path),
+            "--screenshot-dir",
+            str(self.data_dir / "screenshots"),
+        ]
+        if window.window:
+            argv += ["--window", window.window]
+        if window.position is not None and window.tiled:
+            argv += ["--position", f"{window.position[0]},{window.position[1]}"]
+        return argv
+
+    def kiosks(self, windows: list[KivyWindow]) -> None:
+        """Start the Kivy program once per window."""
+        shots = self.data_dir / "screenshots"
+        for w in windows:
+            self._spawn(f"{w.name} window", self.kivy_argv(w), f"{w.name}.log")
             log.info(
-                "%s window started; a picture of it every 3 s: %s", name, shots / f"{name}.png"
+                "%s window (%dx%d) started; a picture of it every 3 s: %s",
+                w.name,
+                *w.size,
+                shots / f"{w.name}.png",
             )
 
     def stop(self) -> None:
@@ -174,14 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     for sub in ("dev", "logs", "boards", "screenshots"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     launcher = Launcher(config, Path(args.config).resolve(), data_dir)
+    roles = [r for r in args.roles.split(",") if r]
+    tiled = launcher.plan(roles, tiled=True)  # a wrong role stops here, before any child
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         ports = launcher.simulators()
         daemon = launcher.daemon(ports)
-        roles = [r for r in args.roles.split(",") if r]
-        if roles:
-            launcher.display()
-            launcher.kiosks(roles)
+        if tiled:
+            on_virtual = launcher.display(tiled)
+            launcher.kiosks(tiled if on_virtual else launcher.plan(roles, tiled=False))
         daemon.wait()
         return daemon.returncode or 0
     except KeyboardInterrupt:

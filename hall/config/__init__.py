@@ -56,6 +56,7 @@ from hall.config.managers import (  # noqa: F401 - re-exported
     ManagerConfig,
 )
 from hall.config.progress import ProgressSection
+from hall.config.screens import RoleWindow, ScreensSection  # noqa: F401 - re-exported
 from hall.config.sign_in import SignInSection
 from hall.config.transport import TlsConfig
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported

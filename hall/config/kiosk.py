@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from hall.config.base import _Section
+from hall.config.screens import ScreensSection, move_legacy_size
 
 
 class RectificationSection(_Section):
@@ -160,9 +161,11 @@ class KioskSection(_Section):
     notice_screen_no_print_s: float = Field(
         240, ge=10, description="...when it did not print (time to photograph it)"
     )
-    fullscreen: bool = False
-    width: int = Field(1080, ge=320)
-    height: int = Field(1920, ge=320)
+    screens: ScreensSection = Field(
+        default_factory=ScreensSection,
+        description="each role's window: kiosk portrait 1080x1920, lobby landscape 1920x1080, "
+        "caller 480x800 (hall/config/screens.py)",
+    )
     lobby_call_s: float | None = Field(
         None,
         gt=0,
@@ -179,3 +182,8 @@ class KioskSection(_Section):
     lobby_voice_speed: int = Field(
         150, ge=80, le=450, description="copied from devices.voice.speed when config.yaml is read"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_size(cls, data: Any) -> Any:
+        return move_legacy_size(data)

@@ -38,8 +38,19 @@ def prepare(
     height: int = 1920,
     fullscreen: bool = False,
     kivy_home: str | None = None,
+    *,
+    scale: float = 1.0,
+    always_on_top: bool = False,
+    position: tuple[int, int] | None = None,
 ) -> Path:
-    """Configure Kivy (window size, no argv parsing, quiet logs) and register the CJK font."""
+    """Configure Kivy (window, no argv parsing, quiet logs) and register the CJK font.
+
+    ``scale`` is Kivy's ``Metrics.density``: every ``dp`` and ``sp`` of the
+    screens is drawn that many pixels (a 480x800 caller panel at 0.42 shows the
+    panel laid out for 1920 pixels). ``always_on_top`` keeps the window above
+    the others (SDL2's flag, Kivy 2.2+); ``position`` places its top-left
+    corner, else the window manager does.
+    """
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -52,9 +63,23 @@ def prepare(
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "always_on_top", "1" if always_on_top else "0")
+    if position is not None:
+        Config.set("graphics", "position", "custom")
+        Config.set("graphics", "left", str(position[0]))
+        Config.set("graphics", "top", str(position[1]))
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    set_scale(scale)
     from kivy.core.text import LabelBase
 
     LabelBase.register("Roboto", str(font))
     return font
+
+
+def set_scale(scale: float) -> None:
+    """Draw every ``dp`` and ``sp`` at ``scale`` pixels (widgets made from now on)."""
+    from kivy.metrics import Metrics
+
+    if Metrics.density != scale:
+        Metrics.density = scale

@@ -1,6 +1,10 @@
 """``run_kiosk.py``: start one role of the Kivy program against the daemon.
 
     python run_kiosk.py [--role kiosk|caller|lobby] [--window N] [--config config.yaml]
+                        [--position X,Y] [--screenshot-dir DIR]
+
+Each role opens its own window as ``kiosk.screens.<role>`` says (size,
+orientation, fullscreen, always on top, place, scale).
 
 With no display, it starts Xvfb (a virtual display) and says so; with
 ``--screenshot-dir`` it writes a picture of its window every few seconds so a
@@ -159,19 +163,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, help="window number (caller role)")
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--screenshot-dir", help="write <role>.png here every few seconds")
+    parser.add_argument(
+        "--position",
+        type=_position,
+        help="X,Y: the window's top-left corner, instead of kiosk.screens.<role>.left/top"
+        " (make run places the roles side by side)",
+    )
     args = parser.parse_args(argv)
     config = setup_and_load("run_kiosk", args.config)
     logging.getLogger("urllib3").setLevel(logging.WARNING)  # no request log lines per poll
     if args.role == "caller" and args.window is None:
         parser.error("--role caller needs --window N")
-    settings = config.kiosk
+    geometry = config.kiosk.screens.window(args.role)
+    position = args.position or geometry.position
+    log.info(
+        "%s window: %dx%d %s, drawn at %.2f%s",
+        args.role,
+        geometry.width,
+        geometry.height,
+        geometry.orientation,
+        geometry.density(),
+        ", always on top" if geometry.always_on_top else "",
+    )
     display = None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        display = start_virtual_display(settings.width, settings.height)
+        x, y = position or (0, 0)
+        display = start_virtual_display(geometry.width + x, geometry.height + y)
         wait_for_display(display)
     from hall.kiosk.kivy_setup import prepare
 
-    prepare(settings.width, settings.height, settings.fullscreen)
+    prepare(
+        geometry.width,
+        geometry.height,
+        geometry.fullscreen,
+        scale=geometry.density(),
+        always_on_top=geometry.always_on_top,
+        position=position,
+    )
     from hall.catalogue import CatalogueError
     from hall.kiosk.guide import GuideError
     from hall.workdays import CalendarError
@@ -192,6 +220,17 @@ def main(argv: list[str] | None = None) -> int:
         if display is not None:
             display.terminate()
     return 0
+
+
+def _position(text: str) -> tuple[int, int]:
+    """``X,Y`` (pixels, not negative) as a pair."""
+    try:
+        x, y = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected X,Y in pixels") from None
+    if x < 0 or y < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: X and Y must not be negative")
+    return (x, y)
 
 
 def _schedule_screenshots(folder: Path, role: str, window: int | None) -> None:

@@ -98,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _prepare_kivy(hall) -> None:  # DemoHall
-    """Kivy's window at the kiosk's size (config.yaml), made before any screen is imported."""
+    """Kivy's window at the kiosk's size (config.yaml), made before any screen is imported.
+
+    The other roles are laid out at their own sizes and drawn through an Fbo.
+    """
     from hall.kiosk.kivy_setup import prepare
 
-    k = hall.config.kiosk
-    prepare(k.width, k.height)
+    k = hall.config.kiosk.screens.kiosk
+    prepare(k.width, k.height, scale=k.density())
     from kivy.base import EventLoop
 
     EventLoop.ensure_window()

@@ -4,7 +4,9 @@ Import after :func:`hall.kiosk.kivy_setup.prepare` (one Kivy window per
 process). :class:`ScreenAtlas` builds each role's root with the context the
 program itself builds (``hall.kiosk.main.make_context`` on the demo hall's
 config), drives it to each scene through the screens' own methods (as a tap
-would), sizes the window to the role, checks the layout
+would), lays it out at the role's configured size and scale
+(``kiosk.screens``: the kiosk 1080x1920, the lobby TV 1920x1080 and once
+turned portrait, the caller panel 480x800 at 0.42), checks the layout
 (:mod:`hall.tools.layout_check`) and, when asked, writes
 ``<role>-<scene>-<lang>-<size>.png``.
 
@@ -33,10 +35,13 @@ from typing import Any
 from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
+from kivy.metrics import Metrics
 from kivy.uix.widget import Widget
 from PIL import Image
 
+from hall.config import RoleWindow
 from hall.kiosk.i18n import Strings
+from hall.kiosk.kivy_setup import set_scale
 from hall.tools.atlas_hall import DemoHall
 from hall.tools.atlas_kiosk import (
     KIOSK_SCENES,
@@ -54,7 +59,6 @@ from hall.tools.layout_check import (
 )
 
 log = logging.getLogger(__name__)
-LANDSCAPE = (1920, 1080)  # a lobby TV on its side
 
 
 def idle(frames: int = 2) -> None:
@@ -94,7 +98,7 @@ def mount(root: Widget, size: tuple[int, int]) -> Widget:
 
 
 CALLER_SCENES = ("login", "panel", "finish-choice")
-LOBBY_SCENES = ("board", "board-landscape")
+LOBBY_SCENES = ("board", "board-portrait")
 #: (role, scene) → the modes it is shown in. Caller and lobby have no large-text mode.
 KIOSK_MODES = ("zh-normal", "zh-large", "en-normal", "en-large")
 OTHER_MODES = ("zh-normal", "en-normal")
@@ -127,6 +131,7 @@ class ScreenAtlas:
         self._scenes = kiosk_scenes(hall)
         self._kiosk: tuple[str, Any] | None = None
         self._faces = tempfile.TemporaryDirectory(prefix="atlas-faces-")
+        self._scale = Metrics.density  # given back by close()
 
     # -- roots -----------------------------------------------------------------------
     def _context(self, role: str, lang: str) -> Any:
@@ -143,6 +148,7 @@ class ScreenAtlas:
         self._close_kiosk()
         from hall.screens.kiosk.root import KioskRoot
 
+        set_scale(self.geometry("kiosk", "home").density())
         ctx = self._context("kiosk", lang)
         try:
             equip_face(ctx, Path(self._faces.name) / lang)
@@ -152,20 +158,26 @@ class ScreenAtlas:
         self._kiosk = (lang, root)
         return root
 
-    def size(self, role: str, scene: str) -> tuple[int, int]:
-        """The role's window size.
+    def geometry(self, role: str, scene: str) -> RoleWindow:
+        """The role's window as config.yaml's ``kiosk.screens.<role>`` says.
 
-        config.yaml's kiosk.width/height (run_kiosk.py uses it for every role), and a landscape TV for the lobby's second picture.
+        The lobby's second picture (``board-portrait``) turns its TV on its side:
+        the same board, portrait, as a hall that hangs it so configures it.
         """
-        if scene == "board-landscape":
-            return LANDSCAPE
-        k = self.hall.config.kiosk
-        return (k.width, k.height)
+        window = self.hall.config.kiosk.screens.window(role)
+        if scene == "board-portrait" and window.orientation == "landscape":
+            return window.model_copy(update={"width": window.height, "height": window.width})
+        return window
+
+    def size(self, role: str, scene: str) -> tuple[int, int]:
+        """The role's window size (config.yaml's ``kiosk.screens``)."""
+        return self.geometry(role, scene).size
 
     def close(self) -> None:
-        """Shut the kiosk root down and remove the face template store."""
+        """Shut the kiosk root down, remove the face template store, give the scale back."""
         self._close_kiosk()
         self._faces.cleanup()
+        set_scale(self._scale)
 
     def _close_kiosk(self) -> None:
         """Shut the kiosk root down (its worker thread, outbox and face camera)."""
@@ -222,7 +234,10 @@ class ScreenAtlas:
     def _drive(self, role: str, scene: str, lang: str, large: bool) -> tuple[Widget, Any]:
         from hall.screens.kiosk.ui import ui
 
-        size = self.size(role, scene)
+        geometry = self.geometry(role, scene)
+        size = geometry.size
+        # The role's scale before its root is built: the kv rules' dp() are read then.
+        set_scale(geometry.density())
         if role == "kiosk":
             root = self.kiosk_root(lang)
             if root.parent is None:
@@ -317,8 +332,17 @@ def _lobby_filled(root: Widget) -> bool:
     return any(getattr(w, "hall_id", "") == "call-0" for w in root.walk(restrict=True))
 
 
+#: Pictures with a side longer than this are halved (a 480x800 caller panel is not).
+SHRINK_ABOVE = 1000
+
+
 def _shrink(path: Path) -> None:
-    """Half size, 256-colour PNG: an atlas page, not a pixel reference (keeps the repo small)."""
+    """Half size (a large screen), 256-colour PNG: an atlas page, not a pixel reference.
+
+    Keeps the repository small; a small window keeps its size to stay legible.
+    """
     with Image.open(path) as img:
-        small = img.convert("RGB").resize((img.width // 2, img.height // 2), Image.LANCZOS)
+        small = img.convert("RGB")
+    if max(small.size) > SHRINK_ABOVE:
+        small = small.resize((small.width // 2, small.height // 2), Image.LANCZOS)
     small.quantize(256).save(path, optimize=True)

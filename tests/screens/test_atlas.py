@@ -176,6 +176,24 @@ def test_page_has_no_layout_findings(web: WebAtlas, page: str, width: int) -> No
 
 
 # -- the pictures ---------------------------------------------------------------------------
+def test_each_role_is_drawn_at_its_configured_size(demo_hall: DemoHall, tmp_path: Path) -> None:
+    """kiosk.screens: the caller panel 480x800 (kept whole), the lobby TV 1920x1080 and turned."""
+    screens = demo_hall.config.kiosk.screens
+    assert (screens.caller.size, screens.lobby.size) == ((480, 800), (1920, 1080))
+    made = ScreenAtlas(demo_hall, tmp_path)
+    try:
+        drawn = {}
+        for role, scene in (("caller", "panel"), ("lobby", "board"), ("lobby", "board-portrait")):
+            shot = made.shot(role, scene, "zh-normal")
+            assert not shot.findings, shot.findings
+            with Image.open(shot.png) as img:
+                drawn[scene] = img.size
+    finally:
+        made.close()
+    # Pictures of large screens are halved for the atlas page; the small caller is not.
+    assert drawn == {"panel": (480, 800), "board": (960, 540), "board-portrait": (540, 960)}
+
+
 #: The kiosk's page colour (Palette.PAGE, the window's clear colour), as the PNG keeps it.
 PAGE_RGB = (0xEE, 0xF2, 0xF7)
 

@@ -12,7 +12,7 @@ from hall.kiosk.client import DaemonClient, DaemonError
 from hall.kiosk.context import KioskContext
 from hall.kiosk.i18n import Strings
 from hall.screens.caller.root import CallerRoot
-from hall.tools.layout_check import labels_fit
+from hall.tools.layout_check import check_tree, labels_fit
 from tests.kivy_harness import by_id, idle, idle_until, mount, screenshot, tap, texts
 from tests.support import PIN, Daemon, hall_config
 
@@ -326,3 +326,67 @@ def test_waiting_counts_of_long_service_names_are_shown_whole(
     finally:
         root.shutdown()
         ctx.client.close()
+
+
+@pytest.fixture
+def small_caller(daemon: Daemon) -> Iterator[CallerRoot]:
+    """Window 3's caller at its configured size (480x800 beside the business system) and scale."""
+    from kivy.metrics import Metrics
+
+    from hall.kiosk.kivy_setup import set_scale
+
+    geometry = KioskSection().screens.caller
+    before = Metrics.density
+    set_scale(geometry.density())  # before the root is built: its kv rules read dp() then
+    ctx = KioskContext(
+        settings=KioskSection(daemon_url=daemon.base),
+        client=DaemonClient(daemon.base, None),
+        strings=Strings("zh"),
+        hall_name="示范区政务服务中心",
+    )
+    root = CallerRoot(ctx, 3)
+    root.size_hint = (None, None)
+    root.size = geometry.size
+    mount(root)
+    try:
+        yield root
+    finally:
+        root.shutdown()
+        ctx.client.close()
+        set_scale(before)
+
+
+def _no_findings(root: CallerRoot, screen: str) -> None:
+    found, _targets = check_tree(root, screen, f"{root.panel.lang}-normal")
+    assert not found, "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_480x800_caller_shows_everything_whole_and_works_by_taps(
+    small_caller: CallerRoot, daemon: Daemon, language: str
+) -> None:
+    """At 480x800 the panel is drawn at 0.42: every screen fits, with a help call and a picker."""
+    caller = small_caller
+    assert tuple(caller.size) == (480, 800)
+    if language == "en":
+        tap(by_id(caller, "btn-language"))
+    _no_findings(caller, "caller-login")
+    kiosk = daemon.api("kiosk-token-1")
+    for service in ("other", "general", "other"):
+        kiosk.post("/tickets", {"service": service})
+    sign_in(caller)
+    assert idle_until(lambda: caller.current == "panel" and caller.panel.services, 5)
+    operate(caller, "btn-call")
+    assert by_id(caller, "current-number").text == "C001"
+    kiosk.post("/help", {"where": "1号自助取号机"})
+    assert shows(caller, "help-alert", "1号自助取号机")
+    idle(3)
+    _no_findings(caller, "caller-panel")  # the most crowded panel: a call and a help alert
+    tap(by_id(caller, "btn-finish"))
+    assert idle_until(lambda: by_id(caller, "choice-sheet"), 3)
+    idle(3)
+    _no_findings(caller, "caller-finish-choice")
+    tap(by_id(caller, "choice-即办件"))
+    assert idle_until(lambda: not caller.panel.busy, 3)
+    assert by_id(caller, "current-number").text == "---"
+    assert window(daemon, 3)["ticket_id"] is None

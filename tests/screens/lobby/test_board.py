@@ -310,6 +310,52 @@ def test_lays_out_portrait_and_landscape_every_name_whole(lobby: LobbyRoot, daem
     lobby.export_to_png(str(SCREENSHOT_DIR / "lobby-landscape.png"))
 
 
+@pytest.mark.parametrize(
+    ("slot", "size"),
+    [("band", (1920, 1080)), ("band", (1080, 1920)), ("side_band", (1920, 1080))],
+    ids=["bottom-landscape", "bottom-portrait", "side-landscape"],
+)
+def test_a_band_added_to_a_slot_takes_its_room_and_pushes_nothing_off(
+    lobby: LobbyRoot, daemon: Daemon, slot: str, size: tuple[int, int]
+) -> None:
+    """The lobby's band slots: one widget added (as the 公示 / figures band is) shows whole.
+
+    ``band`` runs the full width above the footer in either orientation; ``side_band``
+    sits under the waiting counts in landscape. Empty, a slot takes no room.
+    """
+    from kivy.uix.label import Label
+
+    daemon.api("kiosk-token-1").post("/tickets", {"service": "general"})
+    daemon.staff("S001", 1).post("/windows/1/call")
+    assert board_is(lobby, [("A001", "1号窗口")])
+    lobby.size_hint = (None, None)
+    lobby.size = size
+    idle(4)
+    box = lobby.ids[slot]
+    assert box.height == 0
+    calls, footer = by_id(lobby, "lobby-calls"), by_id(lobby, "lobby-footer")
+    before = calls.height
+    band = Label(text="本月满意率 99.2%　办结率 98.7%", size_hint_y=None, height=120)
+    box.add_widget(band)
+    idle(4)
+    assert band.height == 120 and band.width > 0
+    labels_fit(lobby)
+    assert by_id(lobby, "lobby-waiting").children  # the counts still show
+    left, bottom, right, top = lobby.x, lobby.y, lobby.right, lobby.top
+    assert left <= band.x and band.right <= right and bottom <= band.y and band.top <= top
+    if slot == "band":  # full width, between the board and the footer
+        assert band.y >= footer.top and band.top <= calls.y
+        assert band.width >= lobby.width - 60
+        assert calls.height < before
+    else:  # under the waiting counts, in the right-hand column
+        waiting_panel = by_id(lobby, "lobby-waiting").parent
+        assert band.top <= waiting_panel.y and band.x >= calls.right
+        assert calls.height == before  # the call list keeps its room
+    box.remove_widget(band)
+    idle(4)
+    assert box.height == 0 and calls.height == before
+
+
 def footer_colour(footer: object) -> tuple[float, ...]:
     """The colour the footer is painted with."""
     from kivy.graphics import Color
