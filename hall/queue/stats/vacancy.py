@@ -117,8 +117,8 @@ def period_rows(
     out = [rows[k] for k in sorted(rows)]
     for r in out:
         r["open_s"] = round(r["open_s"])
-        r["paused_s"] = round(r["paused_s"])
         r["paused_by_reason"] = {k: round(v) for k, v in r["paused_by_reason"].items()}
+        r["paused_s"] = sum(r["paused_by_reason"].values())  # adds up as shown
     return out
 
 
