@@ -60,6 +60,7 @@ from hall.config.screens import RoleWindow, ScreensSection  # noqa: F401 - re-ex
 from hall.config.sign_in import SignInSection
 from hall.config.transport import TlsConfig
 from hall.config.upstream import UpstreamEndpoint, UpstreamSection  # noqa: F401 - re-exported
+from hall.config.vacancy import VacancySection
 
 
 class LunchBreak(_Section):
@@ -276,6 +277,7 @@ class HallConfig(_Section):
     sign_in: SignInSection = SignInSection()
     appointments: AppointmentsSection = AppointmentsSection()
     progress: ProgressSection = ProgressSection()
+    vacancy: VacancySection = VacancySection()
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:

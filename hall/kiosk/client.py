@@ -280,6 +280,10 @@ class DaemonClient:
         """A window operation: call, recall, start, no-show, pause, resume, finish ..."""
         return self._request("POST", f"/windows/{number}/{op}", body or None)
 
+    def vacancy(self) -> dict:
+        """Empty windows and the open 空岗 alerts (GET /vacancy; staff and managers)."""
+        return self._request("GET", "/vacancy")
+
     def give_consent(self, staff_id: str, terminal: str, consent_version: str) -> dict:
         """Record the signed-in staff member's consent to face enrolment on ``terminal``."""
         body = {"staff_id": staff_id, "terminal": terminal, "consent_version": consent_version}

@@ -97,7 +97,7 @@ def mount(root: Widget, size: tuple[int, int]) -> Widget:
     return root
 
 
-CALLER_SCENES = ("login", "panel", "finish-choice")
+CALLER_SCENES = ("login", "panel", "finish-choice", "pause-choice")
 LOBBY_SCENES = ("board", "board-portrait")
 #: (role, scene) → the modes it is shown in. Caller and lobby have no large-text mode.
 KIOSK_MODES = ("zh-normal", "zh-large", "en-normal", "en-large")
@@ -267,6 +267,9 @@ class ScreenAtlas:
         root.login("S003", "1234")
         if not idle_until(lambda: root.current == "panel", 10):
             raise RuntimeError("the clerk could not sign in")
+        if scene == "pause-choice":  # 暂停服务 asks the reason (离岗原因) of an idle window
+            root.panel.toggle_pause()
+            return root, lambda: not root.panel.busy
         root.panel.operate("call")
         if not idle_until(lambda: not root.panel.busy, 10):
             raise RuntimeError("the call did not come back")

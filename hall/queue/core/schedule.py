@@ -113,6 +113,21 @@ class Schedule:
             nxt,
         )
 
+    def period_start(self, service: ServiceConfig, now: dt.datetime) -> dt.datetime | None:
+        """When the period of ``service``'s hours that holds ``now`` began; None outside hours.
+
+        A 24-hour service's period is the business day (from ``reset_time``). The
+        空岗 alerts count a window's emptiness from here, not from the night before.
+        """
+        local = self.local(now)
+        if service.hours == "always":
+            day = self.business_day(now)
+            return dt.datetime.combine(day, self._reset, self.tz)
+        for start, end in self._periods(local.date()):
+            if start <= local < end:
+                return start
+        return None
+
 
 def _format_zh(when: dt.datetime, local_now: dt.datetime) -> str:
     if when.date() == local_now.date():

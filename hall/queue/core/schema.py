@@ -480,6 +480,45 @@ manager_sessions_table = Table(
     Index("ix_manager_sessions_manager", "manager_id", "ended_at"),
 )
 
+# 离岗: each pause of a window (hall/queue/tickets/pauses.py) with its reason and how it
+# ended; open while ``ended_at`` is NULL. A table of its own, so an existing store gets it.
+window_pauses_table = Table(
+    "window_pauses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", String(10), nullable=False),  # business day the pause started on
+    Column("window", Integer, nullable=False),
+    Column("reason", String(16), nullable=False),  # hall.words.PauseReason
+    Column("note", String(200), nullable=False, default=""),
+    Column("staff_id", String(32)),  # None: paused by a manager or a keypad with no session
+    Column("by", String(80), nullable=False),  # staff | manager:<id> | keypad <addr>
+    Column("started_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("ended_by", String(16)),  # resume | closed
+    Index("ix_window_pauses_window", "window", "ended_at"),
+    Index("ix_window_pauses_day", "day"),
+    sqlite_autoincrement=True,
+)
+
+# 空岗 alerts (hall/queue/tickets/vacancy.py): a window closed or paused too long with people
+# waiting during hours; open while ``ended_at`` is NULL, ended when the window opens.
+vacancy_alerts_table = Table(
+    "vacancy_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", String(10), nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("state", String(8), nullable=False),  # closed | paused, when raised
+    Column("reason", String(16)),  # the pause reason; None when closed
+    Column("since", Float, nullable=False),  # when the window's emptiness began to count
+    Column("raised_at", Float, nullable=False),
+    Column("waiting", Integer, nullable=False),  # people waiting for it when raised
+    Column("ended_at", Float),
+    Index("ix_vacancy_alerts_window", "window", "ended_at"),
+    Index("ix_vacancy_alerts_day", "day"),
+    sqlite_autoincrement=True,
+)
+
 #: Columns added to an existing table after stores were made with it. There are no
 #: migrations: ``create_all`` makes missing tables, not missing columns, so at start
 #: :func:`_add_columns` adds these to a store that lacks them (nullable, no default:

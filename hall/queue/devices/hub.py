@@ -315,11 +315,14 @@ class DeviceHub:
             Command.CALL_NEXT: calling.call_next,
             Command.RECALL: calling.recall,
             Command.NO_SHOW: calling.no_show,
-            Command.HOLD: calling.pause,
         }
         if command in simple:
             fn = simple[command]
             return lambda tx: fn(ctx, tx, actor, window)
+        # A keypad has no reason key: its pause is recorded with vacancy.keypad_reason.
+        reason = self.config.vacancy.keypad_reason
+        if command == Command.HOLD:
+            return lambda tx: calling.pause(ctx, tx, actor, window, reason)
         if command == Command.FINISH:
             return lambda tx: calling.finish(ctx, tx, actor, window, kb.finish_case_type)
         if command == Command.TRANSFER:
@@ -329,7 +332,9 @@ class DeviceHub:
 
             def toggle(tx: Tx) -> Any:
                 paused = rows.window_row(tx, window).state == WindowState.PAUSED
-                return (calling.resume if paused else calling.pause)(ctx, tx, actor, window)
+                if paused:
+                    return calling.resume(ctx, tx, actor, window)
+                return calling.pause(ctx, tx, actor, window, reason)
 
             return toggle
 

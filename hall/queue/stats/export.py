@@ -8,6 +8,7 @@ from typing import Any
 
 from hall.queue.stats.day_cache import CASE_TYPES
 from hall.queue.stats.figures import LEVEL_KEYS
+from hall.words import PAUSE_REASON_WORDS
 
 #: (header, how to read it from a statistics row)
 COLUMNS: list[tuple[str, Any]] = [
@@ -54,6 +55,24 @@ def attendance_table(stats: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
+def vacancy_table(stats: dict[str, Any]) -> list[list[Any]]:
+    """空岗/离岗: header row, then one row per bucket and window (minutes, one decimal)."""
+    rows = stats.get("vacancy") or []
+
+    def minutes(seconds: float) -> float:
+        return round(seconds / 60, 1)
+
+    header = ["周期 period", "窗口 window", "开放分钟 open_min", "暂停分钟 paused_min"]
+    header += [f"{zh} {reason}_min" for reason, (zh, _en) in PAUSE_REASON_WORDS.items()]
+    header += ["暂停次数 pauses", "空岗告警 alerts"]
+    return [header] + [
+        [r["bucket"], r["window"], minutes(r["open_s"]), minutes(r["paused_s"])]
+        + [minutes(r["paused_by_reason"].get(reason, 0)) for reason in PAUSE_REASON_WORDS]
+        + [r["pauses"], r["alerts"]]
+        for r in rows
+    ]
+
+
 #: The label of the ledger head's row (hall/queue/ratings/anchor.py), published on every export.
 HEAD_LABEL = "台账校验码 ledger head"
 
@@ -88,6 +107,10 @@ def to_xlsx(stats: dict[str, Any]) -> bytes:
     if stats.get("attendance"):
         sheet = wb.create_sheet("考勤")
         for values in attendance_table(stats):
+            sheet.append(values)
+    if stats.get("vacancy"):
+        sheet = wb.create_sheet("空岗离岗 vacancy")
+        for values in vacancy_table(stats):
             sheet.append(values)
     if stats.get("ledger_head"):
         sheet = wb.create_sheet("台账 ledger")

@@ -32,9 +32,9 @@ from hall.queue.core.rows import (
 )
 from hall.queue.core.schema import tickets_table
 from hall.queue.core.writer import Tx
-from hall.queue.tickets import views
+from hall.queue.tickets import pauses, vacancy, views
 from hall.queue.tickets.sessions import staff_session
-from hall.words import CaseType
+from hall.words import CaseType, PauseReason
 
 
 @dataclass(frozen=True)
@@ -268,8 +268,18 @@ def transfer(ctx: Context, tx: Tx, actor: Actor, number: int, service: str) -> d
     return views.ticket_view(new)
 
 
-def pause(ctx: Context, tx: Tx, actor: Actor, number: int) -> dict[str, Any]:
-    """暂停服务: stop calling at this window (only when nobody is being served)."""
+def pause(
+    ctx: Context,
+    tx: Tx,
+    actor: Actor,
+    number: int,
+    reason: PauseReason = PauseReason.OTHER,
+    note: str = "",
+) -> dict[str, Any]:
+    """暂停服务: stop calling at this window (only when nobody is being served).
+
+    The pause is recorded with its reason (离岗原因) until resume or close (pauses.py).
+    """
     win = _window(ctx, tx, actor, number)
     if win.state == WindowState.PAUSED:
         raise conflict(
@@ -279,6 +289,8 @@ def pause(ctx: Context, tx: Tx, actor: Actor, number: int) -> dict[str, Any]:
         raise conflict(
             "window_busy", f"{number}号窗口正在办理,请先办结", f"Window {number} is serving someone"
         )
+    by = "staff" if actor.role == "staff" else f"{actor.role}:{actor.name}"
+    pauses.start(ctx, tx, number, reason, note, win.staff_id, by)
     return window_view(tx, set_window(tx, number, state=WindowState.PAUSED))
 
 
@@ -287,6 +299,8 @@ def resume(ctx: Context, tx: Tx, actor: Actor, number: int) -> dict[str, Any]:
     win = _window(ctx, tx, actor, number)
     if win.state != WindowState.PAUSED:
         raise conflict("not_paused", f"{number}号窗口未暂停", f"Window {number} is not paused")
+    pauses.end(tx, number, "resume")
+    vacancy.end_alerts(ctx, tx, number)
     return window_view(tx, set_window(tx, number, state=WindowState.OPEN))
 
 

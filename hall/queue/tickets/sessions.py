@@ -22,6 +22,7 @@ from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.schema import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
+from hall.queue.tickets import pauses, vacancy
 
 
 def token_hash(token: str) -> str:
@@ -95,6 +96,7 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         )
     ):
         require_no_ticket(tx, other.number)
+        pauses.end(tx, other.number, "closed")
         set_window(tx, other.number, state=WindowState.CLOSED, staff_id=None)
     _end_sessions(tx, staff_id=staff_id)
     token = secrets.token_urlsafe(32)
@@ -112,11 +114,14 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         win.state if win.state in (WindowState.PAUSED, WindowState.SERVING) else WindowState.OPEN
     )
     row = set_window(tx, number, state=state, staff_id=staff_id)
+    if state == WindowState.OPEN:
+        vacancy.end_alerts(ctx, tx, number)  # the window opens: its 空岗 alert ends
     return {
         "token": token,
         "staff_id": staff_id,
         "name": person.name,
         "role": person.role,
+        "windows": list(person.windows),  # a B岗 clerk's panel hears of these windows' alerts
         "window": window_view(tx, row),
         "expires_in_s": int(hours * 3600),
     }
@@ -126,6 +131,7 @@ def logout(ctx: Context, tx: Tx, hashed: str | None) -> dict[str, Any]:
     """End a staff session and close its window (refused while a citizen is there)."""
     session = staff_session(tx, hashed)
     require_no_ticket(tx, session.window)
+    pauses.end(tx, session.window, "closed")
     _end_sessions(tx, token_hash=session.token_hash)
     row = set_window(tx, session.window, state=WindowState.CLOSED, staff_id=None)
     return {"window": window_view(tx, row)}

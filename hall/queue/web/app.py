@@ -23,6 +23,7 @@ from hall.queue.core.clock import Clock
 from hall.queue.core.daemon import HallDaemon
 from hall.queue.core.domain import QueueError
 from hall.queue.devices.token_refusals import RefusalCounter
+from hall.queue.tickets import vacancy as empty_windows
 from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     attendance,
@@ -36,6 +37,7 @@ from hall.queue.web.api import (
     submissions,
     terminals,
     tickets,
+    vacancy,
     windows,
 )
 from hall.queue.web.auth import TokenTable, identify
@@ -61,6 +63,7 @@ ROUTERS = (
     personal_data.router,
     terminals.router,
     manager_login.router,
+    vacancy.router,
     manager_page.router,
     citizen.router,
 )
@@ -114,9 +117,12 @@ def create_app(
         app.state.daemon = daemon
         app.state.pins = PinVerifier(config.sign_in)  # scrypt's own threads (web/pins.py)
         chores = asyncio.create_task(daemon.housekeeping())
+        # 空岗 alerts: empty windows looked for on the daemon's clock (tickets/vacancy.py).
+        watch = asyncio.create_task(empty_windows.watch(daemon.run, daemon.ctx))
         try:
             yield
         finally:
+            watch.cancel()
             chores.cancel()
             app.state.pins.close()
             daemon.stop()

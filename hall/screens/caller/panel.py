@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
+from hall.screens.caller.vacancy import PAUSE_REASONS, VacancyNotice
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by panel.kv
@@ -71,6 +72,7 @@ class CallerPanel(Translated, SheetHost, Screen):
     busy = BooleanProperty(False)
     connected = BooleanProperty(True)
     help_text = StringProperty("")
+    vacancy_text = StringProperty("")  # 空岗 alerts a B岗 clerk covers (screens/caller/vacancy.py)
     queue_summary = StringProperty("")
     no_shows = ListProperty([])
 
@@ -102,6 +104,7 @@ class CallerPanel(Translated, SheetHost, Screen):
         self.now: Callable[[], dt.datetime] = ctx.now
         self.requeued = ""  # a returning no-show whose place is not known yet
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
+        self.vacancy = VacancyNotice()
         self._queue_loading = False
         self._queue_stale = False
         super().__init__(window_number=window, **kwargs)
@@ -120,6 +123,7 @@ class CallerPanel(Translated, SheetHost, Screen):
         """Rebuild the lists built in Python (kv-bound texts follow by themselves)."""
         self._show_queue()
         self._show_counts()
+        self._show_vacancy()
 
     def service_text(self, code: str, *_bound: object) -> str:
         """The current ticket's service by name (kv passes ``root.lang`` to re-evaluate)."""
@@ -163,6 +167,9 @@ class CallerPanel(Translated, SheetHost, Screen):
         self.help_text = ""
         self._say("")
         self.bridge.follow(login["token"], self._on_event, self._on_state)
+        if self.vacancy.begin(login):  # a B岗 clerk: the alerts already open
+            self.bridge.submit(self.ctx.client.vacancy, self._vacancy_read, self._vacancy_failed)
+        self._show_vacancy()
         if not getattr(self, "_ticking", False):
             self._ticking = True
             self.bridge.every(1.0, self.tick)
@@ -220,6 +227,8 @@ class CallerPanel(Translated, SheetHost, Screen):
                 self._apply_window(data["window"])
         elif kind.startswith("ticket."):
             self._on_ticket_event(kind, data)
+        elif kind.startswith("vacancy.") and self.vacancy.on_event(kind, data):
+            self._show_vacancy()
         elif kind in ("queue.reset", "reset"):
             self.no_shows = []
             self.reload()
@@ -269,6 +278,16 @@ class CallerPanel(Translated, SheetHost, Screen):
             self.tick()
         elif ticket["number"] == self.ticket_number:
             self._clear_ticket()
+
+    def _vacancy_read(self, found: dict) -> None:
+        self.vacancy.load(found.get("alerts", []))
+        self._show_vacancy()
+
+    def _vacancy_failed(self, exc: DaemonError) -> None:
+        log.info("empty-window alerts not read: %s", exc.message_en)
+
+    def _show_vacancy(self) -> None:
+        self.vacancy_text = self.vacancy.text(self.tr)
 
     def _refresh_done(self) -> None:
         """Re-read this window's count of cases done today (after a 办结)."""
@@ -364,6 +383,8 @@ class CallerPanel(Translated, SheetHost, Screen):
             values["service"] = self._service_name(body["service"])
         if op == "finish":
             values["case_type"] = self.tr(case_type_key(body["case_type"]))
+        if op == "pause":
+            values["reason"] = self.tr(dict(PAUSE_REASONS)[body["reason"]])
         self._say(self.tr(f"caller.done_{op.replace('-', '_')}", **values))
 
     def _say_requeued(self, number: str, ahead: int) -> None:
@@ -379,8 +400,14 @@ class CallerPanel(Translated, SheetHost, Screen):
         self.open_sheet("", options, lambda _v: self.operate("no-show"), title=title)
 
     def toggle_pause(self) -> None:
-        """Pause, or resume a paused window."""
-        self.operate("resume" if self.window_state == "paused" else "pause")
+        """Resume a paused window, or ask why (离岗原因) and pause it."""
+        if self.window_state == "paused":
+            self.operate("resume")
+            return
+        options = [(value, self.tr(key)) for value, key in PAUSE_REASONS]
+        self.open_sheet(
+            "caller.choose_pause_reason", options, lambda r: self.operate("pause", reason=r)
+        )
 
     def choose_transfer(self) -> None:
         """Ask which service to transfer the current citizen to."""

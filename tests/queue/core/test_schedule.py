@@ -88,3 +88,15 @@ def test_always_service_ignores_hours(sched: Schedule) -> None:
 def test_weekend_open_and_no_lunch_break() -> None:
     s = schedule(weekend_open=True, lunch_break=None)
     assert s.availability(daytime(s), at(2026, 11, 28, 12, 30)).accepting
+
+
+def test_the_period_a_moment_is_in_begins_at_the_opening_or_after_lunch(sched: Schedule) -> None:
+    """空岗 alerts count a window's emptiness from the start of its service's period."""
+    svc = daytime(sched)
+    assert sched.period_start(svc, at(2026, 11, 23, 10, 15)) == at(2026, 11, 23, 9, 0)
+    assert sched.period_start(svc, at(2026, 11, 23, 14, 0)) == at(2026, 11, 23, 13, 30)
+    for closed in (at(2026, 11, 23, 12, 30), at(2026, 11, 23, 8, 0), at(2026, 10, 1, 10, 0)):
+        assert sched.period_start(svc, closed) is None
+    general = sched.config.service("general")  # 24 hours: its period is the business day
+    assert sched.period_start(general, at(2026, 11, 24, 2, 0)) == at(2026, 11, 23, 3, 0)
+    assert sched.period_start(general, at(2026, 11, 24, 10, 0)) == at(2026, 11, 24, 3, 0)

@@ -67,6 +67,7 @@ def hall(make_daemon, tmp_path: Path) -> Iterator[Hall]:
         "led_bus": {"port": led_pair.a, "hall_board": {"address": 99, "calls": 3}},
         "voice": {"enabled": True, "wav_dir": "voice", "repeat": 1},
     }
+    cfg["vacancy"] = {"keypad_reason": "consultation"}  # a keypad's pause key has no reason
     boards = BoardSim(led_pair.b, BOARDS)
     boards.start()
     link = SerialLink(kp_pair.b, retry_initial=0.05, retry_max=0.2)
@@ -194,6 +195,12 @@ def test_keypad_keys_operate_the_window(hall: Hall) -> None:
     assert wait_until(lambda: hall.keypads.beeps.get(1, 0) >= 1, 5)
     hall.keypads.press(1, b.KEY_PAUSE)
     assert wait_until(lambda: window1()["state"] == "open", 5)
+    (pause,) = windows.get("/vacancy/pauses").json()["pauses"]
+    assert (pause["reason"], pause["by"], pause["ended_by"]) == (
+        "consultation",
+        "device:keypad 1",
+        "resume",
+    )
     hall.keypads.press_keys(1, 3, b.KEY_CONFIRM)  # 3 + confirm = call back the no-show
     hall.keypads.press(1, b.KEY_CALL_NEXT)
     assert wait_until(lambda: window1()["ticket_number"] == numbers[1], 5)

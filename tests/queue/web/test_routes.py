@@ -5,7 +5,8 @@ web/api/ modules (issue 12): the split must not add, drop or re-tag a route.
 Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed links),
 the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
-``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts).
+``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
+``/vacancy/pauses`` (issue 14: 空岗 and 离岗).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ ROUTES = {
     ("GET", "/api/v1/submissions/{sid}", None, ("submissions",), True),
     ("POST", "/api/v1/submissions/{sid}/{action}", None, ("submissions",), True),
     ("POST", "/api/v1/tickets", 201, ("tickets",), True),
+    ("GET", "/api/v1/vacancy", None, ("vacancy",), True),
+    ("GET", "/api/v1/vacancy/pauses", None, ("vacancy",), True),
     ("GET", "/api/v1/tickets/{ticket_id}", None, ("tickets",), True),
     ("GET", "/api/v1/windows", None, ("windows",), True),
     ("POST", "/api/v1/windows/{number}/call", None, ("windows",), True),

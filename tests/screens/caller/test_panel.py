@@ -159,8 +159,11 @@ def test_every_operation_reaches_the_daemon(caller: CallerRoot, daemon: Daemon) 
     assert window(daemon, 3)["ticket_id"] is None
     assert "不动产" not in texts(caller)  # no picker left on screen
 
-    operate(caller, "btn-pause")
+    operate(caller, "btn-pause", "toilet")  # the reason first (离岗原因)
     assert window(daemon, 3)["state"] == "paused"
+    assert by_id(caller, "panel-message").text == "已暂停服务（如厕）"
+    pause = daemon.api("manager-token-1").get("/vacancy/pauses").json()["pauses"][-1]
+    assert (pause["window"], pause["reason"], pause["open"]) == (3, "toilet", True)
     assert by_id(caller, "btn-call").disabled
     assert by_id(caller, "btn-pause").text == "恢复服务"
     operate(caller, "btn-pause")

@@ -33,7 +33,7 @@ PUBLIC_WINDOW = ("number", "state", "ticket_number")
 #: Event types everybody may see (in the public form for display and kiosk).
 QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: Event types staff see besides the queue's (no personal data, no ratings).
-STAFF_EXTRA = ("help.requested", "device.changed")
+STAFF_EXTRA = ("help.requested", "device.changed", "vacancy.alert", "vacancy.ended")
 
 
 def _pick(d: Any, keys: tuple[str, ...]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from hall.queue.attendance import report as attendance_report
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import anchor, ledger, rectification
-from hall.queue.stats import day_cache, export, figures
+from hall.queue.stats import day_cache, export, figures, vacancy
 from hall.queue.tickets import views
 from hall.queue.web import dates
 from hall.queue.web.auth import manager_actor, require
@@ -137,6 +137,11 @@ async def _statistics(
     result["attendance"] = await daemon.run(
         lambda tx: attendance_report.period_counts(daemon.ctx, tx, start, min(end, today), period)
     )
+    # 空岗/离岗 per window: open time, pause time by reason, alerts (stats/vacancy.py).
+    result["vacancy"] = await daemon.run(
+        lambda tx: vacancy.period_rows(daemon.config, tx.conn, start, end, period, tx.now)
+    )
+    result["definitions"] = {**result["definitions"], **vacancy.DEFINITIONS}
     return result
 
 

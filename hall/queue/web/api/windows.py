@@ -16,7 +16,7 @@ from hall.queue.core.domain import not_found
 from hall.queue.web.api.attendance import checkout, pin_check_in
 from hall.queue.web.auth import Principal, require
 from hall.queue.web.deps import Body, Caller, WindowNumber, daemon_of, reader
-from hall.words import CaseType
+from hall.words import CaseType, PauseReason
 
 router = APIRouter(prefix="/api/v1")
 
@@ -138,10 +138,26 @@ async def transfer(
     return await _op(request, p, "transfer", number, service=body.service)
 
 
+class PauseBody(Body):
+    """POST /windows/{n}/pause: why the window pauses (离岗原因)."""
+
+    reason: PauseReason = Field(
+        description="lunch_relief 午间轮换, consultation 咨询, toilet 如厕, meeting 会议, other 其他"
+    )
+    note: str = Field("", max_length=200, description="a word more (managers see it)")
+
+
 @router.post("/windows/{number}/pause", tags=["windows"])
-async def pause(request: Request, number: WindowNumber, p: Caller) -> dict[str, Any]:
-    """暂停服务."""
-    return await _op(request, p, "pause", number)
+async def pause(
+    request: Request, number: WindowNumber, p: Caller, body: PauseBody | None = None
+) -> dict[str, Any]:
+    """暂停服务 with its reason; recorded until resume or close (staff of the window, managers).
+
+    Without a body the reason is ``other`` (clients from before pause reasons).
+    """
+    reason = body.reason if body else PauseReason.OTHER
+    note = body.note.strip() if body else ""
+    return await _op(request, p, "pause", number, reason=reason, note=note)
 
 
 @router.post("/windows/{number}/resume", tags=["windows"])

@@ -260,6 +260,10 @@ async function load() {
       window.renderTerminals, [], () => window.renderTerminals(null)),
     part("未知令牌 unknown tokens（/devices/refused-tokens）", "/devices/refused-tokens",
       window.renderRefusedTokens, [], () => window.renderRefusedTokens(null)),
+    part("空岗告警 empty windows（/vacancy）", "/vacancy",
+      window.renderVacancy, [], () => window.renderVacancy(null)),
+    part("今日暂停 pauses（/vacancy/pauses）", "/vacancy/pauses",
+      window.renderPauses, [], () => window.renderPauses(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
@@ -318,7 +322,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
