@@ -41,7 +41,7 @@ from hall.queue.core.writer import Tx, Writer
 from hall.queue.devices.hub import DeviceHub
 from hall.queue.ratings import upstream
 from hall.queue.stats.warmer import StatsWarmer
-from hall.queue.tickets import appointments, calling, issuing, views
+from hall.queue.tickets import appointments, badges, calling, issuing, views
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class HallDaemon:
         self.writer: Writer | None = None
         self.ctx: Context | None = None
         self.started_at = time.time()
+        self.photos: dict[str, badges.Photo] = {}  # staff id -> photo (亮证上岗), read at start
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the writer and bring the windows table in line with the config."""
@@ -102,6 +103,7 @@ class HallDaemon:
         )
         self.writer.call(self._expire_old_days)
         self._seal_at_rest()
+        self.photos = badges.load_photos(self.config, self.data_dir)
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()
         endpoint = self.config.upstream.submissions
@@ -375,6 +377,7 @@ class HallDaemon:
                     ticket_kind=current.kind if current else None,
                     ticket_status=current.status if current else None,
                     called_at=views.iso(current.called_at) if current else None,
+                    clerk=badges.public_clerk(self.config, r.staff_id),
                 )
                 out.append(view)
             if done_for:

@@ -22,6 +22,7 @@ from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.schema import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
+from hall.queue.tickets import badges
 
 
 def token_hash(token: str) -> str:
@@ -117,6 +118,7 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         "staff_id": staff_id,
         "name": person.name,
         "role": person.role,
+        "clerk": badges.public_clerk(cfg, staff_id),  # what the hall shows (亮证上岗)
         "window": window_view(tx, row),
         "expires_in_s": int(hours * 3600),
     }
