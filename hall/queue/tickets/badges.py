@@ -87,7 +87,5 @@ def load_photos(config: HallConfig, data_dir: str | Path) -> dict[str, Photo]:
         if isinstance(found, Photo):
             out[person.id] = found
         else:
-            log.warning(
-                "staff.%d.photo (%s): 照片无法显示 / not shown: %s", i, person.id, found
-            )
+            log.warning("staff.%d.photo (%s): 照片无法显示 / not shown: %s", i, person.id, found)
     return out
