@@ -353,6 +353,14 @@ class HallDaemon:
             "hours": svc.hours,
         }
 
+    def _opening(self, ts: float) -> str | None:
+        """The hall's next opening (ISO, local) while it is shut; None while it is open."""
+        now = dt.datetime.fromtimestamp(ts, dt.UTC)
+        if self.ctx.schedule.is_open(now):
+            return None
+        nxt = self.ctx.schedule.next_open(now)
+        return nxt.isoformat() if nxt else None
+
     async def windows(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
         """Every window with its state, area and current ticket (service, kind, called_at).
 
@@ -364,6 +372,7 @@ class HallDaemon:
         def op(tx: Tx) -> list[dict[str, Any]]:
             found = tx.conn.execute(select(windows_table).order_by(windows_table.c.number))
             out = []
+            opening = self._opening(tx.now)
             for r in found:
                 cfg = self.config.window(r.number)
                 if cfg is None:
@@ -378,6 +387,7 @@ class HallDaemon:
                     ticket_status=current.status if current else None,
                     called_at=views.iso(current.called_at) if current else None,
                     clerk=badges.public_clerk(self.config, r.staff_id),
+                    opens_at=opening if r.state == WindowState.CLOSED else None,
                 )
                 out.append(view)
             if done_for:

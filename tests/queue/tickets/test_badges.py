@@ -130,3 +130,20 @@ def test_the_clerks_photo_by_role(daemon: Daemon) -> None:
     missing = display.get("/windows/2/photo")
     assert missing.status_code == 404 and "照片" in missing.text and "photo" in missing.text
     assert display.get("/windows/99/photo").status_code in (404, 422)
+
+
+def test_closed_windows_say_when_the_hall_opens_next(daemon: Daemon) -> None:
+    daemon.staff("S001", 1)
+    windows = daemon.api("display-token-1").get("/windows").json()
+    # The test hall is shut today and tomorrow (tests/support/config.py): Thursday 09:00.
+    assert {w["number"]: w["opens_at"] for w in windows} == {
+        1: None,  # a clerk is signed in
+        **{n: "2026-06-04T09:00:00+08:00" for n in range(2, 6)},
+    }
+
+
+def test_while_the_hall_is_open_a_closed_window_has_no_opening(make_daemon) -> None:
+    cfg = hall_config()
+    cfg["hall"]["hours"]["closed_dates"] = []  # 10:00 on a Tuesday: open
+    windows = make_daemon(cfg, name="open").api("display-token-1").get("/windows").json()
+    assert [w["opens_at"] for w in windows] == [None] * 5

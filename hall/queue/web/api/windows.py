@@ -73,7 +73,8 @@ async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
     ``done_today`` (cases finished there this business day) are shown to a manager
     for every window, to a staff session for its own window only (the caller panel
     reads its current ticket by that id), to kiosks and displays never. Who serves
-    at a window in public (亮证上岗) is its ``clerk``: name, badge, title, for every role.
+    at a window in public (亮证上岗) is its ``clerk``: name, badge, title, for every role;
+    a closed window's ``opens_at`` is the hall's next opening while the hall is shut.
     """
     session = await reader(request, p)
     numbers = {w.number for w in request.app.state.config.windows}
