@@ -70,30 +70,27 @@ class WindowBoards:
     def changed(self, window: dict[str, Any]) -> bool:
         """A window changed: show its idle or closed text; False if it is not ours."""
         text = self.text(window)
+        # Under the lock with the show (which never blocks): a refresh cannot put an
+        # old closed text back after the window opened.
         with self._lock:
             if window["state"] == WindowState.CLOSED and text is not None:
                 self._closed[window["number"]] = text
             else:
                 self._closed.pop(window["number"], None)
-        if text is None:
-            return False
-        self.show(window["number"], text)
-        return True
+            if text is not None:
+                self.show(window["number"], text)
+        return text is not None
 
     def refresh(self) -> list[int]:
         """Show again the closed windows whose text the clock changed; their numbers."""
-        with self._lock:
-            closed = dict(self._closed)
         moved = []
-        for number, shown in closed.items():
-            text = self.text({"number": number, "state": WindowState.CLOSED})
-            with self._lock:
-                if self._closed.get(number) != shown:
-                    continue  # the window changed meanwhile: its own text went out
-                self._closed[number] = text
-            if text != shown:
-                self.show(number, text)
-                moved.append(number)
+        with self._lock:
+            for number, shown in list(self._closed.items()):
+                text = self.text({"number": number, "state": WindowState.CLOSED})
+                if text != shown:
+                    self._closed[number] = text
+                    self.show(number, text)
+                    moved.append(number)
         return moved
 
     def start(self) -> None:
