@@ -24,6 +24,10 @@ def test_demo_config_is_a_real_hall() -> None:
     assert cfg.hall.hours.lunch_break is not None
     assert {t.token for t in cfg.api.tokens} >= {"demo-kiosk", "demo-manager"}
     assert cfg.staff[0].id == "S001" and verify_pin("1234", cfg.staff[0].pin_hash)
+    # 亮证上岗: every demo clerk has a title and a public number that is not the sign-in id.
+    assert all(s.title and s.title_en and s.badge for s in cfg.staff)
+    assert not {s.badge for s in cfg.staff} & {s.id for s in cfg.staff}
+    assert len({s.badge for s in cfg.staff}) == len(cfg.staff)
     assert "token kiosk-1" in cfg.demo_secrets()
     terminal = {"name": "win1", "token": "demo-terminal-1", "windows": [1]}
     with_terminal = cfg.model_copy(update={"attendance": AttendanceSection(terminals=[terminal])})
@@ -73,6 +77,13 @@ def _load(tmp_path: Path, cfg: dict) -> None:
         (lambda c: c["hall"]["hours"].update(open="9am"), "hall.hours.open: String should match"),
         (lambda c: c["api"]["tokens"][0].update(role="root"), "api.tokens.0.role: Input should be"),
         (lambda c: c["staff"][0].update(pin_hash="1234"), "staff.0.pin_hash: String should match"),
+        (lambda c: c["staff"][0].update(badge="02 31"), "staff.0.badge: String should match"),
+        (lambda c: c["staff"][1].update(photo="me.gif"), "staff.1.photo: String should match"),
+        (
+            lambda c: [c["staff"][i].update(badge="0231") for i in (0, 2)],
+            "staff.2.badge: '0231' is used twice",
+        ),
+        (lambda c: c["staff"][1].update(title="科" * 25), "staff.1.title: String should have"),
         (
             lambda c: c.update(devices={"led_bus": {"bx5": {"area": {"x": 4}}}}),
             "bx5.area: BX-5K areas start and end on 8-pixel columns (x 4, width 64)",

@@ -174,6 +174,19 @@ class StaffConfig(_Section):
     pin_hash: str = Field(pattern=r"^scrypt\$", description="from `python -m hall.queue hash-pin`")
     windows: list[int] = Field(min_length=1)
     role: StaffRole = StaffRole.A
+    # 亮证上岗: what the hall shows of whoever serves at a window (boards, lobby, /t page).
+    title: str = Field("", max_length=24, description="职务 / 岗位 shown with the name: 综合受理员")
+    title_en: str = Field("", max_length=48, description="the title in English")
+    badge: str | None = Field(
+        None,
+        pattern=r"^[0-9A-Za-z-]{1,16}$",
+        description="工号 shown in public (0231); never the sign-in id: null = none shown",
+    )
+    photo: str | None = Field(
+        None,
+        pattern=r"(?i)^[^\x00]+\.(jpe?g|png)$",
+        description="JPEG or PNG, relative to the data dir; checked at start (warned, not shown)",
+    )
 
 
 class TokenRole(StrEnum):
@@ -289,6 +302,7 @@ class HallConfig(_Section):
         _unique("services", "prefix", [s.prefix for s in self.services])
         _unique("windows", "number", [w.number for w in self.windows])
         _unique("staff", "id", [s.id for s in self.staff])
+        _unique("staff", "badge", [s.badge for s in self.staff])  # None: no badge
         _unique("api.tokens", "token", [t.token for t in self.api.tokens])
         # A manager's actions are recorded as manager:<id>, the bootstrap token's as
         # manager:<token name>: one may not pass for the other.

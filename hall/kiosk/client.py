@@ -118,7 +118,9 @@ class DaemonClient:
         headers: dict[str, str] | None = None,
         timeout: float | tuple[float, float] | None = None,
         stream_body: bool = False,
+        raw: bool = False,
     ) -> Any:
+        # ``raw``: a 200's body as bytes (a photo); refusals are JSON as always.
         # ``stream_body``: sent from a file object, block by block, so the connect timeout
         # bounds a stalled block rather than the whole upload (one sendall of tens of MB).
         kwargs: dict[str, Any] = {"json": body}
@@ -147,6 +149,8 @@ class DaemonClient:
             unavailable = DaemonUnavailable(f"HTTP {r.status_code}")
             unavailable.retry_after = retry_after(r.headers)
             raise unavailable
+        if raw and r.status_code == 200:
+            return r.content
         try:
             data = r.json()
         except ValueError:
@@ -184,6 +188,15 @@ class DaemonClient:
     def window_queue(self, number: int) -> list[dict]:
         """Waiting tickets for a window in calling order."""
         return self._request("GET", f"/windows/{number}/queue")
+
+    def clerk_photo(self, number: int) -> bytes | None:
+        """The photo of the clerk signed in at a window (亮证上岗); None: there is none."""
+        try:
+            return self._request("GET", f"/windows/{number}/photo", raw=True)
+        except DaemonError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     # -- kiosk -----------------------------------------------------------------
     def issue(

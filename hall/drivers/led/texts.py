@@ -1,4 +1,4 @@
-"""What the LED boards say: call, serving and pause texts, the hall board's history.
+"""What the LED boards say: call, serving, idle and pause texts, the hall board's history.
 
 Shared by both wire formats (bx5 and line); :func:`gbk_safe` makes any text
 sendable before it is encoded.
@@ -44,6 +44,23 @@ def call_text(number: str, window: int | str) -> str:
 def serving_text(number: str) -> str:
     """Window board text while a number is being served: ``"A001 正在办理"``."""
     return f"{number} 正在办理"
+
+
+def idle_text(window: int | str, name: str, clerk: str) -> str:
+    """An idle window's board while a clerk is signed in (亮证上岗).
+
+    ``"3号窗口 综合受理 张三 工号0231"``: the window, its name, the clerk's name and
+    public number (``clerk``, already in words); empty parts are left out.
+    """
+    return " ".join(part for part in (f"{window}号窗口", name, clerk) if part)
+
+
+def closed_text(opening: str | None) -> str:
+    """A window with nobody signed in: ``"暂停服务 明天09:00开放"``, or 暂停服务 alone.
+
+    ``opening`` is the hall's next opening in words, None while the hall is open.
+    """
+    return f"{PAUSED_TEXT} {opening}开放" if opening else PAUSED_TEXT
 
 
 def hall_text(calls: Sequence[tuple[str, int | str]]) -> str:

@@ -41,7 +41,7 @@ from hall.queue.core.writer import Tx, Writer
 from hall.queue.devices.hub import DeviceHub
 from hall.queue.ratings import upstream
 from hall.queue.stats.warmer import StatsWarmer
-from hall.queue.tickets import appointments, calling, issuing, views
+from hall.queue.tickets import appointments, badges, calling, issuing, views
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class HallDaemon:
         self.writer: Writer | None = None
         self.ctx: Context | None = None
         self.started_at = time.time()
+        self.photos: dict[str, badges.Photo] = {}  # staff id -> photo (亮证上岗), read at start
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the writer and bring the windows table in line with the config."""
@@ -102,6 +103,7 @@ class HallDaemon:
         )
         self.writer.call(self._expire_old_days)
         self._seal_at_rest()
+        self.photos = badges.load_photos(self.config, self.data_dir)
         self.hub = DeviceHub(self, self.device_ports)
         self.hub.start()
         endpoint = self.config.upstream.submissions
@@ -351,6 +353,14 @@ class HallDaemon:
             "hours": svc.hours,
         }
 
+    def _opening(self, ts: float) -> str | None:
+        """The hall's next opening (ISO, local) while it is shut; None while it is open."""
+        now = dt.datetime.fromtimestamp(ts, dt.UTC)
+        if self.ctx.schedule.is_open(now):
+            return None
+        nxt = self.ctx.schedule.next_open(now)
+        return nxt.isoformat() if nxt else None
+
     async def windows(self, done_for: set[int] | None = None) -> list[dict[str, Any]]:
         """Every window with its state, area and current ticket (service, kind, called_at).
 
@@ -362,6 +372,7 @@ class HallDaemon:
         def op(tx: Tx) -> list[dict[str, Any]]:
             found = tx.conn.execute(select(windows_table).order_by(windows_table.c.number))
             out = []
+            opening = self._opening(tx.now)
             for r in found:
                 cfg = self.config.window(r.number)
                 if cfg is None:
@@ -375,6 +386,8 @@ class HallDaemon:
                     ticket_kind=current.kind if current else None,
                     ticket_status=current.status if current else None,
                     called_at=views.iso(current.called_at) if current else None,
+                    clerk=badges.public_clerk(self.config, r.staff_id),
+                    opens_at=opening if r.state == WindowState.CLOSED else None,
                 )
                 out.append(view)
             if done_for:

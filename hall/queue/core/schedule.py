@@ -84,6 +84,18 @@ class Schedule:
                     return start
         return None
 
+    def is_open(self, now: dt.datetime) -> bool:
+        """True inside one of the hall's periods (hours, 午休, holidays, 调休)."""
+        local = self.local(now)
+        return any(start <= local < end for start, end in self._periods(local.date()))
+
+    def opening_zh(self, now: dt.datetime) -> str | None:
+        """The next opening in words (``明天09:00``) while the hall is shut; else None."""
+        if self.is_open(now):
+            return None
+        nxt = self.next_open(now)
+        return _format_zh(nxt, self.local(now)) if nxt else None
+
     def availability(self, service: ServiceConfig, now: dt.datetime) -> Availability:
         """Whether ``service`` accepts tickets at ``now`` by the hours alone."""
         if service.hours == "always":

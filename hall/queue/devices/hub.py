@@ -16,6 +16,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from hall.drivers.errors import DriverError
 from hall.drivers.evaluator import EvaluatorSessions, RatingOutcome, RatingResult
 from hall.drivers.keypad import Command, KeyCommand, KeypadBus
@@ -25,7 +27,9 @@ from hall.drivers.port import SerialLink
 from hall.drivers.voice import Voice, VoiceSettings
 from hall.queue.core import rows
 from hall.queue.core.domain import QueueError, WindowState
+from hall.queue.core.schema import windows_table
 from hall.queue.core.writer import Event, Tx
+from hall.queue.devices.window_boards import WindowBoards
 from hall.queue.ratings import ratings
 from hall.queue.tickets import calling
 from hall.queue.tickets.calling import Actor
@@ -55,6 +59,12 @@ def _bx5_area(cfg: Any) -> tuple[Area, AreaSettings]:
         stay_half_s=round(cfg.stay_s * 2),
     )
     return Area(cfg.x, cfg.y, cfg.width, cfg.height), settings
+
+
+def _window_views(tx: Tx) -> list[dict[str, Any]]:
+    """Every window as the hub's events carry it (number, state, staff id, ticket)."""
+    found = tx.conn.execute(select(windows_table).order_by(windows_table.c.number))
+    return [rows.window_view(tx, r) for r in found]
 
 
 class DeviceHub:
@@ -88,6 +98,8 @@ class DeviceHub:
         self._reported: dict[str, dict[str, Any]] = {}  # devices kiosks report (printers)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        # Between calls: who serves at the window, or 暂停服务 (亮证上岗, window_boards.py).
+        self.boards = WindowBoards(self.config, daemon.ctx.schedule, daemon.clock, self._show)
         self.counters = {
             "key_commands": 0,
             "key_refused": 0,
@@ -143,6 +155,9 @@ class DeviceHub:
             link.on_bytes = leds.feed  # the bx5 controllers' replies
             link.start()
             leds.start()
+            for window in self.daemon.writer.call(_window_views):  # what each board says now
+                self.boards.changed(window)
+            self.boards.start()
         vc = self.devices.voice
         if vc.enabled:
             wav_dir = Path(self.daemon.data_dir) / vc.wav_dir if vc.wav_dir else None
@@ -164,6 +179,7 @@ class DeviceHub:
         self._stop.set()
         if self._ticker:
             self._ticker.join(5)
+        self.boards.stop()
         if self.leds:
             self.leds.close()
         if self.voice:
@@ -258,14 +274,13 @@ class DeviceHub:
 
     def _on_window_changed(self, data: dict) -> None:
         w = data["window"]
+        self.boards.changed(w)  # open: who serves here; closed: 暂停服务 and the next opening
         if w["state"] == WindowState.PAUSED:
             self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
         elif w["state"] == WindowState.OPEN:
-            self._show(w["number"], "")
             self._keypad_count(w["number"])
         elif w["state"] == WindowState.CLOSED:
-            self._show(w["number"], PAUSED_TEXT)
             self._keypad_show(w["number"], None)
 
     def _on_ticket_finished(self, data: dict) -> None:

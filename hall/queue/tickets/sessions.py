@@ -22,7 +22,7 @@ from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.schema import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
-from hall.queue.tickets import pauses, vacancy
+from hall.queue.tickets import badges, pauses, vacancy
 
 
 def token_hash(token: str) -> str:
@@ -122,6 +122,7 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         "name": person.name,
         "role": person.role,
         "windows": list(person.windows),  # a B岗 clerk's panel hears of these windows' alerts
+        "clerk": badges.public_clerk(cfg, staff_id),  # what the hall shows (亮证上岗)
         "window": window_view(tx, row),
         "expires_in_s": int(hours * 3600),
     }

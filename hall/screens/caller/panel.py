@@ -29,6 +29,7 @@ from kivy.uix.screenmanager import Screen
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.vacancy import PAUSE_REASONS, VacancyNotice
+from hall.screens.caller.clerk import ClerkPhoto, staff_line  # noqa: F401 - ClerkPhoto: panel.kv
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by panel.kv
@@ -75,6 +76,7 @@ class CallerPanel(Translated, SheetHost, Screen):
     vacancy_text = StringProperty("")  # 空岗 alerts a B岗 clerk covers (screens/caller/vacancy.py)
     queue_summary = StringProperty("")
     no_shows = ListProperty([])
+    photo_checked = BooleanProperty(False)  # the clerk's photo was asked for (亮证上岗)
 
     def __init__(
         self,
@@ -105,6 +107,7 @@ class CallerPanel(Translated, SheetHost, Screen):
         self.requeued = ""  # a returning no-show whose place is not known yet
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self.vacancy = VacancyNotice()
+        self.login: dict = {}  # the sign-in's answer: name, public clerk (亮证上岗)
         self._queue_loading = False
         self._queue_stale = False
         super().__init__(window_number=window, **kwargs)
@@ -124,6 +127,8 @@ class CallerPanel(Translated, SheetHost, Screen):
         self._show_queue()
         self._show_counts()
         self._show_vacancy()
+        if self.login:
+            self.staff_text = staff_line(self.tr, self.login)
 
     def service_text(self, code: str, *_bound: object) -> str:
         """The current ticket's service by name (kv passes ``root.lang`` to re-evaluate)."""
@@ -160,8 +165,10 @@ class CallerPanel(Translated, SheetHost, Screen):
     # -- session -----------------------------------------------------------------
     def begin(self, login: dict) -> None:
         """Show the panel for a new staff session and follow its events."""
-        self.staff_text = self.tr("caller.staff", name=login["name"], staff_id=login["staff_id"])
+        self.login = login
+        self.staff_text = staff_line(self.tr, login)
         self.staff_id = login["staff_id"]
+        self._load_photo()
         self._apply_window(login["window"])
         self.no_shows = []
         self.help_text = ""
@@ -181,7 +188,27 @@ class CallerPanel(Translated, SheetHost, Screen):
         self.close_sheet()
         self.busy = False
         self.connected = True
+        self.login = {}
+        self.staff_text = ""
+        self.ids.photo.show(None)
         self._apply_window({"state": "closed", "ticket_number": None})
+
+    def _load_photo(self) -> None:
+        """The signed-in clerk's photo, read on the worker (none: nothing shown)."""
+        client, n, staff_id = self.ctx.client, self.window_number, self.staff_id
+        self.photo_checked = False
+        self.ids.photo.show(None)
+
+        def shown(data: bytes | None) -> None:
+            if self.staff_id == staff_id:  # still the same clerk
+                self.ids.photo.show(data)
+                self.photo_checked = True
+
+        def failed(exc: DaemonError) -> None:
+            log.info("clerk photo not read: %s", exc.message_en)
+            self.photo_checked = True
+
+        self.bridge.submit(lambda: client.clerk_photo(n), shown, failed)
 
     def reload(self) -> None:
         """Read services, the window, its ticket and its queue (sign-in, reconnect, reset)."""

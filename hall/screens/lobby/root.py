@@ -33,6 +33,7 @@ from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.translate import Translated
 from hall.screens.lobby.board import Call, Highlighter, prepare_numbers, slots
+from hall.screens.lobby.staffing import clerk_text, closed_line
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "："})
 PREPARE_SHOWN = 6
 #: How often the highlight checks whether the announcement slot is over.
 PACE_S = 0.2
+#: How often the windows are read again for the hall's next opening (亮证上岗 line).
+OPENING_S = 60.0
 
 
 class LobbyCallRow(BoxLayout):
@@ -55,6 +58,7 @@ class LobbyCallRow(BoxLayout):
     number = StringProperty("")
     window_text = StringProperty("")
     area = StringProperty("")
+    clerk = StringProperty("")  # who serves there: name and public 工号 (亮证上岗)
     highlight = BooleanProperty(False)
 
 
@@ -83,6 +87,7 @@ class LobbyRoot(Translated, BoxLayout):
     now_window = StringProperty("")
     now_area = StringProperty("")
     prepare_text = StringProperty("")
+    closed_text = StringProperty("")  # 暂停服务: windows nobody is signed in at
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class LobbyRoot(Translated, BoxLayout):
         self._tick(0)
         self.bridge.every(1.0, self._tick)
         self.bridge.every(PACE_S, self._pace)
+        self.bridge.every(OPENING_S, self._reread_windows)
         if ctx.client.token:
             self.bridge.follow(ctx.client.token, self._on_event, self._on_state)
         else:
@@ -129,6 +135,7 @@ class LobbyRoot(Translated, BoxLayout):
         self._show_calls()
         self._show_counts()
         self._show_prepare()
+        self._show_closed()
 
     def on_landscape(self, *_args: object) -> None:
         """Portrait boards show the service counts in two columns."""
@@ -138,6 +145,7 @@ class LobbyRoot(Translated, BoxLayout):
         now = self.ctx.now()
         self.clock_text = now.strftime("%H:%M:%S")
         self.date_text = now.strftime("%Y-%m-%d")
+        self._show_closed()  # 明天 becomes 今天 at midnight
 
     def _pace(self, _dt: float = 0) -> None:
         """Highlight the next call once the previous one's announcement is over."""
@@ -170,7 +178,24 @@ class LobbyRoot(Translated, BoxLayout):
         }
         self._show_calls()
         self._show_counts()
+        self._show_closed()
         self._refresh_prepare()
+
+    def _reread_windows(self, _dt: float = 0) -> None:
+        """The windows again, for the hall's next opening as the hours pass."""
+        client = self.ctx.client
+        self.bridge.submit(client.windows, self._windows_reread, self._reread_failed)
+
+    def _windows_reread(self, windows: list[dict]) -> None:
+        for w in windows:
+            if w["number"] in self.windows:
+                self.windows[w["number"]].update(
+                    state=w["state"], clerk=w.get("clerk"), opens_at=w.get("opens_at")
+                )
+        self._show_closed()
+
+    def _reread_failed(self, exc: DaemonError) -> None:
+        log.info("windows not read: %s", exc.message_en)
 
     def _reload_failed(self, exc: DaemonError) -> None:
         log.info("lobby state not read: %s", exc.message_en)
@@ -214,7 +239,11 @@ class LobbyRoot(Translated, BoxLayout):
     def _window_changed(self, win: dict) -> None:
         n, number = win["number"], win.get("ticket_number")
         if n in self.windows:
-            self.windows[n].update(state=win["state"])
+            self.windows[n].update(state=win["state"], clerk=win.get("clerk"))
+            self._show_closed()
+            if win["state"] == "closed" and not self.windows[n].get("opens_at"):
+                self._reread_windows()  # when the hall opens next, if it is shut
+            self._show_calls()  # the clerk named in the window's row
         if not number:
             if self.current.pop(n, None) is not None:
                 self._show_calls()
@@ -271,11 +300,15 @@ class LobbyRoot(Translated, BoxLayout):
                     number=cur["number"],
                     window_text=self.tr("lobby.window", window=window),
                     area=self._area(window),
+                    clerk=clerk_text(self.tr, (self.windows.get(window) or {}).get("clerk")),
                     highlight=lit is not None and lit == Call(cur["number"], window),
                 )
             )
         for _ in range(ROWS_MIN - len(box.children)):
             box.add_widget(BoxLayout())  # keeps every row the same height
+
+    def _show_closed(self) -> None:
+        self.closed_text = closed_line(self.tr, self.windows, self.ctx.now())
 
     def _show_prepare(self) -> None:
         grid = self.ids.prepare

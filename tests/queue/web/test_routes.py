@@ -76,6 +76,7 @@ ROUTES = {
     ("POST", "/api/v1/windows/{number}/finish", None, ("windows",), True),
     ("POST", "/api/v1/windows/{number}/no-show", None, ("windows",), True),
     ("POST", "/api/v1/windows/{number}/pause", None, ("windows",), True),
+    ("GET", "/api/v1/windows/{number}/photo", None, ("windows",), True),
     ("GET", "/api/v1/windows/{number}/queue", None, ("windows",), True),
     ("POST", "/api/v1/windows/{number}/recall", None, ("windows",), True),
     ("POST", "/api/v1/windows/{number}/requeue", None, ("windows",), True),

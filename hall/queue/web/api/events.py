@@ -4,7 +4,8 @@ Screens (caller panels, the lobby, LED and voice through the hub) follow the
 hall with it; a client that reconnects resumes from its last event id.
 
 Each role sees only its part of the hall (:func:`visible`, one table for all of
-it): the lobby display and the kiosks get the calls and the waiting counts;
+it): the lobby display and the kiosks get the calls and the waiting counts,
+and who serves at each window (its public ``clerk``: name, 工号, title);
 staff get the queue's events in full (tickets, windows without staff ids, help
 requests, device states); ratings and their comments, rectification cases,
 submissions, attendance and face consent go to managers only. A staff
@@ -14,6 +15,7 @@ so does a manager session's (logout, expired).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
 
@@ -23,13 +25,16 @@ from starlette.background import BackgroundTask
 
 from hall.queue.core.events import SESSION_ENDED, Audience, sse_stream
 from hall.queue.core.writer import Event
+from hall.queue.tickets import badges
 from hall.queue.web.deps import MAX_DB_INT, Caller, daemon_of, reader
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
 #: What the lobby display and the kiosks see of a ticket and of a window.
 PUBLIC_TICKET = ("number", "service", "status", "window", "called_at")
-PUBLIC_WINDOW = ("number", "state", "ticket_number")
+PUBLIC_WINDOW = ("number", "state", "ticket_number", "clerk")
+#: Staff id → the public clerk (or None), as windows carry it to every role.
+Clerks = Callable[[str | None], dict[str, Any] | None]
 #: Event types everybody may see (in the public form for display and kiosk).
 QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: Event types staff see besides the queue's (no personal data, no ratings).
@@ -58,16 +63,22 @@ def _public(ev: Event) -> dict[str, Any]:
     return dict(data)  # queue.reset, reset: a day and a count
 
 
-def visible(role: str, ev: Event) -> Event | None:
+def visible(role: str, ev: Event, clerks: Clerks | None = None) -> Event | None:
     """``ev`` as a subscriber of ``role`` may see it, or None if it may not see it at all.
 
     Managers see everything but the internal ``session.ended``; staff see the
     queue (tickets, windows without the staff id) and help and device events;
     the display and kiosks only calls and waiting counts; any other role, and
-    any event type not named here, nothing.
+    any event type not named here, nothing. With ``clerks`` (staff id → the
+    public clerk, :func:`hall.queue.tickets.badges.public_clerk`) a window
+    carries its ``clerk`` for every role (亮证上岗): name, badge, title.
     """
     if ev.type == SESSION_ENDED:
         return None
+    if clerks is not None and ev.type == "window.changed" and isinstance(ev.data, dict):
+        window = ev.data.get("window") or {}
+        window = {**window, "clerk": clerks(window.get("staff_id"))}
+        ev = Event(ev.type, {**ev.data, "window": window}, ev.ts, ev.id)
     if role == "manager":
         return ev
     is_queue = ev.type.startswith("ticket.") or ev.type in QUEUE_EVENTS
@@ -106,7 +117,7 @@ async def event_stream(
     # A staff or manager session's stream ends with it (logout, expiry); a token's never.
     ended_by = session if session is not None else p if p.token_hash else None
     audience = Audience(
-        view=partial(visible, p.role),
+        view=partial(visible, p.role, clerks=partial(badges.public_clerk, daemon.config)),
         session=p.token_hash if ended_by is not None else None,
         expires_at=getattr(ended_by, "expires_at", None),
         clock=daemon.clock,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from hall.queue.core.domain import not_found
@@ -72,7 +72,9 @@ async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
     the ticket served there (``ticket_id``, which opens the citizen's page) and
     ``done_today`` (cases finished there this business day) are shown to a manager
     for every window, to a staff session for its own window only (the caller panel
-    reads its current ticket by that id), to kiosks and displays never.
+    reads its current ticket by that id), to kiosks and displays never. Who serves
+    at a window in public (亮证上岗) is its ``clerk``: name, badge, title, for every role;
+    a closed window's ``opens_at`` is the hall's next opening while the hall is shut.
     """
     session = await reader(request, p)
     numbers = {w.number for w in request.app.state.config.windows}
@@ -82,6 +84,26 @@ async def list_windows(request: Request, p: Caller) -> list[dict[str, Any]]:
         if view["number"] not in own:
             del view["staff_id"], view["ticket_id"]
     return found
+
+
+@router.get("/windows/{number}/photo", tags=["windows"])
+async def clerk_photo(request: Request, number: WindowNumber, p: Caller) -> Response:
+    """The photo of the clerk signed in at this window (亮证上岗), JPEG or PNG.
+
+    Display, staff and manager may call it (the lobby and the caller panel show
+    it); kiosks are refused (403). 404 when nobody is signed in there or the
+    clerk has no photo that could be read at start.
+    """
+    require(p, "display", "staff")
+    await reader(request, p)
+    daemon = daemon_of(request)
+    if request.app.state.config.window(number) is None:
+        raise not_found(f"{number}号窗口", f"window {number}", code="unknown_window")
+    view = next(w for w in await daemon.windows() if w["number"] == number)
+    photo = daemon.photos.get(view["staff_id"]) if view["staff_id"] else None
+    if photo is None:
+        raise not_found(f"{number}号窗口工作人员的照片", f"a photo of window {number}'s clerk")
+    return Response(photo.data, media_type=photo.media_type, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/windows/{number}/queue", tags=["windows"])

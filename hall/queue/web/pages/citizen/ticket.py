@@ -24,6 +24,7 @@ from sqlalchemy import select
 from hall.queue.core.domain import TicketStatus
 from hall.queue.core.schema import tickets_table
 from hall.queue.ratings import keys, ledger
+from hall.queue.tickets import badges
 from hall.queue.web.deps import daemon_of
 from hall.queue.web.pages.citizen.render import (
     HEADERS,
@@ -46,6 +47,8 @@ router = APIRouter(include_in_schema=False)
 POLL_S = 5
 #: Statuses after which a ticket page stops following (a no-show may be put back in line).
 FINAL = (TicketStatus.FINISHED, TicketStatus.CANCELLED)
+#: Statuses whose page says who serves (or served) the citizen.
+SERVED = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.FINISHED)
 MAX_HOPS = 5  # transfers followed from the printed ticket
 TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -71,19 +74,47 @@ async def _follow(
         if nxt is None:
             break
         view, moved = nxt, True
+    if view is not None and view["status"] in SERVED:
+        ticket_id = view["id"]
+
+        def clerk(tx: Any) -> str | None:
+            return tx.conn.execute(
+                select(tickets_table.c.staff_id).where(tickets_table.c.id == ticket_id)
+            ).scalar()
+
+        view["clerk_id"] = await daemon.read(clerk)  # who called it (亮证上岗); never shown
     if view is not None and view["status"] == TicketStatus.FINISHED:
         subject = f"ticket:{view['id']}"
         ticket_id = view["id"]
 
-        def op(tx: Any) -> tuple[bool, str | None, bool]:
+        def op(tx: Any) -> tuple[bool, bool]:
             rated = ledger.by_subject(tx.conn, "rating", subject) is not None
-            clerk = tx.conn.execute(
-                select(tickets_table.c.staff_id).where(tickets_table.c.id == ticket_id)
-            ).scalar()
-            return rated, clerk, key is not None and keys.ticket_holds(tx.conn, ticket_id, key)
+            return rated, key is not None and keys.ticket_holds(tx.conn, ticket_id, key)
 
-        view["rated"], view["clerk_id"], view["key_ok"] = await daemon.read(op)
+        view["rated"], view["key_ok"] = await daemon.read(op)
     return view, moved
+
+
+def _served_by(request: Request, view: dict[str, Any], lang: str) -> str:
+    """亮证上岗: "为您服务：综合受理2 张敏（综合受理员，工号0232）"; '' before the call.
+
+    Public fields only (:func:`hall.queue.tickets.badges.public_clerk`).
+    """
+    config = request.app.state.config
+    clerk = badges.public_clerk(config, view.get("clerk_id"))
+    number = view["window"]
+    if clerk is None or number is None:
+        return ""
+    win = config.window(number)
+    window = win.name_zh if win and win.name_zh and lang == "zh" else None
+    title = clerk["title"] if lang == "zh" else clerk["title_en"] or clerk["title"]
+    details = [title] if title else []
+    if clerk["badge"]:
+        details.append(t(lang, "badge_n", badge=clerk["badge"]))
+    who = clerk["name"]
+    if details:
+        who += t(lang, "clerk_details", details=t(lang, "list_sep").join(details))
+    return t(lang, "served_by", window=window or t(lang, "window_n", window=number), clerk=who)
 
 
 def _rated_who(request: Request, view: dict[str, Any], lang: str) -> str:
@@ -150,6 +181,9 @@ def _ticket_body(request: Request, view: dict[str, Any], moved: bool, lang: str)
         more.append(fill("note", text=t(lang, "status_called_note")))
     elif status == TicketStatus.NO_SHOW:
         more.append(fill("note", text=t(lang, "status_no_show_note")))
+    who = _served_by(request, view, lang)
+    if who:
+        more.append(fill("served", text=who))
     body = fill(
         "ticket",
         service=service,
