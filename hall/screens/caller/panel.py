@@ -28,8 +28,8 @@ from kivy.uix.screenmanager import Screen
 
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
-from hall.screens.caller.vacancy import PAUSE_REASONS, VacancyNotice
 from hall.screens.caller.clerk import ClerkPhoto, staff_line  # noqa: F401 - ClerkPhoto: panel.kv
+from hall.screens.caller.vacancy import PAUSE_REASONS, VacancyNotice
 from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by panel.kv
