@@ -25,6 +25,7 @@ from hall.queue.core.domain import QueueError
 from hall.queue.devices.token_refusals import RefusalCounter
 from hall.queue.web import dates
 from hall.queue.web.api import (
+    announcements,
     attendance,
     devices,
     events,
@@ -63,6 +64,7 @@ ROUTERS = (
     manager_login.router,
     manager_page.router,
     citizen.router,
+    announcements.router,
 )
 
 log = logging.getLogger(__name__)

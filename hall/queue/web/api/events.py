@@ -6,7 +6,7 @@ hall with it; a client that reconnects resumes from its last event id.
 Each role sees only its part of the hall (:func:`visible`, one table for all of
 it): the lobby display and the kiosks get the calls and the waiting counts;
 staff get the queue's events in full (tickets, windows without staff ids, help
-requests, device states); ratings and their comments, rectification cases,
+requests, device states); every role gets the announcements (公示/通报, public); ratings and their comments, rectification cases,
 submissions, attendance and face consent go to managers only. A staff
 session's stream ends when the session does (logout, taken over, expired), and
 so does a manager session's (logout, expired).
@@ -34,6 +34,8 @@ PUBLIC_WINDOW = ("number", "state", "ticket_number")
 QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: Event types staff see besides the queue's (no personal data, no ratings).
 STAFF_EXTRA = ("help.requested", "device.changed")
+#: Announcements (公示/通报): public, for every role, without who published them.
+PUBLIC_EVENTS = ("announcement.published", "announcement.withdrawn")
 
 
 def _pick(d: Any, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -70,6 +72,8 @@ def visible(role: str, ev: Event) -> Event | None:
         return None
     if role == "manager":
         return ev
+    if ev.type in PUBLIC_EVENTS and role in ("staff", "display", "kiosk"):
+        return ev  # their data is the public view already (hall/queue/announcements/store.py)
     is_queue = ev.type.startswith("ticket.") or ev.type in QUEUE_EVENTS
     if role == "staff":
         if ev.type == "window.changed":
