@@ -12,7 +12,7 @@ Who may call what:
 - ``GET /figures/public``: today's and this month's 满意率 and 办结率 and the
   latest 差评 rectifications closed, masked (hall/queue/stats/public.py). The
   display and kiosk tokens and managers; staff 403. The page /public shows the
-  same without a token (hall/queue/web/pages/public.py).
+  same without a token (hall/queue/web/pages/citizen/public.py).
 """
 
 from __future__ import annotations
