@@ -24,6 +24,7 @@ ASSETS = {
     "manager_login.js",
     "manager_reads.js",
     "manager_terminals.js",
+    "manager_announce.js",
     "manager.css",
 }
 

@@ -260,6 +260,8 @@ async function load() {
       window.renderTerminals, [], () => window.renderTerminals(null)),
     part("未知令牌 unknown tokens（/devices/refused-tokens）", "/devices/refused-tokens",
       window.renderRefusedTokens, [], () => window.renderRefusedTokens(null)),
+    part("公告 announcements（/announcements）", "/announcements",
+      window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
