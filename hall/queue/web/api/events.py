@@ -65,8 +65,9 @@ def visible(role: str, ev: Event) -> Event | None:
 
     Managers see everything but the internal ``session.ended``; staff see the
     queue (tickets, windows without the staff id) and help and device events;
-    the display and kiosks only calls and waiting counts; any other role, and
-    any event type not named here, nothing.
+    the display and kiosks only calls and waiting counts; every one of these the
+    announcements (public views); any other role, and any event type not named
+    here, nothing.
     """
     if ev.type == SESSION_ENDED:
         return None
