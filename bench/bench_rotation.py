@@ -70,21 +70,26 @@ class CallEnd(FarEnd):
             self.raw += data
         super()._on_bytes(data)
 
-    def offset_at(self, t0: float) -> int:
-        """Bytes received before ``t0``."""
-        with self._raw_lock, self._cond:
-            i = bisect_right([t for t, _ in self.chunks], t0)
-            return self.starts[i] if i < len(self.starts) else len(self.raw)
+    def offset(self) -> int:
+        """Bytes received so far (read just before a call: where to look for its frame)."""
+        with self._raw_lock:
+            return len(self.raw)
 
     def call_frame(self, since: int, dsts: tuple[int, ...], text: str, timeout: float) -> float:
-        """Arrival time of the first byte of the first whole frame to one of ``dsts`` with ``text``."""
+        """Arrival time of the first byte of the first whole frame to one of ``dsts`` with ``text``.
+
+        Only the bytes after ``since`` are copied and searched: copying the whole stream
+        every few ms would hold the GIL against the reader thread and skew its timestamps.
+        """
         needle = text.encode("gbk")
         heads = [SYNC + dst.to_bytes(2, "little") for dst in dsts]
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             with self._raw_lock:
-                raw, starts = bytes(self.raw), list(self.starts)
-            at = raw.find(SYNC, since)
+                raw = bytes(self.raw[since:])
+                first = bisect_right(self.starts, since) - 1
+                starts = self.starts[first:]
+            at = raw.find(SYNC)
             while at >= 0:
                 run_end = at
                 while run_end < len(raw) and raw[run_end] == 0xA5:
@@ -96,11 +101,11 @@ class CallEnd(FarEnd):
                 nxt = raw.find(SYNC, at + 8)
                 whole = nxt < 0 or nxt > end  # not a stump cut short for a call
                 if whole and raw[at : at + 10] in heads and raw.find(needle, at, end) >= 0:
-                    i = bisect_right(starts, at) - 1
+                    i = first + bisect_right(starts, since + at) - 1
                     with self._cond:
                         return self.chunks[i][0]
                 at = raw.find(SYNC, at + 8)
-            time.sleep(0.002)
+            time.sleep(0.005)
         raise RuntimeError(f"no frame to boards {dsts} with {text!r}")
 
 
@@ -135,8 +140,8 @@ def run(base: str, led: CallEnd, blocks: int, per_block: int) -> dict:
             time.sleep(1.5)  # the rotation gets going (or the last frames drain)
             for _ in range(per_block):
                 time.sleep(rng.uniform(0.2, 0.5))
+                since = led.offset()
                 t0 = time.perf_counter()
-                since = led.offset_at(t0)
                 r = http.post(base + "/windows/1/call", headers=staff)
                 r.raise_for_status()
                 body = r.json()
