@@ -230,8 +230,11 @@ class DeviceHub:
 
     def _rotate(self) -> None:
         while not self._stop.wait(0.25):
-            for board_id, text in self.rotation.due(self.daemon.clock()):
-                self.leds.show_idle(board_id, text)
+            try:
+                for board_id, text in self.rotation.due(self.daemon.clock()):
+                    self.leds.show_idle(board_id, text)
+            except Exception:  # a bad announcement must not stop the rotation for good
+                log.exception("LED rotation: this turn failed")
 
     # -- events out ------------------------------------------------------------
     def on_events(self, batch: list[Event]) -> None:
