@@ -62,8 +62,11 @@ TABLE = """\nready to paste into bench/RESULTS.md:
 | voice synthesis, espeak-ng ({v[announcements]} announcements, repeat 1) | {v[median_ms]:.0f} ms | {v[p99_ms]:.0f} ms | {v[audio_s]} s of audio each |"""
 
 
-def hall_config(near: dict[str, Path]) -> dict:
-    """10 windows, one always-open service each (A..J), bx5 boards 1..10 + hall board 99."""
+def hall_config(near: dict[str, Path], led_extra: dict | None = None) -> dict:
+    """10 windows, one always-open service each (A..J), bx5 boards 1..10 + hall board 99.
+
+    ``led_extra``: more ``led_bus`` settings (bench_rotation.py: the rotation's).
+    """
     letters, pin_hash = string.ascii_uppercase[:WINDOWS], hash_pin(PIN)
     return {
         "hall": {"name": "设备基准大厅", "number_digits": 4},
@@ -82,7 +85,12 @@ def hall_config(near: dict[str, Path]) -> dict:
         "api": {"tokens": [{"name": r, "token": f"bench-{r}-token", "role": r} for r in TOKENS]},
         "devices": {
             "keypad_bus": {"port": str(near["keypad"]), "baudrate": BAUD},
-            "led_bus": {"port": str(near["led"]), "baudrate": BAUD, "hall_board": {"address": 99}},
+            "led_bus": {
+                "port": str(near["led"]),
+                "baudrate": BAUD,
+                "hall_board": {"address": 99},
+                **(led_extra or {}),
+            },
         },
     }
 
@@ -141,7 +149,9 @@ def stop(proc: subprocess.Popen, timeout: float) -> None:
     proc.wait()
 
 
-def start_stack(stack: ExitStack, tmp: Path) -> tuple[str, FarEnd]:
+def start_stack(
+    stack: ExitStack, tmp: Path, led_extra: dict | None = None, far_end: type = FarEnd
+) -> tuple[str, FarEnd]:
     """Start socat pairs, far-end readers and the daemon; all of them stop with ``stack``."""
     near, ends = {}, {}
     for bus in ("led", "keypad"):
@@ -150,11 +160,11 @@ def start_stack(stack: ExitStack, tmp: Path) -> tuple[str, FarEnd]:
         socat = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         stack.callback(stop, socat, 5)
         poll(lambda a=near[bus], b=far: a.exists() and b.exists(), 5, f"socat ({bus})")
-        ends[bus] = FarEnd(str(far))  # the keypad end is only drained
+        ends[bus] = far_end(str(far))  # the keypad end is only drained
         ends[bus].link.start()
         stack.callback(ends[bus].link.stop)
     port, cfg = free_port(), tmp / "config.yaml"
-    cfg.write_text(yaml.safe_dump(hall_config(near), allow_unicode=True), "utf-8")
+    cfg.write_text(yaml.safe_dump(hall_config(near, led_extra), allow_unicode=True), "utf-8")
     cmd = [sys.executable, "-m", "hall.queue", "--config", str(cfg), "--port", str(port)]
     cmd += ["--data-dir", str(tmp / "data"), "--log-level", "WARNING"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)  # warnings: our stderr

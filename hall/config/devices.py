@@ -74,6 +74,15 @@ class HallBoardConfig(_Section):
     area: Bx5AreaConfig | None = Field(None, description="bx5 area; null = led_bus.bx5.area")
 
 
+class RotationConfig(_Section):
+    """Announcements (公示/通报) on the boards between calls (hall/queue/devices/rotation.py)."""
+
+    enabled: bool = True
+    stay_s: float = Field(8.0, ge=1, le=600, description="each text's turn on a board")
+    hall_hold_s: float = Field(30.0, ge=0, le=3600, description="the hall board after a call")
+    chunk_bytes: int = Field(8, ge=1, le=256, description="a call waits at most this many bytes")
+
+
 class LedBusConfig(_Section):
     """Window boards and the hall board on one serial line."""
 
@@ -83,6 +92,7 @@ class LedBusConfig(_Section):
     inter_frame_gap_s: float = Field(0.05, ge=0, description="pause after a line-board frame")
     bx5: Bx5Config = Bx5Config()
     hall_board: HallBoardConfig | None = None
+    rotation: RotationConfig = RotationConfig()
 
     @model_validator(mode="after")
     def _bx5_units(self) -> LedBusConfig:

@@ -185,6 +185,14 @@ class DaemonClient:
         """Every window's state and current ticket."""
         return self._request("GET", "/windows")
 
+    def announcements_current(self) -> list[dict]:
+        """GET /announcements/current: 公示/通报 in force now (display, kiosk)."""
+        return self._request("GET", "/announcements/current")
+
+    def public_figures(self) -> dict:
+        """GET /figures/public: today's and this month's rates, 差评 put right (display, kiosk)."""
+        return self._request("GET", "/figures/public")
+
     def window_queue(self, number: int) -> list[dict]:
         """Waiting tickets for a window in calling order."""
         return self._request("GET", f"/windows/{number}/queue")

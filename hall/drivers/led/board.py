@@ -16,6 +16,15 @@ duplex: the next frame would collide with the answer), counts ACKs, NACKs and
 missing answers per board, and sends a refused or unanswered text again up to
 ``reply_retries`` times unless a newer text has come in.
 
+:meth:`LedBus.show_idle` is for texts that may wait (the announcements'
+rotation between calls): one goes out only when no board has a
+:meth:`LedBus.show` text pending, never asks for a reply, and is sent in
+chunks of ``rotation_chunk`` bytes; a :meth:`LedBus.show` that comes in while
+one is on the wire ends it after the current chunk (the stump is dropped by
+the card: the next frame's sync run starts a new frame, DEVICES.md §2a), so a
+rotation delays a call by at most one chunk's line time (8 bytes: 8.3 ms at
+9600 baud; bench/bench_devices.py measures it).
+
 The link is any object with ``send(data: bytes)`` and optionally ``status``
 (a :class:`DeviceStatus`); ``hall.drivers.port.SerialLink`` is one.
 """
@@ -95,6 +104,20 @@ class BoardState:
     last_send: float | None = None  # wall clock (time.time())
     pending: str | None = field(default=None, repr=False)
     tries: int = field(default=0, repr=False)  # sends of ``pending`` so far (reply retries)
+    idle_pending: str | None = field(default=None, repr=False)  # show_idle's text, not sent yet
+    rotation_frames: int = 0  # show_idle texts sent in full
+    preempted: int = 0  # show_idle frames cut short for a show()
+    shown_text: str | None = None  # what the board shows now (a show or a show_idle text)
+
+
+@dataclass
+class _Rotation:
+    """A show_idle frame going out chunk by chunk."""
+
+    state: BoardState
+    text: str
+    frame: bytes
+    sent: int = 0  # bytes of ``frame`` written so far
 
 
 @dataclass
@@ -121,6 +144,7 @@ class LedBus:
         retry_interval: float = 0.5,
         reply_timeout: float = 0.5,
         reply_retries: int = 1,
+        rotation_chunk: int = 8,
     ) -> None:
         """Set up ``boards`` on ``link``; ValueError for a bad baud rate, id or format.
 
@@ -128,7 +152,8 @@ class LedBus:
         ``retry_interval`` (seconds) is how often an offline link is re-checked;
         ``reply_timeout`` (seconds after a frame has left the wire) is how long a
         board asked to reply is waited for, ``reply_retries`` how often a refused
-        or unanswered text is sent again.
+        or unanswered text is sent again; ``rotation_chunk`` (bytes) is the piece a
+        :meth:`show_idle` frame is written in, the most a :meth:`show` waits for.
         """
         if baudrate <= 0:
             raise ValueError("baudrate must be positive")
@@ -139,6 +164,9 @@ class LedBus:
         self.retry_interval = retry_interval
         self.reply_timeout = reply_timeout
         self.reply_retries = reply_retries
+        if rotation_chunk < 1:
+            raise ValueError("rotation_chunk must be at least 1 byte")
+        self.rotation_chunk = rotation_chunk
         self._boards: dict[str, BoardState] = {}
         for spec in boards:
             if spec.board_id in self._boards:
@@ -148,6 +176,8 @@ class LedBus:
             self._boards[spec.board_id] = BoardState(spec)
         self._order = list(self._boards)
         self._cursor = 0
+        self._idle_cursor = 0
+        self._rotating: _Rotation | None = None
         self._cond = threading.Condition()
         self._stopping = False
         self._line_free_at = 0.0  # time.monotonic() when the last frame has left the wire
@@ -196,6 +226,20 @@ class LedBus:
             if state.pending is not None:
                 state.coalesced += 1
             state.pending, state.tries = safe, 0
+            state.idle_pending = None  # the call wins; the rotation shows it again later
+            self._cond.notify_all()
+
+    def show_idle(self, board_id: str, text: str) -> None:
+        """Show ``text`` on a board once the bus is free; any :meth:`show` goes first.
+
+        Never blocks; replaces an idle text not sent yet. See the module docstring.
+        """
+        state = self._boards[board_id]
+        safe, _ = gbk_safe(text, self.replacement)
+        if state.spec.format == "bx5":
+            safe = bx5_safe(safe)[0]
+        with self._cond:
+            state.idle_pending = safe
             self._cond.notify_all()
 
     def feed(self, data: bytes) -> None:
@@ -227,7 +271,10 @@ class LedBus:
         with self._cond:
             while True:
                 now = time.monotonic()
-                busy = any(s.pending is not None for s in self._boards.values())
+                busy = self._rotating is not None or any(
+                    s.pending is not None or s.idle_pending is not None
+                    for s in self._boards.values()
+                )
                 if not busy and now >= self._line_free_at:
                     return True
                 if now >= deadline:
@@ -256,6 +303,9 @@ class LedBus:
                     "last_text": s.last_text,
                     "last_send": s.last_send,
                     "pending": s.pending is not None,
+                    "rotation_frames": s.rotation_frames,
+                    "preempted": s.preempted,
+                    "shown_text": s.shown_text,
                 }
                 for bid, s in self._boards.items()
             }
@@ -292,7 +342,7 @@ class LedBus:
         for s in self._boards.values():
             s.status = DeviceStatus.OFFLINE
 
-    def _encode(self, spec: BoardSpec, text: str) -> bytes:
+    def _encode(self, spec: BoardSpec, text: str, reply: bool = True) -> bytes:
         if spec.format == "line":
             return encode_line(spec.address, text)
         return encode_bx5(
@@ -301,8 +351,61 @@ class LedBus:
             area=spec.area,
             settings=spec.settings,
             model=spec.model,
-            reply=spec.reply,
+            reply=spec.reply and reply,
         )
+
+    # -- show_idle texts ---------------------------------------------------
+    def _next_idle_locked(self) -> BoardState | None:
+        n = len(self._order)
+        for i in range(n):
+            idx = (self._idle_cursor + i) % n
+            state = self._boards[self._order[idx]]
+            if state.idle_pending is not None:
+                self._idle_cursor = (idx + 1) % n
+                return state
+        return None
+
+    def _start_rotation(self, state: BoardState, text: str) -> None:
+        try:
+            frame = self._encode(state.spec, text, reply=False)  # a lost one is sent next round
+        except ValueError as exc:
+            log.error("board %s: cannot encode %r: %s", state.spec.board_id, text, exc)
+            with self._cond:
+                state.errors += 1
+            return
+        with self._cond:
+            self._rotating = _Rotation(state, text, frame)
+        self._send_chunk()
+
+    def _send_chunk(self) -> None:
+        """Write the next chunk of the rotation frame (the worker; a show() may cut it)."""
+        with self._cond:
+            rot = self._rotating
+            if rot is None:
+                return
+            chunk = rot.frame[rot.sent : rot.sent + self.rotation_chunk]
+            rot.sent += len(chunk)
+            last = rot.sent >= len(rot.frame)
+            fmt = rot.state.spec.format
+            gap = self.line_time(len(chunk), fmt) if last else len(chunk) * 10 / self.baudrate
+            self._line_free_at = time.monotonic() + gap
+            if last:
+                self._rotating = None
+        try:
+            self._link.send(chunk)
+        except DriverError as exc:
+            with self._cond:
+                self._rotating = None
+                rot.state.errors += 1
+                self._mark_down_locked(str(exc))
+                self._line_free_at = time.monotonic() + self.retry_interval
+            return
+        if last:
+            with self._cond:
+                rot.state.rotation_frames += 1
+                rot.state.bytes_sent += len(rot.frame)
+                rot.state.shown_text = rot.text
+                self._cond.notify_all()
 
     # -- replies (reader thread for feed, worker for timeouts) -------------
     def _not_a_reply_locked(self, chunk: bytes, exc: FrameError) -> None:
@@ -372,11 +475,24 @@ class LedBus:
                     self._requeue_locked()
                 state = self._next_pending_locked()
                 if state is None:
-                    self._cond.wait()
-                    continue
-                text, state.pending = state.pending, None
-                tries, state.tries = state.tries + 1, 0
-            self._send(state, text, tries)
+                    if self._rotating is None:
+                        idle = self._next_idle_locked()
+                        if idle is None:
+                            self._cond.wait()
+                            continue
+                        idle_text, idle.idle_pending = idle.idle_pending, None
+                else:
+                    if self._rotating is not None:  # a call: the rotation frame ends here
+                        self._rotating.state.preempted += 1
+                        self._rotating = None
+                    text, state.pending = state.pending, None
+                    tries, state.tries = state.tries + 1, 0
+            if state is not None:
+                self._send(state, text, tries)
+            elif self._rotating is not None:
+                self._send_chunk()
+            else:
+                self._start_rotation(idle, idle_text)
 
     def _send(self, state: BoardState, text: str, tries: int = 1) -> None:
         spec = state.spec
@@ -410,7 +526,7 @@ class LedBus:
         with self._cond:
             state.frames_sent += 1
             state.bytes_sent += len(frame)
-            state.last_text = text
+            state.last_text = state.shown_text = text
             state.last_send = time.time()
             if not wants_reply:  # with a reply, the status follows the answer
                 state.status = DeviceStatus.OK

@@ -102,3 +102,8 @@ BX5_BACKSLASH = "\uff3c"
 def bx5_safe(text: str) -> tuple[str, int]:
     """Return ``text`` with every backslash replaced for a bx5 card, and how many."""
     return text.replace("\\", BX5_BACKSLASH), text.count("\\")
+
+
+def announcement_text(kind_zh: str, text: str) -> str:
+    """Board text of an announcement (公示/通报): ``"【表彰】3号窗口服务热情"``."""
+    return f"【{kind_zh}】{text}"

@@ -25,10 +25,12 @@ from hall.drivers.led.board import PAUSED_TEXT, BoardSpec, HallHistory, LedBus, 
 from hall.drivers.led.bx5 import Align, Area, AreaSettings, DisplayMode
 from hall.drivers.port import SerialLink
 from hall.drivers.voice import Voice, VoiceSettings
+from hall.queue.announcements import store as announcements
 from hall.queue.core import rows
 from hall.queue.core.domain import QueueError, WindowState
 from hall.queue.core.schema import windows_table
 from hall.queue.core.writer import Event, Tx
+from hall.queue.devices.rotation import BoardRotation
 from hall.queue.devices.window_boards import WindowBoards
 from hall.queue.ratings import ratings
 from hall.queue.tickets import calling
@@ -100,6 +102,8 @@ class DeviceHub:
         self._ticker: threading.Thread | None = None
         # Between calls: who serves at the window, or 暂停服务 (亮证上岗, window_boards.py).
         self.boards = WindowBoards(self.config, daemon.ctx.schedule, daemon.clock, self._show)
+        self.rotation: BoardRotation | None = None  # 公示/通报 on the boards between calls
+        self._rotator: threading.Thread | None = None
         self.counters = {
             "key_commands": 0,
             "key_refused": 0,
@@ -150,6 +154,7 @@ class DeviceHub:
                 inter_frame_gap=lb.inter_frame_gap_s,
                 reply_timeout=lb.bx5.reply_timeout_s,
                 reply_retries=lb.bx5.reply_retries,
+                rotation_chunk=lb.rotation.chunk_bytes,
             )
             link.on_status = leds.link_changed  # send as soon as the port opens
             link.on_bytes = leds.feed  # the bx5 controllers' replies
@@ -158,6 +163,8 @@ class DeviceHub:
             for window in self.daemon.writer.call(_window_views):  # what each board says now
                 self.boards.changed(window)
             self.boards.start()
+            if lb.rotation.enabled:
+                self._start_rotation(lb.rotation, [spec.board_id for spec in self._board_specs()])
         vc = self.devices.voice
         if vc.enabled:
             wav_dir = Path(self.daemon.data_dir) / vc.wav_dir if vc.wav_dir else None
@@ -180,6 +187,8 @@ class DeviceHub:
         if self._ticker:
             self._ticker.join(5)
         self.boards.stop()
+        if self._rotator:
+            self._rotator.join(5)
         if self.leds:
             self.leds.close()
         if self.voice:
@@ -214,6 +223,34 @@ class DeviceHub:
         while not self._stop.wait(0.5):
             self.sessions.tick()
 
+    def _start_rotation(self, cfg: Any, boards: list[str]) -> None:
+        """The boards' announcements, from the store and then from the events."""
+        rotation = BoardRotation(boards, cfg.stay_s, cfg.hall_hold_s, HALL_BOARD)
+        tz = self.config.hall.tz
+
+        def read(tx: Tx) -> tuple[list[dict], list[int]]:
+            serving = tx.conn.execute(
+                windows_table.select().where(windows_table.c.state == WindowState.SERVING)
+            )
+            return announcements.not_ended(tx.conn, tz, tx.now), [w.number for w in serving]
+
+        items, serving = self.daemon.writer.call(read)
+        rotation.set_announcements(items)
+        now = self.daemon.clock()
+        for number in serving:  # still serving from before a restart: no rotation yet
+            rotation.base(_board_id(number), "", now, hold=True)
+        self.rotation = rotation
+        self._rotator = threading.Thread(target=self._rotate, name="led-rotation", daemon=True)
+        self._rotator.start()
+
+    def _rotate(self) -> None:
+        while not self._stop.wait(0.25):
+            try:
+                for board_id, text in self.rotation.due(self.daemon.clock()):
+                    self.leds.show_idle(board_id, text)
+            except Exception:  # a bad announcement must not stop the rotation for good
+                log.exception("LED rotation: this turn failed")
+
     # -- events out ------------------------------------------------------------
     def on_events(self, batch: list[Event]) -> None:
         """Called after each commit: queue device updates for the events."""
@@ -234,10 +271,13 @@ class DeviceHub:
                 except DriverError as exc:
                     log.warning("keypad count for window %d failed: %s", window, exc)
 
-    def _show(self, window: int, text: str) -> None:
+    def _show(self, window: int, text: str, hold: bool = False) -> None:
+        """The window board's own text now; ``hold``: no announcements until it is idle."""
         cfg = self.config.window(window)
         if self.leds and cfg and cfg.devices.led_board is not None:
             self.leds.show(_board_id(window), text)
+            if self.rotation:
+                self.rotation.base(_board_id(window), text, self.daemon.clock(), hold=hold)
 
     def _keypad_show(self, window: int, number: str | None) -> None:
         """The number served, right-aligned (DEVICES.md §1), or blank (paused, closed)."""
@@ -263,9 +303,12 @@ class DeviceHub:
 
     def _on_ticket_called(self, data: dict) -> None:
         number, window = data["ticket"]["number"], data["window"]
-        self._show(window, call_text(number, window))
+        self._show(window, call_text(number, window), hold=True)
         if self.leds and self.history is not None:
-            self.leds.show(HALL_BOARD, self.history.add(number, window))
+            hall = self.history.add(number, window)
+            self.leds.show(HALL_BOARD, hall)
+            if self.rotation:
+                self.rotation.base(HALL_BOARD, hall, self.daemon.clock())
         if self.voice:
             self.voice.announce(number, window)
         self._keypad_show(window, number)
@@ -282,6 +325,14 @@ class DeviceHub:
             self._keypad_count(w["number"])
         elif w["state"] == WindowState.CLOSED:
             self._keypad_show(w["number"], None)
+
+    def _on_announcement_published(self, data: dict) -> None:
+        if self.rotation:
+            self.rotation.published(data["announcement"])
+
+    def _on_announcement_withdrawn(self, data: dict) -> None:
+        if self.rotation:
+            self.rotation.withdrawn(data["announcement"]["id"])
 
     def _on_ticket_finished(self, data: dict) -> None:
         """一次一评: the window's evaluator asks for a rating of this case."""

@@ -26,6 +26,7 @@ from hall.queue.devices.token_refusals import RefusalCounter
 from hall.queue.tickets import vacancy as empty_windows
 from hall.queue.web import dates, errors
 from hall.queue.web.api import (
+    announcements,
     attendance,
     devices,
     events,
@@ -66,6 +67,7 @@ ROUTERS = (
     vacancy.router,
     manager_page.router,
     citizen.router,
+    announcements.router,
 )
 
 log = logging.getLogger(__name__)

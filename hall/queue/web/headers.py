@@ -24,6 +24,7 @@ POLICIES = {
     "/t": PAGE_POLICY,
     "/progress": PAGE_POLICY,
     "/citizen": PAGE_POLICY,
+    "/public": PAGE_POLICY,
     "/docs": DOCS_POLICY,
     "/redoc": DOCS_POLICY,
 }

@@ -33,6 +33,7 @@ from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by lobby.kv
 from hall.screens.common.translate import Translated
 from hall.screens.lobby.board import Call, Highlighter, prepare_numbers, slots
+from hall.screens.lobby.notices import LobbyBand  # noqa: F401 - used by root.kv: the band
 from hall.screens.lobby.staffing import clerk_text, closed_line
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class LobbyRoot(Translated, BoxLayout):
         else:
             log.error("the lobby has no display token: it cannot follow the queue")
         self.reload()
+        self.ids.notices.start(self)  # 公示 and figures: reads and steps on its own
 
     def on_lang(self, *_args: object) -> None:
         """Rebuild the rows built in Python in the new language."""
@@ -136,6 +138,8 @@ class LobbyRoot(Translated, BoxLayout):
         self._show_counts()
         self._show_prepare()
         self._show_closed()
+        if "notices" in self.ids:
+            self.ids.notices.show()
 
     def on_landscape(self, *_args: object) -> None:
         """Portrait boards show the service counts in two columns."""
@@ -212,8 +216,10 @@ class LobbyRoot(Translated, BoxLayout):
         # up yet when the lobby started (its first read failed).
         if connected and (not was or self._stale):
             self.reload()
+            self.ids.notices.reload()
 
     def _on_event(self, kind: str, data: dict, _event_id: int | None) -> None:
+        self.ids.notices.on_event(kind, data)
         if kind == "window.changed":
             self._window_changed(data["window"])
         elif kind in ("ticket.called", "ticket.recalled"):

@@ -69,7 +69,7 @@ def test_the_pages_refuse_to_be_framed(daemon: Daemon) -> None:
     issued = daemon.api(KIOSK).post("/tickets", {"service": "general"}).json()
     ticket = f"/t/{issued['id']}?k={issued['rating_key']}"
     pages = ["/manager", "/manager/manager.js", "/manager/manager.css", ticket]
-    pages += ["/progress", "/citizen/citizen.js", "/citizen/citizen.css", "/docs"]
+    pages += ["/progress", "/public", "/citizen/citizen.js", "/citizen/citizen.css", "/docs"]
     for path in pages:
         headers = _headers_of(daemon, path)
         csp = headers.get("Content-Security-Policy", "")

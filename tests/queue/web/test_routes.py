@@ -100,6 +100,13 @@ ROUTES = {
     ("HEAD", "/redoc", None, (), False),
     ("GET", "/t/{ticket_id}", None, (), False),
     ("GET", "/t/{ticket_id}/state", None, (), False),
+    # 公示/通报 and the public figures (issue 14)
+    ("POST", "/api/v1/announcements", 201, ("announcements",), True),
+    ("GET", "/api/v1/announcements", None, ("announcements",), True),
+    ("GET", "/api/v1/announcements/current", None, ("announcements",), True),
+    ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
+    ("GET", "/api/v1/figures/public", None, ("announcements",), True),
+    ("GET", "/public", None, (), False),
 }
 
 

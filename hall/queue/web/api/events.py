@@ -7,7 +7,7 @@ Each role sees only its part of the hall (:func:`visible`, one table for all of
 it): the lobby display and the kiosks get the calls and the waiting counts,
 and who serves at each window (its public ``clerk``: name, 工号, title);
 staff get the queue's events in full (tickets, windows without staff ids, help
-requests, device states); ratings and their comments, rectification cases,
+requests, device states); every role gets the announcements (公示/通报, public); ratings and their comments, rectification cases,
 submissions, attendance and face consent go to managers only. A staff
 session's stream ends when the session does (logout, taken over, expired), and
 so does a manager session's (logout, expired).
@@ -39,6 +39,8 @@ Clerks = Callable[[str | None], dict[str, Any] | None]
 QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: Event types staff see besides the queue's (no personal data, no ratings).
 STAFF_EXTRA = ("help.requested", "device.changed", "vacancy.alert", "vacancy.ended")
+#: Announcements (公示/通报): public, for every role, without who published them.
+PUBLIC_EVENTS = ("announcement.published", "announcement.withdrawn")
 
 
 def _pick(d: Any, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -68,10 +70,11 @@ def visible(role: str, ev: Event, clerks: Clerks | None = None) -> Event | None:
 
     Managers see everything but the internal ``session.ended``; staff see the
     queue (tickets, windows without the staff id) and help and device events;
-    the display and kiosks only calls and waiting counts; any other role, and
-    any event type not named here, nothing. With ``clerks`` (staff id → the
-    public clerk, :func:`hall.queue.tickets.badges.public_clerk`) a window
-    carries its ``clerk`` for every role (亮证上岗): name, badge, title.
+    the display and kiosks only calls and waiting counts; every one of these the
+    announcements (public views); any other role, and any event type not named
+    here, nothing. With ``clerks`` (staff id → the public clerk,
+    :func:`hall.queue.tickets.badges.public_clerk`) a window carries its
+    ``clerk`` for every role (亮证上岗): name, badge, title.
     """
     if ev.type == SESSION_ENDED:
         return None
@@ -81,6 +84,8 @@ def visible(role: str, ev: Event, clerks: Clerks | None = None) -> Event | None:
         ev = Event(ev.type, {**ev.data, "window": window}, ev.ts, ev.id)
     if role == "manager":
         return ev
+    if ev.type in PUBLIC_EVENTS and role in ("staff", "display", "kiosk"):
+        return ev  # their data is the public view already (hall/queue/announcements/store.py)
     is_queue = ev.type.startswith("ticket.") or ev.type in QUEUE_EVENTS
     if role == "staff":
         if ev.type == "window.changed":

@@ -50,5 +50,6 @@ def test_every_block_of_the_pages_is_used() -> None:
         "rating", "who", "level", "tag", "rated", "ticket", "moved", "facts", "note",
         "not_found", "query", "query_error", "case", "case_row", "overdue", "missing",
         "missing_item", "history_item", "rate_qr", "key_field", "served",
+        "public", "public_list", "public_item", "public_none", "public_period", "public_case",
     }  # fmt: skip
     assert set(render.BLOCKS) == used

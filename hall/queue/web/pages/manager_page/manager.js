@@ -264,6 +264,8 @@ async function load() {
       window.renderVacancy, [], () => window.renderVacancy(null)),
     part("今日暂停 pauses（/vacancy/pauses）", "/vacancy/pauses",
       window.renderPauses, [], () => window.renderPauses(null)),
+    part("公告 announcements（/announcements）", "/announcements",
+      window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
   showProblems(problems);
   document.body.dataset.loaded = String(Date.now());
