@@ -320,8 +320,9 @@ def test_a_band_added_to_a_slot_takes_its_room_and_pushes_nothing_off(
 ) -> None:
     """The lobby's band slots: one widget added (as the 公示 / figures band is) shows whole.
 
-    ``band`` runs the full width above the footer in either orientation; ``side_band``
-    sits under the waiting counts in landscape. Empty, a slot takes no room.
+    ``band`` runs the full width above the footer in either orientation (the 公示 /
+    figures band, notices.py, lives there already); ``side_band`` sits under the waiting
+    counts in landscape. A slot takes only the room of what it holds.
     """
     from kivy.uix.label import Label
 
@@ -332,7 +333,8 @@ def test_a_band_added_to_a_slot_takes_its_room_and_pushes_nothing_off(
     lobby.size = size
     idle(4)
     box = lobby.ids[slot]
-    assert box.height == 0
+    held = sum(c.height for c in box.children)  # the notices band in ``band``; nothing at the side
+    assert box.height == held
     calls, footer = by_id(lobby, "lobby-calls"), by_id(lobby, "lobby-footer")
     before = calls.height
     band = Label(text="本月满意率 99.2%　办结率 98.7%", size_hint_y=None, height=120)
@@ -353,7 +355,7 @@ def test_a_band_added_to_a_slot_takes_its_room_and_pushes_nothing_off(
         assert calls.height == before  # the call list keeps its room
     box.remove_widget(band)
     idle(4)
-    assert box.height == 0 and calls.height == before
+    assert box.height == held and calls.height == before
 
 
 def footer_colour(footer: object) -> tuple[float, ...]:
