@@ -22,7 +22,9 @@ BUDGET_S = 240
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_schema_holds_under_fuzzing(daemon: Daemon, role: str) -> None:
-    report = fuzz(roles_for(daemon), examples=EXAMPLES, budget_s=BUDGET_S, only_roles=(role,))
+    report = fuzz(
+        roles_for(daemon), examples=EXAMPLES, budget_s=BUDGET_S, only_roles=(role,), fair=False
+    )
     if report.findings or report.cut_short:
         pytest.fail(report.summary(), pytrace=False)
     assert report.operations >= 40 and report.requests >= 5 * report.operations, report.summary()
