@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,14 +94,29 @@ class Incoming:
     materials: list[dict[str, Any]]  # name, mandatory, sha256, file (relative path)
     missing: list[str]
     promised_date: str | None
-    content_sha: str
+    content_sha: str  # keyed: content_sha(body, key)
     identity_check: str | None = None  # IdentityCheck; kept in the applicant JSON
     rating_key: str | None = None  # the notice's rating key: only its digest is stored
+    legacy_sha: str | None = None  # the unkeyed digest older versions stored, for their retries
 
 
-def content_sha(body: dict[str, Any]) -> str:
-    """A digest of a submission's content, to tell a retry from a clash of keys."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def content_sha(body: dict[str, Any], key: bytes) -> str:
+    """A keyed digest of a submission's content, to tell a retry from a clash of keys.
+
+    Keyed (HMAC-SHA256 with the key file's ``fingerprint`` key, which is never
+    rotated): a plain digest of the applicant, the form and the images would let
+    anyone with a copy of the store confirm a guess of a person's data.
+    """
+    return hmac.new(key, b"content\x00" + _canonical(body), hashlib.sha256).hexdigest()
+
+
+def legacy_content_sha(body: dict[str, Any]) -> str:
+    """The unkeyed digest versions before the key file stored (their cases' retries match it)."""
+    return hashlib.sha256(_canonical(body)).hexdigest()
+
+
+def _canonical(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _history(tx: Tx, sid: str, status: str, note: str, actor: str) -> None:
@@ -127,7 +143,7 @@ def receive(
     """
     existing = tx.conn.execute(_BY_ID, {"sid": item.id}).first()
     if existing is not None:
-        if existing.content_sha != item.content_sha:
+        if existing.content_sha not in (item.content_sha, item.legacy_sha):
             raise conflict(
                 "idempotency_conflict",
                 "同一申报编号的内容不一致,已拒收",

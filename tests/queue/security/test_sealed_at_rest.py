@@ -23,8 +23,10 @@ import numpy as np
 import pytest
 import requests
 
+from hall.queue.cases import submissions
 from hall.queue.core import sealing
 from hall.queue.core.keyring import Keyring
+from hall.queue.web.api.submissions import SubmissionIn, case_content
 from hall.vision.face_template import FaceTemplate
 from tests.kiosk.submission_helpers import ID_NUMBER, jpeg, wire
 from tests.support import ROOT, Daemon, hall_config, make_id, wait_until
@@ -363,3 +365,29 @@ def test_rotate_key_seals_new_cases_with_the_new_key_and_old_ones_still_open(
     done = subprocess.run(elsewhere, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no key file" in done.stderr
     assert not (hall.data_dir / "nowhere").exists()
+
+
+def test_the_content_digest_confirms_no_guess_and_old_retries_still_match(make_daemon) -> None:
+    """A plain SHA-256 of the whole case would let a copy of the store confirm a guess."""
+    hall = make_daemon(handling_config())
+    kiosk = hall.api("kiosk-token-1")
+    body = marriage(21)
+    sid = kiosk.post("/submissions", body).json()["id"]
+    content = case_content(SubmissionIn.model_validate(body))
+    stored = row(hall, sid)["content_sha"]
+    assert stored != submissions.legacy_content_sha(content)  # no guess can be checked
+    key = Keyring.open(hall.data_dir / "keys" / "hall.keys").current("fingerprint").secret
+    assert stored == submissions.content_sha(content, key)
+    assert kiosk.post("/submissions", body).status_code == 200  # a retry is a retry
+    # A case an older version stored (unkeyed digest): its terminal's retry still matches.
+    hall.stop()
+    con = sqlite3.connect(hall.data_dir / "hall.sqlite3")
+    legacy = submissions.legacy_content_sha(content)
+    con.execute("UPDATE submissions SET content_sha = ? WHERE id = ?", (legacy, sid))
+    con.commit()
+    con.close()
+    hall.start()
+    assert hall.api("kiosk-token-1").post("/submissions", body).status_code == 200
+    other = {**body, "form": {**body["form"], "marriage_date": "2011-05-01"}}
+    r = hall.api("kiosk-token-1").post("/submissions", other)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_conflict"

@@ -87,6 +87,16 @@ class SubmissionIn(Body):
         return form
 
 
+def case_content(body: SubmissionIn) -> dict[str, Any]:
+    """What a retry must repeat exactly: the body without the images (their digests instead)."""
+    # The key is no part of the case's content: kept as a digest, never compared.
+    content = body.model_dump(mode="json", exclude={"materials", "rating_key"})
+    content["materials"] = [m.sha256 for m in body.materials]
+    if content["identity_check"] is None:  # a retry stored before the flag existed still matches
+        del content["identity_check"]
+    return content
+
+
 class ActionIn(Body):
     """A staff action on a case."""
 
@@ -205,11 +215,7 @@ async def submit(
         shutil.rmtree(final, ignore_errors=True)
         durable.replace(staging, final)
 
-    # The key is no part of the case's content: kept as a digest, never compared.
-    content = body.model_dump(mode="json", exclude={"materials", "rating_key"})
-    content["materials"] = [m.sha256 for m in body.materials]
-    if content["identity_check"] is None:  # a retry stored before the flag existed still matches
-        del content["identity_check"]
+    content = case_content(body)
     item = submissions.Incoming(
         id=body.id,
         receipt=body.receipt,
@@ -221,7 +227,8 @@ async def submit(
         materials=saved,
         missing=list(body.missing),
         promised_date=body.promised_date.isoformat() if body.promised_date else None,
-        content_sha=submissions.content_sha(content),
+        content_sha=submissions.content_sha(content, daemon.ctx.id_key),
+        legacy_sha=submissions.legacy_content_sha(content),
         identity_check=body.identity_check,
         rating_key=body.rating_key,
     )
