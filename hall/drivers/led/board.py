@@ -9,24 +9,16 @@ cannot starve another. Frames are paced by their computed line time
 gap: the link itself is non-blocking and would otherwise queue a backlog.
 
 A bx5 board configured with ``reply`` asks its controller to answer every
-frame (DEVICES.md §2a: ACK ``A0 00`` / NACK ``A0 01``). Wire the link's
-received bytes to :meth:`LedBus.feed`; the worker then keeps the bus quiet
-until the answer comes or ``reply_timeout`` passes (an RS-485 bus is half
-duplex: the next frame would collide with the answer), counts ACKs, NACKs and
-missing answers per board, and sends a refused or unanswered text again up to
-``reply_retries`` times unless a newer text has come in.
+frame (DEVICES.md §2a: ACK ``A0 00`` / NACK ``A0 01``); :meth:`LedBus.feed`
+takes the answers, the worker waits for them (``replies.py``).
 
 :meth:`LedBus.show_idle` is for texts that may wait (the announcements'
-rotation between calls): one goes out only when no board has a
-:meth:`LedBus.show` text pending, never asks for a reply, and is sent in
-chunks of ``rotation_chunk`` bytes; a :meth:`LedBus.show` that comes in while
-one is on the wire ends it after the current chunk (the stump is dropped by
-the card: the next frame's sync run starts a new frame, DEVICES.md §2a), so a
-rotation delays a call by at most one chunk's line time (8 bytes: 8.3 ms at
-9600 baud; bench/bench_devices.py measures it).
+rotation between calls): sent only when no :meth:`LedBus.show` text is pending,
+in chunks a call cuts short (``idle.py``).
 
-The link is any object with ``send(data: bytes)`` and optionally ``status``
-(a :class:`DeviceStatus`); ``hall.drivers.port.SerialLink`` is one.
+Each board's spec and counters are in ``board_state.py``. The link is any
+object with ``send(data: bytes)`` and optionally ``status`` (a
+:class:`DeviceStatus`); ``hall.drivers.port.SerialLink`` is one.
 """
 
 from __future__ import annotations
@@ -35,21 +27,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
-from hall.drivers.errors import DriverError, FrameError
-from hall.drivers.led.bx5 import (
-    HOST_ADDRESS,
-    Area,
-    AreaSettings,
-    Bx5Reply,
-    Bx5Splitter,
-    decode_reply,
-    encode_bx5,
-    unwrap,
-)
+from hall.drivers.errors import DriverError
+from hall.drivers.led.board_state import BoardSpec, BoardState
+from hall.drivers.led.bx5 import Bx5Splitter, encode_bx5
+from hall.drivers.led.idle import IdleTexts, _Rotation
 from hall.drivers.led.line import encode_line
+from hall.drivers.led.replies import BusReplies, _Awaiting
 from hall.drivers.led.texts import (  # noqa: F401 - re-exported: callers import them from here
     HALL_SEPARATOR,
     PAUSED_TEXT,
@@ -72,65 +57,7 @@ class Link(Protocol):
         """Queue ``data`` for the wire."""
 
 
-@dataclass(frozen=True)
-class BoardSpec:
-    """One board on the bus: its id, bus address, frame format and, for bx5, its area."""
-
-    board_id: str
-    address: int
-    format: Literal["bx5", "line"] = "bx5"
-    area: Area = Area()
-    settings: AreaSettings = AreaSettings()
-    model: Literal["5K", "6K"] = "5K"
-    reply: bool = False  # bx5: ask the controller to answer every frame
-
-
-@dataclass
-class BoardState:
-    """Counters and state of one board, as :meth:`LedBus.status` reports them."""
-
-    spec: BoardSpec
-    status: DeviceStatus = DeviceStatus.STARTING
-    frames_sent: int = 0
-    bytes_sent: int = 0
-    coalesced: int = 0  # updates replaced by a newer one before they were sent
-    replaced_chars: int = 0  # characters GBK cannot encode, replaced
-    errors: int = 0
-    acks: int = 0  # bx5 with reply: frames the controller accepted (A0 00)
-    nacks: int = 0  # ... refused (A0 01)
-    no_reply: int = 0  # ... not answered within the reply timeout
-    last_error_code: int | None = None  # the error code of the last NACK
-    last_text: str | None = None
-    last_send: float | None = None  # wall clock (time.time())
-    pending: str | None = field(default=None, repr=False)
-    tries: int = field(default=0, repr=False)  # sends of ``pending`` so far (reply retries)
-    idle_pending: str | None = field(default=None, repr=False)  # show_idle's text, not sent yet
-    rotation_frames: int = 0  # show_idle texts sent in full
-    preempted: int = 0  # show_idle frames cut short for a show()
-    shown_text: str | None = None  # what the board shows now (a show or a show_idle text)
-
-
-@dataclass
-class _Rotation:
-    """A show_idle frame going out chunk by chunk."""
-
-    state: BoardState
-    text: str
-    frame: bytes
-    sent: int = 0  # bytes of ``frame`` written so far
-
-
-@dataclass
-class _Awaiting:
-    """A frame sent with a reply wanted, not answered yet."""
-
-    state: BoardState
-    text: str
-    tries: int  # sends of this text so far, this one included
-    sent_end: float  # time.monotonic() when its last byte has left the wire
-
-
-class LedBus:
+class LedBus(BusReplies, IdleTexts):
     """Several LED boards on one link, updated without blocking the caller."""
 
     def __init__(
@@ -228,31 +155,6 @@ class LedBus:
             state.pending, state.tries = safe, 0
             state.idle_pending = None  # the call wins; the rotation shows it again later
             self._cond.notify_all()
-
-    def show_idle(self, board_id: str, text: str) -> None:
-        """Show ``text`` on a board once the bus is free; any :meth:`show` goes first.
-
-        Never blocks; replaces an idle text not sent yet. See the module docstring.
-        """
-        state = self._boards[board_id]
-        safe, _ = gbk_safe(text, self.replacement)
-        if state.spec.format == "bx5":
-            safe = bx5_safe(safe)[0]
-        with self._cond:
-            state.idle_pending = safe
-            self._cond.notify_all()
-
-    def feed(self, data: bytes) -> None:
-        """Bytes read from the link (wire it to SerialLink.on_bytes): controllers' replies."""
-        for chunk in self._replies.feed(data):
-            try:
-                reply = decode_reply(chunk)
-            except FrameError as exc:
-                with self._cond:
-                    self._not_a_reply_locked(chunk, exc)
-                continue
-            with self._cond:
-                self._on_reply_locked(reply, len(chunk))
 
     def link_changed(self, _status: object = None) -> None:
         """The link's status changed (wire it to SerialLink.on_status): look again now."""
@@ -353,104 +255,6 @@ class LedBus:
             model=spec.model,
             reply=spec.reply and reply,
         )
-
-    # -- show_idle texts ---------------------------------------------------
-    def _next_idle_locked(self) -> BoardState | None:
-        n = len(self._order)
-        for i in range(n):
-            idx = (self._idle_cursor + i) % n
-            state = self._boards[self._order[idx]]
-            if state.idle_pending is not None:
-                self._idle_cursor = (idx + 1) % n
-                return state
-        return None
-
-    def _start_rotation(self, state: BoardState, text: str) -> None:
-        try:
-            frame = self._encode(state.spec, text, reply=False)  # a lost one is sent next round
-        except ValueError as exc:
-            log.error("board %s: cannot encode %r: %s", state.spec.board_id, text, exc)
-            with self._cond:
-                state.errors += 1
-            return
-        with self._cond:
-            self._rotating = _Rotation(state, text, frame)
-        self._send_chunk()
-
-    def _send_chunk(self) -> None:
-        """Write the next chunk of the rotation frame (the worker; a show() may cut it)."""
-        with self._cond:
-            rot = self._rotating
-            if rot is None:
-                return
-            chunk = rot.frame[rot.sent : rot.sent + self.rotation_chunk]
-            rot.sent += len(chunk)
-            last = rot.sent >= len(rot.frame)
-            fmt = rot.state.spec.format
-            gap = self.line_time(len(chunk), fmt) if last else len(chunk) * 10 / self.baudrate
-            self._line_free_at = time.monotonic() + gap
-            if last:
-                self._rotating = None
-        try:
-            self._link.send(chunk)
-        except DriverError as exc:
-            with self._cond:
-                self._rotating = None
-                rot.state.errors += 1
-                self._mark_down_locked(str(exc))
-                self._line_free_at = time.monotonic() + self.retry_interval
-            return
-        if last:
-            with self._cond:
-                rot.state.rotation_frames += 1
-                rot.state.bytes_sent += len(rot.frame)
-                rot.state.shown_text = rot.text
-                self._cond.notify_all()
-
-    # -- replies (reader thread for feed, worker for timeouts) -------------
-    def _not_a_reply_locked(self, chunk: bytes, exc: FrameError) -> None:
-        try:
-            echoed = unwrap(chunk).dst != HOST_ADDRESS  # a command, not for the host
-        except FrameError:
-            echoed = False
-        if echoed:
-            self.counters["echoes"] += 1
-        else:
-            self.counters["reply_frames_bad"] += 1
-            log.info("LED bus: bad reply frame: %s", exc)
-
-    def _on_reply_locked(self, reply: Bx5Reply, nbytes: int) -> None:
-        aw = self._awaiting
-        if aw is None or reply.src != aw.state.spec.address:
-            self.counters["replies_unexpected"] += 1
-            return
-        self._awaiting = None
-        state = aw.state
-        if reply.ack:
-            state.acks += 1
-            state.status = DeviceStatus.OK
-        else:
-            state.nacks += 1
-            state.last_error_code = reply.error
-            state.status = DeviceStatus.ERROR
-            log.warning("board %s refused a frame (error %d)", state.spec.board_id, reply.error)
-            self._retry_locked(aw)
-        # The answer held the line for its own bytes (a pty delivers it at once).
-        answered = aw.sent_end + self.line_time(nbytes, "bx5")
-        self._line_free_at = max(time.monotonic(), answered)
-        self._cond.notify_all()
-
-    def _reply_missing_locked(self) -> None:
-        aw, self._awaiting = self._awaiting, None
-        aw.state.no_reply += 1
-        aw.state.status = DeviceStatus.OFFLINE
-        log.warning("board %s did not answer", aw.state.spec.board_id)
-        self._retry_locked(aw)
-
-    def _retry_locked(self, aw: _Awaiting) -> None:
-        state = aw.state
-        if state.pending is None and aw.tries <= self.reply_retries:
-            state.pending, state.tries = aw.text, aw.tries
 
     def _run(self) -> None:
         while True:

@@ -3,7 +3,7 @@
 It reads a pyserial URL (a socat pty, ``loop://``, a real tty), splits the
 stream into bx5 and line frames, decodes them, keeps what each configured
 address shows and counts bad frames by reason. It can draw each board as a
-PNG (red LEDs on black) so that a person can look at it.
+PNG (red LEDs on black, ``board_picture.py``) so that a person can look at it.
 
 A bx5 frame that asks for a reply is answered as a controller would
 (DEVICES.md §2a: ACK ``A0 00``, NACK ``A0 01`` with an error code), on the
@@ -39,23 +39,17 @@ from pathlib import Path
 
 import serial
 
-from hall.drivers.errors import DriverError, FrameError
+from hall.drivers.errors import FrameError
 from hall.drivers.led.bx5 import SYNC_BYTE, Area, Bx5Splitter, decode_bx5, encode_reply
 from hall.drivers.led.line import STX, LineSplitter, decode_line
+from hall.drivers.sim.board_picture import FONT_PATH, FontMissing, LedRenderer
 from hall.drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)
 
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FORMATS = ("bx5", "line")
-LIT = (255, 32, 16)
-UNLIT = (40, 0, 0)
 #: The error code of a simulated NACK: 3 = "the controller is busy now" (BX4K.h ERR_BUSY).
 NACK_ERROR = 3
-
-
-class FontMissing(DriverError):
-    """The CJK font needed to draw board pictures is not installed."""
 
 
 @dataclass(frozen=True)
@@ -111,41 +105,6 @@ class MixedSplitter:
                 out.append((fmt, chunk))
             if self._active.idle:
                 self._active = None
-        return out
-
-
-class LedRenderer:
-    """Draw board text as an LED matrix picture: one dot per LED."""
-
-    def __init__(self, font_path: Path = FONT_PATH, dot: int = 6) -> None:
-        """Raise FontMissing if ``font_path`` does not exist."""
-        if not Path(font_path).is_file():
-            raise FontMissing(
-                f"Chinese font {font_path} not found: install fonts-wqy-microhei "
-                "(board pictures are disabled, decoding goes on)"
-            )
-        self.font_path = Path(font_path)
-        self.dot = dot
-
-    def render(self, text: str, rows: int = 16, min_width: int = 0):
-        """Return a PIL image of ``text`` (lines split on newline), ``rows`` LEDs a line."""
-        from PIL import Image, ImageDraw, ImageFont
-
-        font = ImageFont.truetype(str(self.font_path), size=rows)
-        lines = text.split("\n")
-        width = max([min_width, 1] + [int(font.getlength(ln)) + 1 for ln in lines])
-        mask = Image.new("L", (width, rows * len(lines)), 0)
-        draw = ImageDraw.Draw(mask)
-        for i, line in enumerate(lines):
-            draw.text((0, i * rows + rows / 2), line, font=font, fill=255, anchor="lm")
-        pixels = mask.load()
-        d = self.dot
-        out = Image.new("RGB", (mask.width * d, mask.height * d), (0, 0, 0))
-        dots = ImageDraw.Draw(out)
-        for y in range(mask.height):
-            for x in range(mask.width):
-                colour = LIT if pixels[x, y] >= 128 else UNLIT
-                dots.ellipse((x * d, y * d, x * d + d - 2, y * d + d - 2), fill=colour)
         return out
 
 

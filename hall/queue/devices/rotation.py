@@ -4,7 +4,7 @@
 hub tells it each board's own text as it sends it (:meth:`BoardRotation.base`:
 a call, 暂停服务, blank) and the announcements not yet ended; every tick,
 :meth:`BoardRotation.due` says which board should now show which text, for
-``LedBus.show_idle`` (which never delays a call, hall/drivers/led/board.py).
+``LedBus.show_idle`` (which never delays a call, hall/drivers/led/idle.py).
 
 - A window board serving a number (called, being served) is held: no rotation
   until the window is idle, paused or closed again.

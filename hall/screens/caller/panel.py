@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
@@ -29,8 +27,10 @@ from kivy.uix.screenmanager import Screen
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.clerk import ClerkPhoto, staff_line  # noqa: F401 - ClerkPhoto: panel.kv
-from hall.screens.caller.vacancy import PAUSE_REASONS, VacancyNotice
-from hall.screens.caller.widgets import CASE_TYPES, CallerCount, SheetHost, case_type_key
+from hall.screens.caller.operations import WindowOperations
+from hall.screens.caller.queue_lists import QueueLists
+from hall.screens.caller.vacancy import VacancyNotice
+from hall.screens.caller.widgets import SheetHost
 from hall.screens.common.bridge import UiBridge
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by panel.kv
 from hall.screens.common.translate import Translated
@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 Builder.load_file(str(Path(__file__).with_name("panel.kv")))
 
-QUEUE_SHOWN = 16
 _STATE_KEYS = {"open": "caller.state_open", "paused": "caller.state_paused"}
 #: The flag shown beside the current number for a ticket kind (normal: none).
 _KIND_KEYS = {"priority": "caller.kind_priority", "appointment": "caller.kind_appointment"}
@@ -54,7 +53,7 @@ def elapsed_text(since: dt.datetime | None, now: dt.datetime) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class CallerPanel(Translated, SheetHost, Screen):
+class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
     """Current ticket, operation buttons, queue and waiting counts of one window."""
 
     hall_id = StringProperty("caller-panel")
@@ -315,155 +314,6 @@ class CallerPanel(Translated, SheetHost, Screen):
 
     def _show_vacancy(self) -> None:
         self.vacancy_text = self.vacancy.text(self.tr)
-
-    def _refresh_done(self) -> None:
-        """Re-read this window's count of cases done today (after a 办结)."""
-        client, n = self.ctx.client, self.window_number
-
-        def read() -> int:
-            return next(w for w in client.windows() if w["number"] == n).get("done_today", -1)
-
-        self.bridge.submit(read, self._done_read, self._done_failed)
-
-    def _done_read(self, done: int) -> None:
-        self.done_today = done
-
-    def _done_failed(self, exc: DaemonError) -> None:
-        log.info("cases done today not read: %s", exc.message_en)
-
-    def _refresh_queue(self) -> None:
-        if self._queue_loading:
-            self._queue_stale = True
-            return
-        self._queue_loading, self._queue_stale = True, False
-        client, n = self.ctx.client, self.window_number
-        self.bridge.submit(lambda: client.window_queue(n), self._queue_loaded, self._queue_failed)
-
-    def _queue_loaded(self, queue: list[dict]) -> None:
-        self._queue_loading = False
-        self.queue = queue
-        self._show_queue()
-        numbers = [t["number"] for t in queue]
-        if self.requeued in numbers:
-            # The daemon did not say (no ``ahead``): its place in this window's queue.
-            self._say_requeued(self.requeued, numbers.index(self.requeued))
-        if self._queue_stale:
-            self._refresh_queue()
-
-    def _queue_failed(self, exc: DaemonError) -> None:
-        self._queue_loading = False
-        log.info("window queue not read: %s", exc.message_en)
-
-    def _show_queue(self) -> None:
-        grid = self.ids.queue_grid
-        grid.clear_widgets()
-        for ticket in self.queue[:QUEUE_SHOWN]:
-            grid.add_widget(Factory.CallerChip(text=ticket["number"]))
-        key = "caller.queue_more" if self.queue else "caller.queue_empty"
-        self.queue_summary = self.tr(key, count=len(self.queue))
-
-    def _show_counts(self) -> None:
-        box = self.ids.waiting_box
-        box.clear_widgets()
-        for code in self.my_services:
-            name = self._service_name(code)
-            text = self.tr("caller.waiting_count", name=name, count=self.counts.get(code, 0))
-            box.add_widget(CallerCount(text=text, name=name, hall_id=f"waiting-{code}"))
-
-    # -- operations ----------------------------------------------------------------
-    def operate(self, op: str, **body: Any) -> None:
-        """Run a window operation on the worker; show its result or the daemon's refusal."""
-        if self.busy:
-            return
-        self.busy = True
-        self._say(self.tr("caller.busy"))
-        client, n = self.ctx.client, self.window_number
-        number = self.ticket_number
-        self.bridge.submit(
-            lambda: client.window_op(n, op, **body),
-            partial(self._operated, op, number, body),
-            self._show_error,
-        )
-
-    def _operated(self, op: str, number: str, body: dict, result: dict) -> None:
-        self.busy = False
-        if "state" in result:  # pause / resume answer with the window
-            self._apply_window(result)
-        else:
-            if op == "no-show" and result["number"] not in self.no_shows:
-                self.no_shows.append(result["number"])
-            if op == "requeue" and result["number"] in self.no_shows:
-                self.no_shows.remove(result["number"])
-            self._apply_ticket(result)
-            number = result["number"]
-        if op == "requeue":
-            self.requeued = ""
-            if isinstance(result.get("ahead"), int):
-                self._say_requeued(number, result["ahead"])
-            else:
-                self.requeued = number
-                self._say(self.tr("caller.done_requeue", number=number))
-                self._refresh_queue()
-            return
-        values = {"number": number}
-        if op == "transfer":
-            values["service"] = self._service_name(body["service"])
-        if op == "finish":
-            values["case_type"] = self.tr(case_type_key(body["case_type"]))
-        if op == "pause":
-            values["reason"] = self.tr(dict(PAUSE_REASONS)[body["reason"]])
-        self._say(self.tr(f"caller.done_{op.replace('-', '_')}", **values))
-
-    def _say_requeued(self, number: str, ahead: int) -> None:
-        self.requeued = ""
-        self._say(self.tr("caller.requeued_ahead", number=number, ahead=ahead))
-
-    def confirm_no_show(self) -> None:
-        """过号 asks first: one tap must not send away a citizen who is walking up."""
-        if self.busy or not self.ticket_number:
-            return
-        options = [("confirm", self.tr("caller.no_show_confirm"))]
-        title = self.tr("caller.no_show_ask", number=self.ticket_number)
-        self.open_sheet("", options, lambda _v: self.operate("no-show"), title=title)
-
-    def toggle_pause(self) -> None:
-        """Resume a paused window, or ask why (离岗原因) and pause it."""
-        if self.window_state == "paused":
-            self.operate("resume")
-            return
-        options = [(value, self.tr(key)) for value, key in PAUSE_REASONS]
-        self.open_sheet(
-            "caller.choose_pause_reason", options, lambda r: self.operate("pause", reason=r)
-        )
-
-    def choose_transfer(self) -> None:
-        """Ask which service to transfer the current citizen to."""
-        options = [(c, self._service_name(c)) for c in self.services if c != self.ticket_service]
-        self.open_sheet(
-            "caller.choose_service", options, lambda c: self.operate("transfer", service=c)
-        )
-
-    def choose_finish(self) -> None:
-        """Ask for the case type (办件类型), then finish."""
-        options = [(value, self.tr(key)) for value, key in CASE_TYPES]
-        self.open_sheet(
-            "caller.choose_case_type", options, lambda v: self.operate("finish", case_type=v)
-        )
-
-    def choose_requeue(self) -> None:
-        """Ask which returning no-show citizen goes back in line."""
-        options = [(n, n) for n in reversed(self.no_shows)]
-        self.open_sheet(
-            "caller.choose_requeue", options, lambda n: self.operate("requeue", number=n)
-        )
-
-    def logout(self) -> None:
-        """Sign out: the daemon closes the window, the login screen comes back."""
-        if self.busy:
-            return
-        self.busy = True
-        self._say(self.tr("caller.busy"))
-        self.bridge.submit(self.ctx.client.logout, lambda _r: self.signed_out(), self._show_error)
 
 
 def _parse(stamp: str | None) -> dt.datetime | None:
