@@ -28,7 +28,7 @@ from hall.drivers.voice import Voice, VoiceSettings
 from hall.queue.announcements import store as announcements
 from hall.queue.core import rows
 from hall.queue.core.domain import QueueError, WindowState
-from hall.queue.core.schema import windows_table
+from hall.queue.core.tables.tickets import windows_table
 from hall.queue.core.writer import Event, Tx
 from hall.queue.devices.rotation import BoardRotation
 from hall.queue.devices.window_boards import WindowBoards
