@@ -3,7 +3,7 @@
 The rooms, each a package (docs/ARCHITECTURE.md has the whole map and a
 ticket's way through them):
 
-* ``core``: the daemon object, the single writer, the schema, events, the
+* ``core``: the daemon object, the single writer, the schema (its tables by concern), events, the
   operations' context, the schedule, the outbox;
 * ``tickets``: issuing, appointments, calling, staff sessions, order, views;
 * ``cases``: self-service submissions (办件);

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, insert, select, update
 
 from hall.queue.core.domain import QueueError, not_found
-from hall.queue.core.schema import announcements_table as t
+from hall.queue.core.tables.announcements import announcements_table as t
 from hall.queue.core.writer import Tx
 
 #: Kind → (zh, en) label: 表彰 commendation, 通报 notice of criticism, 通知, 政策 change.

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 from hall.config import AttendanceSection, FaceTerminalConfig, parse_hhmm
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, forbidden
-from hall.queue.core.schema import attendance_table, face_consents_table
+from hall.queue.core.tables.attendance import attendance_table, face_consents_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import sessions
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from hall.queue.attendance.records import classify
 from hall.queue.core.context import Context
-from hall.queue.core.schema import attendance_table
+from hall.queue.core.tables.attendance import attendance_table
 from hall.queue.core.writer import Tx
 
 

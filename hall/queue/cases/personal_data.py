@@ -26,8 +26,8 @@ from sqlalchemy import insert, select
 
 from hall.config import HallConfig
 from hall.idnumber import mask_id, mask_name
-from hall.queue.core.schema import personal_data_reads_table as R
-from hall.queue.core.schema import submissions_table
+from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.security import personal_data_reads_table as R
 from hall.queue.core.writer import Tx
 
 ANY_MATTER = "*"

@@ -24,8 +24,8 @@ from hall.config import ProgressSection
 from hall.queue.cases import submissions
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, not_found
-from hall.queue.core.schema import progress_failures_table as F
-from hall.queue.core.schema import progress_locks_table as L
+from hall.queue.core.tables.security import progress_failures_table as F
+from hall.queue.core.tables.security import progress_locks_table as L
 from hall.queue.core.writer import Tx
 from hall.queue.tickets.sign_in_limits import TooManyAttempts, _wait_text
 

@@ -28,7 +28,8 @@ from sqlalchemy import and_, not_, select
 from hall.queue.cases import sealed
 from hall.queue.cases.submissions import UPSTREAM, SubmissionStatus
 from hall.queue.core.keyring import Keyring
-from hall.queue.core.schema import outbox_table, submissions_table
+from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.writer import Tx
 
 log = logging.getLogger(__name__)

@@ -27,16 +27,10 @@ from hall.queue.core.domain import TicketStatus, WindowState
 from hall.queue.core.events import EventBus, oldest_id, stored_after
 from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
 from hall.queue.core.outbox import Forwarder
-from hall.queue.core.schema import (
-    Checkpointer,
-    events_table,
-    meta_table,
-    open_engine,
-    sqlite_url,
-    submissions_table,
-    tickets_table,
-    windows_table,
-)
+from hall.queue.core.schema import Checkpointer, open_engine, sqlite_url
+from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.daemon import events_table, meta_table
+from hall.queue.core.tables.tickets import tickets_table, windows_table
 from hall.queue.core.writer import Tx, Writer
 from hall.queue.devices.hub import DeviceHub
 from hall.queue.ratings import upstream

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from hall.queue.core.schema import events_table
+from hall.queue.core.tables.daemon import events_table
 from hall.queue.core.writer import Event
 
 log = logging.getLogger(__name__)

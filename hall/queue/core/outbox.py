@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import bindparam, func, select
 
 from hall.config import UpstreamEndpoint
-from hall.queue.core.schema import outbox_table
+from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.writer import Tx
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from hall.queue.core.domain import QueueError, conflict
-from hall.queue.core.schema import staff_sessions_table, tickets_table, windows_table
+from hall.queue.core.tables.tickets import staff_sessions_table, tickets_table, windows_table
 from hall.queue.core.writer import Tx
 
 _TICKET = select(tickets_table).where(tickets_table.c.id == bindparam("tid"))

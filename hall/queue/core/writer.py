@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from hall.queue.core.domain import QueueError
-from hall.queue.core.schema import events_table
+from hall.queue.core.tables.daemon import events_table
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from hall.queue.core.schema import outbox_acks_table as A
+from hall.queue.core.tables.security import outbox_acks_table as A
 from hall.queue.core.writer import Tx
 
 #: The event managers see when a refused case is acknowledged (no other role does).

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from hall.queue.core.schema import token_refusals_table as R
+from hall.queue.core.tables.security import token_refusals_table as R
 from hall.queue.core.writer import Tx
 
 log = logging.getLogger(__name__)

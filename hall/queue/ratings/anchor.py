@@ -35,7 +35,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from hall.queue.core.keyring import Keyring
-from hall.queue.core.schema import ledger_table, meta_table
+from hall.queue.core.tables.daemon import meta_table
+from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ledger
 from hall.queue.tickets import views

@@ -30,7 +30,8 @@ import secrets
 from sqlalchemy import Connection, select
 
 from hall.queue.core.domain import QueueError
-from hall.queue.core.schema import rating_keys_table, tickets_table
+from hall.queue.core.tables.ratings import rating_keys_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 
 KEY_BYTES = 16  # 128 bits: token_urlsafe gives 22 characters

@@ -41,7 +41,8 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from hall.queue.core.keyring import Keyring
-from hall.queue.core.schema import ledger_table, meta_table
+from hall.queue.core.tables.daemon import meta_table
+from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.core.writer import Tx
 
 GENESIS = "0" * 64

@@ -33,8 +33,10 @@ from sqlalchemy import select
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, TicketStatus, conflict, not_found
 from hall.queue.core.rows import ticket_row
-from hall.queue.core.schema import evaluations_table, outbox_table, submissions_table
-from hall.queue.core.schema import ledger_table as ledger_table
+from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.daemon import outbox_table
+from hall.queue.core.tables.ratings import evaluations_table
+from hall.queue.core.tables.ratings import ledger_table as ledger_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys, ledger, rectification
 from hall.queue.stats import day_cache

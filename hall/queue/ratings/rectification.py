@@ -23,7 +23,8 @@ from sqlalchemy import Connection, select
 
 from hall.config import RectificationSection
 from hall.queue.core.domain import QueueError, conflict, not_found
-from hall.queue.core.schema import outbox_table, rectification_steps_table, rectifications_table
+from hall.queue.core.tables.daemon import outbox_table
+from hall.queue.core.tables.ratings import rectification_steps_table, rectifications_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
 from hall.workdays import CalendarError, WorkCalendar

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hall.queue.core.outbox import Forwarder
-from hall.queue.core.schema import rectification_steps_table
+from hall.queue.core.tables.ratings import rectification_steps_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import anchor, ledger, ratings, rectification
 from hall.queue.tickets import views

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from hall.queue.core.schema import stats_days_table
+from hall.queue.core.tables.daemon import stats_days_table
 from hall.queue.core.writer import Tx
 from hall.words import CaseType
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from hall.queue.core.schema import rectification_steps_table as steps
-from hall.queue.core.schema import rectifications_table as cases
+from hall.queue.core.tables.ratings import rectification_steps_table as steps
+from hall.queue.core.tables.ratings import rectifications_table as cases
 from hall.queue.stats import figures
 
 #: Closed rectification cases listed at most.

@@ -21,7 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from hall.config import HallConfig, parse_hhmm
-from hall.queue.core.schema import staff_sessions_table, vacancy_alerts_table, window_pauses_table
+from hall.queue.core.tables.tickets import (
+    staff_sessions_table,
+    vacancy_alerts_table,
+    window_pauses_table,
+)
 from hall.queue.stats.figures import bucket_start
 from hall.words import PauseReason
 

@@ -18,7 +18,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hall.queue.core.schema import ledger_table, stats_days_table, tickets_table
+from hall.queue.core.tables.daemon import stats_days_table
+from hall.queue.core.tables.ratings import ledger_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.stats import day_cache
 

@@ -50,8 +50,8 @@ from hall.queue.core import sealing
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
 from hall.queue.core.keyring import Keyring
-from hall.queue.core.schema import appointment_checkin_table as checkin
-from hall.queue.core.schema import appointments_table
+from hall.queue.core.tables.tickets import appointment_checkin_table as checkin
+from hall.queue.core.tables.tickets import appointments_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
 

@@ -30,7 +30,7 @@ from hall.queue.core.rows import (
     window_row,
     window_view,
 )
-from hall.queue.core.schema import tickets_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import pauses, vacancy, views
 from hall.queue.tickets.sessions import staff_session

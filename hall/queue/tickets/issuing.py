@@ -25,7 +25,7 @@ from sqlalchemy import text
 from hall.config import ServiceConfig
 from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketKind, TicketStatus, conflict
-from hall.queue.core.schema import tickets_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys
 from hall.queue.tickets import appointments, views

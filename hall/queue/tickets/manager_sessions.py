@@ -22,8 +22,8 @@ from sqlalchemy import delete, insert, select, update
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError
 from hall.queue.core.events import SESSION_ENDED
-from hall.queue.core.schema import manager_sessions_table as M
-from hall.queue.core.schema import staff_sessions_table as S
+from hall.queue.core.tables.security import manager_sessions_table as M
+from hall.queue.core.tables.tickets import staff_sessions_table as S
 from hall.queue.core.writer import Tx
 from hall.queue.tickets.sessions import token_hash
 

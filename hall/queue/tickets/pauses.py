@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from hall.queue.core.context import Context
-from hall.queue.core.schema import window_pauses_table
+from hall.queue.core.tables.tickets import window_pauses_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets.views import iso
 from hall.words import PAUSE_REASON_WORDS, PauseReason

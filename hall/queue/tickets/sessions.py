@@ -20,7 +20,7 @@ from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, WindowState, conflict, forbidden
 from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
-from hall.queue.core.schema import staff_sessions_table, windows_table
+from hall.queue.core.tables.tickets import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import badges, pauses, vacancy
 

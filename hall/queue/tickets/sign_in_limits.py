@@ -24,8 +24,8 @@ from sqlalchemy import delete, func, insert, select, update
 from hall.config import MANAGER_PREFIX, SignInSection
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, not_found
-from hall.queue.core.schema import sign_in_failures_table as F
-from hall.queue.core.schema import sign_in_locks_table as L
+from hall.queue.core.tables.security import sign_in_failures_table as F
+from hall.queue.core.tables.security import sign_in_locks_table as L
 from hall.queue.core.writer import Tx
 from hall.queue.tickets.views import iso
 

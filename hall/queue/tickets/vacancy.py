@@ -28,7 +28,7 @@ from sqlalchemy import func, insert, select, update
 from hall.queue.core.context import Context
 from hall.queue.core.domain import WindowState
 from hall.queue.core.rows import window_row
-from hall.queue.core.schema import staff_sessions_table, vacancy_alerts_table
+from hall.queue.core.tables.tickets import staff_sessions_table, vacancy_alerts_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import pauses, views
 

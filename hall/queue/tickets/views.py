@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, case, literal, text
 
 from hall.config import HallConfig
 from hall.queue.core.domain import TicketKind, WindowState
-from hall.queue.core.schema import tickets_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.tickets import order
 
 _UTC = dt.UTC

@@ -17,7 +17,8 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import select
 
-from hall.queue.core.schema import manager_sessions_table, staff_sessions_table
+from hall.queue.core.tables.security import manager_sessions_table
+from hall.queue.core.tables.tickets import staff_sessions_table
 from hall.queue.devices.token_refusals import RefusalCounter, token_prefix
 from hall.queue.tickets.sessions import token_hash
 from hall.queue.web.pins import client_address

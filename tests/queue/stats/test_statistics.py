@@ -14,7 +14,8 @@ import pytest
 from hall.config import HallConfig
 from hall.queue.core.context import Context
 from hall.queue.core.keyring import Keyring
-from hall.queue.core.schema import open_engine, tickets_table
+from hall.queue.core.schema import open_engine
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys, ratings
 from hall.workdays import WorkCalendar

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from hall.config import HallConfig
 from hall.queue.core.daemon import HallDaemon
-from hall.queue.core.schema import ledger_table, stats_days_table
+from hall.queue.core.tables.daemon import stats_days_table
+from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.stats.warmer import _store_unless_rated
 from hall.queue.tickets import issuing
 from tests.support import START, hall_config

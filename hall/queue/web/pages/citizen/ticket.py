@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 
 from hall.queue.core.domain import TicketStatus
-from hall.queue.core.schema import tickets_table
+from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.ratings import keys, ledger
 from hall.queue.tickets import badges
 from hall.queue.web.deps import daemon_of
