@@ -27,7 +27,7 @@ from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.tables.security import progress_failures_table as F
 from hall.queue.core.tables.security import progress_locks_table as L
 from hall.queue.core.writer import Tx
-from hall.queue.tickets.sign_in_limits import TooManyAttempts, _wait_text
+from hall.queue.tickets.sign_in_limits import TooManyAttempts, lock_view, wait_text
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ KEEP_S = 90 * 86400  # failures and locks older than this are deleted
 
 def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
     """The receipt (or the address) is locked: even the right ID number is refused."""
-    zh_wait, en_wait = _wait_text(retry_after_s)
+    zh_wait, en_wait = wait_text(retry_after_s)
     if kind == RECEIPT:
         zh = f"回执{subject}查询失败次数过多，已暂停查询，请{zh_wait}后再试或到窗口咨询"
         en = f"Too many failed lookups of receipt {subject}: try again in {en_wait} or ask at a window"
@@ -156,18 +156,4 @@ def recent_locks(tx: Tx, limit: int, tz: dt.tzinfo) -> dict[str, Any]:
         return None if ts is None else dt.datetime.fromtimestamp(ts, tz).isoformat("T", "seconds")
 
     rows = tx.conn.execute(select(L).order_by(L.c.id.desc()).limit(limit))
-    return {
-        "locks": [
-            {
-                "kind": r.kind,
-                "subject": r.subject,
-                "locked_at": local(r.locked_at),
-                "until": local(r.until),
-                "failures": r.failures,
-                "active": r.unlocked_at is None and r.until > tx.now,
-                "unlocked_at": local(r.unlocked_at),
-                "unlocked_by": r.unlocked_by,
-            }
-            for r in rows
-        ]
-    }
+    return {"locks": [lock_view(r, tx.now, local) for r in rows]}

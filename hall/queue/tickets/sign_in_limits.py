@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -45,7 +46,8 @@ class TooManyAttempts(QueueError):
         self.headers = {"Retry-After": str(seconds)}
 
 
-def _wait_text(seconds: float) -> tuple[str, str]:
+def wait_text(seconds: float) -> tuple[str, str]:
+    """How long to wait, in words (zh, en): minutes from 90 s on, else seconds."""
     if seconds >= 90:
         minutes = math.ceil(seconds / 60)
         return f"{minutes}分钟", f"{minutes} min"
@@ -54,7 +56,7 @@ def _wait_text(seconds: float) -> tuple[str, str]:
 
 def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
     """The id (or the address) is locked: even the right PIN is refused."""
-    zh_wait, en_wait = _wait_text(retry_after_s)
+    zh_wait, en_wait = wait_text(retry_after_s)
     unlock_en = f"try again in {en_wait} or ask a manager to unlock it"
     if kind == STAFF and subject.startswith(MANAGER_PREFIX):
         manager_id = subject.removeprefix(MANAGER_PREFIX)
@@ -71,7 +73,7 @@ def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
 
 def slow_down(retry_after_s: float) -> TooManyAttempts:
     """Backoff: a try too soon after failures (or while others are still being checked)."""
-    zh_wait, en_wait = _wait_text(retry_after_s)
+    zh_wait, en_wait = wait_text(retry_after_s)
     return TooManyAttempts(
         "sign_in_wait",
         f"登录失败次数较多，请{zh_wait}后再试",
@@ -234,18 +236,20 @@ def recent(tx: Tx, limit: int, tz: dt.tzinfo) -> dict[str, Any]:
             }
             for r in failures
         ],
-        "locks": [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "subject": r.subject,
-                "locked_at": local(r.locked_at),
-                "until": local(r.until),
-                "failures": r.failures,
-                "active": r.unlocked_at is None and r.until > tx.now,
-                "unlocked_at": local(r.unlocked_at),
-                "unlocked_by": r.unlocked_by,
-            }
-            for r in locks
-        ],
+        "locks": [lock_view(r, tx.now, local) for r in locks],
+    }
+
+
+def lock_view(r: Any, now: float, local: Callable[[float | None], str | None]) -> dict[str, Any]:
+    """A lock row (sign-in or 办件查询 locks alike) as the manager page lists it."""
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "subject": r.subject,
+        "locked_at": local(r.locked_at),
+        "until": local(r.until),
+        "failures": r.failures,
+        "active": r.unlocked_at is None and r.until > now,
+        "unlocked_at": local(r.unlocked_at),
+        "unlocked_by": r.unlocked_by,
     }
