@@ -274,3 +274,35 @@ def test_overdue_then_suspended_keeps_the_past_promised_day(cal: WorkCalendar) -
     events.append(ev("extend", 10, 12, days=5))
     c = clock(cal, D(2026, 9, 28), 1, events, D(2026, 10, 12))
     assert (c.promised, c.used, c.left, c.warning) == (D(2026, 10, 14), 4, 2, "yellow")
+
+
+def test_resumed_on_a_holiday_counts_from_the_next_working_day(cal: WorkCalendar) -> None:
+    # Received 09-22, 10 days, suspended 09-29 with 4 used (above); the expert review ends
+    # on Sun 10-04 (a holiday): the next working day, Thu 10-08, is counted: 10-08 (5),
+    # 10-09 (6), Sat 10-10 (7), 10-12 (8), 10-13 (9), 10-14 (10) -> 2026-10-14.
+    events = [ev("suspend", 9, 29, reason="专家评审"), ev("resume", 10, 4)]
+    c = clock(cal, D(2026, 9, 22), 10, events, D(2026, 10, 8))
+    assert (c.promised, c.used, c.left) == (D(2026, 10, 14), 5, 5)
+
+
+def test_counts_agree_with_the_calendar_day_by_day(cal: WorkCalendar) -> None:
+    # The clock counts with a table of its own (speed); it must answer as the calendar's
+    # day-by-day walk does, across the 2024-2025 year end and the 调休 days of 2025-2026.
+    from hall.queue.cases.deadline import _days
+
+    days = _days(cal)
+    start = D(2024, 12, 1)
+    for offset in range(0, 720, 3):  # to 2026-11-20: answers stay in 2026
+        day = start + dt.timedelta(days=offset)
+        for n in (0, 1, 2, 5, 8, 20):
+            assert days.add(day, n) == cal.add_working_days(day, n), (day, n)
+        other = day + dt.timedelta(days=offset % 47 - 10)
+        assert days.between(day, other) == cal.working_days_between(day, other), (day, other)
+
+
+def test_a_year_without_a_table_is_an_error(cal: WorkCalendar) -> None:
+    # Received 2026-12-20 with 20 days: the promised day is in 2027, which has no table.
+    from hall.workdays import CalendarError
+
+    with pytest.raises(CalendarError, match="2027"):
+        clock(cal, D(2026, 12, 20), 20, [], D(2026, 12, 21))
