@@ -98,8 +98,8 @@ def main() -> None:
         "median_ms": round(median * 1000, 1),
         "per_case_us": round(median / args.cases * 1e6, 1),
         "outcomes": dict(kinds),
-        "load_before": load_before,
-        "load_after": os.getloadavg(),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -107,7 +107,8 @@ def main() -> None:
         "\nready to paste into bench/RESULTS.md:\n| cases | events | median of "
         f"{args.rounds} | best | per case |\n| ---: | ---: | ---: | ---: | ---: |\n"
         f"| {args.cases} | {out['events']} | {median * 1000:.0f} ms | {best * 1000:.0f} ms"
-        f" | {out['per_case_us']} µs |"
+        f" | {out['per_case_us']} µs |\n\nload (1 min) {load_before[0]:.1f} before,"
+        f" {out['load_after'][0]:.1f} after; {dict(kinds)}"
     )
 
 
