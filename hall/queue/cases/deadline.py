@@ -91,8 +91,9 @@ class Clock:
     ``limit`` includes the ``extended`` days; ``left`` is ``limit - used`` and
     negative when overdue. ``promised`` is None while the clock is stopped for
     补正 or a suspension (it depends on when it restarts); for a finished case
-    it is the promised date as it stood at the finish. ``since`` is the day the
-    current stop began; ``on_time`` is set only for a finished case.
+    it is the promised date as it stood at the finish (None when it was
+    finished while stopped). ``since`` is the day the current stop began;
+    ``on_time`` is set only for a finished case.
     """
 
     received: dt.date
@@ -201,6 +202,8 @@ def compute_clock(
         else:  # finish
             if state == RUNNING:
                 used_before += days.between(restart, on)
+            else:  # finished while stopped: no promised day was in force
+                due = None
             state, since = FINISHED, on
     used = used_before
     warning = None

@@ -306,3 +306,18 @@ def test_a_year_without_a_table_is_an_error(cal: WorkCalendar) -> None:
 
     with pytest.raises(CalendarError, match="2027"):
         clock(cal, D(2026, 12, 20), 20, [], D(2026, 12, 21))
+
+
+def test_finished_while_stopped_has_no_promised_day(cal: WorkCalendar) -> None:
+    # Received 09-22, 10 days, suspended 09-29 with 4 used (above) and finished (a refusal
+    # after the hearing, say) on 10-09 while still suspended: 4 used, on time; the promised
+    # day of 10-13 it had before the stop was never in force after it.
+    events = [ev("suspend", 9, 29, reason="听证"), ev("finish", 10, 9)]
+    c = clock(cal, D(2026, 9, 22), 10, events, D(2026, 10, 20))
+    assert (c.state, c.used, c.on_time, c.promised, c.warning) == (
+        "finished",
+        4,
+        True,
+        None,
+        None,
+    )
