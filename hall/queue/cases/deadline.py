@@ -26,7 +26,8 @@ database, no wall clock (``today`` is given). The rules, from the seeds
   finished) is never yellow or red: it waits on the citizen or on a procedure
   the law leaves out of the limit.
 
-``finish`` (办结) stops the clock for good and says whether the case was on time.
+``finish`` (办结, or 退件) stops the clock for good and says whether the case was on
+time; the register's other actions (accept, ready, deliver) do not touch the clock.
 Events dated after ``today`` are not yet seen, so the clock of a past day can be
 shown. An impossible history (supply without a return, events out of order)
 raises :class:`ClockError`, naming the event, in Chinese and English.
@@ -154,6 +155,8 @@ def compute_clock(
     """
     if limit_days < 0:
         raise ClockError(f"时限不能为负 limit_days must be 0 or more, got {limit_days}")
+    if yellow_days < 0:
+        raise ClockError(f"黄牌天数不能为负 yellow_days must be 0 or more, got {yellow_days}")
     if today < received:
         raise ClockError(f"今天早于收件日 today {today} is before the receipt {received}")
     days = _days(calendar)

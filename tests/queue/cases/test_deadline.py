@@ -253,6 +253,8 @@ def test_today_before_receipt_and_negative_limit(cal: WorkCalendar) -> None:
         clock(cal, D(2026, 9, 28), 5, [], D(2026, 9, 27))
     with pytest.raises(ClockError, match="limit"):
         clock(cal, D(2026, 9, 28), -1, [], D(2026, 9, 28))
+    with pytest.raises(ClockError, match="yellow_days"):
+        clock(cal, D(2026, 9, 28), 5, [], D(2026, 9, 28), yellow=-1)
 
 
 def test_why_in_both_languages(cal: WorkCalendar) -> None:
