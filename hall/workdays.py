@@ -216,6 +216,32 @@ class WorkCalendar:
                 n -= 1
         return day
 
+    def add_working_days_provisional(self, start: dt.date, n: int) -> tuple[dt.date, bool]:
+        """Like :meth:`add_working_days`, but across into the year after the last table.
+
+        The State Council publishes each year's holidays late in the year before, so
+        in December a 承诺件 or a 差评 deadline often ends in a year that has no table
+        yet. Rather than refuse the citizen, that year is counted Monday to Friday
+        and the answer says so (``True``: provisional; log it, and add the table when
+        it is published). Years beyond that one still raise :class:`CalendarError`
+        (a wrong clock must not pass for a date).
+        """
+        if n < 0:
+            raise ValueError(f"n must be 0 or more, got {n}")
+        self._check_year(start)
+        nearest = max(self.years) + 1
+        day, provisional = start, False
+        while n:
+            day += dt.timedelta(days=1)
+            if day.year in self.years:
+                n -= self.is_working_day(day)
+            elif day.year == nearest:
+                provisional = True
+                n -= day.weekday() < 5
+            else:
+                self._check_year(day)  # raises, naming the file to add
+        return day, provisional
+
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after ``a`` up to and including ``b`` (negative when ``b < a``).
 

@@ -94,6 +94,21 @@ def test_date_outside_the_tables_is_an_error(cal: WorkCalendar) -> None:
         cal.add_working_days(D(2026, 12, 25), 10)
 
 
+def test_december_counts_into_the_next_year_monday_to_friday(cal: WorkCalendar) -> None:
+    """In December the next year's table is often not yet out: a citizen is not refused."""
+    assert 2027 not in cal.years  # when 2027.yaml is added, move this test a year on
+    # Within the tables: the same as add_working_days, not provisional.
+    assert cal.add_working_days_provisional(D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
+    assert cal.add_working_days(D(2026, 9, 30), 5) == D(2026, 10, 13)
+    # Thu 2026-12-24 + 10: Fri 12-25 (1), Mon-Thu 12-28..31 (2-5), then 2027 counted
+    # Monday to Friday: Fri 01-01 (6), Mon-Thu 01-04..07 (7-10).
+    assert cal.add_working_days_provisional(D(2026, 12, 24), 10) == (D(2027, 1, 7), True)
+    with pytest.raises(CalendarError, match="2027"):
+        cal.add_working_days(D(2026, 12, 24), 10)  # the strict count still refuses
+    with pytest.raises(CalendarError, match="2028"):  # a year beyond the next: a wrong clock
+        cal.add_working_days_provisional(D(2026, 12, 1), 300)
+
+
 def test_hall_overrides(cal: WorkCalendar) -> None:
     local = WorkCalendar.load(
         open_dates=[D(2025, 10, 8)], closed_dates=[D(2025, 10, 9), D(2025, 10, 11)]

@@ -13,6 +13,7 @@ outside the loaded holiday tables is an error naming the table to add.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from hall.catalogue import Matter
@@ -20,10 +21,24 @@ from hall.drivers.printer import Element
 from hall.idnumber import mask_name  # one rule for names (tests import it from here too)
 from hall.workdays import WorkCalendar
 
+log = logging.getLogger(__name__)
+
 
 def promised_date(calendar: WorkCalendar, matter: Matter, accepted: dt.date) -> dt.date:
-    """承诺办结日期: ``matter.promised_days`` working days after the day of acceptance."""
-    return calendar.add_working_days(accepted, matter.promised_days)
+    """承诺办结日期: ``matter.promised_days`` working days after the day of acceptance.
+
+    Into the year after the last holiday table, counted Monday to Friday (logged):
+    in December the next year's table is often not yet published, and a citizen
+    must not be refused for want of it (WorkCalendar.add_working_days_provisional).
+    """
+    day, provisional = calendar.add_working_days_provisional(accepted, matter.promised_days)
+    if provisional:
+        log.error(
+            "no holiday table for %s yet: 承诺办结日期 %s counted Monday-Friday; add it",
+            day.year,
+            day,
+        )
+    return day
 
 
 def missing_mandatory(matter: Matter, captured: set[str]) -> list[str]:

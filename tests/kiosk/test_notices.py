@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 import pytest
@@ -52,6 +53,14 @@ def test_promised_date_counts_working_days_over_a_holiday() -> None:
     assert got > dt.date(2025, 10, 8)
     with pytest.raises(CalendarError, match="holidays/2099.yaml"):
         promised_date(CALENDAR, MATTER, dt.date(2099, 6, 1))
+
+
+def test_promised_date_into_a_year_without_a_table_is_counted_and_logged(caplog) -> None:
+    """December: the next year's holidays are not out yet; the citizen is not refused."""
+    with caplog.at_level(logging.ERROR, logger="hall.kiosk.notices"):
+        got = promised_date(CALENDAR, MATTER, dt.date(2026, 12, 31))  # any days: into 2027
+    assert got.year == 2027 and got.weekday() < 5
+    assert "no holiday table for 2027" in caplog.text
 
 
 def test_correction_notice_lists_every_missing_item_at_once() -> None:

@@ -51,7 +51,10 @@ UPSTREAM = "evaluation"
 
 def _add(cal: WorkCalendar, day: dt.date, n: int) -> dt.date:
     try:
-        return cal.add_working_days(day, n)
+        end, provisional = cal.add_working_days_provisional(day, n)
+        if provisional:
+            log.error("no holiday table for %s yet: 差评 deadline counted Monday-Friday", end.year)
+        return end
     except CalendarError:
         # The rating must not be lost for want of a holiday table: count Monday to
         # Friday and say so loudly; the hall adds the table and the case keeps going.

@@ -281,8 +281,8 @@ class SubmitController:
             today = self.ctx.now().date()
             promised = self.flow.promised(self.ctx.calendar, today)
             settings = self.kiosk.settings
-            correct_by = (
-                self.ctx.calendar.add_working_days(today, settings.correction_days)
+            correct_by = (  # into next year's Monday-Friday if its table is not out yet
+                self.ctx.calendar.add_working_days_provisional(today, settings.correction_days)[0]
                 if self.flow.missing()
                 else None
             )
