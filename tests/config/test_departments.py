@@ -9,6 +9,8 @@ chiefs can sign in at one of their windows.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,21 @@ def test_unknown_matters_against_the_catalogue(tmp_path: Path) -> None:
         "departments.1.matters: matter 'BDC-XX-009' is not in the catalogue / 事项清单中没有此事项"
     ]
     assert unknown_matters(_load(tmp_path, _departments()).departments, codes) == []
+
+
+def test_the_daemon_refuses_to_start_with_a_matter_not_in_the_catalogue(tmp_path: Path) -> None:
+    cfg = hall_config(departments=_with(1, matters=["BDC-BF-001", "BDC-XX-009"]))
+    path = write_config(tmp_path / "config.yaml", cfg)
+    done = subprocess.run(
+        [sys.executable, "-m", "hall.queue", "--config", str(path), "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "refusing to start" in done.stderr
+    assert "departments.1.matters: matter 'BDC-XX-009' is not in the catalogue" in done.stderr
 
 
 def test_the_demo_hall_has_three_departments_whose_chiefs_sign_in_at_their_windows() -> None:
