@@ -13,7 +13,11 @@ Decisions:
   ``department_of_*`` has one answer; windows and matters of no department (the 综合受理
   windows of 一窗受理, matters no department claims) keep working as before;
 - matter codes are checked against the catalogue at the daemon's start
-  (:func:`unknown_matters`), as the catalogue is a file of its own.
+  (:func:`unknown_matters`), as the catalogue is a file of its own;
+- ``department_of_staff`` is a clerk's own department; a B岗 clerk may also sign in
+  at windows of another department (demo: S011 of bdc covers windows 6-7 of scjg),
+  where ``department_of_window`` says whose window it is. Which of the two a session
+  acts for is the case register's rule, not the config's.
 """
 
 from __future__ import annotations
