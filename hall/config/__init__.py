@@ -27,6 +27,11 @@ from hall.config.attendance import (  # noqa: F401 - re-exported
     ShiftConfig,
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
+from hall.config.departments import (
+    DepartmentConfig,
+    DepartmentLookup,
+    check_departments,
+)
 from hall.config.devices import (  # noqa: F401 - re-exported
     Bx5AreaConfig,
     Bx5Config,
@@ -269,8 +274,8 @@ class StorageSection(_Section):
     )
 
 
-class HallConfig(_Section):
-    """The whole config.yaml."""
+class HallConfig(DepartmentLookup, _Section):
+    """The whole config.yaml (department helpers: :class:`DepartmentLookup`)."""
 
     hall: HallSection
     services: list[ServiceConfig] = Field(min_length=1)
@@ -291,6 +296,9 @@ class HallConfig(_Section):
     appointments: AppointmentsSection = AppointmentsSection()
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
+    departments: list[DepartmentConfig] = Field(
+        default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
+    )
 
     @model_validator(mode="after")
     def _cross_check(self) -> HallConfig:
@@ -347,6 +355,7 @@ class HallConfig(_Section):
                     raise ValueError(f"attendance.terminals.{i}.windows: no window {number}")
             if terminal.token in api_tokens:  # one secret, one role: a terminal is not a client
                 raise ValueError(f"attendance.terminals.{i}.token: also an api.tokens token")
+        check_departments(self.departments, {s.id for s in self.staff}, numbers)
         return self
 
     def service(self, code: str) -> ServiceConfig | None:

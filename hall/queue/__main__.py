@@ -118,6 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueError as exc:  # names the file, the matter and the field
         sys.stderr.write(f"hall.queue: refusing to start: {exc}\n")
         return 2
+    if catalogue is not None:  # a department's matter must be one the catalogue knows
+        from hall.config.departments import unknown_matters
+
+        unknown = unknown_matters(config.departments, {m.code for m in catalogue.matters})
+        if unknown:
+            sys.stderr.write(
+                f"hall.queue: refusing to start: {args.config}: {'; '.join(unknown)}\n"
+            )
+            return 2
     demo = config.demo_secrets()
     if demo:
         log.warning("%s", demo_warning(demo))

@@ -7,7 +7,8 @@ answer of a staff action); lists, events and exports carry none of it
 
 - the staff *handling* the case see it in full: a staff session at a window
   whose ``matters`` (config.yaml) name the case's matter code, its department
-  in the catalogue, or ``*``; managers too;
+  in the catalogue, or ``*``, or at a window of the config's department
+  (``departments:``) that owns the matter; managers too;
 - any other staff see the applicant masked (王*明, 110105********002X,
   139****5678) and no form (it holds addresses, incomes, a spouse's ID).
 
@@ -43,7 +44,11 @@ class Reader:
 
 
 def handles(config: HallConfig, catalogue: Any, window: int | None, matter: str) -> bool:
-    """True when a session at ``window`` handles cases of ``matter`` (None: a manager)."""
+    """True when a session at ``window`` handles cases of ``matter`` (None: a manager).
+
+    The window's own ``matters`` (codes, catalogue departments, ``*``) and the matters
+    of the department owning the window (config ``departments:``) both count.
+    """
     if window is None:
         return True
     found = config.window(window)
@@ -51,6 +56,9 @@ def handles(config: HallConfig, catalogue: Any, window: int | None, matter: str)
         return False
     names = set(found.matters)
     if ANY_MATTER in names or matter in names:
+        return True
+    department = config.department_of_window(window)  # config.yaml departments:
+    if department is not None and matter in department.matters:
         return True
     entry = catalogue.get(matter) if catalogue is not None else None
     return entry is not None and entry.department in names

@@ -108,6 +108,26 @@ def test_any_matter_and_matter_codes_in_the_window_rule(make_daemon) -> None:
     assert SPOUSE not in json.dumps(masked) and ID_NUMBER not in json.dumps(masked)
 
 
+def test_a_department_window_sees_its_department_matters_in_full(make_daemon) -> None:
+    cfg = hall_config()
+    cfg["departments"] = [
+        {
+            "code": "scjg",
+            "name_zh": "市场监督管理局",
+            "name_en": "Market Regulation",
+            "matters": ["SJ-DJ-001"],
+            "windows": [2],  # window 2 lists no matters of its own
+            "chief": "S002",
+        }
+    ]
+    d = make_daemon(cfg)
+    case = d.api(KIOSK).post("/submissions", wire(6)).json()  # SJ-DJ-001
+    full = d.staff("S002", 2).get(f"/submissions/{case['id']}").json()
+    assert full["personal_data"] == "full" and full["applicant"] == APPLICANT
+    masked = d.staff("S003", 3).get(f"/submissions/{case['id']}").json()  # no department
+    assert masked["personal_data"] == "masked" and ID_NUMBER not in json.dumps(masked)
+
+
 def test_each_read_is_recorded_and_listed_to_managers(daemon: Daemon) -> None:
     kiosk = daemon.api(KIOSK)
     case = kiosk.post("/submissions", wire(4)).json()
