@@ -245,14 +245,15 @@ class OutboxSender:
         marks = ",".join("?" * len(receipts))
         with self._lock:
             found = self._db.execute(
-                f"SELECT id, body FROM cases WHERE state = 'rejected' AND receipt IN ({marks})",
+                "SELECT id, receipt, body FROM cases"
+                f" WHERE state = 'rejected' AND receipt IN ({marks})",
                 receipts,
             ).fetchall()
-        for case_id, body in found:
+        for case_id, receipt, body in found:
             try:
                 full = open_record(self.keyring, case_id, body)
-            except SealError:  # unreadable here (key file lost): the columns still name it
-                full = dict(zip(("id", "receipt"), self._ids(case_id), strict=True))
+            except SealError:  # it never opened here (sealed_unreadable): the columns name it
+                full = {"id": case_id, "receipt": receipt}
             kept = {k: full[k] for k in ("id", "receipt", "matter", "submitted_at") if k in full}
             with self._lock:
                 self._db.execute(
@@ -262,12 +263,6 @@ class OutboxSender:
             shred(self.images / case_id)
             log.warning("refused case %s taken up by staff: personal data removed", kept["receipt"])
         return len(found)
-
-    def _ids(self, case_id: str) -> tuple[str, str]:
-        with self._lock:
-            return self._db.execute(
-                "SELECT id, receipt FROM cases WHERE id = ?", (case_id,)
-            ).fetchone()
 
     def _unreadable(self, case_id: str, exc: SealError) -> None:
         """A sealed case that does not open (another key file, altered): kept for staff.

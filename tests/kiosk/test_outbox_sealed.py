@@ -29,13 +29,23 @@ from tests.support import ROOT, Daemon, clock
 NAME, PHONE = "王小明", "13912345678"
 
 
+class Clock:
+    """The outbox's clock: starts at the tests' clock, moves when told."""
+
+    def __init__(self) -> None:
+        self.t = clock()
+
+    def __call__(self) -> float:
+        return self.t
+
+
 @pytest.fixture
 def make_box(tmp_path: Path) -> Iterator[Callable[..., TerminalOutbox]]:
     made: list[TerminalOutbox] = []
 
     def make(client: DaemonClient | None = None, folder: Path | None = None) -> TerminalOutbox:
         box = TerminalOutbox(
-            folder or tmp_path / "kiosk" / "outbox", "自助机9", "09", client, clock=clock
+            folder or tmp_path / "kiosk" / "outbox", "自助机9", "09", client, clock=Clock()
         )
         made.append(box)
         return box
@@ -148,20 +158,37 @@ def test_a_plain_case_from_an_older_outbox_still_forwards(
         assert daemon_image(daemon, case_id, i) == material.jpeg
 
 
-def test_an_image_moved_from_another_case_does_not_open_and_is_kept_for_staff(
+def test_a_record_or_image_moved_from_another_case_does_not_open_and_is_kept_for_staff(
     daemon: Daemon, make_box
 ) -> None:
     box = make_box(DaemonClient(daemon.base, "kiosk-token-1"))
-    first, second = box.store(draft(4)), box.store(draft(5))
+    first, second, third = box.store(draft(4)), box.store(draft(5)), box.store(draft(6))
     shutil.copy(box.images / first.id / "00.jpg.sealed", box.images / second.id / "00.jpg.sealed")
+    with box._lock:  # third's record replaced by first's: bound to first's place, it fails
+        box._db.execute(
+            "UPDATE cases SET body = (SELECT body FROM cases WHERE id = ?) WHERE id = ?",
+            (first.id, third.id),
+        )
     box.pump()
     states = {c["receipt"]: c for c in box.cases()}
     assert states[first.receipt]["state"] == "forwarded"
-    assert states[second.receipt]["state"] == "rejected"
-    assert states[second.receipt]["last_error"].startswith("sealed_unreadable")
+    for moved in (second, third):
+        assert states[moved.receipt]["state"] == "rejected"
+        assert states[moved.receipt]["last_error"].startswith("sealed_unreadable")
     assert box.health().status == "rejected"
     receipts = daemon.api("manager-token-1").get("/submissions").json()["submissions"]
     assert [c["receipt"] for c in receipts] == [first.receipt]
+    # A manager takes them up like any refused case: their sealed data leaves the terminal.
+    for moved in (second, third):
+        path = f"/devices/outbox@terminal-09/outbox/{moved.receipt}/ack"
+        assert daemon.api("manager-token-1").post(path, {"note": "已联系"}).status_code == 200
+    box.clock.t += 60
+    box.pump()
+    states = {c["receipt"]: c["state"] for c in box.cases()}
+    assert states[second.receipt] == states[third.receipt] == "cleared"
+    assert not (box.images / second.id).exists() and not (box.images / third.id).exists()
+    kept = box._db.execute("SELECT body FROM cases WHERE id = ?", (third.id,)).fetchone()[0]
+    assert json.loads(kept) == {"id": third.id, "receipt": third.receipt}
 
 
 def test_the_kiosk_imports_nothing_of_the_daemon() -> None:
