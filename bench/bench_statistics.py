@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import open_engine
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import anchor, ledger
 from hall.queue.stats import day_cache, figures
+from hall.secrets.keyring import Keyring
 
 DAYS = 30
 START = dt.date(2025, 6, 1)

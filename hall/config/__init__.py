@@ -267,7 +267,7 @@ class StorageSection(_Section):
     key_file: str | None = Field(
         None,
         description=(
-            "the daemon's secret keys (hall/queue/core/keyring.py), mode 0600, made at the"
+            "the daemon's secret keys (hall/secrets/keyring.py), mode 0600, made at the"
             " first start; null = keys/hall.keys under data_dir. Back it up apart from the"
             " database: neither is readable or verifiable without the other"
         ),

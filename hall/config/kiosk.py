@@ -121,7 +121,9 @@ class KioskSection(_Section):
         "01", pattern=r"^[0-9]{2}$", description="2 digits in this terminal's receipt numbers"
     )
     data_dir: str = Field(
-        "data/kiosk", description="the terminal's own data: outbox of submissions (outbox/)"
+        "data/kiosk",
+        description="the terminal's own data: outbox of submissions (outbox/), sealed"
+        " with its key file keys/terminal.keys (0600, made at the first start)",
     )
     outbox: OutboxSection = Field(
         default_factory=OutboxSection, description="forwarding of submissions (outbox@<id>)"

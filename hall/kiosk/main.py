@@ -145,6 +145,8 @@ def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
         timezone=config.hall.timezone,
         settings=settings.outbox,
         device_id=f"outbox@{settings.id}",  # staff see it in the device list
+        # Seals the waiting cases (hall/kiosk/outbox_seal.py); made at the first start.
+        key_file=Path(settings.data_dir) / "keys" / "terminal.keys",
     ).start()
     if settings.camera:
         try:
@@ -157,7 +159,8 @@ def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the Kivy app until its window closes."""
-    os.umask(0o077)  # the outbox under kiosk.data_dir holds applicants' data and images
+    # kiosk.data_dir holds the outbox (sealed) and the key file that opens it: ours only.
+    os.umask(0o077)
     parser = argparse.ArgumentParser(prog="run_kiosk.py", description=__doc__)
     parser.add_argument("--role", choices=("kiosk", "caller", "lobby"), default="kiosk")
     parser.add_argument("--window", type=int, help="window number (caller role)")

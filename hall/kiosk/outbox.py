@@ -54,6 +54,7 @@ from hall import durable
 from hall.config.kiosk import OutboxSection
 from hall.kiosk.client import DaemonClient, DaemonError
 from hall.kiosk.forwarding import Backoff, RetryState, Verdict, classify, describe
+from hall.kiosk.outbox_seal import KEY_FILE, open_keyring, open_record, seal_record, write_image
 from hall.kiosk.outbox_send import OutboxSender, shred
 
 log = logging.getLogger(__name__)
@@ -137,12 +138,16 @@ class TerminalOutbox(OutboxSender):
         settings: OutboxSection | None = None,
         device_id: str | None = None,
         rng: random.Random | None = None,
+        key_file: str | Path | None = None,
     ) -> None:
         """Open (or create) the store in ``folder`` and remove what a crash left.
 
         ``settings``: timeouts, back-off, alert (kiosk.outbox); ``retry_*_s`` override
         its back-off. ``device_id``: this outbox in the daemon's device list
-        (``outbox@<kiosk id>``). ``clock`` and ``rng`` (the jitter) are for tests.
+        (``outbox@<kiosk id>``). ``key_file``: the terminal's key file that seals the
+        waiting cases (:mod:`hall.kiosk.outbox_seal`); by default ``keys/terminal.keys``
+        beside ``folder``, as under ``kiosk.data_dir``. ``clock`` and ``rng`` (the
+        jitter) are for tests.
         """
         given = {"retry_initial_s": retry_initial_s, "retry_max_s": retry_max_s}
         self.settings = (settings or OutboxSection()).model_copy(
@@ -152,6 +157,7 @@ class TerminalOutbox(OutboxSender):
         self.folder = Path(folder)
         self.images = self.folder / "materials"
         self.images.mkdir(parents=True, exist_ok=True)
+        self.keyring = open_keyring(key_file or self.folder.parent / KEY_FILE)
         self.terminal = terminal
         self.terminal_code = terminal_code
         self.client = client
@@ -188,8 +194,7 @@ class TerminalOutbox(OutboxSender):
         part.mkdir()
         materials = []
         for i, m in enumerate(draft.materials):
-            path = part / f"{i:02d}.jpg"
-            durable.write_synced(path, m.jpeg)
+            write_image(self.keyring, part, case_id, i, m.jpeg)  # sealed while it waits
             materials.append(
                 {
                     "name": m.name,
@@ -225,7 +230,7 @@ class TerminalOutbox(OutboxSender):
                 self._db.execute(
                     "INSERT INTO cases (id, receipt, day, seq, body, state, created_at)"
                     " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-                    (case_id, receipt, day, seq, json.dumps(body, ensure_ascii=False), now),
+                    (case_id, receipt, day, seq, seal_record(self.keyring, case_id, body), now),
                 )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -234,6 +239,14 @@ class TerminalOutbox(OutboxSender):
                 raise
         self._wake.set()
         return Stored(case_id, receipt, local, body["rating_key"])
+
+    def record(self, case_id: str) -> dict[str, Any]:
+        """The stored record of ``case_id``, opened (KeyError if there is none)."""
+        with self._lock:
+            row = self._db.execute("SELECT body FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise KeyError(case_id)
+        return open_record(self.keyring, case_id, row[0])
 
     def recover(self) -> list[str]:
         """Remove image folders no pending case needs; return their names.
@@ -322,7 +335,8 @@ class TerminalOutbox(OutboxSender):
                 self._rating_done(case_id, "refused", "case_refused: the case was not accepted")
                 continue
             try:
-                key = json.loads(body).get("rating_key", "")  # none: stored before keys
+                # None: stored before rating keys.
+                key = open_record(self.keyring, case_id, body).get("rating_key", "")
                 self.client.rate_submission(case_id, key, level, json.loads(tags), comment)
             except DaemonError as exc:
                 if classify(exc) is Verdict.SYSTEMIC:  # down, a wrong token, 429 ...: later

@@ -34,6 +34,9 @@ from hall.kiosk.forwarding import (
     describe,
     upload_timeout,
 )
+from hall.kiosk.outbox_seal import is_sealed_record, open_record, read_image
+from hall.secrets.keyring import Keyring
+from hall.secrets.sealing import SealError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,7 @@ class OutboxSender:
     terminal: str
     tz: dt.tzinfo
     images: Path
+    keyring: Keyring  # the terminal's key file: a waiting case is sealed (outbox_seal)
     device_id: str
     _db: sqlite3.Connection
     _lock: threading.Lock
@@ -94,10 +98,17 @@ class OutboxSender:
                 "SELECT id, body FROM cases WHERE state = 'pending' ORDER BY created_at"
             ).fetchall()
         reachable = True
-        for case_id, body in pending:
+        for case_id, stored in pending:
             if self._stop.is_set():
                 return 0.0
-            if self.retry.due(case_id) and not self.forward_one(case_id, json.loads(body)):
+            if not self.retry.due(case_id):
+                continue
+            try:  # opened just before it is sent
+                body = open_record(self.keyring, case_id, stored)
+            except SealError as exc:
+                self._unreadable(case_id, exc)
+                continue
+            if not self.forward_one(case_id, body):
                 reachable = False
                 break
         # Ratings only after the cases: the daemon must know a case before its rating.
@@ -109,9 +120,17 @@ class OutboxSender:
     def wire_body(self, case_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """The JSON the daemon gets for a pending case: the record plus its images."""
         folder = self.images / case_id
+        with self._lock:
+            row = self._db.execute("SELECT body FROM cases WHERE id = ?", (case_id,)).fetchone()
+        sealed = row is not None and is_sealed_record(row[0])  # else stored by an older outbox
         wire = dict(body)
         wire["materials"] = [
-            {**m, "jpeg_b64": base64.b64encode((folder / f"{i:02d}.jpg").read_bytes()).decode()}
+            {
+                **m,
+                "jpeg_b64": base64.b64encode(
+                    read_image(self.keyring, folder, case_id, i, sealed)
+                ).decode(),
+            }
             for i, m in enumerate(body["materials"])
         ]
         return wire
@@ -123,7 +142,11 @@ class OutboxSender:
         ``rejected``; it is kept for staff, never dropped. Any other failure leaves
         it pending, to be sent again after a back-off.
         """
-        wire = self.wire_body(case_id, body)
+        try:
+            wire = self.wire_body(case_id, body)
+        except SealError as exc:
+            self._unreadable(case_id, exc)
+            return True
         size = len(json.dumps(body)) + sum(len(m["jpeg_b64"]) for m in wire["materials"])
         try:
             self.client.submit(wire, timeout=upload_timeout(size, self.settings))
@@ -222,11 +245,15 @@ class OutboxSender:
         marks = ",".join("?" * len(receipts))
         with self._lock:
             found = self._db.execute(
-                f"SELECT id, body FROM cases WHERE state = 'rejected' AND receipt IN ({marks})",
+                "SELECT id, receipt, body FROM cases"
+                f" WHERE state = 'rejected' AND receipt IN ({marks})",
                 receipts,
             ).fetchall()
-        for case_id, body in found:
-            full = json.loads(body)
+        for case_id, receipt, body in found:
+            try:
+                full = open_record(self.keyring, case_id, body)
+            except SealError:  # it never opened here (sealed_unreadable): the columns name it
+                full = {"id": case_id, "receipt": receipt}
             kept = {k: full[k] for k in ("id", "receipt", "matter", "submitted_at") if k in full}
             with self._lock:
                 self._db.execute(
@@ -236,6 +263,15 @@ class OutboxSender:
             shred(self.images / case_id)
             log.warning("refused case %s taken up by staff: personal data removed", kept["receipt"])
         return len(found)
+
+    def _unreadable(self, case_id: str, exc: SealError) -> None:
+        """A sealed case that does not open (another key file, altered): kept for staff.
+
+        Retrying cannot mend it, so it is refused like a final answer and the
+        alert names it; its sealed data stays until a manager takes it up.
+        """
+        log.error("case %s cannot be opened with the terminal's key file: %s", case_id, exc)
+        self._note(case_id, f"sealed_unreadable: {exc}", state="rejected")
 
     def _note(self, case_id: str, error: str, state: str | None = None) -> None:
         with self._lock:

@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             ", ".join(shared),
             len(config.managers),
         )
-    from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
+    from hall.secrets.keyring import KeyFileError, Keyring, key_file_path
 
     try:
         Keyring.check(key_file_path(config, args.data_dir))

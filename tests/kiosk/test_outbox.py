@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -46,7 +45,7 @@ def test_store_then_forward_then_forget_personal_data(daemon: Daemon, outbox_fac
     box = outbox_factory(DaemonClient(daemon.base, "kiosk-token-1"))
     stored = box.store(draft(1))
     assert stored.receipt.startswith("ZZ01") and stored.receipt.endswith("0001")
-    assert (box.images / stored.id / "00.jpg").exists()
+    assert (box.images / stored.id / "00.jpg.sealed").exists()
     box.start()
     assert wait_until(lambda: box.cases("forwarded"), 10)
     cases = manager_cases(daemon)
@@ -78,7 +77,7 @@ def test_daemon_down_then_up_nothing_lost_nothing_twice(tmp_path: Path, outbox_f
         client = DaemonClient(daemon.base, "kiosk-token-1")
         again = TerminalOutbox(tmp_path / "again", "自助机2", "02", client)
         stored = again.store(draft(7))
-        body = json.loads(again._db.execute("SELECT body FROM cases").fetchone()[0])
+        body = again.record(stored.id)  # opened: the store keeps it sealed
         wire = again.wire_body(stored.id, body)
         first, repeat = client.submit(wire), client.submit(wire)  # the first answer "was lost"
         assert first == repeat and first["receipt"] == stored.receipt
@@ -147,7 +146,7 @@ def test_kill_9_mid_submission_never_shows_a_receipt_that_is_not_kept(
         kept = {c["receipt"]: c for c in box.cases()}
         for receipt, case_id in shown:  # every receipt shown is there, complete
             assert receipt in kept, receipt
-            assert len(list((box.images / case_id).glob("*.jpg"))) == 3
+            assert len(list((box.images / case_id).glob("*.jpg.sealed"))) == 3
         # Whatever was cut half-way left no folder behind and no receipt anyone saw.
         folders = {p.name for p in box.images.iterdir()}
         assert folders == {c["id"] for c in box.cases("pending")}

@@ -239,7 +239,7 @@ def test_a_final_refusal_is_kept_and_reaches_staff_the_cases_behind_it_go_on(
     assert case["receipt"] == refused.receipt
     assert case["last_error"].startswith("unknown_matter: HTTP 422")
     assert [c["receipt"] for c in box.cases("forwarded")] == [behind.receipt]
-    assert (box.images / refused.id / "00.jpg").exists()  # kept on the terminal for staff
+    assert (box.images / refused.id / "00.jpg.sealed").exists()  # kept on the terminal for staff
     assert box.health().status == "rejected"
     staff = daemon.staff("S001", 1)
     device = next(d for d in staff.get("/devices").json() if d["id"] == DEVICE)

@@ -27,10 +27,10 @@ from sqlalchemy import and_, not_, select
 
 from hall.queue.cases import sealed
 from hall.queue.cases.submissions import UPSTREAM, SubmissionStatus
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.tables.cases import submissions_table
 from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.writer import Tx
+from hall.secrets.keyring import Keyring
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """A case's personal data as it is stored: sealed JSON columns and sealed image files.
 
 The ``applicant`` and ``form`` columns of ``submissions`` hold
-:func:`hall.queue.core.sealing.seal_text` values bound to the case and the
+:func:`hall.secrets.sealing.seal_text` values bound to the case and the
 column (``submission:<id>:applicant``); the form is sealed too because the
 catalogue's forms ask for personal data (配偶姓名 and 身份证号码, 户籍地址,
 家庭月收入 ...). The material images are files ``<id>/NN.jpg.sealed`` under
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from hall import durable
-from hall.queue.core import sealing
 from hall.queue.core.domain import QueueError
-from hall.queue.core.keyring import Keyring
+from hall.secrets import sealing
+from hall.secrets.keyring import Keyring
 
 log = logging.getLogger(__name__)
 #: ``applicant`` and ``form`` of a case whose personal data was deleted (retention).

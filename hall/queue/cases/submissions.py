@@ -24,12 +24,12 @@ from sqlalchemy import bindparam, func, select
 from hall.idnumber import id_fingerprint
 from hall.queue.cases import sealed
 from hall.queue.core.domain import QueueError, conflict, not_found
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.tables.cases import submission_history_table, submissions_table
 from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys
 from hall.queue.tickets import views
+from hall.secrets.keyring import Keyring
 
 
 class SubmissionStatus(StrEnum):

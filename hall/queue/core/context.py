@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from hall.config import HallConfig, ServiceConfig
 from hall.queue.core.domain import not_found
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.schedule import Schedule
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
+from hall.secrets.keyring import Keyring
 from hall.workdays import CalendarError, WorkCalendar
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,6 @@ from hall.queue.core import rows
 from hall.queue.core.context import Context
 from hall.queue.core.domain import TicketStatus, WindowState
 from hall.queue.core.events import EventBus, oldest_id, stored_after
-from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
 from hall.queue.core.outbox import Forwarder
 from hall.queue.core.schema import Checkpointer, open_engine, sqlite_url
 from hall.queue.core.tables.cases import submissions_table
@@ -36,6 +35,7 @@ from hall.queue.devices.hub import DeviceHub
 from hall.queue.ratings import upstream
 from hall.queue.stats.warmer import StatsWarmer
 from hall.queue.tickets import appointments, badges, calling, issuing, views
+from hall.secrets.keyring import KeyFileError, Keyring, key_file_path
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from hall.config import setup_and_load
-from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
+from hall.secrets.keyring import KeyFileError, Keyring, key_file_path
 
 ROTATABLE = ("data", "ledger")
 

@@ -34,12 +34,12 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.tables.daemon import meta_table
 from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import ledger
 from hall.queue.tickets import views
+from hall.secrets.keyring import Keyring
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ database file: the algorithm is public, so they recompute every hash and the
 head. So each row also carries ``mac = HMAC-SHA256(K, prev_mac + hash)`` (hex
 strings, ASCII; ``prev_mac`` is the MAC of the row before, 64 zeros for the
 first) and ``key_id``, the id of the ``ledger`` key of the key file that made
-it (:mod:`hall.queue.core.keyring`, kept outside the database; after a
+it (:mod:`hall.secrets.keyring`, kept outside the database; after a
 rotation new rows name the new key, old rows keep theirs). The MAC covers the
 hash, which covers the row and everything before it, so it needs no canonical
 form of its own; chaining the MACs too means a row cannot be moved or dropped
@@ -40,10 +40,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.tables.daemon import meta_table
 from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.core.writer import Tx
+from hall.secrets.keyring import Keyring
 
 GENESIS = "0" * 64
 HEAD_KEY = "ledger_head"

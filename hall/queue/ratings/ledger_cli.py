@@ -39,8 +39,8 @@ def _fail(prog: str, message: str) -> int:
 
 def verify_main(argv: list[str]) -> int:
     """``verify-ledger``: print the report as JSON; 0 ok, 1 broken, 2 cannot check."""
-    from hall.queue.core.keyring import KeyFileError, Keyring, key_file_path
     from hall.queue.ratings import anchor, ledger
+    from hall.secrets.keyring import KeyFileError, Keyring, key_file_path
 
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

@@ -23,7 +23,7 @@ one row per appointment, and the row is deleted
 
 On SQLite the delete runs with ``secure_delete`` on, so the template's bytes
 are overwritten in the database file, not only unlinked from the b-tree. The
-template is stored sealed besides (:mod:`hall.queue.core.sealing`, bound to the
+template is stored sealed besides (:mod:`hall.secrets.sealing`, bound to the
 appointment's code), so a copy of the database without the key file holds no
 face data even while the row lives.
 
@@ -46,14 +46,14 @@ from sqlalchemy import delete, insert, select, update
 
 from hall.config import HallConfig, ServiceConfig
 from hall.idnumber import IdNumberError, id_fingerprint, validate_id_number
-from hall.queue.core import sealing
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.tables.tickets import appointment_checkin_table as checkin
 from hall.queue.core.tables.tickets import appointments_table
 from hall.queue.core.writer import Tx
 from hall.queue.tickets import views
+from hall.secrets import sealing
+from hall.secrets.keyring import Keyring
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 
 from hall.queue.__main__ import main
-from hall.queue.core.keyring import Keyring
 from hall.queue.ratings import ledger
+from hall.secrets.keyring import Keyring
 from tests.queue.ratings.rating_helpers import rate, serve
 from tests.support import ROOT, Daemon, hall_config, wait_until
 

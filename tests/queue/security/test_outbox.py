@@ -8,7 +8,6 @@ forwarded as soon as the token is right, also after a restart of the kiosk.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def test_a_refused_token_keeps_the_case_pending_until_the_token_is_fixed(
     client = DaemonClient(daemon.base, token)
     box = outbox(tmp_path / "terminal", client, now)
     stored = box.store(draft(1))
-    body = json.loads(box._db.execute("SELECT body FROM cases").fetchone()[0])
+    body = box.record(stored.id)
     box.forward_one(stored.id, body)  # one attempt with the wrong token ...
     [case] = box.cases()
     assert case["state"] == "pending", case  # ... is no verdict on the case

@@ -153,7 +153,7 @@ def test_a_manager_takes_up_a_refused_case_and_the_kiosk_clears_it(
     box.pump()
     assert box.health().status == "rejected"
     images = box.images / refused.id
-    assert sorted(p.name for p in images.iterdir()) == ["00.jpg", "01.jpg"]
+    assert sorted(p.name for p in images.iterdir()) == ["00.jpg.sealed", "01.jpg.sealed"]
     # The report names the case: receipt and reason code, no personal data.
     device = device_of(daemon)
     assert device["rejected"] == [{"receipt": refused.receipt, "reason": "unknown_matter"}]

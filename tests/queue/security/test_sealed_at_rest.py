@@ -24,9 +24,9 @@ import pytest
 import requests
 
 from hall.queue.cases import submissions
-from hall.queue.core import sealing
-from hall.queue.core.keyring import Keyring
 from hall.queue.web.api.submissions import SubmissionIn, case_content
+from hall.secrets import sealing
+from hall.secrets.keyring import Keyring
 from hall.vision.face_template import FaceTemplate
 from tests.kiosk.submission_helpers import ID_NUMBER, jpeg, wire
 from tests.support import ROOT, Daemon, hall_config, make_id, wait_until

@@ -13,11 +13,11 @@ import pytest
 
 from hall.config import HallConfig
 from hall.queue.core.context import Context
-from hall.queue.core.keyring import Keyring
 from hall.queue.core.schema import open_engine
 from hall.queue.core.tables.tickets import tickets_table
 from hall.queue.core.writer import Tx
 from hall.queue.ratings import keys, ratings
+from hall.secrets.keyring import Keyring
 from hall.workdays import WorkCalendar
 from tests.queue.ratings.rating_helpers import rate
 from tests.support import PIN, Daemon, hall_config

@@ -20,13 +20,13 @@ from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
 from hall.queue.cases import personal_data, progress_limits, sealed, submissions
 from hall.queue.core.domain import QueueError, not_found
-from hall.queue.core.keyring import Keyring
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
 from hall.queue.web.auth import Principal, manager_actor, require
 from hall.queue.web.dates import Day, Moment
 from hall.queue.web.deps import Body, Caller, daemon_of
 from hall.queue.web.pins import client_address
+from hall.secrets.keyring import Keyring
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 MAX_IMAGE_BYTES = 8 * 1024 * 1024

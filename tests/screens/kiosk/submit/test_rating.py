@@ -8,7 +8,6 @@ rating for that submission.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,8 +61,7 @@ def submit_case(k: Kiosk) -> None:
 
 def outbox_key(outbox: TerminalOutbox, case_id: str) -> str:
     """The rating key the terminal made for its case (kept in its outbox record)."""
-    row = outbox._db.execute("SELECT body FROM cases WHERE id = ?", (case_id,)).fetchone()
-    return json.loads(row[0])["rating_key"]
+    return outbox.record(case_id)["rating_key"]
 
 
 def kiosk_rating(d: Daemon, case_id: str) -> dict | None:

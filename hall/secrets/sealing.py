@@ -2,7 +2,7 @@
 
 Applicant data, form values, material images and booked face templates are
 stored sealed, so a copy of the database or of ``data_dir/submissions`` without
-the key file (:mod:`hall.queue.core.keyring`) shows nothing of anyone.
+the key file (:mod:`hall.secrets.keyring`) shows nothing of anyone.
 
 A sealed blob is::
 
@@ -29,7 +29,7 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hall.queue.core.keyring import Keyring
+from hall.secrets.keyring import Keyring
 
 MAGIC = b"HS"
 VERSION = 1

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hall.queue.core import sealing
-from hall.queue.core.keyring import Keyring
-from hall.queue.core.sealing import SealError
+from hall.secrets import sealing
+from hall.secrets.keyring import Keyring
+from hall.secrets.sealing import SealError
 
 
 @pytest.fixture

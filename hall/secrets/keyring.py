@@ -13,6 +13,10 @@ newest; every key stays to read what it sealed, so rotating a key
 
     {"version": 1, "keys": {"data": [{"id": "data-1", "created": 1733.., "key": "<base64>"}]}}
 
+The daemon's key file (:func:`key_file_path`) holds every purpose; the
+terminal's (``<kiosk.data_dir>/keys/terminal.keys``, :mod:`hall.kiosk.outbox_seal`)
+only ``data``, for the cases waiting in its outbox.
+
 Purposes in use: ``data`` (AES-256-GCM for applicant data and images),
 ``ledger`` (HMAC-SHA256 of the ratings ledger chain), ``fingerprint`` (the
 keyed hash of ID numbers; never rotated, since old fingerprints would no longer
@@ -55,24 +59,35 @@ class Key:
 class Keyring:
     """The keys of one key file, by purpose; made and rotated by this class only."""
 
-    def __init__(self, path: Path, keys: dict[str, list[Key]]) -> None:
+    def __init__(
+        self, path: Path, keys: dict[str, list[Key]], purposes: tuple[str, ...] = PURPOSES
+    ) -> None:
         self.path = path
         self._keys = keys
+        self.purposes = purposes
 
     @classmethod
-    def open(cls, path: str | Path, imported: dict[str, bytes] | None = None) -> Keyring:
+    def open(
+        cls,
+        path: str | Path,
+        imported: dict[str, bytes] | None = None,
+        purposes: tuple[str, ...] = PURPOSES,
+    ) -> Keyring:
         """Load the key file, making it (mode 0600) with fresh keys if it is absent.
 
         ``imported`` gives keys for purposes the file lacks (e.g. the ID
         fingerprint key that older versions kept in the database), taken as
-        that purpose's first key instead of a fresh one.
+        that purpose's first key instead of a fresh one. ``purposes``: the ones
+        this file holds (the daemon's: all; the terminal's: ``("data",)``).
         """
         path = Path(path)
+        if unknown := set(purposes) - set(PURPOSES):
+            raise ValueError(f"unknown key purpose(s) {sorted(unknown)!r}")
         if path.exists():
-            ring = cls(path, _load(path))
+            ring = cls(path, _load(path), purposes)
         else:
-            ring = cls(path, {})
-        missing = [p for p in PURPOSES if not ring._keys.get(p)]
+            ring = cls(path, {}, purposes)
+        missing = [p for p in purposes if not ring._keys.get(p)]
         if missing:
             for purpose in missing:
                 given = (imported or {}).get(purpose)
@@ -113,8 +128,8 @@ class Keyring:
         return key
 
     def _of(self, purpose: str) -> list[Key]:
-        if purpose not in PURPOSES:
-            raise ValueError(f"unknown key purpose {purpose!r}")
+        if purpose not in self.purposes:
+            raise ValueError(f"unknown key purpose {purpose!r} for key file {self.path}")
         return self._keys[purpose]
 
     def _save(self) -> None:

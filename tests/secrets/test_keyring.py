@@ -16,7 +16,7 @@ import pytest
 
 from hall.config import load_config
 from hall.queue.core.daemon import HallDaemon
-from hall.queue.core.keyring import KEY_BYTES, KeyFileError, Keyring
+from hall.secrets.keyring import KEY_BYTES, KeyFileError, Keyring
 from tests.support import ROOT, clock, make_id, new_daemon
 from tests.support import now as clock_now
 
