@@ -14,6 +14,7 @@ const ATTENDANCE = { normal: "正常", late: "迟到", early: "早退", late_ear
   absent: "旷工", leave: "请假", pending: "未到签到截止", day_off: "休息日" };
 let token = window.managerLogin.token();
 let refreshing = null;
+let refreshAgain = false; // an event came while a load ran (refresh)
 let overview = null; // the last overview loaded (names, rules, 差评 cases)
 
 const $ = (id) => document.getElementById(id);
@@ -268,12 +269,16 @@ async function load() {
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
   showProblems(problems);
-  document.body.dataset.loaded = String(Date.now());
 }
 
 async function refresh() {
-  if (refreshing) return refreshing;
-  refreshing = load().finally(() => { refreshing = null; });
+  // An event during a load may come after that load read what it changed: load once more
+  // then (never drop it, or the page shows the state before the event for good).
+  if (refreshing) { refreshAgain = true; return refreshing; }
+  refreshing = (async () => {
+    do { refreshAgain = false; await load(); } while (refreshAgain);
+    document.body.dataset.loaded = String(Date.now()); // settled: every event so far is shown
+  })().finally(() => { refreshing = null; });
   return refreshing;
 }
 
