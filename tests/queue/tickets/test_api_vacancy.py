@@ -103,7 +103,9 @@ def test_empty_windows_raise_alerts_past_their_limit_and_end_when_opened(
     assert wait_until(lambda: set(_alerts(manager)) == {1, 4}, 5), _alerts(manager)
     alert = _alerts(manager)[1]
     assert (alert["state"], alert["reason"], alert["waiting"]) == ("closed", None, 1)
-    assert _alerts(manager)[4]["waiting"] == 2
+    # ``waiting`` is counted when the alert is raised: the watch may run between the two
+    # tickets (window 4 serves both services), so it saw one or both of them.
+    assert _alerts(manager)[4]["waiting"] in (1, 2)
     empty = {e["window"]: e for e in manager.get("/vacancy").json()["empty"]}
     assert set(empty) == {1, 2, 3, 4}
     assert (empty[2]["reason"], empty[2]["limit_min"]) == ("lunch_relief", 30)
