@@ -54,8 +54,10 @@ def test_pause_asks_the_reason_first(caller2: CallerRoot, hall: Daemon) -> None:
     manager = hall.api("manager-token-1")
     assert manager.get("/vacancy/pauses").json()["pauses"] == []  # nothing before the choice
     tap(by_id(caller2, "choice-lunch_relief"))
-    assert idle_until(lambda: caller2.panel.window_state == "paused", 5)
-    assert by_id(caller2, "panel-message").text == "已暂停服务（午间轮换）"
+    # The event (window paused) may come before the operation's own answer (the message).
+    paused = "已暂停服务（午间轮换）"
+    message = lambda: by_id(caller2, "panel-message").text  # noqa: E731
+    assert idle_until(lambda: caller2.panel.window_state == "paused" and message() == paused, 5)
     (pause,) = manager.get("/vacancy/pauses").json()["pauses"]
     assert (pause["reason"], pause["staff_id"]) == ("lunch_relief", "S002")
     tap(by_id(caller2, "btn-pause"))  # resume: no question
