@@ -162,7 +162,8 @@ class OutboxHealth:
 
     ``status``: ``ok``; ``stuck`` (cases cannot be forwarded: a refused token
     at once, other failures once a case has waited ``alert_after_s``);
-    ``rejected`` (the daemon refused cases for good: staff must take them up).
+    ``rejected`` (the daemon refused cases for good: staff must take them up);
+    ``broken`` (the terminal's own store cannot be read: disk failure).
     """
 
     status: str
@@ -181,6 +182,8 @@ class OutboxHealth:
     def detail(self, terminal: str, tz: dt.tzinfo) -> str:
         """One line for staff, Chinese then English, at most :data:`DETAIL_MAX` characters."""
         parts = []
+        if self.status == "broken":
+            parts.append(f"本机存储故障 store failed: {self.error or ''}")
         if self.status == "stuck":
             since = dt.datetime.fromtimestamp(self.since or 0, tz).strftime("%m-%d %H:%M")
             parts.append(

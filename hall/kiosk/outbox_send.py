@@ -168,7 +168,18 @@ class OutboxSender:
 
     # -- health (the alert) ----------------------------------------------------
     def health(self) -> OutboxHealth:
-        """Whether cases are being forwarded (see :class:`~hall.kiosk.forwarding.OutboxHealth`)."""
+        """Whether cases are being forwarded (see :class:`~hall.kiosk.forwarding.OutboxHealth`).
+
+        A store that cannot be read (closed, disk failure) is ``broken``: said,
+        never raised, so the kiosk goes on issuing tickets and tells staff.
+        """
+        try:
+            return self._health()
+        except sqlite3.Error as exc:
+            log.error("outbox store unreadable: %s", exc)
+            return OutboxHealth(status="broken", error=f"store: {exc}"[:200])
+
+    def _health(self) -> OutboxHealth:
         with self._lock:
             failing = self._db.execute(
                 "SELECT count(*), min(created_at) FROM (SELECT created_at FROM cases"

@@ -117,3 +117,14 @@ def test_home_says_the_token_is_refused_and_what_waits(
         assert layout_problems(kiosk.root.home) == []
     finally:
         ui.set_large(False)
+
+
+def test_a_failed_store_is_named_for_staff_and_numbers_are_still_taken(
+    hall_daemon: Daemon, make_kiosk, make_box
+) -> None:
+    box = make_box(hall_daemon.base, "kiosk-token-1")
+    kiosk: Kiosk = make_kiosk(hall_daemon.base, ctx_extra={"outbox": box})
+    box.stop()  # the terminal's store is gone (disk failure, shutting down)
+    assert box.health().status == "broken"
+    assert note_after_refresh(kiosk) == "本机申报存储故障，请联系工作人员"
+    assert kiosk.root.current == "home"  # not the unavailable screen: tickets go on
