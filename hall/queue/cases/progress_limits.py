@@ -27,7 +27,13 @@ from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.tables.security import progress_failures_table as F
 from hall.queue.core.tables.security import progress_locks_table as L
 from hall.queue.core.writer import Tx
-from hall.queue.tickets.sign_in_limits import TooManyAttempts, lock_view, wait_text
+from hall.queue.tickets.sign_in_limits import (
+    TooManyAttempts,
+    active_lock,
+    last_locked_at,
+    lock_view,
+    wait_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +56,10 @@ def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
     return TooManyAttempts("progress_locked", zh, en, retry_after_s)
 
 
-def _active_lock(tx: Tx, kind: str, subject: str) -> Any:
-    return tx.conn.execute(
-        select(L)
-        .where(L.c.kind == kind, L.c.subject == subject)
-        .where(L.c.until > tx.now, L.c.unlocked_at.is_(None))
-        .order_by(L.c.until.desc())
-        .limit(1)
-    ).first()
-
-
 def refusal(tx: Tx, receipt: str, address: str) -> TooManyAttempts | None:
     """The 429 for a locked receipt or address, or None (a read: no writer needed)."""
     for kind, subject in ((RECEIPT, receipt), (ADDRESS, address)):
-        lock = _active_lock(tx, kind, subject)
+        lock = active_lock(tx, kind, subject, L)
         if lock is not None:
             return locked(kind, subject, lock.until - tx.now)
     return None
@@ -71,9 +67,7 @@ def refusal(tx: Tx, receipt: str, address: str) -> TooManyAttempts | None:
 
 def _failures(tx: Tx, cfg: ProgressSection, kind: str, subject: str) -> int:
     """Failures of ``subject`` in the window, none from before its last lock."""
-    locked_at = tx.conn.execute(
-        select(func.max(L.c.locked_at)).where(L.c.kind == kind, L.c.subject == subject)
-    ).scalar()
+    locked_at = last_locked_at(tx, kind, subject, L)
     after = tx.now - cfg.window_s
     if locked_at is not None:
         after = max(after, locked_at)
@@ -92,7 +86,7 @@ def _failed(ctx: Context, tx: Tx, receipt: str, address: str) -> None:
         (ADDRESS, address, cfg.address_failures),
     ):
         n = _failures(tx, cfg, kind, subject)
-        if n >= limit and _active_lock(tx, kind, subject) is None:
+        if n >= limit and active_lock(tx, kind, subject, L) is None:
             tx.conn.execute(
                 insert(L).values(
                     kind=kind,

@@ -82,21 +82,27 @@ def slow_down(retry_after_s: float) -> TooManyAttempts:
     )
 
 
-def _active_lock(tx: Tx, kind: str, subject: str) -> Any:
+def active_lock(tx: Tx, kind: str, subject: str, table: Any = L) -> Any:
+    """The lock of ``subject`` in force now in a locks ``table`` (sign-in's, 办件查询's), or None."""
     return tx.conn.execute(
-        select(L)
-        .where(L.c.kind == kind, L.c.subject == subject)
-        .where(L.c.until > tx.now, L.c.unlocked_at.is_(None))
-        .order_by(L.c.until.desc())
+        select(table)
+        .where(table.c.kind == kind, table.c.subject == subject)
+        .where(table.c.until > tx.now, table.c.unlocked_at.is_(None))
+        .order_by(table.c.until.desc())
         .limit(1)
     ).first()
 
 
+def last_locked_at(tx: Tx, kind: str, subject: str, table: Any = L) -> float | None:
+    """When ``subject`` was last locked in ``table`` (failures before it no longer count)."""
+    return tx.conn.execute(
+        select(func.max(table.c.locked_at)).where(table.c.kind == kind, table.c.subject == subject)
+    ).scalar()
+
+
 def _after(tx: Tx, cfg: SignInSection, kind: str, subject: str) -> float:
     """Failures after this time count: the window, and nothing from before the last lock."""
-    locked_at = tx.conn.execute(
-        select(func.max(L.c.locked_at)).where(L.c.kind == kind, L.c.subject == subject)
-    ).scalar()
+    locked_at = last_locked_at(tx, kind, subject)
     start = tx.now - cfg.lockout_window_s
     return start if locked_at is None else max(start, locked_at)
 
@@ -115,7 +121,7 @@ def admit(ctx: Context, tx: Tx, staff_id: str, address: str) -> int:
     """Check locks and backoff, then charge one attempt (a pending row); its id."""
     cfg: SignInSection = ctx.config.sign_in
     for kind, subject in ((STAFF, staff_id), (ADDRESS, address)):
-        lock = _active_lock(tx, kind, subject)
+        lock = active_lock(tx, kind, subject)
         if lock is not None:
             raise locked(kind, subject, lock.until - tx.now)
     staff_after = _after(tx, cfg, STAFF, staff_id)
@@ -168,7 +174,7 @@ def failed(ctx: Context, tx: Tx, attempt: int, staff_id: str, address: str) -> Q
         (STAFF, staff_id, n_staff, cfg.lockout_failures),
         (ADDRESS, address, n_addr, cfg.address_lockout_failures),
     ):
-        if n >= limit and _active_lock(tx, kind, subject) is None:
+        if n >= limit and active_lock(tx, kind, subject) is None:
             until = tx.now + cfg.lockout_s
             tx.conn.execute(
                 insert(L).values(
