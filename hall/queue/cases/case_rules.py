@@ -16,9 +16,10 @@ Who may act (the seeds: "即办件授予即办权…退办件授予把关权"):
   (``may_gatekeep``); managers read every case and take every other action (recorded
   as ``manager:<id>``), never the 把关 ones;
 - a case no department claims (a hall without ``departments:``, a matter no department
-  owns) has no 首席代表: clerks whose window handles its matter (window ``matters``,
-  hall/queue/cases/personal_data.py) take every action on it, 把关 included, and so do
-  managers, as before the register (decision: nobody else could ever refuse it);
+  owns) has no 首席代表 and keeps the rule from before the register: every clerk and
+  every manager lists it and takes every action on it, 把关 included (decision:
+  nobody else could ever refuse it); the applicant is shown in full only at a window
+  handling its matter (window ``matters``, hall/queue/cases/personal_data.py);
 - kiosk and display tokens: nothing here (a kiosk opens cases through ``/submissions``).
 """
 
@@ -164,23 +165,33 @@ def who_manager(actor: str) -> Who:
     return Who("manager", actor)
 
 
-def _unclaimed_handler(config: HallConfig, catalogue: Any, who: Who, matter: str) -> bool:
-    # A case of no department: the clerks whose window handles its matter.
-    return personal_data.handles(config, catalogue, who.window, matter)
+def may_read(who: Who, department: str) -> bool:
+    """True if ``who`` may read and work a case of ``department`` ("" : of none)."""
+    return who.role == "manager" or not department or department in who.departments
 
 
-def may_read(config: HallConfig, catalogue: Any, who: Who, department: str, matter: str) -> bool:
-    """True if ``who`` may read (and fully see) a case of ``department`` / ``matter``."""
+def full_view(config: HallConfig, catalogue: Any, who: Who, department: str, matter: str) -> bool:
+    """True if ``who`` sees the applicant in full: the department's staff, managers.
+
+    A case of no department: the clerks whose window handles its matter.
+    """
     if who.role == "manager":
         return True
     if department:
         return department in who.departments
-    return _unclaimed_handler(config, catalogue, who, matter)
+    return personal_data.handles(config, catalogue, who.window, matter)
 
 
-def check_read(config: HallConfig, catalogue: Any, who: Who, department: str, matter: str) -> None:
-    """403 unless ``who`` may read a case of ``department``."""
-    if not may_read(config, catalogue, who, department, matter):
+def check_read(
+    config: HallConfig,
+    catalogue: Any,
+    who: Who,
+    department: str,
+    matter: str,
+    co: frozenset[str] = frozenset(),
+) -> None:
+    """403 unless ``who`` may read a case of ``department`` (``co``: its 联办 departments)."""
+    if not may_read(who, department) and not (co & who.departments):
         raise forbidden(
             f"该件属于{_name(config, department)}，您无权查看或办理",
             f"This case belongs to {department or 'another window'}: not yours to read or act on",
@@ -189,10 +200,19 @@ def check_read(config: HallConfig, catalogue: Any, who: Who, department: str, ma
 
 
 def check_action(
-    config: HallConfig, catalogue: Any, who: Who, action: str, department: str, matter: str
+    config: HallConfig,
+    catalogue: Any,
+    who: Who,
+    action: str,
+    department: str,
+    matter: str,
+    co: frozenset[str] = frozenset(),
 ) -> None:
-    """403 unless ``who`` may take ``action`` on a case of ``department`` (把关权 included)."""
-    check_read(config, catalogue, who, department, matter)
+    """403 unless ``who`` may take ``action`` on a case of ``department`` (把关权 included).
+
+    A 联办 co-department (``co``) reads the case and marks its own ``step`` done only.
+    """
+    check_read(config, catalogue, who, department, matter, co if action == "step" else frozenset())
     if action not in GATEKEEPING or not department:
         return  # 即办权; an unclaimed case has no chief (see the module docstring)
     if who.role == "staff" and config.may_gatekeep(who.staff_id or "", department):
@@ -221,15 +241,3 @@ def check_department_filter(who: Who, department: str | None) -> None:
 def _name(config: HallConfig, code: str) -> str:
     found = config.department(code) if code else None
     return found.name_zh if found is not None else (code or "其他窗口")
-
-
-def handled_matters(config: HallConfig, catalogue: Any, who: Who) -> frozenset[str] | None:
-    """Matter codes of no department a clerk's window handles (None: every one, ``*``)."""
-    found = config.window(who.window) if who.window is not None else None
-    if found is None:
-        return frozenset()
-    if personal_data.ANY_MATTER in found.matters:
-        return None
-    codes = [m.code for m in catalogue.matters] if catalogue is not None else []
-    codes += list(found.matters)
-    return frozenset(c for c in codes if personal_data.handles(config, catalogue, who.window, c))

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select
 
 from hall.idnumber import id_fingerprint
-from hall.queue.cases import case_clock, case_rules, case_steps
+from hall.queue.cases import case_clock, case_rules, case_steps, case_sync, submissions
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
 from hall.queue.core.tables.cases import case_events_table, cases_table, submissions_table
@@ -56,6 +56,7 @@ class NewCase:
     submission_id: str | None = None
     missing: list[str] | None = None  # kiosk: as submitted; window: the absent mandatory ones
     co_departments: list[str] = field(default_factory=list)  # 联办件
+    received_on: dt.date | None = None  # kiosk: the day it was submitted (default: today)
 
 
 def aad(receipt: str) -> str:
@@ -69,6 +70,11 @@ def get_row(tx: Tx, receipt: str) -> Any:
     if row is None:
         raise not_found(f"办件{receipt}", f"case {receipt}", code="unknown_case")
     return row
+
+
+def involved(tx: Tx, row: Any) -> frozenset[str]:
+    """The 联办 co-departments of a case (they read it and mark their steps)."""
+    return frozenset(s.department for s in case_steps.steps(tx.conn, row.receipt) if s.role == "co")
 
 
 def _next_receipt(tx: Tx, day: dt.date) -> str:
@@ -136,6 +142,7 @@ def open_case(
             422, "bad_kind", f"办件类型“{body.kind}”无效", f"kind must be one of {case_rules.KINDS}"
         )
     receipt = body.receipt or _next_receipt(tx, ctx.local_date(tx.now))
+    received_on = body.received_on or today
     if tx.conn.execute(_BY_RECEIPT, {"r": receipt}).first() is not None:
         raise conflict("receipt_taken", "回执编号重复", f"receipt {receipt} is already used")
     if body.missing is not None:
@@ -163,7 +170,7 @@ def open_case(
             "kind": body.kind,
             "status": status,
             "received_at": tx.now,
-            "received_on": today.isoformat(),
+            "received_on": received_on.isoformat(),
             "limit_days": body.limit_days,
             "window": body.window,
             "opened_by": name,
@@ -203,7 +210,8 @@ def act(
     tracking, id_number, seq, to). 403 for a caller who may not, 409 for a wrong state.
     """
     row = get_row(tx, receipt)
-    case_rules.check_action(ctx.config, catalogue, who, action, row.department, row.matter)
+    co = involved(tx, row)
+    case_rules.check_action(ctx.config, catalogue, who, action, row.department, row.matter, co)
     new = case_rules.next_status(action, row.status, row.kind)
     values: dict[str, Any] = {"status": new, "updated_at": tx.now}
     detail = {k: v for k, v in body.items() if v not in (None, "", []) and k != "id_number"}
@@ -235,6 +243,11 @@ def act(
     _record(tx, ctx, row.receipt, action, new, who.actor, dept, detail)
     saved = _reclock(ctx, tx, row.receipt, today)
     emit(tx, saved)
+    if saved.submission_id is not None:  # a kiosk case: its submission follows
+        legacy = f"staff {who.staff_id}" if who.role == "staff" else who.actor
+        sub = case_sync.sync(tx, saved, action, {**detail, "note": body.get("note")}, legacy)
+        if sub is not None:
+            tx.emit("submission.changed", {"submission": submissions.summary(sub, today)})
     return saved
 
 
@@ -279,24 +292,19 @@ def listing(
     status: str | None = None,
     due: str | None = None,
     limit: int = 200,
-    scope: tuple[frozenset[str], frozenset[str] | None] | None = None,
+    scope: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Cases (no applicant data), newest first, by department, status and warning.
 
     ``due``: ``red`` (running, past the promised date) or ``yellow`` (running, in
     its 黄牌 days, not yet red), or ``open`` (every open case). ``scope`` limits a
-    clerk to (departments, matters of no department their window handles; None: all
-    such matters).
+    clerk to these departments' cases and those of no department.
     """
     query = select(C).order_by(C.c.received_at.desc()).limit(limit)
     if department is not None:
         query = query.where(C.c.department == department)
     if scope is not None:
-        departments, matters = scope
-        unclaimed = C.c.department == ""
-        if matters is not None:
-            unclaimed = unclaimed & C.c.matter.in_(sorted(matters))
-        query = query.where(or_(C.c.department.in_(sorted(departments)), unclaimed))
+        query = query.where(or_(C.c.department.in_(sorted(scope)), C.c.department == ""))
     if status is not None:
         query = query.where(C.c.status == status)
     day = today.isoformat()

@@ -165,7 +165,7 @@ def _shown(request: Request, tx: Any, who: case_rules.Who, row: Any, what: str) 
     """The single-case view for ``who``, the personal-data read recorded in ``tx``."""
     daemon = daemon_of(request)
     ctx, catalogue = daemon.ctx, daemon.catalogue
-    full = case_rules.may_read(ctx.config, catalogue, who, row.department, row.matter)
+    full = case_rules.full_view(ctx.config, catalogue, who, row.department, row.matter)
     personal_data.record(tx, _reader(request, who), row.submission_id or row.receipt, what, full)
     today = ctx.local_date(tx.now)
     return case_views.view(tx, row, today, daemon.keyring, full, ctx=ctx, catalogue=catalogue)
@@ -245,14 +245,14 @@ async def list_cases(
     ``due``: red (past the promised date), yellow (黄牌), open (every open case).
     """
     daemon = daemon_of(request)
-    ctx, catalogue = daemon.ctx, daemon.catalogue
+    ctx = daemon.ctx
 
     def op(tx: Any) -> dict[str, Any]:
         who = who_of(ctx, tx, p)
         case_rules.check_department_filter(who, department)
         scope = None
         if who.role == "staff":
-            scope = (who.departments, case_rules.handled_matters(ctx.config, catalogue, who))
+            scope = who.departments
         today = ctx.local_date(tx.now)
         return register.listing(tx, today, department, status, due, limit, scope)
 
@@ -268,7 +268,8 @@ async def get_case(request: Request, receipt: Receipt, p: Caller) -> dict[str, A
     def op(tx: Any) -> dict[str, Any]:
         who = who_of(ctx, tx, p)
         row = register.get_row(tx, receipt)
-        case_rules.check_read(ctx.config, catalogue, who, row.department, row.matter)
+        co = register.involved(tx, row)
+        case_rules.check_read(ctx.config, catalogue, who, row.department, row.matter, co)
         return _shown(request, tx, who, row, "case.view")
 
     return await daemon.run(op)
