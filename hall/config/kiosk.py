@@ -118,7 +118,10 @@ class KioskSection(_Section):
         True, description="offer 自助申报 (catalogue and holidays as in submissions:)"
     )
     terminal_code: str = Field(
-        "01", pattern=r"^[0-9]{2}$", description="2 digits in this terminal's receipt numbers"
+        "01",
+        # 00 is the counter's: window cases are ZZ00<date><seq> (hall/queue/cases/register.py).
+        pattern=r"^(0[1-9]|[1-9][0-9])$",
+        description="2 digits in this terminal's receipt numbers (01-99; 00 is the counter's)",
     )
     data_dir: str = Field(
         "data/kiosk",

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from hall.config import ProgressSection
-from hall.queue.cases import submissions
+from hall.queue.cases import case_progress
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.tables.security import progress_failures_table as F
@@ -113,7 +113,7 @@ def lookup(
     if refused is not None:
         return refused
     try:
-        return submissions.progress(tx, receipt, id_number, ctx.id_key, today)
+        return case_progress.progress(ctx, tx, receipt, id_number, today)
     except QueueError as exc:
         if exc.status != 404:
             raise

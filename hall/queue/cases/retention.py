@@ -6,7 +6,9 @@
   are replaced by :data:`hall.queue.cases.sealed.ARCHIVED`. The case row stays
   (receipt, matter, terminal, dates, status, history, material names) for the
   statistics. A case still waiting to be forwarded upstream keeps its data
-  until it is sent. The images are unlinked, not overwritten: on flash storage
+  until it is sent. Counter cases of the register (no form, no images) lose
+  their applicant and ID fingerprint the same time after delivery or refusal.
+  The images are unlinked, not overwritten: on flash storage
   an overwrite does not reach the old blocks, and the files were sealed, so
   without the key file what is left on the disk opens for no one.
   The daemon runs it at start and then once a day (:meth:`HallDaemon.housekeeping`).
@@ -27,7 +29,7 @@ from sqlalchemy import and_, not_, select
 
 from hall.queue.cases import sealed
 from hall.queue.cases.submissions import UPSTREAM, SubmissionStatus
-from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.cases import cases_table, submissions_table
 from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.writer import Tx
 from hall.secrets.keyring import Keyring
@@ -89,7 +91,30 @@ def purge_closed(tx: Tx, root: Path, days: int) -> int:
             " forwarded upstream",
             len(waiting),
         )
+    _purge_counter_cases(tx, cutoff, days)
     return len(rows)
+
+
+def _purge_counter_cases(tx: Tx, cutoff: float, days: int) -> None:
+    """The same for counter cases of the register once delivered or refused (their last states)."""
+    c = cases_table
+    done = tx.conn.execute(
+        c.update()
+        .where(
+            c.c.source == "window",
+            c.c.status.in_(("delivered", "rejected")),
+            c.c.updated_at < cutoff,
+            c.c.applicant != sealed.ARCHIVED,
+        )
+        .values(applicant=sealed.ARCHIVED, id_fp="")
+    ).rowcount
+    if done:
+        log.info(
+            "retention: personal data of %d closed counter cases deleted (closed more than %d"
+            " days ago: applicant, ID fingerprint; submissions.retention_days)",
+            done,
+            days,
+        )
 
 
 def seal_plain_cases(tx: Tx, ring: Keyring, root: Path) -> int:

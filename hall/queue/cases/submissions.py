@@ -134,8 +134,12 @@ def receive(
     forward: bool,
     place_files: Callable[[], None],
     ring: Keyring,
+    open_case: Callable[[Tx], None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Store a submission once; return (view, created). Queues it for upstream if configured.
+
+    ``open_case`` opens its register case in the same transaction
+    (hall/queue/cases/kiosk_cases.py ``opener``); a repeat opens none.
 
     ``place_files`` moves the already-fsynced images to their final folder; it
     runs only for a new case, inside the transaction, so a repeat or a clash
@@ -175,6 +179,8 @@ def receive(
     tx.conn.execute(submissions_table.insert(), row)
     if item.rating_key:
         keys.keep(tx, f"submission:{item.id}", item.rating_key)
+    if open_case is not None:
+        open_case(tx)
     place_files()
     note = "材料齐全" if not item.missing else "缺少：" + "、".join(item.missing)
     if item.identity_check is not None:  # staff read it in the case's history too

@@ -28,6 +28,7 @@ from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     announcements,
     attendance,
+    cases,
     devices,
     events,
     manager,
@@ -57,6 +58,7 @@ ROUTERS = (
     devices.router,
     events.router,
     submissions.router,
+    cases.router,
     attendance.router,
     ratings.router,
     manager.router,

@@ -38,7 +38,14 @@ Clerks = Callable[[str | None], dict[str, Any] | None]
 #: Event types everybody may see (in the public form for display and kiosk).
 QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: Event types staff see besides the queue's (no personal data, no ratings).
-STAFF_EXTRA = ("help.requested", "device.changed", "vacancy.alert", "vacancy.ended")
+#: ``case.changed`` (the register) carries a case's summary, no personal data.
+STAFF_EXTRA = (
+    "help.requested",
+    "device.changed",
+    "vacancy.alert",
+    "vacancy.ended",
+    "case.changed",
+)
 #: Announcements (公示/通报): public, for every role, without who published them.
 PUBLIC_EVENTS = ("announcement.published", "announcement.withdrawn")
 

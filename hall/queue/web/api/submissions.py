@@ -18,10 +18,18 @@ from pydantic import Field, field_validator
 
 from hall import durable
 from hall.idnumber import IdNumberError, validate_id_number
-from hall.queue.cases import personal_data, progress_limits, sealed, submissions
+from hall.queue.cases import (
+    kiosk_cases,
+    personal_data,
+    progress_limits,
+    register,
+    sealed,
+    submissions,
+)
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.ratings import keys
 from hall.queue.tickets import sessions
+from hall.queue.web.api import cases as cases_api
 from hall.queue.web.auth import Principal, manager_actor, require
 from hall.queue.web.dates import Day, Moment
 from hall.queue.web.deps import Body, Caller, daemon_of
@@ -233,9 +241,12 @@ async def submit(
         rating_key=body.rating_key,
     )
     forward = daemon.config.upstream.submissions is not None
+    opener = kiosk_cases.opener(daemon.ctx, daemon.catalogue, item)  # its register case
     try:
         view, created = await daemon.run(
-            lambda tx: submissions.receive(tx, item, daemon.ctx.id_key, forward, place_files, ring)
+            lambda tx: submissions.receive(
+                tx, item, daemon.ctx.id_key, forward, place_files, ring, opener
+            )
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already if it was placed
@@ -314,21 +325,44 @@ async def get_submission(request: Request, sid: SubmissionId, p: Caller) -> dict
 async def act_on_submission(
     request: Request,
     sid: SubmissionId,
-    action: Literal["accept", "return", "finish", "reject"],
+    action: Literal["accept", "return", "supply", "finish", "reject"],
     body: ActionIn,
     p: Caller,
 ) -> dict[str, Any]:
-    """受理 (accept), 退回补正 (return, listing every missing item), 办结 (finish), 退回 (reject).
+    """受理 (accept), 退回补正 (return, listing every missing item), 补齐 (supply), 办结, 退回.
 
-    Staff and managers; the answer is the single-case view, shown and recorded as
-    ``GET /submissions/{sid}`` is.
+    Staff and managers; an alias of ``POST /cases/{receipt}/{action}`` (the register's
+    rules: the case's department, 把关权 for reject, whose reason is the note and whose
+    basis the matter's legal basis). The answer is the single-case view, shown and
+    recorded as ``GET /submissions/{sid}`` is. A submission received before the
+    register existed keeps the old rules (no supply).
     """
     actor, reader = await _reader(request, p)
     today = _today(request)
-    ring = daemon_of(request).keyring
+    daemon = daemon_of(request)
+    ring, ctx, catalogue = daemon.keyring, daemon.ctx, daemon.catalogue
 
     def op(tx):
-        case = submissions.act(tx, sid, action, actor, body.note, body.missing, today, ring)
+        found = kiosk_cases.case_of_submission(tx, sid)
+        if found is None:
+            if action == "supply":
+                raise not_found("登记的办件", "a register case", code="unknown_case")
+            case = submissions.act(tx, sid, action, actor, body.note, body.missing, today, ring)
+            return _shown(request, tx, reader, case, f"submission.{action}")
+        who = cases_api.who_of(ctx, tx, p)
+        matter = catalogue.get(found.matter) if catalogue is not None else None
+        values = kiosk_cases.alias_body(action, body.note, list(body.missing), matter)
+        if action == "return" and not body.missing:
+            raise QueueError(
+                422,
+                "missing_required",
+                "退回补正须一次性列出全部缺少的材料",
+                "List every missing item when returning for correction",
+            )
+        day = ctx.local_date(tx.now)
+        register.act(ctx, tx, who, found.receipt, action, values, day, catalogue)
+        row = tx.conn.execute(submissions._BY_ID, {"sid": sid}).one()
+        case = submissions.detail(tx, row, day, ring)
         return _shown(request, tx, reader, case, f"submission.{action}")
 
     return await daemon_of(request).run(op)
