@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import select
 import socket
-import threading
 import typing
 
 import pytest
@@ -24,6 +23,7 @@ from hall.config import HallConfig
 from hall.queue.web.app import create_app
 from tests.kiosk.submission_helpers import wire
 from tests.support import Daemon, hall_config, module_daemon, wait_until
+from tests.support.streams import open_stream, watch
 
 MB = 1024 * 1024
 HUGE = 150 * MB
@@ -235,34 +235,9 @@ def test_a_correction_in_year_1_is_422(daemon) -> None:
 
 
 # -- connections and event streams --------------------------------------------------------
-def _stream(d: Daemon, token: str) -> requests.Response:
-    return requests.get(
-        d.base + "/api/v1/events",
-        headers={"Authorization": f"Bearer {token}"},
-        stream=True,
-        timeout=(5, 30),
-    )
-
-
 def _ends_within(r: requests.Response, seconds: float) -> bool:
     """True if the daemon ends the stream within ``seconds``."""
-    return _watch(r).wait(seconds)
-
-
-def _watch(r: requests.Response) -> threading.Event:
-    """Read the stream on a thread; the event is set when the daemon ends it."""
-    done = threading.Event()
-
-    def read() -> None:
-        try:
-            for _ in r.iter_lines():
-                pass
-            done.set()
-        except (requests.RequestException, OSError, AttributeError, ValueError):
-            pass  # closed by the test: not ended by the daemon
-
-    threading.Thread(target=read, daemon=True).start()
-    return done
+    return watch(r).wait(seconds)
 
 
 def _limits(**values) -> dict:
@@ -274,7 +249,7 @@ def test_connections_beyond_the_limit_get_503(make_daemon) -> None:
     opened, refused = [], None
     try:
         for _ in range(20):
-            r = _stream(d, DISPLAY)
+            r = open_stream(d, DISPLAY)
             if r.status_code != 200:
                 refused = r
                 break
@@ -288,17 +263,17 @@ def test_connections_beyond_the_limit_get_503(make_daemon) -> None:
 
 def test_streams_are_capped_per_token_with_429(make_daemon) -> None:
     d = make_daemon(_limits(streams_per_token=2))
-    first, second = _stream(d, DISPLAY), _stream(d, DISPLAY)
+    first, second = open_stream(d, DISPLAY), open_stream(d, DISPLAY)
     try:
         assert first.status_code == second.status_code == 200
-        third = _stream(d, DISPLAY)
+        third = open_stream(d, DISPLAY)
         assert third.status_code == 429
         err = third.json()["error"]
         assert err["code"] == "too_many_streams" and "2" in err["message"] and err["message_en"]
-        assert _stream(d, KIOSK).status_code == 200  # another token is not held up
+        assert open_stream(d, KIOSK).status_code == 200  # another token is not held up
         first.close()
         # The slot comes back once the daemon sees the client gone.
-        assert wait_until(lambda: _close_if_ok(_stream(d, DISPLAY)), 10)
+        assert wait_until(lambda: _close_if_ok(open_stream(d, DISPLAY)), 10)
     finally:
         second.close()
 
@@ -310,10 +285,10 @@ def _close_if_ok(r: requests.Response) -> bool:
 
 def test_streams_are_capped_per_role_with_429(make_daemon) -> None:
     d = make_daemon(_limits(streams_per_role={"staff": 2}))
-    streams = [_stream(d, _token(d.staff(f"S00{n}", n))) for n in (1, 2)]
+    streams = [open_stream(d, _token(d.staff(f"S00{n}", n))) for n in (1, 2)]
     try:
         assert [s.status_code for s in streams] == [200, 200]
-        third = _stream(d, _token(d.staff("S003", 3)))
+        third = open_stream(d, _token(d.staff("S003", 3)))
         assert third.status_code == 429 and "staff" in third.json()["error"]["message_en"]
     finally:
         for s in streams:
@@ -326,10 +301,10 @@ def _token(api) -> str:
 
 def test_a_stream_ends_when_its_session_logs_out(daemon) -> None:
     clerk, other = daemon.staff("S004", 4), daemon.staff("S005", 5)
-    mine, theirs = _stream(daemon, _token(clerk)), _stream(daemon, _token(other))
+    mine, theirs = open_stream(daemon, _token(clerk)), open_stream(daemon, _token(other))
     try:
         assert mine.status_code == theirs.status_code == 200
-        theirs_ended = _watch(theirs)
+        theirs_ended = watch(theirs)
         assert clerk.post("/staff/logout").status_code == 200
         assert _ends_within(mine, 5)
         assert not theirs_ended.wait(0.5)  # another session's stream goes on
@@ -342,7 +317,7 @@ def test_a_stream_ends_when_its_session_logs_out(daemon) -> None:
 
 def test_a_stream_ends_when_its_session_is_taken_over(daemon) -> None:
     backup = daemon.staff("SB", 2)  # B岗 covering window 2
-    stream = _stream(daemon, _token(backup))
+    stream = open_stream(daemon, _token(backup))
     try:
         assert stream.status_code == 200
         primary = daemon.staff("S002", 2)  # A岗 takes the window back: B's session ends
@@ -355,7 +330,7 @@ def test_a_stream_ends_when_its_session_is_taken_over(daemon) -> None:
 def test_a_stream_ends_when_its_session_expires(make_daemon) -> None:
     cfg = hall_config(api={**hall_config()["api"], "staff_session_hours": 0.001})  # 3.6 s
     d = make_daemon(cfg)
-    stream = _stream(d, _token(d.staff("S001", 1)))
+    stream = open_stream(d, _token(d.staff("S001", 1)))
     try:
         assert stream.status_code == 200
         assert _ends_within(stream, 10)

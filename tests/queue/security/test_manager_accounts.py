@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-import threading
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from hall.queue.__main__ import demo_warning
 from tests.kiosk.submission_helpers import wire
 from tests.queue.ratings.rating_helpers import rate, serve
 from tests.support import PIN, ROOT, Api, Daemon, hall_config, wait_until
+from tests.support.streams import open_stream, watch
 
 MANAGER_PIN = "864209"
 WRONG = "97531864"
@@ -57,31 +57,6 @@ def signed_in(d: Daemon, manager_id: str = "M01") -> Api:
 
 def token_of(api: Api) -> str:
     return api.session.headers["Authorization"].split()[1]
-
-
-def stream(d: Daemon, token: str) -> requests.Response:
-    return requests.get(
-        d.base + "/api/v1/events",
-        headers={"Authorization": f"Bearer {token}"},
-        stream=True,
-        timeout=(5, 30),
-    )
-
-
-def watch(r: requests.Response) -> threading.Event:
-    """Read the stream on a thread; the event is set when the daemon ends it."""
-    done = threading.Event()
-
-    def read() -> None:
-        try:
-            for _ in r.iter_lines():
-                pass
-            done.set()
-        except (requests.RequestException, OSError, AttributeError, ValueError):
-            pass  # closed by the test: not ended by the daemon
-
-    threading.Thread(target=read, daemon=True).start()
-    return done
 
 
 @pytest.fixture
@@ -194,7 +169,7 @@ def test_a_session_expires_and_its_stream_ends(make_daemon) -> None:
     start = d.now()
     boss = signed_in(d)
     assert boss.get("/rectifications").status_code == 200
-    events = stream(d, token_of(boss))
+    events = open_stream(d, token_of(boss))
     try:
         assert events.status_code == 200
         ended = watch(events)
@@ -209,7 +184,7 @@ def test_a_session_expires_and_its_stream_ends(make_daemon) -> None:
 
 def test_logout_ends_the_session_and_closes_its_stream(hall: Daemon) -> None:
     mine, other = signed_in(hall, "M01"), signed_in(hall, "M02")
-    a, b = stream(hall, token_of(mine)), stream(hall, token_of(other))
+    a, b = open_stream(hall, token_of(mine)), open_stream(hall, token_of(other))
     try:
         assert a.status_code == b.status_code == 200
         a_ended, b_ended = watch(a), watch(b)
