@@ -14,15 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from hall.drivers.port import SerialLink
 from tests.drivers.led import bx5_spec as spec
 from tests.support import TZ, Daemon, hall_config, wait_until
-from tests.support.serial import SocatPair, start_ok
+from tests.support.serial import start_ok
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
 
@@ -71,15 +69,6 @@ class FarEnd:
 
     def close(self) -> None:
         self.link.stop()
-
-
-@pytest.fixture
-def led_pair(tmp_path: Path) -> Iterator[SocatPair]:
-    pair = SocatPair(tmp_path / "led")
-    Path(pair.a).parent.mkdir()
-    pair.start()
-    yield pair
-    pair.stop()
 
 
 def _config(port: str) -> dict:

@@ -11,15 +11,13 @@ spec (ACK, or NACK for the hall board), then checks the daemon's device list.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from hall.drivers.port import SerialLink
 from tests.drivers.led import bx5_spec as spec
 from tests.support import hall_config, wait_until
-from tests.support.serial import SocatPair, start_ok
+from tests.support.serial import start_ok
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
 
@@ -57,15 +55,6 @@ class Controllers:
 
     def close(self) -> None:
         self.link.stop()
-
-
-@pytest.fixture
-def led_pair(tmp_path: Path) -> Iterator[SocatPair]:
-    pair = SocatPair(tmp_path / "led")
-    Path(pair.a).parent.mkdir()
-    pair.start()
-    yield pair
-    pair.stop()
 
 
 def _config(port: str, model: str, reply: bool) -> dict:

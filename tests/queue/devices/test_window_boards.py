@@ -8,9 +8,7 @@ the unit tests move a clock over the hall's hours.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -61,16 +59,10 @@ class Far:
 
 
 @pytest.fixture
-def far(tmp_path: Path) -> Iterator[tuple[str, Far]]:
-    if shutil.which("socat") is None:
-        pytest.skip("socat not installed")
-    pair = SocatPair(tmp_path / "led")
-    Path(pair.a).parent.mkdir()
-    pair.start()
-    end = Far(pair.b)
-    yield pair.a, end
+def far(led_pair: SocatPair) -> Iterator[tuple[str, Far]]:
+    end = Far(led_pair.b)
+    yield led_pair.a, end
     end.link.stop()
-    pair.stop()
 
 
 def test_the_board_shows_the_clerk_when_idle_and_the_next_opening_when_closed(
