@@ -27,6 +27,7 @@ from hall.queue.core.tables import (
     metadata,
     ratings,
     security,
+    supervision,
     tickets,
 )
 
@@ -35,7 +36,16 @@ log = logging.getLogger(__name__)
 #: Every table module: importing them is what puts their tables on ``metadata``
 #: before ``create_all``. A new module under tables/ is added here
 #: (tests/queue/core/test_tables.py checks it).
-TABLE_MODULES = (tickets, daemon, cases, ratings, attendance, security, announcements)
+TABLE_MODULES = (
+    tickets,
+    daemon,
+    cases,
+    ratings,
+    attendance,
+    security,
+    announcements,
+    supervision,
+)
 
 __all__ = [
     "ADDED_COLUMNS",

@@ -10,7 +10,9 @@
 * ``security``: what guards access, across rooms: failed sign-ins and locks,
   manager sessions, refused tokens, terminal cases taken up, personal-data reads,
   failed 办件查询 lookups and locks;
-* ``announcements``: 公示/通报.
+* ``announcements``: 公示/通报;
+* ``supervision``: complaints, 首问 enquiries, 红黄牌 and commendations, 优秀窗口,
+  leave with cover, leaders' hall sign-ins, kiosk help requests (issue 16).
 
 Tables are SQLAlchemy Core ``Table`` objects named ``<table>_table``; code imports
 them from their module (``from hall.queue.core.tables.tickets import
