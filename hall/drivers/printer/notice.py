@@ -1,0 +1,156 @@
+"""A notice to the citizen on the receipt roll: lines wrapped to the paper, Chinese then English.
+
+Prints any object shaped like :class:`hall.queue.cases.notice_parts.Notice`
+(:class:`PrintableNotice`: a title, (label, value) rows, paragraphs, a QR
+payload and a footer, each text with ``zh`` and ``en``); what a notice says is
+``hall.queue.cases.notices``, not here. Every line is wrapped to ``width``
+columns of the printer's font A, a Chinese character taking two (80 mm paper:
+48 columns, 58 mm: 32), so the printer never breaks a line inside a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from hall.drivers.printer.encoding import PROFILE, Element, render_elements
+from hall.drivers.printer.printer import TicketPrinter
+
+#: Columns of font A (12 x 24 dots) on 80 mm paper (72 mm printable, 576 dots).
+WIDTH_80MM = 48
+#: The same on 58 mm paper (384 dots).
+WIDTH_58MM = 32
+
+
+class _Text(Protocol):
+    zh: str
+    en: str
+
+
+class _Row(Protocol):
+    label: _Text
+    value: _Text
+    strong: bool
+
+
+class PrintableNotice(Protocol):
+    """What :func:`notice_elements` reads from a notice."""
+
+    receipt: str
+    title: _Text
+    rows: Sequence[_Row]
+    paragraphs: Sequence[_Text]
+    qr: str | None
+    qr_caption: _Text | None
+    hall: _Text
+    issued: dt.date
+    contacts: Sequence[_Row]
+
+
+def columns(text: str) -> int:
+    """Printed width of ``text`` in font-A columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` columns; English breaks at spaces where it can.
+
+    Lines after the first start with ``indent``.
+    """
+    lines: list[str] = []
+    line, size = "", 0
+    for word in _words(text):
+        w = columns(word)
+        if size + w > width and line.strip():
+            lines.append(line.rstrip())
+            line, size = indent, columns(indent)
+            word = word.lstrip()
+            w = columns(word)
+        while size + w > width:  # a word longer than a whole line: cut it
+            room, cut = width - size, 0
+            while cut < len(word) and columns(word[: cut + 1]) <= room:
+                cut += 1
+            lines.append(line + word[:cut])
+            line, size, word = indent, columns(indent), word[cut:]
+            w = columns(word)
+        line += word
+        size += w
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _words(text: str) -> Iterable[str]:
+    """Pieces that may not be split: an English word with its leading space, or one CJK character."""
+    word = ""
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            if word:
+                yield word
+            yield c
+            word = ""
+        elif c == " " and word:
+            yield word
+            word = c
+        else:
+            word += c
+    if word:
+        yield word
+
+
+def _lines(text: str, width: int, **style: object) -> list[Element]:
+    return [Element("text", line, **style) for line in wrap(text, width, "  ")]
+
+
+def _row(row: _Row, width: int) -> list[Element]:
+    style = {"align": "left", "bold": row.strong}
+    out = _lines(f"{row.label.zh}：{row.value.zh}", width, **style)
+    if row.label.en:
+        out += _lines(f"{row.label.en}: {row.value.en or row.value.zh}", width, align="left")
+    return out
+
+
+def notice_elements(notice: PrintableNotice, width: int = WIDTH_80MM) -> list[Element]:
+    """The notice's roll layout, top to bottom, every line at most ``width`` columns."""
+    if width < 16:
+        raise ValueError(f"width {width}: a notice needs at least 16 columns")
+    els = _lines(notice.hall.zh, width, bold=True)
+    # Double-size characters take twice the columns.
+    els += _lines(notice.title.zh, width // 2, bold=True, double=True)
+    els += _lines(notice.title.en, width, bold=True)
+    els.append(Element("feed"))
+    for row in notice.rows:
+        els += _row(row, width)
+    els.append(Element("feed"))
+    for para in notice.paragraphs:
+        els += _lines(para.zh, width, align="left")
+        if para.en:
+            els += _lines(para.en, width, align="left")
+    for row in notice.contacts:
+        els += _row(row, width)
+    if notice.qr:
+        els.append(Element("qr", notice.qr))
+        if notice.qr_caption:
+            els += _lines(notice.qr_caption.zh, width)
+            els += _lines(notice.qr_caption.en, width)
+    els.append(Element("feed"))
+    els += _lines(notice.hall.zh, width)
+    if notice.hall.en:
+        els += _lines(notice.hall.en, width)
+    day = notice.issued
+    els += _lines(f"{day.year}年{day.month:02d}月{day.day:02d}日", width)
+    els.append(Element("cut"))
+    return els
+
+
+def notice_bytes(notice: PrintableNotice, width: int = WIDTH_80MM, profile: str = PROFILE) -> bytes:
+    """The complete ESC/POS bytes of one notice."""
+    return render_elements(notice_elements(notice, width), profile)
+
+
+def print_notice(printer: TicketPrinter, notice: PrintableNotice, width: int = WIDTH_80MM) -> None:
+    """Print one notice on a window's printer; PaperOut or PrinterOffline, sending nothing, if it cannot."""
+    label = f"{notice.title.zh} {notice.receipt}"
+    printer.print_elements(notice_elements(notice, width), label)
