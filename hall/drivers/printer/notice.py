@@ -11,8 +11,9 @@ columns of the printer's font A, a Chinese character taking two (80 mm paper:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from hall.drivers.printer.encoding import PROFILE, Element, render_elements
@@ -22,6 +23,11 @@ from hall.drivers.printer.printer import TicketPrinter
 WIDTH_80MM = 48
 #: The same on 58 mm paper (384 dots).
 WIDTH_58MM = 32
+#: A date, a run of narrow characters (with the space before it), or any one character.
+_PIECE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\s*[^\s\u1100-\uffff]+|\s+|.")
+#: Marks a line may not start with, or end with (line breaking rules of Chinese text).
+_NO_START = set("，。、；：？！）》」』”’%,.;:?!)")
+_NO_END = set("（《「『“‘(")
 
 
 class _Text(Protocol):
@@ -82,22 +88,21 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
-def _words(text: str) -> Iterable[str]:
-    """Pieces that may not be split: an English word with its leading space, or one CJK character."""
-    word = ""
-    for c in text:
-        if unicodedata.east_asian_width(c) in "WF":
-            if word:
-                yield word
-            yield c
-            word = ""
-        elif c == " " and word:
-            yield word
-            word = c
+def _words(text: str) -> list[str]:
+    """Pieces a line may not break inside.
+
+    An English word with its leading space, a date (2026年10月12日), one Chinese
+    character; a closing mark (，。) stays with the piece before it and an opening
+    one (《（) with the piece after it.
+    """
+    pieces = _PIECE.findall(text)
+    glued: list[str] = []
+    for piece in pieces:
+        if glued and (piece[0] in _NO_START or glued[-1][-1] in _NO_END):
+            glued[-1] += piece
         else:
-            word += c
-    if word:
-        yield word
+            glued.append(piece)
+    return glued
 
 
 def _lines(text: str, width: int, **style: object) -> list[Element]:
@@ -105,11 +110,16 @@ def _lines(text: str, width: int, **style: object) -> list[Element]:
 
 
 def _row(row: _Row, width: int) -> list[Element]:
+    """``label：value``, then its English line.
+
+    A value with no English (a number, a name) is printed once, after both labels.
+    """
     style = {"align": "left", "bold": row.strong}
+    if not row.value.en:
+        label = f"{row.label.zh} {row.label.en}" if row.label.en else row.label.zh
+        return _lines(f"{label}：{row.value.zh}", width, **style)
     out = _lines(f"{row.label.zh}：{row.value.zh}", width, **style)
-    if row.label.en:
-        out += _lines(f"{row.label.en}: {row.value.en or row.value.zh}", width, align="left")
-    return out
+    return out + _lines(f"{row.label.en}: {row.value.en}", width, align="left")
 
 
 def notice_elements(notice: PrintableNotice, width: int = WIDTH_80MM) -> list[Element]:
@@ -117,8 +127,9 @@ def notice_elements(notice: PrintableNotice, width: int = WIDTH_80MM) -> list[El
     if width < 16:
         raise ValueError(f"width {width}: a notice needs at least 16 columns")
     els = _lines(notice.hall.zh, width, bold=True)
-    # Double-size characters take twice the columns.
-    els += _lines(notice.title.zh, width // 2, bold=True, double=True)
+    # Double-size characters take twice the columns: a long title is printed normal size.
+    double = columns(notice.title.zh) <= width // 2
+    els += _lines(notice.title.zh, width // (2 if double else 1), bold=True, double=double)
     els += _lines(notice.title.en, width, bold=True)
     els.append(Element("feed"))
     for row in notice.rows:
