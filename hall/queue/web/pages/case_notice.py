@@ -42,7 +42,7 @@ tr.strong td { font-weight: bold; }
 .text p { margin: 0 0 3mm; text-indent: 2em; }
 .text .en { text-indent: 0; }
 .end { display: flex; justify-content: space-between; align-items: flex-end; margin-top: 6mm; }
-figure { margin: 0; text-align: center; width: 40mm; }
+figure { margin: 0; text-align: center; width: 52mm; }
 figure svg { width: 32mm; height: 32mm; display: block; margin: 0 auto 1mm; }
 figcaption { font-size: 9pt; }
 footer { text-align: right; }
