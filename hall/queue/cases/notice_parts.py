@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hall.idnumber import mask_id_number
+from hall.idnumber import mask_id
 
 #: English of the kinds of case (hall.words.CaseType values).
 KIND_EN = {
@@ -167,8 +167,11 @@ def days_text(n: int) -> Text:
 
 
 def masked_id(number: str) -> str:
-    """The ID number as a notice shows it: 1101**********1234 (a masked one stays as it is)."""
-    return number if "*" in number else mask_id_number(number)
+    """The ID number as a notice shows it: 110105********002X (a masked one stays as it is).
+
+    ``mask_id``, the mask of every view of a case (docs/SECURITY.md, "Masks").
+    """
+    return number if "*" in number else mask_id(number)
 
 
 def names(case: Mapping[str, Any], key: str) -> Text:

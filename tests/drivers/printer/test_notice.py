@@ -44,7 +44,7 @@ def test_promise_notice_decodes_to_its_text_qr_and_cut() -> None:
     assert "Promised by: 2026-10-12" in lines
     assert "承诺时限：5个工作日" in lines
     id_number = case_view()["applicant"]["id_number"]
-    assert f"身份证号 ID number：1101**********{id_number[-4:]}" in lines
+    assert f"身份证号 ID number：110105********{id_number[-4:]}" in lines
     assert id_number not in flat(lines)
     text = flat(lines)
     assert "到时请凭本通知书和申请人本人身份证到服务大厅领件。" in text

@@ -55,8 +55,8 @@ def test_promise_notice_says_the_date_what_to_bring_and_carries_the_follow_link(
     assert got["回执编号"] == RECEIPT
     assert got["申请事项"] == "不动产权证书补发" and got["承办部门"] == "不动产登记中心"
     assert got["申请人"] == "王小明"
-    # The full ID number never goes on paper: region 1101, last four kept.
-    assert got["身份证号"] == ID_NUMBER[:4] + "*" * 10 + ID_NUMBER[-4:]
+    # The full ID number never goes on paper: the region (6) and the last four kept.
+    assert got["身份证号"] == "110105********" + ID_NUMBER[-4:]
     assert ID_NUMBER not in text(n)
     assert got["承诺时限"] == "5个工作日"
     assert got["承诺办结日期"] == "2026年10月12日"  # case_views: worked out by hand
