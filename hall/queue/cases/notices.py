@@ -222,7 +222,7 @@ _BUILDERS: dict[str, Callable[[Mapping[str, Any], HallInfo], tuple[list[Row], li
 }
 #: The history action whose day a notice of each kind carries as its date.
 _ISSUED_BY = {
-    "promise": ("accept", "supply", "open"),
+    "promise": ("supply", "open"),  # promised at receipt, again after 补正 (not at accept)
     "correction": ("return",),
     "extension": ("extend",),
     "refusal": ("reject",),
