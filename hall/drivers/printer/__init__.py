@@ -9,7 +9,8 @@ notice says ``hall.kiosk.notices`` (a case's notices: ``hall.queue.cases.notices
   (network, serial, usb, file, sim);
 * :mod:`~hall.drivers.printer.printer`: :class:`TicketPrinter` (status before
   every print, reconnects, health) and :func:`open_printer`;
-* :mod:`~hall.drivers.printer.notice`: a case's notice on the roll, wrapped to the paper.
+* :mod:`~hall.drivers.printer.notice`: a case's notice on the roll, wrapped to the paper
+  (``TicketPrinter.print_notice`` prints one, or its JSON).
 
 The names below are the driver's public face; import them from here.
 """
@@ -24,7 +25,7 @@ from hall.drivers.printer.encoding import (
     render_elements,
 )
 from hall.drivers.printer.links import CONNECTIONS, can_read_back
-from hall.drivers.printer.notice import notice_bytes, notice_elements, print_notice
+from hall.drivers.printer.notice import notice_bytes, notice_elements, notice_from_json
 from hall.drivers.printer.printer import (
     UNKNOWN_DETAIL,
     PrinterHealth,
@@ -45,8 +46,8 @@ __all__ = [
     "chinese_text",
     "notice_bytes",
     "notice_elements",
+    "notice_from_json",
     "open_printer",
     "parse_status",
-    "print_notice",
     "render_elements",
 ]

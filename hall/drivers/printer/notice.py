@@ -3,7 +3,8 @@
 Prints any object shaped like :class:`hall.queue.cases.notice_parts.Notice`
 (:class:`PrintableNotice`: a title, (label, value) rows, paragraphs, a QR
 payload and a footer, each text with ``zh`` and ``en``); what a notice says is
-``hall.queue.cases.notices``, not here. Every line is wrapped to ``width``
+``hall.queue.cases.notices``, not here; its JSON, as the caller panel reads it
+from the daemon, prints the same (:func:`notice_from_json`). Every line is wrapped to ``width``
 columns of the printer's font A, a Chinese character taking two (80 mm paper:
 48 columns, 58 mm: 32), so the printer never breaks a line inside a word.
 """
@@ -13,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from hall.drivers.printer.encoding import PROFILE, Element, render_elements
-from hall.drivers.printer.printer import TicketPrinter
 
 #: Columns of font A (12 x 24 dots) on 80 mm paper (72 mm printable, 576 dots).
 WIDTH_80MM = 48
@@ -53,6 +54,70 @@ class PrintableNotice(Protocol):
     hall: _Text
     issued: dt.date
     contacts: Sequence[_Row]
+
+
+@dataclass(frozen=True, slots=True)
+class _JsonText:
+    zh: str
+    en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _JsonRow:
+    label: _JsonText
+    value: _JsonText
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JsonNotice:
+    """A notice read back from its JSON (GET /api/v1/cases/{receipt}/notices/{kind})."""
+
+    receipt: str
+    title: _JsonText
+    rows: tuple[_JsonRow, ...]
+    paragraphs: tuple[_JsonText, ...]
+    qr: str | None
+    qr_caption: _JsonText | None
+    hall: _JsonText
+    issued: dt.date
+    contacts: tuple[_JsonRow, ...] = ()
+
+
+def notice_from_json(data: Mapping[str, Any]) -> JsonNotice:
+    """The daemon's JSON of a notice as an object :func:`notice_elements` prints.
+
+    ValueError (naming the field) when it is not a notice.
+    """
+
+    def text(value: Any, where: str) -> _JsonText:
+        if not isinstance(value, Mapping) or not isinstance(value.get("zh"), str):
+            raise ValueError(f"notice JSON: {where} is not a text {{zh, en}}")
+        return _JsonText(value["zh"], value.get("en") or "")
+
+    def rows(key: str) -> tuple[_JsonRow, ...]:
+        return tuple(
+            _JsonRow(text(r.get("label"), key), text(r.get("value"), key), bool(r.get("strong")))
+            for r in data.get(key) or ()
+        )
+
+    try:
+        issued = dt.date.fromisoformat(data["issued"])
+        receipt = str(data["receipt"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"notice JSON: receipt and issued (YYYY-MM-DD) needed: {exc}") from exc
+    caption = data.get("qr_caption")
+    return JsonNotice(
+        receipt=receipt,
+        title=text(data.get("title"), "title"),
+        rows=rows("rows"),
+        paragraphs=tuple(text(p, "paragraphs") for p in data.get("paragraphs") or ()),
+        qr=data.get("qr") or None,
+        qr_caption=text(caption, "qr_caption") if caption else None,
+        hall=text(data.get("hall"), "hall"),
+        issued=issued,
+        contacts=rows("contacts"),
+    )
 
 
 def columns(text: str) -> int:
@@ -122,8 +187,15 @@ def _row(row: _Row, width: int) -> list[Element]:
     return out + _lines(f"{row.label.en}: {row.value.en}", width, align="left")
 
 
-def notice_elements(notice: PrintableNotice, width: int = WIDTH_80MM) -> list[Element]:
-    """The notice's roll layout, top to bottom, every line at most ``width`` columns."""
+def notice_elements(
+    notice: PrintableNotice | Mapping[str, Any], width: int = WIDTH_80MM
+) -> list[Element]:
+    """The notice's roll layout, top to bottom, every line at most ``width`` columns.
+
+    ``notice`` is a notice object or its JSON (:func:`notice_from_json`).
+    """
+    if isinstance(notice, Mapping):
+        notice = notice_from_json(notice)
     if width < 16:
         raise ValueError(f"width {width}: a notice needs at least 16 columns")
     els = _lines(notice.hall.zh, width, bold=True)
@@ -159,9 +231,3 @@ def notice_elements(notice: PrintableNotice, width: int = WIDTH_80MM) -> list[El
 def notice_bytes(notice: PrintableNotice, width: int = WIDTH_80MM, profile: str = PROFILE) -> bytes:
     """The complete ESC/POS bytes of one notice."""
     return render_elements(notice_elements(notice, width), profile)
-
-
-def print_notice(printer: TicketPrinter, notice: PrintableNotice, width: int = WIDTH_80MM) -> None:
-    """Print one notice on a window's printer; PaperOut or PrinterOffline, sending nothing, if it cannot."""
-    label = f"{notice.title.zh} {notice.receipt}"
-    printer.print_elements(notice_elements(notice, width), label)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hall.drivers.errors import PaperOut
-from hall.drivers.printer import TicketPrinter, notice_bytes, notice_elements, print_notice
+from hall.drivers.printer import TicketPrinter, notice_bytes, notice_elements, notice_from_json
 from hall.drivers.printer.notice import WIDTH_58MM, WIDTH_80MM, wrap
 from hall.drivers.sim.printer import SimPrinter, SimState
 from hall.queue.cases.notice_parts import HallInfo
@@ -80,13 +82,30 @@ def test_posted_pickup_notice_prints_the_tracking_number() -> None:
 def test_print_notice_on_a_sim_printer_and_refusal_when_out_of_paper() -> None:
     sim = SimPrinter()
     notice = build_notice("promise", case_view(follow_url=FOLLOW), HALL)
-    print_notice(TicketPrinter(sim), notice)
-    assert decode(sim.output).text_lines == decode(notice_bytes(notice)).text_lines
+    TicketPrinter(sim).print_notice(notice)
+    out = decode(sim.output)
+    assert out.text_lines == decode(notice_bytes(notice)).text_lines
+    assert "承诺办结日期：2026年10月12日" in out.text_lines and out.qr == [FOLLOW]
     assert sim.model.queries == [1, 4]  # asked before sending
     empty = SimPrinter(SimState.PAPER_OUT)
     with pytest.raises(PaperOut):
-        print_notice(TicketPrinter(empty), notice)
+        TicketPrinter(empty).print_notice(notice)
     assert decode(empty.output).text_lines == []
+
+
+def test_the_notice_json_prints_as_the_notice_does() -> None:
+    # What the caller panel does: GET …/notices/{kind} (JSON), print it on the window printer.
+    for kind, case in (("correction", returned_case()), ("pickup", posted_case())):
+        notice = build_notice(kind, case, HALL)
+        data = json.loads(json.dumps(notice.as_dict()))
+        assert notice_bytes(data, WIDTH_58MM) == notice_bytes(notice, WIDTH_58MM)
+        sim = SimPrinter()
+        TicketPrinter(sim).print_notice(data, WIDTH_58MM)
+        assert decode(sim.output).text_lines == decode(notice_bytes(notice, WIDTH_58MM)).text_lines
+    with pytest.raises(ValueError, match="issued"):
+        notice_from_json({"receipt": RECEIPT, "title": {"zh": "x"}})
+    with pytest.raises(ValueError, match="title"):
+        notice_from_json({"receipt": RECEIPT, "issued": "2026-10-09", "title": "x"})
 
 
 def test_wrap_breaks_english_at_spaces_and_chinese_anywhere() -> None:
