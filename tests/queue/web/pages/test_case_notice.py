@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from hall.queue.cases.notice_parts import HallInfo, Notice
 from hall.queue.cases.notices import build_notice
 from hall.queue.web.pages.case_notice import CSP, a4_html
 from hall.tools.cdp import Browser
+from tests.queue.cases.case_helpers import case_body, move_to, register_config, served_ticket
 from tests.queue.cases.case_views import RECEIPT, case_view, refused_case, returned_case
 
 FOLLOW = f"http://hall.example/progress?receipt={RECEIPT}&k=abcdefghijklmnopqrstuv"
@@ -138,3 +140,35 @@ def test_the_policy_names_the_inline_style_and_script_by_hash() -> None:
     hashes = re.findall(r"'sha256-[A-Za-z0-9+/=]+'", CSP)
     assert len(hashes) == 2
     assert json.dumps(html).count("<script") == 1
+
+
+def test_the_daemon_serves_the_page_that_chromium_renders_and_prints(
+    make_daemon, browser: Browser
+) -> None:
+    # 食品经营许可 (5 working days) opened Tue 2026-09-29 at window 1 of 市场监督管理局:
+    # 09-30 (1), 10-08 (2), 10-09 (3), Sat 10-10 (4, make-up day), Mon 10-12 (5).
+    hall = make_daemon(register_config())
+    move_to(hall, dt.date(2026, 9, 29))
+    clerk = hall.staff("S001", 1)
+    ticket = served_ticket(hall, clerk, 1)
+    opened = clerk.post("/cases", case_body(ticket["id"])).json()
+    receipt, key = opened["receipt"], opened["rating_key"]
+    browser.send("Network.enable")
+    # The clerk's session token, sent as the caller panel sends it.
+    auth = clerk.session.headers["Authorization"]
+    browser.send("Network.setExtraHTTPHeaders", headers={"Authorization": auth})
+    try:
+        browser.goto(f"{hall.base}/api/v1/cases/{receipt}/notices/promise.html?k={key}")
+        text = browser.evaluate("document.getElementById('notice').innerText")
+        assert receipt in text and "2026年10月12日" in text and "王小明" in text
+        assert qr_in_page(browser) == opened["follow_url"]
+        button = browser.send("Runtime.evaluate", expression="document.getElementById('print')")
+        listeners = browser.send(
+            "DOMDebugger.getEventListeners", objectId=button["result"]["objectId"]
+        )["listeners"]
+        assert [entry["type"] for entry in listeners] == ["click"]  # the header's policy ran it
+        pdf = base64.b64decode(browser.send("Page.printToPDF", preferCSSPageSize=True)["data"])
+        assert len(re.findall(rb"/MediaBox", pdf)) == 1
+    finally:
+        browser.send("Network.setExtraHTTPHeaders", headers={})
+        browser.send("Network.disable")
