@@ -19,7 +19,14 @@ from hall.queue.cases.notices import build_notice
 from hall.queue.web.pages.case_notice import CSP, a4_html
 from hall.tools.cdp import Browser
 from tests.queue.cases.case_helpers import case_body, move_to, register_config, served_ticket
-from tests.queue.cases.case_views import RECEIPT, case_view, refused_case, returned_case
+from tests.queue.cases.case_views import (
+    RECEIPT,
+    case_view,
+    extended_case,
+    posted_case,
+    refused_case,
+    returned_case,
+)
 
 FOLLOW = f"http://hall.example/progress?receipt={RECEIPT}&k=abcdefghijklmnopqrstuv"
 HALL = HallInfo(name="示范区政务服务中心", name_en="Demo District Government Service Center")
@@ -101,7 +108,13 @@ def test_the_print_button_is_wired_and_hidden_on_paper(browser: Browser, tmp_pat
 
 @pytest.mark.parametrize(
     ("kind", "case"),
-    [("promise", case_view(follow_url=FOLLOW)), ("correction", returned_case())],
+    [
+        ("promise", case_view(follow_url=FOLLOW)),
+        ("correction", returned_case()),
+        ("extension", extended_case()),
+        ("refusal", refused_case()),
+        ("pickup", posted_case()),
+    ],
 )
 def test_a_notice_prints_to_one_a4_page(
     browser: Browser, tmp_path: Path, kind: str, case: dict
