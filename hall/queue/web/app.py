@@ -28,6 +28,7 @@ from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     announcements,
     attendance,
+    case_notices,
     cases,
     devices,
     events,
@@ -59,6 +60,7 @@ ROUTERS = (
     events.router,
     submissions.router,
     cases.router,
+    case_notices.router,
     attendance.router,
     ratings.router,
     manager.router,
