@@ -123,3 +123,28 @@ def test_who_may_have_a_notice(hall: Daemon) -> None:
     assert member.get(paths[0]).status_code == 200
     assert hall.api("manager-token-1").get(f"/cases/{receipt}/notices/receipt").status_code == 422
     assert hall.api("manager-token-1").get("/cases/ZZ0099/notices/promise").status_code == 404
+
+
+def test_refusal_and_pickup_notices_from_the_register(hall: Daemon) -> None:
+    opened, clerk = opened_case(hall)
+    receipt = opened["receipt"]
+    basis = "《食品经营许可管理办法》第十二条"
+    r = clerk.post(f"/cases/{receipt}/reject", {"reason": "经营场所不符合要求", "basis": basis})
+    assert r.status_code == 200, r.text
+    refusal = clerk.get(f"/cases/{receipt}/notices/refusal").json()
+    got = rows(refusal)
+    assert got["不予受理理由"] == "经营场所不符合要求" and got["法律依据"] == basis
+    assert got["决定人"] == "首席代表 员工1"
+    assert any("行政复议" in p["zh"] and "行政诉讼" in p["zh"] for p in refusal["paragraphs"])
+    assert clerk.get(f"/cases/{receipt}/notices/promise").status_code == 409
+
+    ticket = served_ticket(hall, clerk, 1)
+    second = clerk.post("/cases", case_body(ticket["id"])).json()["receipt"]
+    assert clerk.get(f"/cases/{second}/notices/pickup").status_code == 409
+    for action in ("accept", "finish", "ready"):
+        assert clerk.post(f"/cases/{second}/{action}", {}).status_code == 200, action
+    ready = clerk.get(f"/cases/{second}/notices/pickup").json()
+    assert any("身份证" in p["zh"] for p in ready["paragraphs"])
+    posted = clerk.post(f"/cases/{second}/deliver", {"by": "post", "tracking": "SF0012345678"})
+    assert posted.status_code == 200, posted.text
+    assert rows(clerk.get(f"/cases/{second}/notices/pickup").json())["快递单号"] == "SF0012345678"
