@@ -73,7 +73,7 @@ async def _notice(request: Request, receipt: str, kind: str, p: Any, key: str | 
     daemon = daemon_of(request)
     ctx, catalogue = daemon.ctx, daemon.catalogue
 
-    def op(tx: Any) -> dict[str, Any]:
+    def op(tx: Any) -> Notice:
         who = who_of(ctx, tx, p)
         row = register.get_row(tx, receipt)
         co = register.involved(tx, row)  # a 联办件's co-departments read it too
@@ -90,10 +90,10 @@ async def _notice(request: Request, receipt: str, kind: str, p: Any, key: str | 
         view = case_views.view(tx, row, today, daemon.keyring, full, ctx=ctx, catalogue=catalogue)
         if key is not None:
             view["follow_url"] = _keyed(ctx.config.kiosk.progress_url, row.receipt, key)
-        return view
+        # Built here: a notice that does not apply (409) undoes the recorded read.
+        return build_notice(kind, view, _hall_info(request, row.matter))
 
-    case = await daemon.run(op)
-    return build_notice(kind, case, _hall_info(request, case["matter"]))
+    return await daemon.run(op)
 
 
 # The page's route comes first: "/notices/{kind}" would take "promise.html" as a kind.

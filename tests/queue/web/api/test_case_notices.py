@@ -70,6 +70,9 @@ def test_promise_notice_as_json_and_as_the_a4_page(hall: Daemon) -> None:
     assert reads.status_code == 200, reads.text
     whats = [row["what"] for row in reads.json()["reads"]]
     assert whats.count("case.notice.promise") == 3  # JSON, keyed JSON, page (not the wrong key)
+    assert clerk.get(f"/cases/{receipt}/notices/refusal").status_code == 409
+    again = hall.api("manager-token-1").get("/personal-data/reads", params={"case": receipt})
+    assert "case.notice.refusal" not in [row["what"] for row in again.json()["reads"]]
 
 
 def test_correction_then_extension_notices_follow_the_case(hall: Daemon) -> None:
