@@ -103,10 +103,10 @@ class HallInfo:
 
     @classmethod
     def from_config(cls, config: Any, **phones: str) -> HallInfo:
-        """From a HallConfig: the hall's name, the 首席代表 and deputies of every department.
+        """From a HallConfig: the hall's name, address and phone, the 首席代表 and deputies.
 
         ``phones`` (``phone``, ``complaint_phone``) come from the matter's
-        catalogue entry (咨询电话, 投诉电话) where the hall has none of its own.
+        catalogue entry (咨询电话, 投诉电话); ``hall.phone`` wins over the matter's.
         """
         staff = {s.id: s.name for s in config.staff}
         signers: dict[str, tuple[str, str, str]] = {}
@@ -122,8 +122,8 @@ class HallInfo:
         return cls(
             name=config.hall.name,
             name_en=config.hall.name_en,
-            address=getattr(config.hall, "address", "") or "",
-            phone=getattr(config.hall, "phone", "") or phones.get("phone", ""),
+            address=config.hall.address,
+            phone=config.hall.phone or phones.get("phone", ""),
             complaint_phone=phones.get("complaint_phone", ""),
             progress_url=config.kiosk.progress_url,
             signers=signers,

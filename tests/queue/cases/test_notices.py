@@ -198,5 +198,9 @@ def test_hall_info_from_the_demo_config_names_chiefs_and_deputies() -> None:
     assert info.signer(bdc.chief).zh == f"首席代表 {names[bdc.chief]}"
     assert info.signer(bdc.deputy).zh == f"首席代表(副) {names[bdc.deputy]}"
     assert info.signer("manager:boss").en == "the hall's management"
-    assert [r.value.zh for r in info.contact_rows()] == ["0571-1", "0571-2"]
+    # The demo hall has an address and no phone of its own: the matter's phones are given.
+    assert config.hall.address and not config.hall.phone
+    assert [r.value.zh for r in info.contact_rows()] == [config.hall.address, "0571-1", "0571-2"]
+    own = config.model_copy(update={"hall": config.hall.model_copy(update={"phone": "12345"})})
+    assert HallInfo.from_config(own, phone="0571-1").phone == "12345"
     assert info.progress_url == config.kiosk.progress_url
