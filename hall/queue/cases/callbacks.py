@@ -81,12 +81,14 @@ def _view(row: Any) -> dict[str, Any]:
 
 
 def _query() -> Any:
-    return select(
-        cb, cases_table.c.matter, cases_table.c.finished_on
-    ).select_from(cb.outerjoin(cases_table, cases_table.c.receipt == cb.c.receipt))
+    return select(cb, cases_table.c.matter, cases_table.c.finished_on).select_from(
+        cb.outerjoin(cases_table, cases_table.c.receipt == cb.c.receipt)
+    )
 
 
-def listing(conn: Connection, only_open: bool = True, limit: int = MAX_LIST) -> list[dict[str, Any]]:
+def listing(
+    conn: Connection, only_open: bool = True, limit: int = MAX_LIST
+) -> list[dict[str, Any]]:
     """The callback list, oldest sample first; ``only_open``: not yet reached."""
     q = _query()
     if only_open:

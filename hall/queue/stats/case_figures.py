@@ -1,7 +1,6 @@
-"""办件 figures of the case register: 办结率, 按时办结率, days used, 黄牌/红牌, per hall,
-department, matter and clerk.
+"""办件 figures of the register: 办结率, 按时办结率, days used, 黄牌/红牌, by department etc.
 
-Over the cases **received** in a range of hall-local dates (``cases.received_on``), as
+Per hall, department, matter and clerk, over the cases **received** in a range of hall-local dates (``cases.received_on``), as
 they stand now; the warnings as of ``today``. One SQL aggregate grouped by
 (department, matter, clerk) reads the range once; the hall, department, matter and
 clerk rows are sums of those groups (a few hundred at most), never a loop over cases.
@@ -131,8 +130,10 @@ def compute(conn: Connection, start: dt.date, end: dt.date, today: dt.date) -> d
 def gather(
     conn: Connection, start: dt.date, end: dt.date, today: dt.date, calendar: WorkCalendar
 ) -> dict[str, Any]:
-    """:func:`compute`, with the sampled 回访 (``callbacks``) and the 差评 回访
-    (``bad_callbacks``) of the range apart, and ``warned``: the open 黄牌/红牌 cases today.
+    """:func:`compute`, with both kinds of 回访 of the range and today's warned cases.
+
+    ``callbacks``: the sampled 回访; ``bad_callbacks``: the 差评 回访, apart;
+    ``warned``: the open 黄牌/红牌 cases today (hall/queue/cases/digest.py).
     """
     found = compute(conn, start, end, today)
     found["callbacks"] = callbacks.figures(conn, start, end)
