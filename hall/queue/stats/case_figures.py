@@ -1,7 +1,8 @@
 """办件 figures of the register: 办结率, 按时办结率, days used, 黄牌/红牌, by department etc.
 
-Per hall, department, matter and clerk, over the cases **received** in a range of hall-local dates (``cases.received_on``), as
-they stand now; the warnings as of ``today``. One SQL aggregate grouped by
+Per hall, department, matter and clerk, over the cases **received** in a range of
+hall-local dates (``cases.received_on``), as they stand now; the warnings as of
+``today``. One SQL aggregate grouped by
 (department, matter, clerk) reads the range once; the hall, department, matter and
 clerk rows are sums of those groups (a few hundred at most), never a loop over cases.
 
