@@ -68,8 +68,11 @@ def warned(
     # By promised date: the red cases (due before today) come before the yellow ones.
     sql += " ORDER BY promised_date, receipt LIMIT :limit"
     out = []
+    left: dict[str, int] = {}  # per promised date: the calendar walks day by day
     for receipt, matter, dept, promised, _yellow_on in conn.execute(text(sql), params):
         due = dt.date.fromisoformat(promised)
+        if promised not in left:
+            left[promised] = days_left(calendar, today, due)
         out.append(
             {
                 "receipt": receipt,
@@ -77,7 +80,7 @@ def warned(
                 "department": dept,
                 "promised_date": promised,
                 "warning": "red" if due < today else "yellow",
-                "days_left": days_left(calendar, today, due),
+                "days_left": left[promised],
             }
         )
     return out

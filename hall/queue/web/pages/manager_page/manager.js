@@ -265,6 +265,10 @@ async function load() {
       window.renderVacancy, [], () => window.renderVacancy(null)),
     part("今日暂停 pauses（/vacancy/pauses）", "/vacancy/pauses",
       window.renderPauses, [], () => window.renderPauses(null)),
+    part("办件督办 case warnings（/cases/digest）", "/cases/digest",
+      window.renderDigest, [], () => window.renderDigest(null)),
+    part("办件回访 callbacks（/callbacks）", "/callbacks",
+      window.renderCallbacks, [], () => window.renderCallbacks(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
@@ -329,7 +333,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
