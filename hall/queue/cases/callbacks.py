@@ -7,9 +7,9 @@ reported, separately from 差评 回访" (差评 回访 is a step of a rectifica
 hall/queue/ratings/rectification.py, and reaches every 差评).
 
 The register calls :func:`maybe_sample` in the transaction of a case's ``finish``
-(办结; not 退件), with ``config.callbacks.rate`` and the daemon's random source:
+(办结; not 退件), with ``config.cases.callback_rate`` and the daemon's random source:
 
-    callbacks.maybe_sample(tx, receipt, case_department, day, config.callbacks.rate, rng)
+    callbacks.maybe_sample(tx, receipt, case_department, day, config.cases.callback_rate, rng)
 
 A case is drawn at most once (a second call for it draws nothing). The hall's office
 calls the citizen (the phone is in the case's own view, whose reads are recorded) and

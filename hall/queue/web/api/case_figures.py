@@ -130,7 +130,7 @@ async def list_callbacks(
     found = await daemon_of(request).read(
         lambda tx: callbacks.listing(tx.conn, only_open=result == "open")
     )
-    return {"callbacks": found, "rate": daemon_of(request).config.callbacks.rate}
+    return {"callbacks": found, "rate": daemon_of(request).config.cases.callback_rate}
 
 
 @router.post("/callbacks/{receipt}")

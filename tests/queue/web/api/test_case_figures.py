@@ -7,6 +7,7 @@ hall's own calendar, so 06-02 and 06-03 are not working days here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from sqlalchemy import create_engine
 
 from hall.queue.cases import callbacks
 from hall.queue.core.writer import Tx
+from tests.queue.cases.case_helpers import case_body, move_to, register_config, served_ticket
 from tests.queue.cases.case_rows import store_with_cases
 from tests.queue.stats.test_case_figures import DATASET
 from tests.support import Daemon, hall_config
@@ -189,3 +191,44 @@ def test_the_xlsx_export_has_the_register_sheets(hall: Daemon) -> None:
     ]
     # No personal data: the header names no applicant, ID number or phone.
     assert not any(w in " ".join(warned[0]) for w in ("applicant", "id_number", "phone", "姓名"))
+
+
+def test_the_figures_follow_a_case_through_the_register_api(make_daemon) -> None:
+    # The register's own API (hall/queue/web/api/cases.py): a 承诺件 opened at the counter,
+    # accepted, finished. Thu 2026-06-04 is a working day of the test hall (06-02 and
+    # 06-03 are its closed days); SJ-SP-001 promises 5 working days.
+    d = make_daemon(register_config())
+    move_to(d, dt.date(2026, 6, 4))
+    manager = d.api("manager-token-1")
+    today = {"from": "2026-06-04", "to": "2026-06-04"}
+
+    def hall_row() -> dict:
+        r = manager.get("/stats/cases", params=today)
+        assert r.status_code == 200, r.text
+        return r.json()["hall"]
+
+    assert hall_row()["received"] == 0
+    clerk = d.staff("S001", 1)  # the chief of scjg in the register's test hall
+    ticket = served_ticket(d, clerk, 1)
+    r = clerk.post("/cases", case_body(ticket["id"]))
+    assert r.status_code == 201, r.text
+    receipt = r.json()["receipt"]
+    opened = hall_row()
+    assert (opened["received"], opened["finished"], opened["open"]) == (1, 0, 1)
+    assert opened["completion_rate"] == 0.0 and opened["on_time_rate"] is None
+    assert clerk.post(f"/cases/{receipt}/accept", {}).status_code == 200
+    accepted = hall_row()  # accepted (办理中) is not 办结
+    assert (accepted["finished"], accepted["completion_rate"]) == (0, 0.0)
+    r = clerk.post(f"/cases/{receipt}/finish", {})
+    assert r.status_code == 200, r.text
+    done = hall_row()
+    # Finished on the day of receipt: 0 working days used of 5, on time.
+    assert (done["finished"], done["open"], done["completion_rate"]) == (1, 0, 1.0)
+    assert (done["on_time"], done["on_time_rate"], done["avg_used_days"]) == (1, 1.0, 0.0)
+    found = manager.get("/stats/cases", params=today).json()
+    assert [(c["group"], c["finished"]) for c in found["clerk"]] == [("S001", 1)]
+    assert [(m["group"], m["finished"]) for m in found["department"]] == [("scjg", 1)]
+    # The next day's digest reports it among Thursday's 办结, on time.
+    digest = manager.get("/cases/digest", params={"day": "2026-06-05"}).json()
+    scjg = next(p for p in digest["departments"] if p["department"] == "scjg")
+    assert (digest["since"], scjg["finished"], scjg["on_time"]) == ("2026-06-04", 1, 1)

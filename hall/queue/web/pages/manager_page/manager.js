@@ -24,6 +24,7 @@ class LoadError extends Error {}
 
 async function api(path, options = {}) {
   let r;
+  const sent = token; // a request still on its way when the manager signs out is not a 401 to show
   try {
     r = await fetch(API + path, { ...options,
       headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" } });
@@ -31,7 +32,7 @@ async function api(path, options = {}) {
     throw new LoadError("连不上大厅服务（网络或服务已停止）。Cannot reach the hall service.");
   }
   if (r.status === 401) {
-    logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
+    if (token === sent) logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
     throw new Error("auth");
   }
   if (r.status === 403) {
@@ -347,7 +348,8 @@ function start() {
   $("signin").hidden = true;
   $("main").hidden = false;
   window.managerLogin.who(token);
-  refresh().then(follow, () => {});
+  const mine = token; // signed out (or in again) before the first load ended: no stream for it
+  refresh().then(() => { if (token && token === mine) follow(); }, () => {});
 }
 
 window.managerLogin.init((t) => { token = t; start(); },
