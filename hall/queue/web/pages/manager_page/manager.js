@@ -24,15 +24,18 @@ class LoadError extends Error {}
 
 async function api(path, options = {}) {
   let r;
-  const sent = token; // a request still on its way when the manager signs out is not a 401 to show
+  // Signed out: a load still running asks nothing more, and a request still on its way
+  // comes back 401 without showing "session expired" over "signed out".
+  const sent = token;
+  if (!sent) throw new Error("auth");
   try {
     r = await fetch(API + path, { ...options,
-      headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" } });
+      headers: { "Authorization": "Bearer " + sent, "Content-Type": "application/json" } });
   } catch (e) {
     throw new LoadError("连不上大厅服务（网络或服务已停止）。Cannot reach the hall service.");
   }
   if (r.status === 401) {
-    if (token === sent) logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
+    if (token && token === sent) logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
     throw new Error("auth");
   }
   if (r.status === 403) {
