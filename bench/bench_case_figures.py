@@ -1,10 +1,11 @@
 """The register's figures over 100,000 cases: 办结率 by hall/department/matter/clerk, 黄红牌, digest.
 
 Generates a SQLite store (the daemon's schema) with N cases received over 2026 from
-January to November, 8 departments, 40 matters, 60 clerks; about 70 % finished (then
-ready or delivered), 3 % refused, the rest open: accepted or received and running,
-waiting for 补正 or suspended, with the promised date and 黄牌 day the register would
-store. Then times, as of 2026-12-01, on one connection like the daemon's read path:
+January to November (more of them lately), 8 departments, 40 matters, 60 clerks; the
+older a case, the likelier it is finished (then ready or delivered), 3 % refused, the
+rest open: running (accepted or received), waiting for 补正 or suspended, with the
+promised date and 黄牌 day the register would store (2 working days before). Then times,
+as of 2026-12-01, on one connection like the daemon's read path:
 
 - ``case_figures.compute`` for a month, a quarter and the whole year (one aggregate);
 - ``digest.warned`` for the hall and for one department (the 黄红牌 sheet, the panel);
