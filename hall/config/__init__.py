@@ -27,6 +27,7 @@ from hall.config.attendance import (  # noqa: F401 - re-exported
     ShiftConfig,
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
+from hall.config.assessment import AssessmentSection
 from hall.config.cases import CasesSection
 from hall.config.departments import (
     DepartmentConfig,
@@ -298,6 +299,7 @@ class HallConfig(DepartmentLookup, _Section):
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
     cases: CasesSection = CasesSection()
+    assessment: AssessmentSection = AssessmentSection()
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )
