@@ -33,7 +33,7 @@ from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["assessment"])
 Period = Annotated[
-    str, Query(min_length=6, max_length=8, description="a month YYYY-MM or a quarter YYYYQn")
+    str, Query(max_length=8, description="a month YYYY-MM or a quarter YYYYQn")
 ]
 
 
@@ -59,7 +59,7 @@ class CardIn(Body):
 class ExcellenceIn(Body):
     """POST /excellence: confirm candidate windows of a period, and publish them or not."""
 
-    period: str = Field(min_length=6, max_length=8, description="YYYY-MM or YYYYQn")
+    period: str = Field(max_length=8, description="YYYY-MM or YYYYQn")
     windows: list[Annotated[int, Field(ge=1, le=999)]] = Field(min_length=1, max_length=100)
     publish: bool = Field(False, description="announce them (表彰) on the boards and the lobby")
 
