@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -79,11 +80,11 @@ def main() -> None:
                     result = assessment.scores(ctx, conn, f"{YEAR}Q4", kind, now)
                     times.append(time.perf_counter() - t0)
             lines = sum(len(r["lines"]) for r in result["rows"])
-            grades = statistics.multimode(r["grade"] for r in result["rows"])
+            grades = dict(Counter(r["grade"] for r in result["rows"]).most_common())
             print(
                 f"{YEAR}Q4 by {kind}: {len(result['rows'])} rows, {lines} lines, "
                 f"median {statistics.median(times) * 1000:.0f} ms, best {min(times) * 1000:.0f} ms"
-                f" (target {TARGET_S:.0f} s), most common grade {grades}, "
+                f" (target {TARGET_S:.0f} s), grades {grades}, "
                 f"load {os.getloadavg()[0]:.1f}"
             )
     finally:

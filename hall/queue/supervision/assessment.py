@@ -26,7 +26,7 @@ from hall.config import HallConfig
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError
 from hall.queue.supervision import score_sources
-from hall.queue.supervision.score_sources import Line
+from hall.queue.supervision.score_lines import Line
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$|^(\d{4})Q([1-4])$")
 GRADES = (

@@ -5,13 +5,7 @@ indexed range), returning :class:`Line` objects that name their source record, s
 a clerk's breakdown links every point to what caused it. Who a record counts
 against (the seeds: "迟到、早退、离岗的每次扣2分"):
 
-- attendance (考勤, hall/queue/attendance): every working day of the hall calendar
-  up to today is judged with :func:`hall.queue.attendance.records.classify`, the
-  daily report's own rule: late, early (both: two lines) or absent (旷工, no
-  check-in). A day with a leave record or inside an *approved* leave request
-  (leave_requests, even half a day) is leave, never absence. The line points at
-  the day's first check-in record; it counts for the clerk and the window they
-  checked in at (an absence: the clerk only).
+- attendance (考勤): late, early and absent days, hall/queue/supervision/score_attendance.py.
 - 离岗 over the limit (window_pauses): a pause longer than ``assessment.pause_limit_min``
   or, unset, the vacancy limit of its reason; the clerk who paused and the window.
 - 空岗 alerts (vacancy_alerts): the window; and the clerk whose pause covered the
@@ -33,19 +27,16 @@ the window alone.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Connection, case, exists, func, literal, or_, select
 
-from hall.queue.attendance.records import classify
 from hall.queue.core.context import Context
-from hall.queue.core.tables.attendance import attendance_table as att
 from hall.queue.core.tables.cases import cases_table as cases
 from hall.queue.core.tables.ratings import ledger_table
 from hall.queue.core.tables.ratings import rectifications_table as rect
-from hall.queue.core.tables.supervision import cards_table, complaints_table, leave_table
+from hall.queue.core.tables.supervision import cards_table, complaints_table
 from hall.queue.core.tables.tickets import (
     staff_sessions_table as sessions,
 )
@@ -55,96 +46,10 @@ from hall.queue.core.tables.tickets import (
 from hall.queue.core.tables.tickets import (
     window_pauses_table as pauses,
 )
-from hall.workdays import CalendarError
+from hall.queue.supervision.score_attendance import attendance
+from hall.queue.supervision.score_lines import Line
 
 CONFIRMED_STATES = ("verified", "fixed", "closed")
-
-
-@dataclasses.dataclass(frozen=True)
-class Line:
-    """One deduction or addition, with its source record (``source``:``ref``)."""
-
-    kind: str  # late | early | absent | pause_over | vacancy | complaint | bad_rating | ...
-    source: str  # the table: attendance, window_pauses, vacancy_alerts, complaints, ...
-    ref: str | None  # the record's id in that table (None: an absence has no record)
-    day: str
-    staff: str | None
-    window: int | None
-
-
-def _working(ctx: Context, day: dt.date) -> bool:
-    try:
-        return ctx.calendar.is_working_day(day)
-    except CalendarError:  # no holiday table for the year: the hall's own hours
-        return ctx.schedule.is_working_day(day)
-
-
-def _days(first: dt.date, last: dt.date) -> list[dt.date]:
-    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def approved_leave(conn: Connection, first: dt.date, last: dt.date) -> set[tuple[str, str]]:
-    """(staff, day) inside an approved leave request (whole or half days alike)."""
-    rows = conn.execute(
-        select(leave_table.c.staff_id, leave_table.c.start_day, leave_table.c.end_day).where(
-            leave_table.c.status == "approved",
-            leave_table.c.start_day <= last.isoformat(),
-            leave_table.c.end_day >= first.isoformat(),
-        )
-    )
-    out: set[tuple[str, str]] = set()
-    for staff, start, end in rows:
-        lo, hi = max(first, dt.date.fromisoformat(start)), min(last, dt.date.fromisoformat(end))
-        out.update((staff, d.isoformat()) for d in _days(lo, hi))
-    return out
-
-
-def attendance(ctx: Context, conn: Connection, first: dt.date, last: dt.date, now: float) -> list:
-    """Late, early and absent days of every configured clerk (see the module docstring)."""
-    today = ctx.local_date(now)
-    last = min(last, today)
-    if last < first:
-        return []
-    span = and_(att.c.day >= first.isoformat(), att.c.day <= last.isoformat())
-    day_facts = select(
-        att.c.staff_id,
-        att.c.day,
-        func.min(case((att.c.kind == "checkin", att.c.ts))).label("cin"),
-        func.max(case((att.c.kind == "checkout", att.c.ts))).label("cout"),
-        func.max(case((att.c.kind == "leave", 1), else_=0)).label("leave"),
-    ).where(span)
-    facts = {
-        (r.staff_id, r.day): r for r in conn.execute(day_facts.group_by(att.c.staff_id, att.c.day))
-    }
-    order = func.row_number().over(
-        partition_by=(att.c.staff_id, att.c.day), order_by=(att.c.ts, att.c.id)
-    )
-    firsts = (
-        select(att.c.id, att.c.staff_id, att.c.day, att.c.window, order.label("n"))
-        .where(span, att.c.kind == "checkin")
-        .subquery()
-    )
-    first_in = {
-        (r.staff_id, r.day): (r.id, r.window)
-        for r in conn.execute(select(firsts).where(firsts.c.n == 1))
-    }
-    on_leave = approved_leave(conn, first, last)
-    rules, tz = ctx.config.attendance, ctx.config.hall.tz
-    out: list[Line] = []
-    for day in [d for d in _days(first, last) if _working(ctx, d)]:
-        iso = day.isoformat()
-        for person in ctx.config.staff:
-            f = facts.get((person.id, iso))
-            leave = bool(f and f.leave) or (person.id, iso) in on_leave
-            judged = classify(rules, tz, day, f and f.cin, f and f.cout, leave, now)["status"]
-            if judged in ("normal", "leave", "pending"):
-                continue
-            ref, window = first_in.get((person.id, iso), (None, None))
-            kinds = ["absent"] if judged == "absent" else judged.split("_")
-            for kind in kinds:
-                ref_s = None if ref is None else str(ref)
-                out.append(Line(kind, "attendance", ref_s, iso, person.id, window))
-    return out
 
 
 def pauses_over(ctx: Context, conn: Connection, first: dt.date, last: dt.date, now: float) -> list:

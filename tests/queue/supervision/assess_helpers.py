@@ -271,14 +271,14 @@ def background(
         staff = f"S{n:02d}"
         for day in days:
             r = rng.random()
-            if r < 0.02:
+            if r < 0.005:
                 continue  # absent
-            cin = f"09:{rng.randint(16, 29)}" if r < 0.08 else f"08:{rng.randint(40, 59)}"
-            cout = f"16:{rng.randint(30, 44)}" if rng.random() < 0.04 else "17:05"
+            cin = f"09:{rng.randint(16, 29)}" if r < 0.03 else f"08:{rng.randint(40, 59)}"
+            cout = f"16:{rng.randint(30, 44)}" if rng.random() < 0.01 else "17:05"
             act.day(staff, n, day, cin, cout)
-            if rng.random() < 0.3:
-                act.pause(staff, n, day, "10:30", rng.choice([5, 8, 12, 25]))
-            if rng.random() < 0.02:
+            if rng.random() < 0.2:
+                act.pause(staff, n, day, "10:30", rng.choice([3, 5, 6, 8, 9, 12]))
+            if rng.random() < 0.005:
                 act.vacancy(n, day, "14:00", "closed")
         for _ in range(rng.randint(0, 4)):
             day = rng.choice(days)
