@@ -159,6 +159,14 @@ def test_s13_scores_96_excellent(hall: Daemon) -> None:
 def test_window_7_and_the_ranking(hall: Daemon) -> None:
     window = _row(hall, "window", "7")
     assert (window["score"], window["grade_zh"]) == (83, "基本称职")
+    # Window 12: S12's three 差评 -6, the open case -5, the case opened there and finished
+    # late by S13 -5, the pause -2, the 空岗 alert -2: 100 - 20 = 80.
+    assert _row(hall, "window", "12")["score"] == 80
+    # Window 13: S13's early day -2, the complaint about S14 there -2, the alert of the
+    # window closed overnight -2 (S13's commendation is the clerk's): 94, 称职.
+    window = _row(hall, "window", "13")
+    assert (window["score"], window["grade_zh"]) == (94, "称职")
+    assert window["counts"] == {"early": 1, "complaint": 1, "vacancy": 1}
     rows = hall.api("manager-token-1").get("/assessment", params={"period": "2026-05"}).json()
     ranked = rows["rows"]
     assert [r["rank"] for r in ranked][0] == 1
@@ -178,3 +186,18 @@ def test_a_clerk_sees_only_their_own_breakdown(hall: Daemon) -> None:
     r = clerk.get("/assessment/me", params={"period": "2026-13"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_period"
     assert clerk.post("/staff/logout").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "last"),
+    [
+        ("2026-02", "2026-02-01", "2026-02-28"),
+        ("2026Q1", "2026-01-01", "2026-03-31"),
+        ("2026Q4", "2026-10-01", "2026-12-31"),
+        ("2028-02", "2028-02-01", "2028-02-29"),  # a leap year
+    ],
+)
+def test_periods(period: str, first: str, last: str) -> None:
+    from hall.queue.supervision.assessment import parse_period
+
+    assert tuple(d.isoformat() for d in parse_period(period)) == (first, last)
