@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from hall.config.appointments import AppointmentsSection
+from hall.config.assessment import AssessmentSection
 from hall.config.attendance import (  # noqa: F401 - re-exported
     AttendanceSection,
     FaceTerminalConfig,
     ShiftConfig,
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
-from hall.config.assessment import AssessmentSection
 from hall.config.cases import CasesSection
 from hall.config.departments import (
     DepartmentConfig,

@@ -32,9 +32,7 @@ from hall.queue.web.dates import Day
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
 
 router = APIRouter(prefix="/api/v1", tags=["assessment"])
-Period = Annotated[
-    str, Query(max_length=8, description="a month YYYY-MM or a quarter YYYYQn")
-]
+Period = Annotated[str, Query(max_length=8, description="a month YYYY-MM or a quarter YYYYQn")]
 
 
 def _plain(value: str) -> str:
