@@ -67,9 +67,12 @@ def candidates(ctx: Context, conn: Connection, period: str, now: float) -> dict[
 def _text(ctx: Context, period: str, windows: list[dict[str, Any]]) -> tuple[str, str]:
     year, rest = period[:4], period[4:]
     when_zh = f"{year}年第{rest[1]}季度" if rest.startswith("Q") else f"{year}年{int(rest[1:])}月"
-    names_zh = "、".join(
-        f"{w['window']}号窗口" + (f"({w['name']})" if w["name"] else "") for w in windows
-    )
+
+    def zh(w: dict[str, Any]) -> str:
+        number = f"{w['window']}号窗口"
+        return number + (f"({w['name']})" if w["name"] and w["name"] != number else "")
+
+    names_zh = "、".join(zh(w) for w in windows)
     names_en = ", ".join(f"window {w['window']}" for w in windows)
     return f"{when_zh}优秀窗口:{names_zh}", f"Excellent windows of {period}: {names_en}"
 
