@@ -106,7 +106,7 @@ def line_view(config: HallConfig, line: Line) -> dict[str, Any]:
         "day": line.day,
         "points": points_of(config, line.kind),
         "source": line.source,
-        "ref": line.ref,
+        "id": line.ref,  # the source record's id in its table (None: an absence)
         "staff_id": line.staff,
         "window": line.window,
     }

@@ -133,9 +133,9 @@ def test_s07_scores_66_poor(hall: Daemon) -> None:
     assert row["flags"] == []
     late = next(ln for ln in row["lines"] if ln["kind"] == "late")
     assert (late["source"], late["points"], late["window"]) == ("attendance", -2, 7)
-    assert late["ref"] is not None
+    assert late["id"] is not None
     absent = next(ln for ln in row["lines"] if ln["kind"] == "absent")
-    assert (absent["ref"], absent["points"]) == (None, -5)
+    assert (absent["id"], absent["points"]) == (None, -5)
 
 
 def test_s12_scores_85_with_the_repeat_bad_ratings_flag(hall: Daemon) -> None:

@@ -33,7 +33,7 @@
     $("assess-detail-title").textContent = `扣分明细 Breakdown: ${row.name}（${row.target}）${row.score} 分`;
     $("assess-lines").tBodies[0].replaceChildren(...row.lines.map((ln) => {
       const tr = cells(document.createElement("tr"), [ln.day, `${ln.kind_zh} ${ln.kind_en}`,
-        signed(ln.points), ln.ref ? `${ln.source} #${ln.ref}` : `${ln.source}（无记录 no record）`]);
+        signed(ln.points), ln.id ? `${ln.source} #${ln.id}` : `${ln.source}（无记录 no record）`]);
       tr.dataset.kind = ln.kind;
       return tr;
     }));
