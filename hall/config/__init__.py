@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from hall.config.appointments import AppointmentsSection
+from hall.config.assessment import AssessmentSection
 from hall.config.attendance import (  # noqa: F401 - re-exported
     AttendanceSection,
     FaceTerminalConfig,
@@ -302,6 +303,7 @@ class HallConfig(DepartmentLookup, _Section):
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
     cases: CasesSection = CasesSection()
+    assessment: AssessmentSection = AssessmentSection()
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )

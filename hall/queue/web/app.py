@@ -44,6 +44,7 @@ from hall.queue.web.api import (
     vacancy,
     windows,
 )
+from hall.queue.web.api import assessment as assessment_api  # 考核, 红黄牌, 优秀窗口 (issue 16)
 from hall.queue.web.auth import TokenTable, identify
 from hall.queue.web.docs import add_docs
 from hall.queue.web.headers import PageHeaders
@@ -71,6 +72,7 @@ ROUTERS = (
     terminals.router,
     manager_login.router,
     vacancy.router,
+    assessment_api.router,
     manager_page.router,
     citizen.router,
     announcements.router,

@@ -113,6 +113,14 @@ ROUTES = {
     ("GET", "/api/v1/announcements/current", None, ("announcements",), True),
     ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
     ("GET", "/api/v1/figures/public", None, ("announcements",), True),
+    # issue 16: 考核, 红黄牌, 优秀窗口 (hall/queue/web/api/assessment.py)
+    ("GET", "/api/v1/assessment", None, ("assessment",), True),
+    ("GET", "/api/v1/assessment/me", None, ("assessment",), True),
+    ("GET", "/api/v1/cards", None, ("assessment",), True),
+    ("POST", "/api/v1/cards", 201, ("assessment",), True),
+    ("POST", "/api/v1/cards/{card_id}/withdraw", None, ("assessment",), True),
+    ("GET", "/api/v1/excellence", None, ("assessment",), True),
+    ("POST", "/api/v1/excellence", 201, ("assessment",), True),
     ("GET", "/public", None, (), False),
     # The register's figures, digest and 回访 (issue 15)
     ("GET", "/api/v1/stats/cases", None, ("cases",), True),

@@ -27,6 +27,7 @@ ASSETS = {
     "manager_vacancy.js",
     "manager_cases.js",
     "manager_announce.js",
+    "manager_assess.js",
     "manager.css",
 }
 
