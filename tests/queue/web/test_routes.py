@@ -6,7 +6,7 @@ Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed 
 the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
-``/vacancy/pauses`` (issue 14: 空岗 and 离岗).
+``/vacancy/pauses`` (issue 14: 空岗 and 离岗), ``/leave`` and ``/leaders`` (issue 16).
 """
 
 from __future__ import annotations
@@ -111,6 +111,14 @@ ROUTES = {
     ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
     ("GET", "/api/v1/figures/public", None, ("announcements",), True),
     ("GET", "/public", None, (), False),
+    # 请假 and 顶岗, 分管领导签到 (issue 16)
+    ("POST", "/api/v1/leave", 201, ("leave",), True),
+    ("GET", "/api/v1/leave", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/approve", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/refuse", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/cancel", None, ("leave",), True),
+    ("POST", "/api/v1/leaders/sign-in", 201, ("leaders",), True),
+    ("GET", "/api/v1/leaders/visits", None, ("leaders",), True),
 }
 
 
