@@ -12,7 +12,7 @@ lengths in config (``leave:``, hall/config/leave.py):
   manager only; nobody approves their own;
 - from ``cover_from_days`` (3) working days on, the request names a cover (顶岗), who
   must not be on leave (requested or approved) in any of the same half-days; a shorter
-  request may name one too;
+  request may name one too; and a cover cannot then ask for leave in those half-days;
 - while an approved leave lasts (any of its days), the cover may sign in at the absent
   clerk's windows (:func:`covering`, used by hall/queue/tickets/sessions.py);
 - approve, refuse and cancel (the clerk their own, or a manager) are kept on the row
@@ -75,6 +75,19 @@ def _live_overlapping(tx: Tx, staff_id: str, start: tuple, end: tuple, statuses=
         select(T).where(
             T.c.staff_id == staff_id,
             T.c.status.in_(statuses),
+            T.c.start_day <= end[0],
+            T.c.end_day >= start[0],
+        )
+    )
+    return [r for r in rows if _overlaps(r, start, end)]
+
+
+def _covering_overlapping(tx: Tx, cover: str, start: tuple, end: tuple) -> list:
+    """Live requests in which ``cover`` is the 顶岗 of someone else in these half-days."""
+    rows = tx.conn.execute(
+        select(T).where(
+            T.c.cover_staff == cover,
+            T.c.status.in_(LIVE),
             T.c.start_day <= end[0],
             T.c.end_day >= start[0],
         )
@@ -178,6 +191,14 @@ def request(
             "leave_overlaps",
             "同一时段已有请假申请",
             f"{staff_id} already has leave requested or approved in these half-days",
+        )
+    covered = _covering_overlapping(tx, staff_id, k_start, k_end)
+    if covered:
+        raise conflict(
+            "is_cover",
+            f"同一时段本人是{covered[0].staff_id}的顶岗人员，请先另行安排顶岗",
+            f"{staff_id} covers for {covered[0].staff_id} in these half-days: "
+            "change that cover first",
         )
     if cover is None and days >= ctx.config.leave.cover_from_days:
         need = ctx.config.leave.cover_from_days

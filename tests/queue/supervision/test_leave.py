@@ -112,6 +112,10 @@ def test_three_days_need_a_cover_who_is_not_on_leave_the_same_days(d: Daemon) ->
     r = ask(manager, "S001", "2026-06-08 am", "2026-06-10 pm", cover_staff="S004")
     assert r.status_code == 201 and r.json()["cover_name"] == "员工4"
     assert r.json()["approver"] == "manager"
+    # The cover cannot then take Tuesday 06-09 off.
+    r = ask(manager, "S004", "2026-06-09 am", "2026-06-09 am")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "is_cover"
+    assert ask(manager, "S004", "2026-06-11 am", "2026-06-11 am").status_code == 201  # Thursday
 
 
 def test_half_a_day_by_the_department_head_longer_by_a_manager(d: Daemon) -> None:
