@@ -114,7 +114,15 @@ async def list_leave(
             row["may_decide"] = decidable and leave.may_approve(
                 daemon.ctx, row["staff_id"], row["days"], staff_id
             )
-        return {"month": None if month is None else month.isoformat()[:7], "requests": rows}
+        rules = daemon.config.leave  # for the page's note: who approves, when a cover
+        return {
+            "month": None if month is None else month.isoformat()[:7],
+            "requests": rows,
+            "rules": {
+                "head_max_days": rules.head_max_days,
+                "cover_from_days": rules.cover_from_days,
+            },
+        }
 
     return await daemon.read(op)
 

@@ -42,6 +42,8 @@ def test_the_panel_decides_pending_leave_and_shows_the_month_and_the_leaders(
          "部门负责人或管理人员"],
     ]  # fmt: skip
     assert text(browser, "leave-pending-count") == "2"
+    rule = text(browser, "leave-rule")  # the seeds' rules, config leave: (defaults)
+    assert "请假 0.5 天以内由部门负责人" in rule and "请假 3 天以上须确定顶岗" in rule, rule
     leaders = browser.evaluate(ROWS.format("leader-visits"))
     assert [r[:5] for r in leaders] == [
         ["王副县长", "分管副县长", "1", "2", "未达到 short"],

@@ -66,9 +66,19 @@
     return box;
   }
 
+  /** The rules in force (config leave:), in words. */
+  function rule(r) {
+    return `请假 ${r.head_max_days} 天以内由部门负责人（首席代表）或中心管理人员批准，更长的由中心管理人员批准；` +
+      `请假 ${r.cover_from_days} 天以上须确定顶岗接替人员，批准后顶岗人员可在请假期间登录请假人的窗口。` +
+      "考勤中批准的请假记为请假，不记旷工。" +
+      `Up to ${r.head_max_days} day: the department head or a manager approves; longer: a manager. ` +
+      `From ${r.cover_from_days} days a cover is named, who may open the clerk's windows during the leave.`;
+  }
+
   /** Fill the pending requests from GET /leave?status=requested (null: not loaded). */
   window.renderLeavePending = function (data) {
     const found = data ? data.requests : [];
+    $("leave-rule").textContent = data ? rule(data.rules) : "";
     $("leave-pending").tBodies[0].replaceChildren(...found.map((r) => row(
       [`${r.name}（${r.staff_id}）`, period(r), days(r.days), r.kind, r.reason || "—", cover(r),
         APPROVER[r.approver] || r.approver, decideCell(r)],
