@@ -88,6 +88,10 @@ def test_impossible_periods_are_refused_in_both_languages(d: Daemon) -> None:
     r = ask(manager, "S001", "2026-06-05 pm", "2026-06-05 am")  # ends before it starts
     assert r.status_code == 422 and r.json()["error"]["code"] == "leave_dates"
     assert r.json()["error"]["message"] and r.json()["error"]["message_en"]
+    r = ask(manager, "S001", "2027-01-04 am", "2027-01-04 pm")  # no 2027 table yet
+    assert r.status_code == 422 and r.json()["error"]["code"] == "no_calendar"
+    r = ask(manager, "S001", "2026-06-05 am", "2027-06-07 pm")  # more than a year
+    assert r.status_code == 422 and r.json()["error"]["code"] == "leave_dates"
     r = ask(manager, "S999", "2026-06-05 am", "2026-06-05 pm")
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_staff"
     assert ask(manager, "S001", "2026-06-05 am", "2026-06-05 pm").status_code == 201
