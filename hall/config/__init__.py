@@ -108,6 +108,10 @@ class HallSection(_Section):
 
     name: str = Field(min_length=1)
     name_en: str = ""
+    address: str = Field("", max_length=100, description="printed on notices to citizens")
+    phone: str = Field(
+        "", max_length=40, description="the hall's enquiry phone on notices (else the matter's)"
+    )
     timezone: str = "Asia/Shanghai"
     reset_time: HHMM = Field("03:00", description="when the daily number sequences restart")
     number_digits: int = Field(3, ge=3, le=4, description="digits after the prefix: A001")

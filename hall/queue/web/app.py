@@ -28,6 +28,8 @@ from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     announcements,
     attendance,
+    case_figures,
+    case_notices,
     cases,
     devices,
     events,
@@ -60,7 +62,9 @@ ROUTERS = (
     devices.router,
     events.router,
     submissions.router,
+    case_figures.router,  # before the register's /cases/{receipt}: /cases/digest
     cases.router,
+    case_notices.router,
     attendance.router,
     ratings.router,
     manager.router,

@@ -6,7 +6,8 @@ Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed 
 the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
-``/vacancy/pauses`` (issue 14: 空岗 and 离岗), ``/leave`` and ``/leaders`` (issue 16).
+``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15),
+its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders`` (issue 16).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ ROUTES = {
     ("POST", "/api/v1/cases", 201, ("cases",), True),
     ("GET", "/api/v1/cases/{receipt}", None, ("cases",), True),
     ("POST", "/api/v1/cases/{receipt}/{action}", None, ("cases",), True),
+    ("GET", "/api/v1/cases/{receipt}/notices/{kind}", None, ("cases",), True),
+    ("GET", "/api/v1/cases/{receipt}/notices/{kind}.html", None, ("cases",), True),
     ("GET", "/api/v1/progress/locks", None, ("manager",), True),
     ("POST", "/api/v1/progress/unlock", None, ("manager",), True),
     ("GET", "/api/v1/rectifications", None, ("manager",), True),
@@ -111,6 +114,11 @@ ROUTES = {
     ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
     ("GET", "/api/v1/figures/public", None, ("announcements",), True),
     ("GET", "/public", None, (), False),
+    # The register's figures, digest and 回访 (issue 15)
+    ("GET", "/api/v1/stats/cases", None, ("cases",), True),
+    ("GET", "/api/v1/cases/digest", None, ("cases",), True),
+    ("GET", "/api/v1/callbacks", None, ("cases",), True),
+    ("POST", "/api/v1/callbacks/{receipt}", None, ("cases",), True),
     # 请假 and 顶岗, 分管领导签到 (issue 16)
     ("POST", "/api/v1/leave", 201, ("leave",), True),
     ("GET", "/api/v1/leave", None, ("leave",), True),

@@ -25,6 +25,7 @@ ASSETS = {
     "manager_reads.js",
     "manager_terminals.js",
     "manager_vacancy.js",
+    "manager_cases.js",
     "manager_announce.js",
     "manager_leave.js",
     "manager.css",
