@@ -6,12 +6,18 @@ sign-in in the month against their required count.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 
 from hall.config import hash_pin
+from hall.queue.core.schema import open_engine, sqlite_url
+from hall.queue.core.tables.supervision import leader_visits_table
+from hall.queue.supervision.leaders import leader_counts
 from tests.support import PIN, Daemon, hall_config
 
 MANAGER, KIOSK, DISPLAY = "manager-token-1", "kiosk-token-1", "display-token-1"
@@ -103,3 +109,26 @@ def test_wrong_pins_are_throttled_like_a_staff_sign_in(d: Daemon) -> None:
     r = kiosk.post("/leaders/sign-in", {"id": "L9", "pin": PIN})  # unknown: as a wrong PIN
     assert r.status_code == 401
     assert counts(d, "2026-06")["L1"] == (1, 2, False)
+
+
+def test_leader_counts_for_the_reports_count_days_in_the_month(tmp_path: Path) -> None:
+    """``leader_counts(conn, month)`` on a real SQLite store, as the 通报 reads it."""
+    engine = open_engine(sqlite_url(tmp_path))
+    visits = [
+        ("L1", "2026-05-31"),  # May: not June's
+        ("L1", "2026-06-01"),
+        ("L1", "2026-06-01"),  # twice on one day: one visit
+        ("L1", "2026-06-30"),
+        ("L2", "2026-06-15"),
+        ("L2", "2026-07-01"),  # July
+    ]
+    with engine.begin() as conn:
+        for leader_id, day in visits:
+            row = {"leader_id": leader_id, "ts": 0.0, "day": day, "method": "pin"}
+            conn.execute(insert(leader_visits_table).values(**row))
+    with engine.connect() as conn:
+        assert leader_counts(conn, "2026-06") == {"L1": 2, "L2": 1}
+        assert leader_counts(conn, dt.date(2026, 6, 17)) == {"L1": 2, "L2": 1}
+        assert leader_counts(conn, "2026-05") == {"L1": 1}
+        assert leader_counts(conn, "2026-08") == {}
+    engine.dispose()
