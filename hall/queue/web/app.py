@@ -33,6 +33,8 @@ from hall.queue.web.api import (
     cases,
     devices,
     events,
+    leaders,
+    leave,
     manager,
     manager_login,
     personal_data,
@@ -76,6 +78,8 @@ ROUTERS = (
     manager_page.router,
     citizen.router,
     announcements.router,
+    leave.router,  # 请假 and 顶岗 (issue 16)
+    leaders.router,  # 分管领导签到 (issue 16)
 )
 
 log = logging.getLogger(__name__)

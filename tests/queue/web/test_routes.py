@@ -7,7 +7,7 @@ the terminal routes came (issue 13: refused tokens, refused outbox cases taken u
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
 ``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15),
-its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``).
+its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders`` (issue 16).
 """
 
 from __future__ import annotations
@@ -127,6 +127,14 @@ ROUTES = {
     ("GET", "/api/v1/cases/digest", None, ("cases",), True),
     ("GET", "/api/v1/callbacks", None, ("cases",), True),
     ("POST", "/api/v1/callbacks/{receipt}", None, ("cases",), True),
+    # 请假 and 顶岗, 分管领导签到 (issue 16)
+    ("POST", "/api/v1/leave", 201, ("leave",), True),
+    ("GET", "/api/v1/leave", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/approve", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/refuse", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/cancel", None, ("leave",), True),
+    ("POST", "/api/v1/leaders/sign-in", 201, ("leaders",), True),
+    ("GET", "/api/v1/leaders/visits", None, ("leaders",), True),
 }
 
 

@@ -28,6 +28,7 @@ ASSETS = {
     "manager_cases.js",
     "manager_announce.js",
     "manager_assess.js",
+    "manager_leave.js",
     "manager.css",
 }
 

@@ -275,6 +275,13 @@ async function load() {
       window.renderCallbacks, [], () => window.renderCallbacks(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
+    // 请假 and 分管领导签到 (manager_leave.js): the month of the range's end.
+    part("待审批请假 pending leave（/leave）", "/leave?status=requested",
+      window.renderLeavePending, [], () => window.renderLeavePending(null)),
+    part("本月请假 leave this month（/leave）", `/leave?month=${$("to").value.slice(0, 7)}`,
+      window.renderLeaveMonth, [], () => window.renderLeaveMonth(null)),
+    part("领导签到 leaders' sign-ins（/leaders/visits）", `/leaders/visits?month=${$("to").value.slice(0, 7)}`,
+      window.renderLeaders, [], () => window.renderLeaders(null)),
   ]);
   showProblems(problems);
 }
@@ -337,7 +344,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
