@@ -152,7 +152,7 @@ def open_case(
         missing = [m["name"] for m in body.materials if m["mandatory"] and not m["present"]]
     status = "returned" if missing else "received"
     name = actor.actor if isinstance(actor, case_rules.Who) else actor
-    dept = actor.home if isinstance(actor, case_rules.Who) else body.department
+    dept = actor.holder(body.department) if isinstance(actor, case_rules.Who) else body.department
     number = str(body.applicant.get("id_number", ""))
     if body.source == "kiosk":
         applicant = IN_SUBMISSION
@@ -240,7 +240,7 @@ def act(
     elif action in ("step", "report_up", "answered"):
         detail.update(case_steps.act(tx, row, action, body, who, today))
     tx.conn.execute(C.update().where(C.c.receipt == row.receipt), values)
-    dept = who.home if who.role == "staff" else ""
+    dept = who.holder(detail.get("step_department") or row.department)
     _record(tx, ctx, row.receipt, action, new, who.actor, dept, detail)
     saved = _reclock(ctx, tx, row.receipt, today)
     emit(tx, saved)
