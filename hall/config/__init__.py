@@ -28,6 +28,7 @@ from hall.config.attendance import (  # noqa: F401 - re-exported
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
 from hall.config.cases import CasesSection
+from hall.config.complaints import ComplaintsSection, SupervisionSection  # noqa: F401 - re-exported
 from hall.config.departments import (
     DepartmentConfig,
     DepartmentLookup,
@@ -298,6 +299,7 @@ class HallConfig(DepartmentLookup, _Section):
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
     cases: CasesSection = CasesSection()
+    supervision: SupervisionSection = SupervisionSection()
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )

@@ -29,6 +29,7 @@ from hall.queue.web.api import (
     announcements,
     attendance,
     cases,
+    complaints,
     devices,
     events,
     manager,
@@ -70,6 +71,7 @@ ROUTERS = (
     manager_page.router,
     citizen.router,
     announcements.router,
+    complaints.router,  # 投诉 register (issue 16)
 )
 
 log = logging.getLogger(__name__)
