@@ -270,7 +270,9 @@ def follow(ctx: Context, tx: Tx, complaint_id: str, key: str, today: dt.date) ->
     row = tx.conn.execute(_BY_ID, {"i": complaint_id.strip().upper()}).first()
     stored = row.follow_digest if row is not None and row.follow_digest else "-" * 64
     if not hmac.compare_digest(stored, keys.digest(key)) or row is None:
-        raise not_found("该投诉或查询码", "a complaint with this number and key", "unknown_complaint")
+        raise not_found(
+            "该投诉或查询码", "a complaint with this number and key", "unknown_complaint"
+        )
     replied = row.status in ("replied", "closed")
     return {
         "id": row.id,

@@ -33,7 +33,12 @@ def test_a_month_counted_by_hand(tmp_path) -> None:
     reg.engine.dispose()
     assert june["received"] == 4
     assert june["by_channel"] == {
-        "phone": 3, "letter": 1, "box": 0, "web": 0, "in_person": 0, "kiosk": 0
+        "phone": 3,
+        "letter": 1,
+        "box": 0,
+        "web": 0,
+        "in_person": 0,
+        "kiosk": 0,
     }
     assert (june["replied"], june["replied_on_time"], june["replied_late"]) == (3, 2, 1)
     assert june["overdue"] == 2  # b (late) and c (never answered)

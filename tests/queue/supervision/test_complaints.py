@@ -87,7 +87,9 @@ def test_overdue_is_unreplied_after_the_due_day(reg: Register) -> None:
     fresh = reg.lodge("2026-06-04")  # due 06-09 (Fri 05, Mon 08, Tue 09)
 
     def listed(day: str, **kw) -> list[tuple[str, bool]]:
-        found = reg.run(day, lambda tx: complaints.listing(tx, _d(day), kw.get("status"), kw.get("overdue"), 50))
+        found = reg.run(
+            day, lambda tx: complaints.listing(tx, _d(day), kw.get("status"), kw.get("overdue"), 50)
+        )
         return [(c["id"], c["overdue"]) for c in found["complaints"]]
 
     assert not any(o for _, o in listed("2026-06-08"))  # the due day itself is still in time
@@ -111,7 +113,10 @@ def test_follow_needs_the_key_and_shows_no_staff(reg: Register) -> None:
             follow(wrong)
         assert exc.value.status == 404
     with pytest.raises(QueueError) as exc:
-        reg.run("2026-06-03", lambda tx: complaints.follow(reg.ctx, tx, "TS202606029999", "k" * 22, _d("2026-06-03")))
+        reg.run(
+            "2026-06-03",
+            lambda tx: complaints.follow(reg.ctx, tx, "TS202606029999", "k" * 22, _d("2026-06-03")),
+        )
     assert exc.value.status == 404
     before = follow("k" * 22)
     assert before["status"] == "assigned" and before["reply"] is None and not before["can_rate"]

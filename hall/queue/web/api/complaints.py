@@ -106,9 +106,7 @@ def follow_url(config: Any, complaint_id: str, key: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/complaint?id={quote(complaint_id)}&k={key}"
 
 
-async def lodge_as(
-    request: Request, body: ComplaintIn, taken_by: str, key: str
-) -> dict[str, Any]:
+async def lodge_as(request: Request, body: ComplaintIn, taken_by: str, key: str) -> dict[str, Any]:
     """Lodge ``body`` for ``taken_by``; the receipt (id, due_on, follow key and URL)."""
     daemon = daemon_of(request)
     ctx = daemon.ctx
