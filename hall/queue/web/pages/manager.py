@@ -26,6 +26,7 @@ ASSETS = {
     "manager_terminals.js",
     "manager_vacancy.js",
     "manager_announce.js",
+    "manager_complaints.js",
     "manager.css",
 }
 

@@ -267,6 +267,8 @@ async function load() {
       window.renderPauses, [], () => window.renderPauses(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
+    part("投诉 complaints（/complaints）", "/complaints",
+      window.renderComplaints, [], () => window.renderComplaints(null)),
   ]);
   showProblems(problems);
 }
@@ -329,7 +331,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|complaint)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
