@@ -6,7 +6,8 @@ Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed 
 the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
-``/vacancy/pauses`` (issue 14: 空岗 and 离岗).
+``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the 投诉 register's ``/complaints`` routes
+and the citizen's ``/complaint`` pages (issue 16).
 """
 
 from __future__ import annotations
@@ -111,6 +112,14 @@ ROUTES = {
     ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
     ("GET", "/api/v1/figures/public", None, ("announcements",), True),
     ("GET", "/public", None, (), False),
+    ("POST", "/api/v1/complaints", 201, ("complaints",), True),
+    ("GET", "/api/v1/complaints", None, ("complaints",), True),
+    ("GET", "/api/v1/complaints/{complaint_id}", None, ("complaints",), True),
+    ("POST", "/api/v1/complaints/follow", None, ("complaints",), True),
+    ("POST", "/api/v1/complaints/{complaint_id}/{action}", None, ("complaints",), True),
+    ("GET", "/complaint", None, (), False),
+    ("POST", "/complaint", None, (), False),
+    ("POST", "/complaint/follow", None, (), False),
 }
 
 
