@@ -169,3 +169,15 @@ def test_public_lookups_with_wrong_keys_are_limited(make_daemon) -> None:
     assert r.json()["error"]["code"] == "complaints_limited"
     kiosk = d.api("kiosk-token-1")  # a kiosk is not limited by the public page's counts
     assert kiosk.post("/complaints/follow", {"id": receipt["id"], "key": receipt["follow_key"]}).ok
+
+
+def test_complaint_events_reach_managers_only() -> None:
+    from hall.queue.core.writer import Event
+    from hall.queue.web.api.events import visible
+
+    ev = Event(
+        "complaint.changed", {"complaint": {"id": "TS202606020001", "subject_staff": "S001"}}, 0.0
+    )
+    assert visible("manager", ev) is ev
+    for role in ("staff", "display", "kiosk"):
+        assert visible(role, ev) is None, role
