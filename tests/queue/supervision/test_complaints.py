@@ -54,7 +54,9 @@ def test_personal_data_is_sealed_and_no_event_carries_it(reg: Register) -> None:
         assert secret not in raw
     assert [e.action for e in events] == ["lodge", "reply"]
     assert json.loads(events[1].detail) == {"outcome": "substantiated", "late": False}
-    view = reg.run("2026-06-03", lambda tx: complaints.full_view(reg.ctx, tx, stored, None))
+    view = reg.run(
+        "2026-06-03", lambda tx: complaints.full_view(reg.ctx, tx, stored, _d("2026-06-03"))
+    )
     assert view["contact"] == CONTACT and view["summary"] == "王科长推诿扯皮"
     assert view["reply"] == "已核实并批评教育"
     assert [(e["action"], e["actor"]) for e in view["events"]] == [

@@ -181,3 +181,20 @@ def test_complaint_events_reach_managers_only() -> None:
     assert visible("manager", ev) is ev
     for role in ("staff", "display", "kiosk"):
         assert visible(role, ev) is None, role
+
+
+def test_the_manager_records_satisfaction_after_a_call_back(hall: Daemon) -> None:
+    manager = hall.api("manager-token-1")
+    cid = manager.post("/complaints", {**PHONE, "channel": "letter"}).json()["id"]
+    r = manager.post(f"/complaints/{cid}/satisfaction", {"value": "satisfied"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "complaint_state"
+    manager.post(f"/complaints/{cid}/reply", {"text": "已答复", "outcome": "unsubstantiated"})
+    r = manager.post(f"/complaints/{cid}/satisfaction", {})
+    assert r.status_code == 422 and r.json()["error"]["details"]["fields"] == ["value"]
+    rated = manager.post(f"/complaints/{cid}/satisfaction", {"value": "unsatisfied"}).json()
+    assert rated["satisfaction"] == "unsatisfied" and rated["status"] == "replied"
+    last = manager.get(f"/complaints/{cid}").json()["events"][-1]
+    assert last["action"] == "satisfaction" and last["detail"] == {
+        "satisfaction": "unsatisfied",
+        "by": "call_back",
+    }
