@@ -28,6 +28,7 @@ from hall.drivers.printer.encoding import (
     render_elements,
 )
 from hall.drivers.printer.links import CONNECTIONS, LINK_ERRORS, can_read_back
+from hall.drivers.printer.notice import WIDTH_80MM, PrintableNotice, notice_elements
 from hall.drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,17 @@ class TicketPrinter:
                 raise PrinterOffline(self._health.detail) from exc
             self._set(printed=self._health.printed + 1)
         log.info("printed %s (%d bytes)", label, len(data))
+
+    def print_notice(
+        self, notice: PrintableNotice | Mapping[str, Any], width: int = WIDTH_80MM
+    ) -> None:
+        """Print a case's notice (a notice object or its JSON), wrapped to ``width`` columns.
+
+        As :meth:`print_elements`: PaperOut or PrinterOffline, sending nothing, if it cannot.
+        """
+        elements = notice_elements(notice, width)
+        receipt = notice["receipt"] if isinstance(notice, Mapping) else notice.receipt
+        self.print_elements(elements, f"notice {receipt}")
 
     def close(self) -> None:
         """Close the connection; a later call opens it again."""

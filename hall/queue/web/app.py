@@ -28,10 +28,14 @@ from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     announcements,
     attendance,
+    case_figures,
+    case_notices,
     cases,
     complaints,
     devices,
     events,
+    leaders,
+    leave,
     manager,
     manager_login,
     personal_data,
@@ -43,6 +47,7 @@ from hall.queue.web.api import (
     vacancy,
     windows,
 )
+from hall.queue.web.api import assessment as assessment_api  # 考核, 红黄牌, 优秀窗口 (issue 16)
 from hall.queue.web.auth import TokenTable, identify
 from hall.queue.web.docs import add_docs
 from hall.queue.web.headers import PageHeaders
@@ -59,7 +64,9 @@ ROUTERS = (
     devices.router,
     events.router,
     submissions.router,
+    case_figures.router,  # before the register's /cases/{receipt}: /cases/digest
     cases.router,
+    case_notices.router,
     attendance.router,
     ratings.router,
     manager.router,
@@ -68,9 +75,12 @@ ROUTERS = (
     terminals.router,
     manager_login.router,
     vacancy.router,
+    assessment_api.router,
     manager_page.router,
     citizen.router,
     announcements.router,
+    leave.router,  # 请假 and 顶岗 (issue 16)
+    leaders.router,  # 分管领导签到 (issue 16)
     complaints.router,  # 投诉 register (issue 16)
 )
 

@@ -25,7 +25,10 @@ ASSETS = {
     "manager_reads.js",
     "manager_terminals.js",
     "manager_vacancy.js",
+    "manager_cases.js",
     "manager_announce.js",
+    "manager_assess.js",
+    "manager_leave.js",
     "manager_complaints.js",
     "manager.css",
 }
