@@ -31,6 +31,7 @@ from hall.queue.web.api import (
     case_figures,
     case_notices,
     cases,
+    complaints,
     devices,
     events,
     leaders,
@@ -80,6 +81,7 @@ ROUTERS = (
     announcements.router,
     leave.router,  # 请假 and 顶岗 (issue 16)
     leaders.router,  # 分管领导签到 (issue 16)
+    complaints.router,  # 投诉 register (issue 16)
 )
 
 log = logging.getLogger(__name__)

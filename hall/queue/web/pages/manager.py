@@ -29,6 +29,7 @@ ASSETS = {
     "manager_announce.js",
     "manager_assess.js",
     "manager_leave.js",
+    "manager_complaints.js",
     "manager.css",
 }
 
