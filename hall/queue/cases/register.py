@@ -18,13 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
 from hall.idnumber import id_fingerprint
-from hall.queue.cases import case_clock, case_rules, case_steps, case_sync, submissions
+from hall.queue.cases import (
+    callbacks,
+    case_clock,
+    case_rules,
+    case_steps,
+    case_sync,
+    submissions,
+)
 from hall.queue.cases.case_listing import listing, summary, warning_of  # noqa: F401 - re-exported
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
@@ -36,6 +44,8 @@ C = cases_table
 _BY_RECEIPT = select(C).where(C.c.receipt == bindparam("r"))
 #: Window receipts: "ZZ" + "00" (the counter's terminal code) + YYYYMMDD + 4 digits.
 COUNTER_PREFIX = "ZZ00"
+#: Draws cases for 回访: from the OS, so nobody at the counter can tell which will be drawn.
+_DRAW = random.SystemRandom()
 #: The applicant column of a kiosk case: the data stays in its submission's row.
 IN_SUBMISSION = "@submission"
 
@@ -243,6 +253,10 @@ def act(
     dept = who.holder(detail.get("step_department") or row.department)
     _record(tx, ctx, row.receipt, action, new, who.actor, dept, detail)
     saved = _reclock(ctx, tx, row.receipt, today)
+    if action == "finish":  # 回访: "随机抽取参与评价的企业和群众" (not a refusal: no service)
+        callbacks.maybe_sample(
+            tx, saved.receipt, saved.department, today, ctx.config.cases.callback_rate, _DRAW
+        )
     emit(tx, saved)
     if saved.submission_id is not None:  # a kiosk case: its submission follows
         legacy = f"staff {who.staff_id}" if who.role == "staff" else who.actor

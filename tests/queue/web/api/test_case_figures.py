@@ -232,3 +232,27 @@ def test_the_figures_follow_a_case_through_the_register_api(make_daemon) -> None
     digest = manager.get("/cases/digest", params={"day": "2026-06-05"}).json()
     scjg = next(p for p in digest["departments"] if p["department"] == "scjg")
     assert (digest["since"], scjg["finished"], scjg["on_time"]) == ("2026-06-04", 1, 1)
+
+
+@pytest.mark.parametrize("rate", [1.0, 0.0])
+def test_a_finished_case_is_drawn_for_a_callback_at_the_configured_rate(
+    make_daemon, rate: float
+) -> None:
+    # 回访: "随机抽取参与评价的企业和群众". At rate 1 every finished case is drawn, at 0 none;
+    # a refused case (退件) is never drawn: there is no service to ask about.
+    d = make_daemon(register_config(cases={"callback_rate": rate}))
+    move_to(d, dt.date(2026, 6, 4))
+    manager = d.api("manager-token-1")
+    clerk = d.staff("S001", 1)
+    receipts = []
+    for _ in range(2):
+        r = clerk.post("/cases", case_body(served_ticket(d, clerk, 1)["id"]))
+        assert r.status_code == 201, r.text
+        receipts.append(r.json()["receipt"])
+    done, refused = receipts
+    assert clerk.post(f"/cases/{done}/accept", {}).status_code == 200
+    assert clerk.post(f"/cases/{done}/finish", {}).status_code == 200
+    r = clerk.post(f"/cases/{refused}/reject", {"reason": "不符合条件", "basis": "条例第五条"})
+    assert r.status_code == 200, r.text
+    listed = [c["receipt"] for c in manager.get("/callbacks").json()["callbacks"]]
+    assert listed == ([done] if rate else [])
