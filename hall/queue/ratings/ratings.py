@@ -33,7 +33,7 @@ from sqlalchemy import select
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, TicketStatus, conflict, not_found
 from hall.queue.core.rows import ticket_row
-from hall.queue.core.tables.cases import submissions_table
+from hall.queue.core.tables.cases import cases_table, submissions_table
 from hall.queue.core.tables.daemon import outbox_table
 from hall.queue.core.tables.ratings import evaluations_table
 from hall.queue.core.tables.ratings import ledger_table as ledger_table
@@ -62,6 +62,7 @@ class Rating:
     device: str | None = None
     submission_id: str | None = None
     key: str | None = None  # the rating key: online and kiosk channels (keys.py)
+    receipt: str | None = None  # a counter case of the register (online only)
     tags: tuple[str, ...] = ()
     comment: str = ""
 
@@ -124,6 +125,36 @@ def _submission_case(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
     }
 
 
+def _register_case(tx: Tx, rating: Rating) -> dict[str, Any]:
+    """A counter case of the register, rated online with the key of its 承诺通知书.
+
+    The key first, the same 403 for an unknown receipt; then only once 办结 (finished,
+    ready or delivered). The clerk rated is the one who finished it; the ticket is not
+    named, so the window's evaluator rating of the visit stays a rating of its own.
+    """
+    receipt = (rating.receipt or "").strip().upper()
+    if rating.channel != "online":
+        raise conflict("wrong_channel", "窗口办件请在线评价", "Counter cases are rated online")
+    if not keys.holds(tx.conn, f"case:{receipt}", rating.key):
+        raise keys.refused()
+    row = tx.conn.execute(select(cases_table).where(cases_table.c.receipt == receipt)).first()
+    if row is None:  # a key without its case: cannot happen, they are stored together
+        raise not_found("办件", "case", code="unknown_case")
+    if row.status not in ("finished", "ready", "delivered"):
+        raise conflict(
+            "not_finished", f"{receipt}尚未办结,不能评价", "Only finished cases are rated"
+        )
+    staff = row.finished_by if row.finished_by and ":" not in row.finished_by else None
+    return {
+        "subject": f"case:{receipt}",
+        "number": receipt,
+        "service": row.matter,
+        "window": row.window,
+        "staff_id": staff,
+        "day": row.received_on,
+    }
+
+
 def _queue_upstream(ctx: Context, tx: Tx, record_id: int) -> None:
     if ctx.forward_ratings:
         tx.conn.execute(
@@ -145,7 +176,12 @@ def record(ctx: Context, tx: Tx, rating: Rating) -> dict[str, Any]:
         raise QueueError(422, "bad_channel", "评价渠道无效", f"unknown channel {rating.channel!r}")
     if rating.level is not None and rating.level not in LEVELS:
         raise QueueError(422, "bad_level", "评价等级应为1至5", "level must be 1..5")
-    case = _submission_case(ctx, tx, rating) if rating.submission_id else _ticket_case(tx, rating)
+    if rating.receipt is not None:
+        case = _register_case(tx, rating)
+    elif rating.submission_id:
+        case = _submission_case(ctx, tx, rating)
+    else:
+        case = _ticket_case(tx, rating)
     kinds = ("rating", "unrated") if rating.level is None else ("rating",)
     if any(ledger.by_subject(tx.conn, k, case["subject"]) for k in kinds):
         raise conflict(

@@ -47,16 +47,18 @@ class KioskRatingIn(_Rating):
 
 
 class OnlineRatingIn(_Rating):
-    """A citizen rates from the QR code: a ticket or a submission, and its rating key."""
+    """A citizen rates from the QR code: a ticket, a submission or a counter case, and its key."""
 
     ticket_id: str | None = Field(None, max_length=32)
     submission_id: str | None = Field(None, max_length=32)
+    receipt: str | None = Field(None, min_length=6, max_length=32, description="a counter case")
     key: Key = None
 
     @model_validator(mode="after")
     def _one_case(self) -> OnlineRatingIn:
-        if (self.ticket_id is None) == (self.submission_id is None):
-            raise ValueError("give ticket_id or submission_id")
+        given = [v for v in (self.ticket_id, self.submission_id, self.receipt) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give one of ticket_id, submission_id or receipt")
         return self
 
 
@@ -103,7 +105,8 @@ async def rate_at_kiosk(request: Request, body: KioskRatingIn, p: Caller) -> dic
 async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
     """Online channel (anyone, no bearer token): the case's rating key is the authentication.
 
-    ``{ticket_id | submission_id, key, level, tags?, comment?}``. A token, staff
+    ``{ticket_id | submission_id | receipt, key, level, tags?, comment?}`` (``receipt``:
+    a counter case of the register, its key on the 承诺通知书). A token, staff
     or any other, counts for nothing here: without the key printed on the
     citizen's ticket or notice the answer is 403 ``bad_rating_key`` (the same
     for an unknown case). The key is compared in the writer's operation
@@ -113,6 +116,7 @@ async def rate_online(request: Request, body: OnlineRatingIn) -> dict[str, Any]:
     rating = ratings.Rating(
         ticket_id=body.ticket_id,
         submission_id=body.submission_id,
+        receipt=body.receipt,
         key=body.key,
         channel="online",
         level=body.level,

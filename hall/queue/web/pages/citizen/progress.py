@@ -200,7 +200,10 @@ async def _case_page(
     parts = [_case_body(lang, case, matter_name)]
     data: dict[str, Any] = {}
     if SubmissionStatus(case["status"]) is SubmissionStatus.FINISHED:
-        subject = f"submission:{case['id']}"
+        # A kiosk case is rated as its submission, a counter case by its receipt.
+        counter = case.get("source") == "window"
+        subject = f"case:{case['receipt']}" if counter else f"submission:{case['id']}"
+        rate = {"receipt": case["receipt"]} if counter else {"submission_id": case["id"]}
 
         def op(tx: Any) -> tuple[bool, bool]:
             rated = ledger.by_subject(tx.conn, "rating", subject) is not None
@@ -212,7 +215,7 @@ async def _case_page(
         elif not key_ok:  # the receipt and ID show the case; rating needs the notice's key
             parts.append(rate_with_qr_note(lang))
         else:
-            data.update(rating_data(request, lang, {"submission_id": case["id"], "key": key}))
+            data.update(rating_data(request, lang, {**rate, "key": key}))
             parts.append(rating_form(lang))
     switch = _switch(case["receipt"], lang, key)
     title = t(lang, "progress_title")
