@@ -22,7 +22,7 @@ import socket
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -304,6 +304,38 @@ class DaemonClient:
     def vacancy(self) -> dict:
         """Empty windows and the open 空岗 alerts (GET /vacancy; staff and managers)."""
         return self._request("GET", "/vacancy")
+
+    # -- 办件 (the case register, issue 15): a staff token --------------------------
+    def open_case(self, body: dict) -> dict:
+        """POST /cases: a case opened from the ticket served here (receipt, promised date)."""
+        return self._request("POST", "/cases", body)
+
+    def cases(self, **filters: str) -> list[dict]:
+        """GET /cases: the cases this session may see; ``department``, ``status``, ``due``."""
+        query = urlencode({k: v for k, v in filters.items() if v})
+        found = self._request("GET", "/cases" + (f"?{query}" if query else ""))
+        return found["cases"] if isinstance(found, dict) else found
+
+    def case(self, receipt: str) -> dict:
+        """GET /cases/{receipt}: one case in full (its history, the applicant's ID)."""
+        return self._request("GET", f"/cases/{quote(receipt, safe='')}")
+
+    def case_action(self, receipt: str, action: str, body: dict | None = None) -> dict:
+        """POST /cases/{receipt}/{action}: accept, return, supply, … (the daemon checks who)."""
+        return self._request("POST", f"/cases/{quote(receipt, safe='')}/{action}", body or {})
+
+    def case_notice(self, receipt: str, kind: str) -> dict:
+        """GET /cases/{receipt}/notices/{kind}: a notice (promise, correction, …) as JSON."""
+        return self._request("GET", f"/cases/{quote(receipt, safe='')}/notices/{kind}")
+
+    def case_notice_page(self, receipt: str, kind: str) -> bytes:
+        """The notice's A4 page (HTML bytes), read with this client's token."""
+        path = f"/cases/{quote(receipt, safe='')}/notices/{kind}.html"
+        return self._request("GET", path, raw=True)
+
+    def case_notice_url(self, receipt: str, kind: str) -> str:
+        """The address of the notice's A4 page on the daemon."""
+        return f"{self.base}/cases/{quote(receipt, safe='')}/notices/{kind}.html"
 
     def give_consent(self, staff_id: str, terminal: str, consent_version: str) -> dict:
         """Record the signed-in staff member's consent to face enrolment on ``terminal``."""
