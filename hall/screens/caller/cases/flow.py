@@ -40,6 +40,8 @@ class CallerCases:
         self.panel = caller.panel
         self.departments: list[dict] = []
         self.staff_id = ""
+        self.warnings: dict[str, int] = {}  # 红牌 / 黄牌 counts over the session's departments
+        self._counting = self._count_again = False
         self.open_form = CaseOpenScreen(self, name="case-open")
         self.listing = CaseListScreen(self, name="case-list")
         self.detail = CaseDetailScreen(self, name="case-detail")
@@ -63,8 +65,10 @@ class CallerCases:
         slot = self.panel.ids.face_slot
         if self.button.parent is not None:
             self.button.parent.remove_widget(self.button)
+        self.warnings = {}
         if self.departments:
             slot.add_widget(self.button, index=len(slot.children))  # first in the row
+            self.count_warnings()
         self._relabel()
 
     def end(self) -> None:
@@ -76,7 +80,41 @@ class CallerCases:
 
     def _relabel(self, *_args: object) -> None:
         names = "、".join(pick(d["name"], self.panel.lang, d["code"]) for d in self.departments)
-        self.button.text = self.panel.tr("cases.panel_button", departments=names)
+        text = self.panel.tr("cases.panel_button", departments=names)
+        shown = [(k, n) for k, n in self.warnings.items() if n]
+        if shown:
+            text += "  " + " ".join(self.panel.tr(f"cases.count_{k}", count=n) for k, n in shown)
+        self.button.text = text
+        self.button.bg = (0.72, 0.12, 0.12, 1) if shown else (0.13, 0.40, 0.75, 1)
+
+    def count_warnings(self) -> None:
+        """Read the 红牌 and 黄牌 counts of the session's departments (once more if asked again)."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        client, codes = self.ctx.client, [d["code"] for d in self.departments]
+
+        def count() -> dict[str, int]:
+            return {
+                due: sum(len(client.cases(department=c, due=due)) for c in codes)
+                for due in ("red", "yellow")
+            }
+
+        self.bridge.submit(count, self._counted, self._count_failed)
+
+    def _counted(self, counts: dict[str, int]) -> None:
+        self._counting = False
+        if self.departments:
+            self.warnings = counts
+            self._relabel()
+        if self._count_again:
+            self._count_again = False
+            self.count_warnings()
+
+    def _count_failed(self, exc: Any) -> None:
+        self._counting = self._count_again = False
+        log.info("case warnings not read: %s", exc.message_en)
 
     def _busy(self, _panel: object, busy: bool) -> None:
         self.button.disabled = busy
@@ -142,7 +180,9 @@ class CallerCases:
         self.show(self.open_form.name)
 
     def changed(self, _data: dict) -> None:
-        """A ``case.changed`` event: the list on screen is read again."""
+        """A ``case.changed`` event: the warnings and the list on screen are read again."""
+        if self.departments:
+            self.count_warnings()
         self.listing.changed()
 
     def card_read(self, card: Any) -> None:

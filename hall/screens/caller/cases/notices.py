@@ -14,19 +14,22 @@ daemon's address itself would answer 401 there. The folder goes at sign-out
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
 import webbrowser
 from pathlib import Path
-from typing import Any
 
+from hall.drivers.errors import DriverError, PaperOut
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 
 #: The notice a status calls for (others: 承诺通知书, or 延期告知书 once extended).
 _BY_STATUS = {"returned": "correction", "rejected": "refusal", "ready": "pickup"}
 _PROMISED = ("received", "accepted", "suspended", "finished")
+
+log = logging.getLogger(__name__)
 
 _pages: Path | None = None  # this process's folder of A4 pages (0700)
 
@@ -71,20 +74,29 @@ def forget_pages() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def print_notice(ctx: KioskContext, receipt: str, kind: str) -> Any:
+def print_notice(ctx: KioskContext, receipt: str, kind: str) -> None:
     """Read the notice from the daemon and print it on the window printer (ESC/POS).
 
-    The printer's driver prints it (``TicketPrinter.print_notice``, hall/drivers/printer,
-    from the notices part of issue 15); a driver without it is said in words.
+    ``TicketPrinter.print_notice`` (hall/drivers/printer) lays it out; paper out or
+    a printer offline is said in words (the A4 page stays open to the clerk).
     """
     notice = ctx.client.case_notice(receipt, kind)
     printer = ctx.printer
-    method = getattr(printer, "print_notice", None)
-    if method is None:
+    if printer is None or not hasattr(printer, "print_notice"):
         raise DaemonError(
             0,
             "no_notice_printing",
-            "本窗口打印机不能打印通知书，请打开A4页面打印",
-            "This window's printer cannot print notices: open the A4 page to print",
+            "本窗口没有可打印通知书的打印机，请打开A4页面打印",
+            "This window has no printer for notices: open the A4 page to print",
         )
-    return method(notice)
+    try:
+        printer.print_notice(notice)
+    except PaperOut:
+        raise DaemonError(
+            0, "paper_out", "打印机缺纸，请装纸后重试", "The printer is out of paper"
+        ) from None
+    except DriverError as exc:  # PrinterOffline and any other driver failure
+        log.warning("notice %s not printed: %s", receipt, exc)
+        raise DaemonError(
+            0, "printer_offline", "打印机未连接，请检查后重试", "The printer is not connected"
+        ) from None
