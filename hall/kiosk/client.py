@@ -310,11 +310,14 @@ class DaemonClient:
         """POST /cases: a case opened from the ticket served here (receipt, promised date)."""
         return self._request("POST", "/cases", body)
 
-    def cases(self, **filters: str) -> list[dict]:
-        """GET /cases: the cases this session may see; ``department``, ``status``, ``due``."""
+    def case_list(self, **filters: str) -> dict:
+        """GET /cases: {cases, today}; ``department``, ``status``, ``due`` (yellow, red, open)."""
         query = urlencode({k: v for k, v in filters.items() if v})
-        found = self._request("GET", "/cases" + (f"?{query}" if query else ""))
-        return found["cases"] if isinstance(found, dict) else found
+        return self._request("GET", "/cases" + (f"?{query}" if query else ""))
+
+    def cases(self, **filters: str) -> list[dict]:
+        """The cases of :meth:`case_list` (no applicant data)."""
+        return self.case_list(**filters)["cases"]
 
     def case(self, receipt: str) -> dict:
         """GET /cases/{receipt}: one case in full (its history, the applicant's ID)."""

@@ -125,17 +125,26 @@ def add_id_reader(ctx, settings) -> None:  # ctx: KioskContext, settings: KioskS
 
 
 def add_case_register(ctx, config: HallConfig) -> None:  # ctx: KioskContext
-    """登记办件 at a caller: the catalogue (matter names, materials) as the kiosk reads it.
+    """办件 at a caller: the catalogue (matter names, materials) and the hall's calendar.
 
     A catalogue that cannot be read does not stop the panel (calling goes on): the
     case form then shows matter codes without materials, and the log says why.
     """
     from hall.catalogue import CatalogueError, load_catalogue
+    from hall.workdays import CalendarError, WorkCalendar
 
     try:
         ctx.catalogue = load_catalogue(config.submissions.catalogue)
     except CatalogueError as exc:
         log.error("catalogue not read, cases are opened without materials: %s", exc)
+    try:  # the days left of a listed case, on the calendar the daemon counts with
+        ctx.calendar = WorkCalendar.load(
+            config.submissions.holidays,
+            closed_dates=config.hall.hours.closed_dates,
+            open_dates=config.hall.hours.open_dates,
+        )
+    except CalendarError as exc:
+        log.error("holiday tables not read, case lists show promised dates only: %s", exc)
 
 
 def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext

@@ -21,6 +21,9 @@ def test_a_caller_reads_the_catalogue_and_has_no_printer_unless_configured(tmp_p
     ctx = _context(tmp_path, "caller")
     try:
         assert ctx.catalogue is not None and ctx.catalogue.get("BDC-BF-001") is not None
+        # The hall's own closed days count as the daemon counts them (hall_config: today's).
+        today = hall_config()["hall"]["hours"]["closed_dates"][0]
+        assert ctx.calendar is not None and not ctx.calendar.is_working_day(today)
         assert ctx.printer is None and ctx.id_reader is None
     finally:
         ctx.client.close()
@@ -39,6 +42,6 @@ def test_a_callers_window_printer_is_opened_from_its_own_key(tmp_path: Path) -> 
 def test_the_lobby_gets_neither(tmp_path: Path) -> None:
     ctx = _context(tmp_path, "lobby", window_printer={"type": "sim"})
     try:
-        assert ctx.printer is None and ctx.catalogue is None
+        assert ctx.printer is None and ctx.catalogue is None and ctx.calendar is None
     finally:
         ctx.client.close()

@@ -59,13 +59,16 @@ class CaseScreen(Translated, Screen):
     def __init__(self, host: CaseHost, **kwargs: Any) -> None:
         self.host = host
         self.strings = host.ctx.strings
+        self._refusal: DaemonError | None = None  # shown now; said again on a language switch
         super().__init__(**kwargs)
         # The language last: on_lang fills boxes of the kv rule, which exist only now.
         self.lang = self.strings.language
+        self.fbind("lang", self._say_again)
 
     def say(self, text: str, error: bool = False) -> None:
         """Show a line under the screen's content (an error in the error colour)."""
         self.message, self.message_error = text, error
+        self._refusal = None
 
     def call(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Run ``job`` on the worker (one at a time); ``done(result)`` or the refusal shown."""
@@ -85,6 +88,11 @@ class CaseScreen(Translated, Screen):
         """The daemon said no: its words, in the current language."""
         self.busy = False
         self.say(exc.text(self.lang), error=True)
+        self._refusal = exc
+
+    def _say_again(self, *_args: object) -> None:
+        if self._refusal is not None:
+            self.message = self._refusal.text(self.lang)
 
 
 def kind_name(tr: Callable[..., str], kind: str) -> str:

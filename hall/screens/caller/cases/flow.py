@@ -136,6 +136,13 @@ class CallerCases:
         """把关权 in ``department`` for the signed-in clerk (the sign-in answer says)."""
         return any(d["code"] == department and d.get("gatekeeper") for d in self.departments)
 
+    def matter_name(self, code: str, lang: str) -> str:
+        """A matter's name from the catalogue (its code without one)."""
+        matter = self.ctx.catalogue.get(code) if self.ctx.catalogue is not None else None
+        if matter is None:
+            return code
+        return matter.name_en or matter.name if lang == "en" else matter.name
+
     def window_matters(self) -> list[dict]:
         """The matters of this window's department, with names and materials from the catalogue.
 

@@ -10,13 +10,22 @@ when it is shown, on a filter, on 刷新 and when a ``case.changed`` event comes
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from hall.screens.caller.cases.base import CaseScreen, option_buttons
-from hall.screens.caller.cases.rules import FILTERS, clock_words, pick, warning_of
+from hall.screens.caller.cases.rules import (
+    FILTERS,
+    clock_words,
+    pick,
+    promised_of,
+    running,
+    warning_of,
+)
+from hall.workdays import CalendarError
 
 
 class CaseListScreen(CaseScreen):
@@ -29,6 +38,7 @@ class CaseListScreen(CaseScreen):
 
     def __init__(self, host: Any, **kwargs: Any) -> None:
         self.cases: list[dict] = []
+        self.today = ""  # the daemon's day of the last read (YYYY-MM-DD)
         self._again = False  # an event came while a read was under way
         super().__init__(host, **kwargs)
 
@@ -87,15 +97,15 @@ class CaseListScreen(CaseScreen):
             return
         client = self.host.ctx.client
         query = {"department": self.department, **FILTERS[self.filter]}
-        self.call(lambda: client.cases(**query), self._loaded)
+        self.call(lambda: client.case_list(**query), self._loaded)
 
     def changed(self) -> None:
         """A ``case.changed`` event: read the list again if it is on screen."""
         if self.manager is not None and self.manager.current == self.name:
             self.load()
 
-    def _loaded(self, cases: list[dict]) -> None:
-        self.cases = cases
+    def _loaded(self, answer: dict) -> None:
+        self.cases, self.today = answer["cases"], answer.get("today", "")
         self._show_rows()
         if self._again:
             self._again = False
@@ -108,12 +118,25 @@ class CaseListScreen(CaseScreen):
 
     def row_text(self, case: dict) -> str:
         """Two lines: receipt and matter; warning, status and the clock."""
-        matter = pick(case.get("matter_name"), self.lang, case.get("matter", ""))
+        matter = pick(case.get("matter_name"), self.lang) or self.host.matter_name(
+            case.get("matter", ""), self.lang
+        )
         status = pick(case.get("status_label"), self.lang, case.get("status", ""))
         warning = warning_of(case)
         flag = self.tr(f"cases.flag_{warning}") + "  " if warning in ("yellow", "red") else ""
-        clock = clock_words(case, self.lang, self.tr)
+        clock = clock_words(case, self.lang, self.tr, self.left(case))
         return f"{case['receipt']}  {matter}\n{flag}{status} · {clock}"
+
+    def left(self, case: dict) -> int | None:
+        """Working days from the daemon's today to the promised date, on the hall's calendar."""
+        calendar, promised = self.host.ctx.calendar, promised_of(case)
+        if calendar is None or not promised or not self.today or not running(case):
+            return None
+        try:
+            today, due = dt.date.fromisoformat(self.today), dt.date.fromisoformat(promised)
+            return calendar.working_days_between(today, due)
+        except (ValueError, CalendarError):  # a year without a table: the date alone
+            return None
 
     def _show_rows(self) -> None:
         box = self.ids.rows

@@ -148,14 +148,27 @@ def days_left(case: Mapping[str, Any]) -> int | None:
     return left if isinstance(left, int) else None
 
 
-def clock_words(case: Mapping[str, Any], lang: str, tr: Callable[..., str]) -> str:
-    """The clock in words: days left and the promised date, or why it is stopped."""
+def running(case: Mapping[str, Any]) -> bool:
+    """True while the case's clock counts (not waiting for 补正, suspended or finished)."""
+    clock = case.get("clock") or {}
+    return (clock.get("state") or case.get("clock_state") or "running") == "running"
+
+
+def clock_words(
+    case: Mapping[str, Any], lang: str, tr: Callable[..., str], left: int | None = None
+) -> str:
+    """The clock in words: days left and the promised date, or why it is stopped.
+
+    ``left``: the working days left when the case does not say (a list row: the
+    panel counts them on the hall's calendar).
+    """
     clock = case.get("clock") or {}
     state = clock.get("state") or case.get("clock_state") or "running"
     why = pick(clock.get("why"), lang)
     if state != "running":
         return why or tr(f"cases.clock_{state}")
-    left, promised = days_left(case), promised_of(case)
+    promised = promised_of(case)
+    left = days_left(case) if left is None else left
     if left is None:
         return tr("cases.promised", date=promised or "—")
     key = "cases.left" if left >= 0 else "cases.overdue"
