@@ -27,13 +27,15 @@ from tests.screens.caller.test_panel import caller_of
 from tests.support import Daemon
 
 
-def _act(root: CallerRoot, action: str, *choices: str) -> None:
-    """Tap an action, then (if it asks first) its form's choices and 确认; wait for the answer."""
+def _act(root: CallerRoot, action: str, *choices: str, **typed: str) -> None:
+    """Tap an action, then (if it asks first) its choices, the text typed, 确认; wait."""
     detail = root.cases.detail
     tap(by_id(root, f"act-{action}"))
     if detail.form is not None:
         for choice in choices:
             tap(by_id(root, choice))
+        for key, text in typed.items():
+            by_id(root, f"input-{key}").text = text
         tap(by_id(root, "form-confirm"))
     assert idle_until(lambda: not detail.busy, 5)
     assert not detail.message_error, detail.message
@@ -80,6 +82,23 @@ def test_the_chief_works_a_case_from_the_list_to_pickup(
     _act(root, "accept")
     assert case_of(daemon, receipt)["status"] == "accepted"
     assert {"act-extend", "act-reject", "act-suspend"} <= _action_ids(root)  # 延期: 把关权
+    _act(root, "suspend", "reason-专家评审")
+    case = case_of(daemon, receipt)
+    assert (case["status"], case["clock"]["state"]) == ("suspended", "suspended")
+    assert by_id(root, "case-clock").text == case["clock"]["why"]["zh"]  # stopped, and why
+    _act(root, "resume")
+    _act(root, "extend", "days-5", reason="需现场核查")
+    # Returned and supplied on 06-02: the limit counts afresh from the next working day,
+    # so still 2026-07-02 (worked out in test_open_form); suspended and resumed on 06-02,
+    # a closed day of the test hall (no working day used); plus 5 working days: July 3
+    # (Fri), 6, 7, 8, 9.
+    case = case_of(daemon, receipt)
+    assert (case["extension"], case["clock"]["promised_date"]) == (
+        {"days": 5, "reason": "需现场核查"},
+        "2026-07-09",
+    )
+    assert "2026-07-09" in by_id(root, "case-clock").text
+    assert root.cases.detail.notice_kind == "extension"
     _act(root, "finish")
     assert case_of(daemon, receipt)["status"] == "finished"
     _act(root, "ready")
