@@ -327,18 +327,22 @@ class DaemonClient:
         """POST /cases/{receipt}/{action}: accept, return, supply, … (the daemon checks who)."""
         return self._request("POST", f"/cases/{quote(receipt, safe='')}/{action}", body or {})
 
-    def case_notice(self, receipt: str, kind: str) -> dict:
-        """GET /cases/{receipt}/notices/{kind}: a notice (promise, correction, …) as JSON."""
-        return self._request("GET", f"/cases/{quote(receipt, safe='')}/notices/{kind}")
+    def case_notice(self, receipt: str, kind: str, key: str | None = None) -> dict:
+        """GET /cases/{receipt}/notices/{kind}: a notice (promise, correction, …) as JSON.
 
-    def case_notice_page(self, receipt: str, kind: str) -> bytes:
+        ``key``: the case's rating key (POST /cases answer): its QR then carries it.
+        """
+        return self._request("GET", self.case_notice_path(receipt, kind, key))
+
+    def case_notice_page(self, receipt: str, kind: str, key: str | None = None) -> bytes:
         """The notice's A4 page (HTML bytes), read with this client's token."""
-        path = f"/cases/{quote(receipt, safe='')}/notices/{kind}.html"
-        return self._request("GET", path, raw=True)
+        return self._request("GET", self.case_notice_path(receipt, kind, key, ".html"), raw=True)
 
-    def case_notice_url(self, receipt: str, kind: str) -> str:
-        """The address of the notice's A4 page on the daemon."""
-        return f"{self.base}/cases/{quote(receipt, safe='')}/notices/{kind}.html"
+    @staticmethod
+    def case_notice_path(receipt: str, kind: str, key: str | None = None, ext: str = "") -> str:
+        """The notice's path under /api/v1 (``ext`` ".html": its A4 page)."""
+        query = f"?{urlencode({'k': key})}" if key else ""
+        return f"/cases/{quote(receipt, safe='')}/notices/{kind}{ext}{query}"
 
     def give_consent(self, staff_id: str, terminal: str, consent_version: str) -> dict:
         """Record the signed-in staff member's consent to face enrolment on ``terminal``."""

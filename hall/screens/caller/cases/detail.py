@@ -205,19 +205,25 @@ class CaseDetailScreen(CaseScreen):
         """The A4 button: 打开承诺通知书（A4）."""
         return self.tr("cases.page", notice=self.tr(f"cases.notice_{kind}")) if kind else ""
 
+    def _key(self) -> str | None:
+        """The rating key of the case just opened, for its 承诺通知书's QR (only then)."""
+        if self.opened is None or self.notice_kind != self.opened.get("notice"):
+            return None
+        return self.opened.get("rating_key")
+
     def print_notice(self) -> None:
         """The notice on the window printer (read from the daemon, printed on the worker)."""
-        receipt, kind, ctx = self.case["receipt"], self.notice_kind, self.host.ctx
+        receipt, kind, ctx, key = self.case["receipt"], self.notice_kind, self.host.ctx, self._key()
         self.call(
-            lambda: notices.print_notice(ctx, receipt, kind),
+            lambda: notices.print_notice(ctx, receipt, kind, key),
             lambda _r: self.say(self.tr("cases.printed")),
         )
 
     def open_page(self) -> None:
         """The notice's A4 page in the system browser."""
-        receipt, kind, ctx = self.case["receipt"], self.notice_kind, self.host.ctx
+        receipt, kind, ctx, key = self.case["receipt"], self.notice_kind, self.host.ctx, self._key()
         self.call(
-            lambda: notices.open_page(ctx, receipt, kind),
+            lambda: notices.open_page(ctx, receipt, kind, key),
             lambda _url: self.say(self.tr("cases.page_opened")),
         )
 

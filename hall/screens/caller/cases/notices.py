@@ -55,9 +55,12 @@ def _folder() -> Path:
     return _pages
 
 
-def open_page(ctx: KioskContext, receipt: str, kind: str) -> str:
-    """Read the A4 page, open it in the system browser; the address opened."""
-    page = ctx.client.case_notice_page(receipt, kind)
+def open_page(ctx: KioskContext, receipt: str, kind: str, key: str | None = None) -> str:
+    """Read the A4 page, open it in the system browser; the address opened.
+
+    ``key``: the rating key of a case just opened (its QR then carries it).
+    """
+    page = ctx.client.case_notice_page(receipt, kind, key)
     path = _folder() / f"{receipt}-{kind}.html"
     path.write_bytes(page)
     os.chmod(path, 0o600)
@@ -74,13 +77,13 @@ def forget_pages() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def print_notice(ctx: KioskContext, receipt: str, kind: str) -> None:
+def print_notice(ctx: KioskContext, receipt: str, kind: str, key: str | None = None) -> None:
     """Read the notice from the daemon and print it on the window printer (ESC/POS).
 
     ``TicketPrinter.print_notice`` (hall/drivers/printer) lays it out; paper out or
     a printer offline is said in words (the A4 page stays open to the clerk).
     """
-    notice = ctx.client.case_notice(receipt, kind)
+    notice = ctx.client.case_notice(receipt, kind, key)
     printer = ctx.printer
     if printer is None or not hasattr(printer, "print_notice"):
         raise DaemonError(
