@@ -51,7 +51,7 @@ class CallerCases:
             hall_id="btn-cases", font_size="36sp", size_hint_y=None, height=dp(110)
         )
         self.button.bind(on_release=lambda _b: self.listing.open())
-        self.panel.bind(lang=self._relabel, busy=self._busy)
+        self.panel.bind(lang=self._relabel, busy=self._busy, connected=self._reconnected)
         self.panel.after_finish = self.offer
         self.panel.case_changed = self.changed
         if self.ctx.id_reader is not None:  # cards arrive on the reader's thread
@@ -118,6 +118,10 @@ class CallerCases:
 
     def _busy(self, _panel: object, busy: bool) -> None:
         self.button.disabled = busy
+
+    def _reconnected(self, _panel: object, connected: bool) -> None:
+        if connected and self.departments:  # events may have been missed meanwhile
+            self.count_warnings()
 
     # -- the host of the screens ---------------------------------------------------------
     def show(self, name: str) -> None:

@@ -2,7 +2,8 @@
 
 S003 (window 3) is the department's chief (首席代表, 把关权), S004 (window 4) a member
 (即办权 only); window 1 is 市场监督管理局's. Each caller has the catalogue and the
-hall's calendar, as ``run_kiosk.py --role caller`` reads them, and an ID card reader fed by the test.
+hall's calendar, as ``run_kiosk.py --role caller`` reads them, and an ID card reader
+fed by the test.
 """
 
 from __future__ import annotations
@@ -13,29 +14,9 @@ import pytest
 
 from hall.drivers.idreader import IdCardReader
 from hall.screens.caller.root import CallerRoot
-from tests.screens.caller.cases.support import case_context
+from tests.screens.caller.cases.support import DEPARTMENTS, case_context
 from tests.screens.caller.test_panel import caller_of
 from tests.support import Daemon, hall_config
-
-DEPARTMENTS = [
-    {
-        "code": "bdc",
-        "name_zh": "不动产登记中心",
-        "name_en": "Real Estate Registration",
-        "matters": ["BDC-BF-001", "BDC-ZY-001"],
-        "windows": [3, 4],
-        "chief": "S003",
-        "members": ["S004"],
-    },
-    {
-        "code": "scjg",
-        "name_zh": "市场监督管理局",
-        "name_en": "Market Regulation",
-        "matters": ["SJ-DJ-001"],
-        "windows": [1],
-        "chief": "S001",
-    },
-]
 
 
 @pytest.fixture

@@ -12,6 +12,27 @@ from tests.kivy_harness import by_id, idle_until, tap
 from tests.screens.caller.test_panel import operate, sign_in
 from tests.support import Daemon, make_id
 
+#: 不动产登记中心 owns windows 3 (its chief S003) and 4 (a member, S004); 市场监督管理局 window 1.
+DEPARTMENTS = [
+    {
+        "code": "bdc",
+        "name_zh": "不动产登记中心",
+        "name_en": "Real Estate Registration",
+        "matters": ["BDC-BF-001", "BDC-ZY-001"],
+        "windows": [3, 4],
+        "chief": "S003",
+        "members": ["S004"],
+    },
+    {
+        "code": "scjg",
+        "name_zh": "市场监督管理局",
+        "name_en": "Market Regulation",
+        "matters": ["SJ-DJ-001"],
+        "windows": [1],
+        "chief": "S001",
+    },
+]
+
 #: The applicant of the tests (a valid check character, worked out by make_id).
 APPLICANT_ID = make_id("11010519800101123")
 MANAGER = "manager-token-1"
