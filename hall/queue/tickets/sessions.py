@@ -144,6 +144,10 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
             }
             for d in cfg.departments_of_session(staff_id, number)
         ],
+        # Every department of the hall by name: the co-departments a 联办件 may name.
+        "hall_departments": [
+            {"code": d.code, "name": {"zh": d.name_zh, "en": d.name_en}} for d in cfg.departments
+        ],
         "expires_in_s": int(hours * 3600),
     }
 

@@ -58,7 +58,13 @@ def test_the_sign_in_answer_names_the_sessions_departments(make_daemon) -> None:
         ("bdc", False, False),
     ]
     assert _login(daemon, "S002", 2)["departments"] == []  # nobody's window, nobody's clerk
+    # Every department by name, for the co-departments of a 联办件.
+    assert _login(daemon, "S002", 2)["hall_departments"] == [
+        {"code": "bdc", "name": {"zh": "不动产登记中心", "en": "Real Estate Registration"}},
+        {"code": "scjg", "name": {"zh": "市场监督管理局", "en": "Market Regulation"}},
+    ]
 
 
 def test_a_hall_without_departments_answers_an_empty_list(daemon: Daemon) -> None:
-    assert _login(daemon, "S003", 3)["departments"] == []
+    answer = _login(daemon, "S003", 3)
+    assert answer["departments"] == [] and answer["hall_departments"] == []

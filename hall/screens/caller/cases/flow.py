@@ -39,6 +39,7 @@ class CallerCases:
         self.bridge = caller.bridge
         self.panel = caller.panel
         self.departments: list[dict] = []
+        self.hall_departments: list[dict] = []  # every department (联办件's co-departments)
         self.staff_id = ""
         self.warnings: dict[str, int] = {}  # 红牌 / 黄牌 counts over the session's departments
         self._counting = self._count_again = False
@@ -61,6 +62,7 @@ class CallerCases:
     def begin(self, login: dict) -> None:
         """A clerk signed in: their departments; the list button if they have any."""
         self.departments = list(login.get("departments") or [])
+        self.hall_departments = list(login.get("hall_departments") or [])
         self.staff_id = login.get("staff_id", "")
         slot = self.panel.ids.face_slot
         if self.button.parent is not None:
@@ -187,7 +189,9 @@ class CallerCases:
 
     def open_case(self, number: str, ticket_id: str, kind: str, matters: list[dict]) -> None:
         """The 登记办件 form for the finished ticket."""
-        self.open_form.start(number, ticket_id, kind, matters)
+        own = {d["code"] for d in self.departments if d.get("window")}
+        others = [d for d in self.hall_departments if d["code"] not in own]
+        self.open_form.start(number, ticket_id, kind, matters, others)
         self.show(self.open_form.name)
 
     def changed(self, _data: dict) -> None:

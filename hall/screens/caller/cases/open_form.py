@@ -5,7 +5,8 @@ already), the applicant's name and ID number come from the window's ID card read
 where there is one (or are typed), the phone is optional, and the materials are a
 checklist from the catalogue (必交 marked; "all received" ticks every one). A
 mandatory material left unticked opens the case as 待补正 with its 补正 notice: the
-daemon decides, the form only says what was handed in. The ticket is already
+daemon decides, the form only says what was handed in. A 联办件 names
+its co-departments (联办部门; the daemon gives each a step). The ticket is already
 finished when this form shows: leaving it (不登记) loses nothing.
 """
 
@@ -27,11 +28,14 @@ class CaseOpenScreen(CaseScreen):
     kind = StringProperty("")  # 承诺件 | 联办件 | 上报件 | 即办件
     matter = StringProperty("")  # the code picked
     has_reader = BooleanProperty(False)
+    co_heading = StringProperty("")  # 联办部门 (联办件 only)
 
     def __init__(self, host: Any, **kwargs: Any) -> None:
         self.ticket_id = ""
         self.matters: list[dict] = []
         self.present: set[str] = set()
+        self.others: list[dict] = []  # departments a 联办件 may name as co-departments
+        self.co: list[str] = []  # the co-departments chosen, in the order tapped
         super().__init__(host, **kwargs)
         self.has_reader = host.ctx.id_reader is not None
 
@@ -39,10 +43,17 @@ class CaseOpenScreen(CaseScreen):
         """登记办件 · C001 · 承诺件."""
         return self.tr("cases.open_title", number=number, kind=kind_name(self.tr, kind))
 
-    def start(self, number: str, ticket_id: str, kind: str, matters: list[dict]) -> None:
-        """A blank form for the ticket ``number`` just finished as ``kind``."""
+    def start(
+        self, number: str, ticket_id: str, kind: str, matters: list[dict], others: list[dict]
+    ) -> None:
+        """A blank form for the ticket ``number`` just finished as ``kind``.
+
+        ``others``: the departments a 联办件 may name as co-departments (联办部门).
+        """
         self.number, self.ticket_id, self.kind = number, ticket_id, kind
         self.matters = matters
+        self.others = others if kind == "联办件" else []
+        self.co = []
         self.matter = matters[0]["code"] if len(matters) == 1 else ""
         self.present = set()
         for key in ("name", "id_number", "phone"):
@@ -80,6 +91,9 @@ class CaseOpenScreen(CaseScreen):
             lambda i: self.toggle(names[i]),
             "material",
         )
+        options = [(d["code"], pick(d["name"], self.lang, d["code"])) for d in self.others]
+        option_buttons(self.ids.co, options, lambda c: c in self.co, self.toggle_co, "co")
+        self.co_heading = self.tr("cases.co_departments") if self.others else ""
 
     # -- taps ----------------------------------------------------------------------------
     def pick_matter(self, code: str) -> None:
@@ -91,6 +105,11 @@ class CaseOpenScreen(CaseScreen):
     def toggle(self, name: str) -> None:
         """Tick or untick a material as handed in."""
         self.present ^= {name}
+        self._show()
+
+    def toggle_co(self, code: str) -> None:
+        """Name or drop a co-department of the 联办件 (their steps follow in this order)."""
+        self.co = [c for c in self.co if c != code] if code in self.co else [*self.co, code]
         self._show()
 
     def all_present(self) -> None:
@@ -124,13 +143,16 @@ class CaseOpenScreen(CaseScreen):
             {"name": m["name"], "mandatory": m["mandatory"], "present": m["name"] in self.present}
             for m in matter["materials"]
         ]
-        return {
+        body = {
             "ticket_id": self.ticket_id,
             "matter": self.matter,
             "kind": self.kind,
             "applicant": applicant,
             "materials": materials,
         }
+        if self.co:
+            body["co_departments"] = list(self.co)
+        return body
 
     def submit(self) -> None:
         """Open the case on the daemon; its detail (receipt, promised date) follows."""

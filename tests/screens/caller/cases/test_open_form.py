@@ -126,3 +126,31 @@ def test_a_window_of_no_department_offers_nothing(dept_daemon: Daemon) -> None:
             by_id(root, "btn-cases")
     finally:
         next(made, None)
+
+
+def test_a_joint_case_names_its_co_departments(chief: CallerRoot, dept_daemon: Daemon) -> None:
+    """联办件: the other departments of the hall are offered as 联办部门, each gets a step."""
+    root, daemon = chief, dept_daemon
+    signed_in(root, "S003")
+    serve_and_finish(root, daemon, "联办件")
+    tap(by_id(root, "choice-open-case"))
+    tap(by_id(root, "matter-BDC-ZY-001"))
+    with pytest.raises(LookupError):
+        by_id(root, "co-bdc")  # the window's own department leads; it is no co-department
+    tap(by_id(root, "co-scjg"))
+    assert by_id(root, "co-scjg").chosen
+    by_id(root, "case-name").text = "王五"
+    by_id(root, "case-id-number").text = APPLICANT_ID
+    tap(by_id(root, "case-all-present"))
+    screenshot("caller-case-open-joint")
+    tap(by_id(root, "case-submit"))
+    detail = root.cases.detail
+    assert idle_until(lambda: root.current == "case-detail" and not detail.busy, 5), (
+        root.cases.open_form.message
+    )
+    case = case_of(daemon, detail.case["receipt"])
+    assert case["kind"] == "联办件"
+    assert [(s["role"], s["department"]) for s in case["steps"]] == [
+        ("lead", "bdc"),
+        ("co", "scjg"),
+    ]
