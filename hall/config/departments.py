@@ -137,6 +137,15 @@ class DepartmentLookup:
         """The department ``staff_id`` belongs to (chief, deputy or member), or None."""
         return next((d for d in self.departments if staff_id in d.staff), None)
 
+    def departments_of_session(self, staff_id: str, window: int) -> list[DepartmentConfig]:
+        """The departments whose cases a clerk signed in at ``window`` works, window's first.
+
+        The window's department, then the clerk's own: a B岗 clerk covering another
+        department's window works for both (the case register's rule, issue 15).
+        """
+        found = [self.department_of_window(window), self.department_of_staff(staff_id)]
+        return list({d.code: d for d in found if d is not None}.values())
+
     def may_gatekeep(self, staff_id: str, dept: str | DepartmentConfig) -> bool:
         """把关权 (延期, 退件): True for the chief or the deputy of ``dept`` (code or config)."""
         found = self.department(dept) if isinstance(dept, str) else dept

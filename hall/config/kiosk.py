@@ -112,6 +112,11 @@ class KioskSection(_Section):
         default_factory=lambda: {"type": "sim"},
         description="ticket printer: type usb|serial|network|file|sim and its settings",
     )
+    window_printer: dict[str, Any] | None = Field(
+        None,
+        description="caller role: the window's notice printer (承诺通知书 …), type "
+        "usb|serial|network|file|sim as printer; null = none (notices open as A4 pages)",
+    )
     guide: str = Field("hall/kiosk/data/guide.yaml", description="办事指南 data file")
     id_reader: IdReaderConfig | None = Field(None, description="serial ID card reader; null = none")
     submission: bool = Field(

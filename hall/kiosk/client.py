@@ -22,7 +22,7 @@ import socket
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -308,6 +308,45 @@ class DaemonClient:
     def vacancy(self) -> dict:
         """Empty windows and the open 空岗 alerts (GET /vacancy; staff and managers)."""
         return self._request("GET", "/vacancy")
+
+    # -- 办件 (the case register, issue 15): a staff token --------------------------
+    def open_case(self, body: dict) -> dict:
+        """POST /cases: a case opened from the ticket served here (receipt, promised date)."""
+        return self._request("POST", "/cases", body)
+
+    def case_list(self, **filters: str) -> dict:
+        """GET /cases: {cases, today}; ``department``, ``status``, ``due`` (yellow, red, open)."""
+        query = urlencode({k: v for k, v in filters.items() if v})
+        return self._request("GET", "/cases" + (f"?{query}" if query else ""))
+
+    def cases(self, **filters: str) -> list[dict]:
+        """The cases of :meth:`case_list` (no applicant data)."""
+        return self.case_list(**filters)["cases"]
+
+    def case(self, receipt: str) -> dict:
+        """GET /cases/{receipt}: one case in full (its history, the applicant's ID)."""
+        return self._request("GET", f"/cases/{quote(receipt, safe='')}")
+
+    def case_action(self, receipt: str, action: str, body: dict | None = None) -> dict:
+        """POST /cases/{receipt}/{action}: accept, return, supply, … (the daemon checks who)."""
+        return self._request("POST", f"/cases/{quote(receipt, safe='')}/{action}", body or {})
+
+    def case_notice(self, receipt: str, kind: str, key: str | None = None) -> dict:
+        """GET /cases/{receipt}/notices/{kind}: a notice (promise, correction, …) as JSON.
+
+        ``key``: the case's rating key (POST /cases answer): its QR then carries it.
+        """
+        return self._request("GET", self.case_notice_path(receipt, kind, key))
+
+    def case_notice_page(self, receipt: str, kind: str, key: str | None = None) -> bytes:
+        """The notice's A4 page (HTML bytes), read with this client's token."""
+        return self._request("GET", self.case_notice_path(receipt, kind, key, ".html"), raw=True)
+
+    @staticmethod
+    def case_notice_path(receipt: str, kind: str, key: str | None = None, ext: str = "") -> str:
+        """The notice's path under /api/v1 (``ext`` ".html": its A4 page)."""
+        query = f"?{urlencode({'k': key})}" if key else ""
+        return f"/cases/{quote(receipt, safe='')}/notices/{kind}{ext}{query}"
 
     def give_consent(self, staff_id: str, terminal: str, consent_version: str) -> dict:
         """Record the signed-in staff member's consent to face enrolment on ``terminal``."""

@@ -63,7 +63,7 @@ def wait_for_display(display_proc: subprocess.Popen | None) -> None:
 
 
 def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy-free import)
-    """Build the screens' context: daemon client, strings, printer, guide."""
+    """Build the screens' context: daemon client, strings, printer, guide (per role)."""
     from hall.drivers.printer import open_printer
     from hall.kiosk.client import DaemonClient
     from hall.kiosk.context import KioskContext
@@ -80,11 +80,14 @@ def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy
             settings.daemon_url,
         )
     printer = None
-    if role == "kiosk":
+    # The kiosk's ticket printer; a caller's window printer (notices of cases) if it has one.
+    printer_config = {"kiosk": settings.printer, "caller": settings.window_printer}.get(role)
+    if printer_config:
         try:
-            printer = open_printer(settings.printer)
+            printer = open_printer(printer_config)
         except ValueError as exc:
-            raise SystemExit(f"kiosk.{exc}") from None
+            prefix = "window_" if role == "caller" else ""
+            raise SystemExit(f"kiosk.{prefix}{exc}") from None
     ctx = KioskContext(
         settings=settings,
         client=DaemonClient(settings.daemon_url, token, ca_file=settings.ca_file),
@@ -98,7 +101,9 @@ def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy
     )
     if role == "kiosk" and settings.submission:
         add_submission(ctx, config)
-    if role == "kiosk":
+    if role == "caller":
+        add_case_register(ctx, config)
+    if role in ("kiosk", "caller"):
         add_id_reader(ctx, settings)
     from hall.kiosk.face_setup import add_face
 
@@ -113,10 +118,33 @@ def add_id_reader(ctx, settings) -> None:  # ctx: KioskContext, settings: KioskS
     from hall.drivers.idreader import IdCardReader
     from hall.drivers.port import SerialLink
 
-    ctx.id_reader = IdCardReader(on_card=lambda _card: None)  # the kiosk root takes the cards
+    ctx.id_reader = IdCardReader(on_card=lambda _card: None)  # the role's root takes the cards
     ctx.id_link = SerialLink(settings.id_reader.port, baudrate=settings.id_reader.baudrate)
     ctx.id_link.on_bytes = ctx.id_reader.feed
     ctx.id_link.start()
+
+
+def add_case_register(ctx, config: HallConfig) -> None:  # ctx: KioskContext
+    """办件 at a caller: the catalogue (matter names, materials) and the hall's calendar.
+
+    A catalogue that cannot be read does not stop the panel (calling goes on): the
+    case form then shows matter codes without materials, and the log says why.
+    """
+    from hall.catalogue import CatalogueError, load_catalogue
+    from hall.workdays import CalendarError, WorkCalendar
+
+    try:
+        ctx.catalogue = load_catalogue(config.submissions.catalogue)
+    except CatalogueError as exc:
+        log.error("catalogue not read, cases are opened without materials: %s", exc)
+    try:  # the days left of a listed case, on the calendar the daemon counts with
+        ctx.calendar = WorkCalendar.load(
+            config.submissions.holidays,
+            closed_dates=config.hall.hours.closed_dates,
+            open_dates=config.hall.hours.open_dates,
+        )
+    except CalendarError as exc:
+        log.error("holiday tables not read, case lists show promised dates only: %s", exc)
 
 
 def add_submission(ctx, config: HallConfig) -> None:  # ctx: KioskContext

@@ -177,3 +177,13 @@ def test_the_demo_hall_has_three_departments_whose_chiefs_sign_in_at_their_windo
     for dept in config.departments:
         chief = f"首席代表 {dept.chief} "
         assert any(chief in row and dept.name_zh in row for row in rows), dept.code
+
+
+def test_a_sessions_departments_are_the_windows_then_the_clerks_own(tmp_path: Path) -> None:
+    config = _load(tmp_path, _departments())
+    scjg, bdc = config.departments
+    assert config.departments_of_session("S001", 1) == [scjg]  # chief at their own window
+    # SB (B岗, a member of scjg) covering window 3 of bdc works for both, the window's first.
+    assert config.departments_of_session("SB", 3) == [bdc, scjg]
+    assert config.departments_of_session("S005", 5) == []  # no department's window or clerk
+    assert config.departments_of_session("S005", 4) == [bdc]

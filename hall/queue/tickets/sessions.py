@@ -132,6 +132,22 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         "covering": None if cover is None else {"leave_id": cover.id, "for": cover.staff_id},
         "clerk": badges.public_clerk(cfg, staff_id),  # what the hall shows (亮证上岗)
         "window": window_view(tx, row),
+        # The caller panel's 办件 (issue 15): matters it opens cases for, whose cases it lists,
+        # and whether this clerk holds 把关权 there. Config only, nothing personal.
+        "departments": [
+            {
+                "code": d.code,
+                "name": {"zh": d.name_zh, "en": d.name_en},
+                "matters": list(d.matters),
+                "window": number in d.windows,
+                "gatekeeper": cfg.may_gatekeep(staff_id, d),
+            }
+            for d in cfg.departments_of_session(staff_id, number)
+        ],
+        # Every department of the hall by name: the co-departments a 联办件 may name.
+        "hall_departments": [
+            {"code": d.code, "name": {"zh": d.name_zh, "en": d.name_en}} for d in cfg.departments
+        ],
         "expires_in_s": int(hours * 3600),
     }
 

@@ -47,6 +47,8 @@ class WindowOperations:
     _apply_window: Callable[[dict], None]
     _apply_ticket: Callable[[dict], None]
     _refresh_queue: Callable[[], None]
+    #: 办结 done: ``after_finish(number, ticket_id, case_type)`` (办件 offers 登记办件).
+    after_finish: Callable[[str, str, str], None] | None = None
 
     def operate(self, op: str, **body: Any) -> None:
         """Run a window operation on the worker; show its result or the daemon's refusal."""
@@ -90,6 +92,9 @@ class WindowOperations:
         if op == "pause":
             values["reason"] = self.tr(dict(PAUSE_REASONS)[body["reason"]])
         self._say(self.tr(f"caller.done_{op.replace('-', '_')}", **values))
+        if op == "finish" and self.after_finish is not None:
+            # The ticket is finished already: whatever follows cannot lose it.
+            self.after_finish(number, result.get("id", ""), body["case_type"])
 
     def _say_requeued(self, number: str, ahead: int) -> None:
         self.requeued = ""

@@ -107,6 +107,8 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self.vacancy = VacancyNotice()
         self.login: dict = {}  # the sign-in's answer: name, public clerk (亮证上岗)
+        #: ``case.changed`` events go here (办件, hall/screens/caller/cases/flow.py).
+        self.case_changed: Callable[[dict], None] | None = None
         self._queue_loading = False
         self._queue_stale = False
         super().__init__(window_number=window, **kwargs)
@@ -255,6 +257,8 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
             self._on_ticket_event(kind, data)
         elif kind.startswith("vacancy.") and self.vacancy.on_event(kind, data):
             self._show_vacancy()
+        elif kind == "case.changed" and self.case_changed is not None:
+            self.case_changed(data)
         elif kind in ("queue.reset", "reset"):
             self.no_shows = []
             self.reload()

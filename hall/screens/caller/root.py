@@ -15,6 +15,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hall.kiosk.context import KioskContext
+from hall.screens.caller.cases.flow import CallerCases
 from hall.screens.caller.login import CallerLogin
 from hall.screens.caller.panel import CallerPanel
 from hall.screens.common.bridge import UiBridge
@@ -43,6 +44,8 @@ class CallerRoot(ScreenManager):
         )
         self.add_widget(self.login_screen)
         self.add_widget(self.panel)
+        # 办件: open a case at 办结, the department's list (hall/screens/caller/cases/).
+        self.cases = CallerCases(self)
         self.face = None  # 人脸签到 when this window has a face terminal and camera
         if ctx.face_terminal is not None and ctx.face_camera is not None:
             from hall.screens.caller.face import CallerFace
@@ -66,12 +69,14 @@ class CallerRoot(ScreenManager):
         log.info("%s signed in at window %d", data["staff_id"], self.window)
         self.login_screen.reset()
         self.panel.begin(data)
+        self.cases.begin(data)
         self.current = "panel"
 
     def logged_out(self) -> None:
         """The daemon closed the window: drop the token and show the sign-in screen."""
         log.info("signed out at window %d", self.window)
         self.panel.end()
+        self.cases.end()
         self.ctx.client.token = None
         self.login_screen.reset()
         self.current = "login"
@@ -87,4 +92,5 @@ class CallerRoot(ScreenManager):
         """Stop the face decision, the event follower, the worker thread and the clock events."""
         if self.face is not None:
             self.face.shutdown()
+        self.cases.shutdown()
         self.bridge.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,15 +24,19 @@ def caller(daemon: Daemon) -> Iterator[CallerRoot]:
     yield from caller_of(daemon)
 
 
-def caller_of(daemon: Daemon) -> Iterator[CallerRoot]:
-    """Mount window 3's caller role on ``daemon``; unmount it after."""
+def caller_of(daemon: Daemon, window: int = 3, **ctx_extra: Any) -> Iterator[CallerRoot]:
+    """Mount ``window``'s caller role on ``daemon``; unmount it after.
+
+    ``ctx_extra``: more of the context (a catalogue, an ID card reader, a printer).
+    """
     ctx = KioskContext(
         settings=KioskSection(daemon_url=daemon.base),
         client=DaemonClient(daemon.base, None),
         strings=Strings("zh"),
         hall_name="测试大厅",
+        **ctx_extra,
     )
-    root = mount(CallerRoot(ctx, 3))
+    root = mount(CallerRoot(ctx, window))
     yield root
     root.shutdown()
     ctx.client.close()

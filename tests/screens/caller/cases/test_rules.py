@@ -1,0 +1,107 @@
+"""What the 办件 screens offer, worked out without Kivy: actions by status, 把关权, bodies, words."""
+
+from __future__ import annotations
+
+import pytest
+
+from hall.screens.caller.cases.rules import (
+    actions_for,
+    body_of,
+    clock_words,
+    days_left,
+    missing_inputs,
+    pick,
+    warning_of,
+)
+
+MATERIALS = [
+    {"name": "申请书", "mandatory": False, "present": True},
+    {"name": "身份证明", "mandatory": True, "present": False},
+]
+
+
+def _case(status: str, kind: str = "承诺件") -> dict:
+    return {"receipt": "W1", "status": status, "kind": kind, "materials": MATERIALS}
+
+
+@pytest.mark.parametrize(
+    ("status", "member", "chief_adds"),
+    [
+        ("received", ["accept", "return"], ["reject"]),
+        ("returned", ["supply"], ["reject"]),
+        ("accepted", ["return", "suspend", "finish"], ["extend", "reject"]),
+        ("suspended", ["resume"], ["extend", "reject"]),
+        ("finished", ["ready"], []),
+        ("ready", ["deliver"], []),
+        ("delivered", [], []),
+        ("rejected", [], []),
+    ],
+)
+def test_actions_follow_the_status_and_gatekeeping_is_the_chiefs(
+    status: str, member: list[str], chief_adds: list[str]
+) -> None:
+    assert actions_for(_case(status), gatekeeper=False) == member
+    assert sorted(actions_for(_case(status), gatekeeper=True)) == sorted(member + chief_adds)
+
+
+def test_an_immediate_case_may_be_finished_straight_from_received() -> None:
+    assert actions_for(_case("received", "即办件"), False) == ["accept", "return", "finish"]
+
+
+def test_return_lists_every_missing_item_and_waits_for_one() -> None:
+    case = _case("received")
+    assert missing_inputs("return", case, {}) == ["missing"]
+    assert missing_inputs("return", case, {"missing": ["身份证明"]}) == []
+    body = body_of("return", case, {"missing": ["身份证明", "申请书"], "note": " 原件 "})
+    assert body == {"missing": ["身份证明", "申请书"], "note": "原件"}
+    assert body_of("return", case, {"missing": ["身份证明"]}) == {
+        "missing": ["身份证明"],
+        "note": "",
+    }
+
+
+def test_extend_sends_whole_days_and_a_reason() -> None:
+    case = _case("accepted")
+    assert missing_inputs("extend", case, {"days": "5"}) == ["reason"]
+    assert body_of("extend", case, {"days": "5", "reason": "需现场核查"}) == {
+        "days": 5,
+        "reason": "需现场核查",
+    }
+
+
+def test_deliver_asks_for_the_id_at_the_window_and_the_tracking_number_by_post() -> None:
+    case = _case("ready")
+    assert missing_inputs("deliver", case, {}) == ["by"]
+    assert missing_inputs("deliver", case, {"by": "window"}) == ["id_number"]
+    assert missing_inputs("deliver", case, {"by": "post"}) == ["tracking"]
+    typed = {"by": "post", "tracking": "SF123", "id_number": "left from the window choice"}
+    assert body_of("deliver", case, typed) == {"by": "post", "tracking": "SF123"}
+
+
+def test_refusal_needs_reason_and_basis() -> None:
+    case = _case("accepted")
+    assert missing_inputs("reject", case, {"reason": "不符合条件"}) == ["basis"]
+    assert missing_inputs("suspend", case, {}) == ["reason"]
+    assert body_of("suspend", case, {"reason": "专家评审"}) == {"reason": "专家评审"}
+    assert missing_inputs("accept", case, {}) == [] and body_of("accept", case, {}) == {}
+
+
+def _tr(key: str, **values: object) -> str:
+    return key + "".join(f"|{k}={v}" for k, v in sorted(values.items()))
+
+
+def test_the_clock_in_words_running_overdue_and_stopped() -> None:
+    running = {"clock": {"state": "running", "left": 3, "promised_date": "2026-07-01"}}
+    assert clock_words(running, "zh", _tr) == "cases.left|date=2026-07-01|days=3"
+    overdue = {"clock": {"state": "running", "left": -2, "promised_date": "2026-06-09"}}
+    assert clock_words(overdue, "zh", _tr) == "cases.overdue|date=2026-06-09|days=2"
+    waiting = {"clock": {"state": "waiting", "why": {"zh": "等待补正", "en": "waiting"}}}
+    assert clock_words(waiting, "en", _tr) == "waiting"
+    assert clock_words({"clock": {"state": "suspended"}}, "zh", _tr) == "cases.clock_suspended"
+    assert days_left(waiting) is None and warning_of(overdue) is None
+    assert warning_of({"clock": {"warning": "red"}}) == "red"
+
+
+def test_names_fall_back_to_the_other_language_then_the_code() -> None:
+    assert pick({"zh": "补发", "en": ""}, "en") == "补发"
+    assert pick(None, "en", "BDC-BF-001") == "BDC-BF-001"
