@@ -42,6 +42,7 @@ from hall.config.devices import (  # noqa: F401 - re-exported
     LedBusConfig,
     VoiceConfig,
 )
+from hall.config.enquiries import EnquiriesSection
 from hall.config.face import (  # noqa: F401 - re-exported
     ClassicFaceConfig,
     DnnFaceConfig,
@@ -302,6 +303,7 @@ class HallConfig(DepartmentLookup, _Section):
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
     cases: CasesSection = CasesSection()
+    enquiries: EnquiriesSection = EnquiriesSection()  # 首问 register (issue 16)
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )

@@ -31,7 +31,9 @@ from hall.queue.web.api import (
     case_notices,
     cases,
     devices,
+    enquiries,
     events,
+    help_requests,
     manager,
     manager_login,
     personal_data,
@@ -72,6 +74,8 @@ ROUTERS = (
     manager_page.router,
     citizen.router,
     announcements.router,
+    enquiries.router,  # 首问 register (issue 16)
+    help_requests.router,  # 帮办代办 help calls (issue 16)
 )
 
 log = logging.getLogger(__name__)
