@@ -26,6 +26,7 @@ ASSETS = {
     "manager_terminals.js",
     "manager_vacancy.js",
     "manager_announce.js",
+    "manager_help.js",  # 帮办代办 (issue 16)
     "manager.css",
 }
 

@@ -265,6 +265,8 @@ async function load() {
       window.renderVacancy, [], () => window.renderVacancy(null)),
     part("今日暂停 pauses（/vacancy/pauses）", "/vacancy/pauses",
       window.renderPauses, [], () => window.renderPauses(null)),
+    part("帮办代办 help calls（/help）", "/help",
+      window.renderHelp, [], () => window.renderHelp(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
@@ -329,7 +331,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|help)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
