@@ -165,20 +165,21 @@ def listing(
     tx: Tx,
     day: str,
     staff_id: str | None,
-    reader: personal_data.Reader,
+    reader: personal_data.Reader | None,
 ) -> list[dict[str, Any]]:
     """The enquiries of ``day`` (of ``staff_id`` only, if given), oldest first.
 
     The caller decides whom ``reader`` may list (a clerk: their own). Each contact shown
-    is recorded as a personal-data read of ``enquiry:<id>`` in this transaction.
+    is recorded as a personal-data read of ``enquiry:<id>`` in this transaction; with no
+    ``reader`` no contact is shown (nor opened) and nothing is recorded.
     """
     query = select(E).where(E.c.day == day).order_by(E.c.id)
     if staff_id is not None:
         query = query.where(E.c.staff_id == staff_id)
     out = []
     for row in tx.conn.execute(query).all():
-        contact = _open_contact(ctx, row)
-        if contact is not None:
+        contact = _open_contact(ctx, row) if reader is not None else None
+        if contact is not None and reader is not None:
             personal_data.record(tx, reader, f"enquiry:{row.id}", "enquiry.list", True)
         out.append(_view(ctx, row, contact))
     return out

@@ -100,11 +100,17 @@ async def log_enquiry(request: Request, body: EnquiryIn, p: Caller) -> dict[str,
 
 @router.get("/enquiries")
 async def list_enquiries(
-    request: Request, p: Caller, day: Day = None, staff: StaffId = None
+    request: Request,
+    p: Caller,
+    day: Day = None,
+    staff: StaffId = None,
+    contact: Annotated[bool, Query(description="false: no contacts (nothing recorded)")] = True,
 ) -> dict[str, Any]:
     """The enquiries of a day (default today): managers all (or ``staff``'s), a clerk their own.
 
-    A clerk asking for another's gets 403. The contacts shown are recorded as reads.
+    A clerk asking for another's gets 403. The contacts shown are recorded as reads;
+    ``contact=false`` lists without them (``has_contact`` says which have one), as the
+    manager page does on every refresh.
     """
     daemon = daemon_of(request)
     ctx = daemon.ctx
@@ -121,7 +127,7 @@ async def list_enquiries(
         reader_actor = f"staff:{actor}" if p.role == "staff" else actor
         reader = personal_data.Reader(reader_actor, window, client_address(request))
         the_day = _day(day, ctx.local_date(tx.now))
-        found = enquiries.listing(ctx, tx, the_day, who, reader)
+        found = enquiries.listing(ctx, tx, the_day, who, reader if contact else None)
         return {"day": the_day, "enquiries": found}
 
     # daemon.run: the personal-data reads are written in the reading transaction.

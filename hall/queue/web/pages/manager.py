@@ -27,6 +27,7 @@ ASSETS = {
     "manager_vacancy.js",
     "manager_announce.js",
     "manager_help.js",  # 帮办代办 (issue 16)
+    "manager_enquiries.js",  # 首问登记 (issue 16)
     "manager.css",
 }
 

@@ -103,6 +103,13 @@ def test_a_clerk_lists_their_own_managers_everyone_and_reads_are_recorded(hall: 
     assert [e["id"] for e in only_b] == [b["id"]]
     assert manager.get("/enquiries", params={"day": "2026-06-01"}).json()["enquiries"] == []
 
+    bare = manager.get("/enquiries", params={"contact": "false"}).json()["enquiries"]
+    assert [(e["contact"], e["has_contact"]) for e in bare] == [
+        (None, True),
+        (None, True),
+        (None, False),
+    ]
+
     reads = manager.get("/personal-data/reads").json()["reads"]
     seen = sorted((r["actor"], r["case"]) for r in reads if r["case"].startswith("enquiry:"))
     # S003 read their own once (twice listed); the manager a and b, then b again.

@@ -267,6 +267,10 @@ async function load() {
       window.renderPauses, [], () => window.renderPauses(null)),
     part("帮办代办 help calls（/help）", "/help",
       window.renderHelp, [], () => window.renderHelp(null)),
+    part("首问登记 enquiries（/enquiries）", `/enquiries?contact=false&day=${$("to").value}`,
+      window.renderEnquiries, [], () => window.renderEnquiries(null)),
+    part("首问统计 enquiry counts（/enquiries/counts）", `/enquiries/counts?${rangeQuery()}`,
+      window.renderEnquiryCounts, [], () => window.renderEnquiryCounts(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
   ]);
@@ -331,7 +335,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|help)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|help|enquiry)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
