@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from hall.config.appointments import AppointmentsSection
+from hall.config.assessment import AssessmentSection
 from hall.config.attendance import (  # noqa: F401 - re-exported
     AttendanceSection,
     FaceTerminalConfig,
@@ -55,6 +56,12 @@ from hall.config.kiosk import (  # noqa: F401 - re-exported
     OutboxSection,
     RectificationSection,
     SubmissionsSection,
+)
+from hall.config.leave import (  # noqa: F401 - re-exported
+    DEMO_LEADER_PIN,
+    LEADER_PREFIX,
+    LeaderConfig,
+    LeaveSection,
 )
 from hall.config.limits import LimitsSection, StreamCaps  # noqa: F401 - re-exported
 from hall.config.managers import (  # noqa: F401 - re-exported
@@ -303,6 +310,11 @@ class HallConfig(DepartmentLookup, _Section):
     progress: ProgressSection = ProgressSection()
     vacancy: VacancySection = VacancySection()
     cases: CasesSection = CasesSection()
+    assessment: AssessmentSection = AssessmentSection()
+    leave: LeaveSection = LeaveSection()
+    leaders: list[LeaderConfig] = Field(
+        default_factory=list, description="分管领导 who sign in at the hall (no window)"
+    )
     enquiries: EnquiriesSection = EnquiriesSection()  # 首问 register (issue 16)
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
@@ -323,6 +335,7 @@ class HallConfig(DepartmentLookup, _Section):
         # A manager's actions are recorded as manager:<id>, the bootstrap token's as
         # manager:<token name>: one may not pass for the other.
         _unique("managers", "id", [m.id for m in self.managers])
+        _unique("leaders", "id", [m.id for m in self.leaders])
         token_names = {t.name for t in self.api.tokens if t.role == TokenRole.MANAGER}
         for i, manager in enumerate(self.managers):
             if manager.id in token_names:
@@ -378,6 +391,10 @@ class HallConfig(DepartmentLookup, _Section):
         """The staff member with this id, or None."""
         return next((s for s in self.staff if s.id == staff_id), None)
 
+    def leader(self, leader_id: str) -> LeaderConfig | None:
+        """The leader (分管领导) with this id, or None."""
+        return next((m for m in self.leaders if m.id == leader_id), None)
+
     def manager(self, manager_id: str) -> ManagerConfig | None:
         """The manager account with this id, or None."""
         return next((m for m in self.managers if m.id == manager_id), None)
@@ -392,6 +409,9 @@ class HallConfig(DepartmentLookup, _Section):
         found += [f"staff {s.id} PIN" for s in self.staff if verify_pin("1234", s.pin_hash)]
         found += [
             f"manager {m.id} PIN" for m in self.managers if verify_pin(DEMO_MANAGER_PIN, m.pin_hash)
+        ]
+        found += [
+            f"leader {m.id} PIN" for m in self.leaders if verify_pin(DEMO_LEADER_PIN, m.pin_hash)
         ]
         found += [
             f"face terminal {t.name} token"

@@ -4,7 +4,10 @@ A day's check-in is its earliest check-in record (every window opening writes
 one: /staff/login and /attendance/checkin by id + PIN, a face terminal's
 check-in, a manager's correction), its check-out the latest check-out record
 (/staff/logout and /attendance/checkout). Only working days of the hall calendar
-are judged; a record on a day off is listed but never makes anyone absent.
+are judged; a record on a day off is listed but never makes anyone absent. A working
+day of approved leave (hall/queue/supervision/leave.py, 请假) is ``leave``, not an
+absence, with the kind of leave as its ``leave`` (a half-day's leave too), like a
+manager's one-day leave record (POST /attendance/leave).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from hall.queue.attendance.records import classify
 from hall.queue.core.context import Context
 from hall.queue.core.tables.attendance import attendance_table
 from hall.queue.core.writer import Tx
+from hall.queue.supervision import leave
 
 
 def _facts(
@@ -44,6 +48,10 @@ def _facts(
             f["out"] = r.ts
         elif r.kind == "leave":
             f["leave"] = r.note or "leave"
+    for (staff_id, day), kind in leave.approved_days(tx, first, last).items():
+        if ctx.schedule.is_working_day(dt.date.fromisoformat(day)):  # a day off stays one
+            f = facts[staff_id, day]
+            f["leave"] = f["leave"] or kind
     return facts
 
 

@@ -69,7 +69,7 @@ def compute(
             today=max(today, received),
             yellow_days=yellow_days,
         )
-    except CalendarError as exc:
+    except (CalendarError, deadline.ClockError) as exc:  # ClockError: the clock went back
         log.warning("case %s: no promised date: %s", row.receipt, exc)
         return None
 

@@ -143,14 +143,15 @@ class Who:
     window: int | None = None
     departments: frozenset[str] = frozenset()
 
-    @property
-    def home(self) -> str:
-        """The department recorded with the clerk's actions: their own, else the window's."""
-        return (
-            min(self.departments)
-            if len(self.departments) == 1
-            else ",".join(sorted(self.departments))
-        )
+    def holder(self, department: str) -> str:
+        """The department recorded with an action on a case of ``department``.
+
+        The case's own when the clerk acts for it, else the clerk's single department
+        (a 联办 co-department), else "" (a manager, or a case of no department).
+        """
+        if self.role != "staff" or department in self.departments or not self.departments:
+            return department if self.role == "staff" else ""
+        return min(self.departments)
 
 
 def who_staff(config: HallConfig, staff_id: str, window: int) -> Who:

@@ -5,7 +5,7 @@ its live clock (:mod:`hall.queue.cases.case_clock`), the applicant (the full ID
 number only when ``full``: staff of the case's department and managers), the
 materials, the last extension, refusal and delivery, the 联办/上报 steps with how
 long each department held the case, and the whole history. Lists never use this
-view: they carry :func:`hall.queue.cases.register.summary`, no personal data.
+view: they carry :func:`hall.queue.cases.case_listing.summary`, no personal data.
 """
 
 from __future__ import annotations

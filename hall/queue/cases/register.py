@@ -21,10 +21,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 
 from hall.idnumber import id_fingerprint
 from hall.queue.cases import case_clock, case_rules, case_steps, case_sync, submissions
+from hall.queue.cases.case_listing import listing, summary, warning_of  # noqa: F401 - re-exported
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, not_found
 from hall.queue.core.tables.cases import case_events_table, cases_table, submissions_table
@@ -151,7 +152,7 @@ def open_case(
         missing = [m["name"] for m in body.materials if m["mandatory"] and not m["present"]]
     status = "returned" if missing else "received"
     name = actor.actor if isinstance(actor, case_rules.Who) else actor
-    dept = actor.home if isinstance(actor, case_rules.Who) else body.department
+    dept = actor.holder(body.department) if isinstance(actor, case_rules.Who) else body.department
     number = str(body.applicant.get("id_number", ""))
     if body.source == "kiosk":
         applicant = IN_SUBMISSION
@@ -239,7 +240,7 @@ def act(
     elif action in ("step", "report_up", "answered"):
         detail.update(case_steps.act(tx, row, action, body, who, today))
     tx.conn.execute(C.update().where(C.c.receipt == row.receipt), values)
-    dept = who.home if who.role == "staff" else ""
+    dept = who.holder(detail.get("step_department") or row.department)
     _record(tx, ctx, row.receipt, action, new, who.actor, dept, detail)
     saved = _reclock(ctx, tx, row.receipt, today)
     emit(tx, saved)
@@ -251,77 +252,9 @@ def act(
     return saved
 
 
-def summary(row: Any) -> dict[str, Any]:
-    """A case without personal data: for lists and the ``case.changed`` event."""
-    return {
-        "receipt": row.receipt,
-        "source": row.source,
-        "matter": row.matter,
-        "department": row.department,
-        "kind": row.kind,
-        "status": row.status,
-        "status_label": case_rules.label(row.status),
-        "received_on": row.received_on,
-        "promised_date": row.promised_date,
-        "clock_state": row.clock_state,
-        "yellow_on": row.yellow_on,
-        "window": row.window,
-    }
-
-
 def emit(tx: Tx, row: Any) -> None:
     """``case.changed`` for staff and managers (hall/queue/web/api/events.py): no personal data."""
     tx.emit("case.changed", {"case": summary(row)})
-
-
-def warning_of(row: Any, today: dt.date) -> str | None:
-    """黄牌/红牌 from the stored clock: red past the promised date, yellow from yellow_on."""
-    if row.clock_state != "running" or row.promised_date is None:
-        return None
-    if today.isoformat() > row.promised_date:
-        return "red"
-    if row.yellow_on is not None and today.isoformat() >= row.yellow_on:
-        return "yellow"
-    return None
-
-
-def listing(
-    tx: Tx,
-    today: dt.date,
-    department: str | None = None,
-    status: str | None = None,
-    due: str | None = None,
-    limit: int = 200,
-    scope: frozenset[str] | None = None,
-) -> dict[str, Any]:
-    """Cases (no applicant data), newest first, by department, status and warning.
-
-    ``due``: ``red`` (running, past the promised date) or ``yellow`` (running, in
-    its 黄牌 days, not yet red), or ``open`` (every open case). ``scope`` limits a
-    clerk to these departments' cases and those of no department.
-    """
-    query = select(C).order_by(C.c.received_at.desc()).limit(limit)
-    if department is not None:
-        query = query.where(C.c.department == department)
-    if scope is not None:
-        query = query.where(or_(C.c.department.in_(sorted(scope)), C.c.department == ""))
-    if status is not None:
-        query = query.where(C.c.status == status)
-    day = today.isoformat()
-    if due in ("red", "yellow"):
-        query = query.where(C.c.clock_state == "running", C.c.status.in_(case_rules.OPEN))
-        if due == "red":
-            query = query.where(C.c.promised_date < day)
-        else:
-            query = query.where(C.c.yellow_on <= day, C.c.promised_date >= day)
-    elif due == "open":
-        query = query.where(C.c.status.in_(case_rules.OPEN))
-    cases = []
-    for row in tx.conn.execute(query):
-        item = summary(row)
-        item["warning"] = warning_of(row, today)
-        cases.append(item)
-    return {"cases": cases, "today": day}
 
 
 def submission_row(tx: Tx, row: Any) -> Any:
@@ -331,3 +264,19 @@ def submission_row(tx: Tx, row: Any) -> Any:
     return tx.conn.execute(
         select(submissions_table).where(submissions_table.c.id == row.submission_id)
     ).first()
+
+
+def view(
+    tx: Tx,
+    row: Any,
+    today: dt.date,
+    ring: Any,
+    full: bool,
+    *,
+    ctx: Context,
+    catalogue: Any = None,
+) -> dict[str, Any]:
+    """The single-case view (hall/queue/cases/case_views.py ``view``; ``ctx`` for the clock)."""
+    from hall.queue.cases import case_views  # it reads this module's helpers
+
+    return case_views.view(tx, row, today, ring, full, ctx=ctx, catalogue=catalogue)

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from hall.queue.stats import case_export
 from hall.queue.stats.day_cache import CASE_TYPES
 from hall.queue.stats.figures import LEVEL_KEYS
 from hall.words import PAUSE_REASON_WORDS
@@ -112,6 +113,8 @@ def to_xlsx(stats: dict[str, Any]) -> bytes:
         sheet = wb.create_sheet("空岗离岗 vacancy")
         for values in vacancy_table(stats):
             sheet.append(values)
+    if stats.get("cases"):  # the register's 办结率 and 黄红牌 (stats/case_export.py)
+        case_export.add_sheets(wb, stats["cases"])
     if stats.get("ledger_head"):
         sheet = wb.create_sheet("台账 ledger")
         sheet.append(["", "记录号:校验码 id:mac", "hash", "导出时间 at"])

@@ -4,7 +4,9 @@ A staff member logs in at a window with id + PIN and gets a bearer token; only
 its SHA-256 is stored, so a copy of the database lets nobody act as staff. A
 window is open for calls only while someone is logged in there. The backup (B)
 may open a window when nobody holds it; the primary (A) may take the window
-back from a backup; nobody displaces a primary.
+back from a backup; nobody displaces a primary. A clerk named as the cover (顶岗) of
+an approved leave may also open the absent clerk's windows on the leave's days
+(hall/queue/supervision/leave.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hall.queue.core.events import SESSION_ENDED
 from hall.queue.core.rows import require_no_ticket, session_row, set_window, window_row, window_view
 from hall.queue.core.tables.tickets import staff_sessions_table, windows_table
 from hall.queue.core.writer import Tx
+from hall.queue.supervision.leave import covering
 from hall.queue.tickets import badges, pauses, vacancy
 
 
@@ -71,7 +74,10 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         raise QueueError(
             404, "unknown_window", f"{number}号窗口不存在", f"window {number} not found"
         )
+    cover = None
     if number not in person.windows:
+        cover = covering(ctx, tx, staff_id, number, ctx.local_date(tx.now))
+    if number not in person.windows and cover is None:
         raise forbidden(
             f"{person.name}未被安排在{number}号窗口",
             f"{staff_id} is not assigned to window {number}",
@@ -122,6 +128,8 @@ def login(ctx: Context, tx: Tx, staff_id: str, number: int) -> dict[str, Any]:
         "name": person.name,
         "role": person.role,
         "windows": list(person.windows),  # a B岗 clerk's panel hears of these windows' alerts
+        # 顶岗: signed in as the cover of this leave (None: at one of their own windows).
+        "covering": None if cover is None else {"leave_id": cover.id, "for": cover.staff_id},
         "clerk": badges.public_clerk(cfg, staff_id),  # what the hall shows (亮证上岗)
         "window": window_view(tx, row),
         "expires_in_s": int(hours * 3600),

@@ -9,7 +9,7 @@ database, so a restart keeps them; times are the daemon's clock (``tx.now``).
 Settings: ``sign_in`` in config.yaml (hall/config/sign_in.py). Every failure is
 logged with the staff id and the address, never the PIN. Manager accounts
 (/manager/login) are counted the same way under ``manager:<id>`` in place of the
-staff id, which no staff id can be.
+staff id, which no staff id can be, and leaders (/leaders/sign-in) under ``leader:<id>``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from hall.config import MANAGER_PREFIX, SignInSection
+from hall.config import LEADER_PREFIX, MANAGER_PREFIX, SignInSection
 from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, not_found
 from hall.queue.core.tables.security import sign_in_failures_table as F
@@ -62,6 +62,10 @@ def locked(kind: str, subject: str, retry_after_s: float) -> TooManyAttempts:
         manager_id = subject.removeprefix(MANAGER_PREFIX)
         zh = f"管理人员账号{manager_id}登录失败次数过多，已锁定，请{zh_wait}后再试或请其他管理人员解锁"
         en = f"Too many failed sign-ins for manager {manager_id}: locked, {unlock_en}"
+    elif kind == STAFF and subject.startswith(LEADER_PREFIX):
+        leader_id = subject.removeprefix(LEADER_PREFIX)
+        zh = f"领导账号{leader_id}签到失败次数过多，已锁定，请{zh_wait}后再试或请管理人员解锁"
+        en = f"Too many failed sign-ins for leader {leader_id}: locked, {unlock_en}"
     elif kind == STAFF:
         zh = f"工号{subject}登录失败次数过多，已锁定，请{zh_wait}后再试或请管理人员解锁"
         en = f"Too many failed sign-ins for staff id {subject}: locked, {unlock_en}"
@@ -150,6 +154,10 @@ def succeeded(tx: Tx, attempt: int, staff_id: str) -> None:
     )
 
 
+#: Accounts counted under a prefix in place of a staff id, and their word in messages.
+_ACCOUNTS = ((MANAGER_PREFIX, "manager"), (LEADER_PREFIX, "leader"))
+
+
 def failed(ctx: Context, tx: Tx, attempt: int, staff_id: str, address: str) -> QueueError:
     """The PIN was wrong: record it, lock what reached its limit; the error to answer."""
     cfg: SignInSection = ctx.config.sign_in
@@ -165,10 +173,13 @@ def failed(ctx: Context, tx: Tx, attempt: int, staff_id: str, address: str) -> Q
         n_addr,
         cfg.address_lockout_failures,
     )
-    error: QueueError = (
-        QueueError(401, "bad_credentials", "账号或密码错误", "Unknown manager id or wrong PIN")
-        if staff_id.startswith(MANAGER_PREFIX)
-        else QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
+    account = next((w for p, w in _ACCOUNTS if staff_id.startswith(p)), None)
+    error = (
+        QueueError(401, "bad_credentials", "工号或密码错误", "Unknown staff id or wrong PIN")
+        if account is None
+        else QueueError(
+            401, "bad_credentials", "账号或密码错误", f"Unknown {account} id or wrong PIN"
+        )
     )
     for kind, subject, n, limit in (
         (STAFF, staff_id, n_staff, cfg.lockout_failures),

@@ -28,12 +28,15 @@ from hall.queue.web import dates, errors
 from hall.queue.web.api import (
     announcements,
     attendance,
+    case_figures,
     case_notices,
     cases,
     devices,
     enquiries,
     events,
     help_requests,
+    leaders,
+    leave,
     manager,
     manager_login,
     personal_data,
@@ -45,6 +48,7 @@ from hall.queue.web.api import (
     vacancy,
     windows,
 )
+from hall.queue.web.api import assessment as assessment_api  # 考核, 红黄牌, 优秀窗口 (issue 16)
 from hall.queue.web.auth import TokenTable, identify
 from hall.queue.web.docs import add_docs
 from hall.queue.web.headers import PageHeaders
@@ -61,6 +65,7 @@ ROUTERS = (
     devices.router,
     events.router,
     submissions.router,
+    case_figures.router,  # before the register's /cases/{receipt}: /cases/digest
     cases.router,
     case_notices.router,
     attendance.router,
@@ -71,9 +76,12 @@ ROUTERS = (
     terminals.router,
     manager_login.router,
     vacancy.router,
+    assessment_api.router,
     manager_page.router,
     citizen.router,
     announcements.router,
+    leave.router,  # 请假 and 顶岗 (issue 16)
+    leaders.router,  # 分管领导签到 (issue 16)
     enquiries.router,  # 首问 register (issue 16)
     help_requests.router,  # 帮办代办 help calls (issue 16)
 )

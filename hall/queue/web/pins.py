@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import Request
 
-from hall.config import MANAGER_PREFIX, SignInSection, hash_pin, verify_pin
+from hall.config import LEADER_PREFIX, MANAGER_PREFIX, SignInSection, hash_pin, verify_pin
 from hall.queue.tickets import sign_in_limits
 from hall.queue.web.deps import daemon_of
 
@@ -80,6 +80,12 @@ async def check_manager_pin(request: Request, manager_id: str, pin: str) -> None
     person = daemon_of(request).config.manager(manager_id)
     subject = MANAGER_PREFIX + manager_id
     await _check(request, subject, pin, person.pin_hash if person else None)
+
+
+async def check_leader_pin(request: Request, leader_id: str, pin: str) -> None:
+    """The same check for a leader (分管领导), counted under ``leader:<id>``."""
+    person = daemon_of(request).config.leader(leader_id)
+    await _check(request, LEADER_PREFIX + leader_id, pin, person.pin_hash if person else None)
 
 
 async def _check(request: Request, staff_id: str, pin: str, pin_hash: str | None) -> None:

@@ -36,7 +36,7 @@ DEPARTMENTS = [
 
 def register_config(**overrides: Any) -> dict[str, Any]:
     """The test hall with departments (and ``cases:`` as given)."""
-    return hall_config(departments=DEPARTMENTS, **overrides)
+    return hall_config(**{"departments": DEPARTMENTS, **overrides})
 
 
 def served_ticket(daemon: Daemon, staff: Api, window: int, service: str = "general") -> dict:

@@ -12,6 +12,18 @@ from hall.queue.core import schema, tables
 # Every table of the store. A new table is added here too: the list is what
 # open_engine must create, so a table module that schema.py forgets shows up.
 ALL_TABLES = {
+    "case_callbacks",
+    "case_events",
+    "case_steps",
+    "cases",
+    "cards",
+    "complaint_events",
+    "complaints",
+    "enquiries",
+    "help_requests",
+    "leader_visits",
+    "leave",
+    "selections",
     "announcements",
     "appointment_checkin",
     "appointments",

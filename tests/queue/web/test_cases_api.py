@@ -50,6 +50,7 @@ def test_a_promised_case_from_the_counter_to_pickup(hall: Daemon) -> None:
     assert opened["status"] == "received" and opened["notice"] == "promise"
     assert opened["promised_date"] == "2026-09-20"
     assert opened["follow_url"].endswith(f"receipt={receipt}&k={opened['rating_key']}")
+    assert opened["case"]["follow_url"] == opened["follow_url"]
     case = opened["case"]
     assert case["applicant"]["id_number"] == APPLICANT_ID  # the department's clerk: in full
     assert case["kind"] == "承诺件" and case["department"] == "scjg" and case["limit_days"] == 5

@@ -6,7 +6,8 @@ Since then ``GET /evaluations/link`` went (issue 13: rating keys replace signed 
 the terminal routes came (issue 13: refused tokens, refused outbox cases taken up),
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
-``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15).
+``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15),
+its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders`` (issue 16).
 """
 
 from __future__ import annotations
@@ -112,7 +113,28 @@ ROUTES = {
     ("GET", "/api/v1/announcements/current", None, ("announcements",), True),
     ("POST", "/api/v1/announcements/{announcement_id}/withdraw", None, ("announcements",), True),
     ("GET", "/api/v1/figures/public", None, ("announcements",), True),
+    # issue 16: 考核, 红黄牌, 优秀窗口 (hall/queue/web/api/assessment.py)
+    ("GET", "/api/v1/assessment", None, ("assessment",), True),
+    ("GET", "/api/v1/assessment/me", None, ("assessment",), True),
+    ("GET", "/api/v1/cards", None, ("assessment",), True),
+    ("POST", "/api/v1/cards", 201, ("assessment",), True),
+    ("POST", "/api/v1/cards/{card_id}/withdraw", None, ("assessment",), True),
+    ("GET", "/api/v1/excellence", None, ("assessment",), True),
+    ("POST", "/api/v1/excellence", 201, ("assessment",), True),
     ("GET", "/public", None, (), False),
+    # The register's figures, digest and 回访 (issue 15)
+    ("GET", "/api/v1/stats/cases", None, ("cases",), True),
+    ("GET", "/api/v1/cases/digest", None, ("cases",), True),
+    ("GET", "/api/v1/callbacks", None, ("cases",), True),
+    ("POST", "/api/v1/callbacks/{receipt}", None, ("cases",), True),
+    # 请假 and 顶岗, 分管领导签到 (issue 16)
+    ("POST", "/api/v1/leave", 201, ("leave",), True),
+    ("GET", "/api/v1/leave", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/approve", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/refuse", None, ("leave",), True),
+    ("POST", "/api/v1/leave/{leave_id}/cancel", None, ("leave",), True),
+    ("POST", "/api/v1/leaders/sign-in", 201, ("leaders",), True),
+    ("GET", "/api/v1/leaders/visits", None, ("leaders",), True),
     # 首问 register and 帮办代办 help calls (issue 16)
     ("GET", "/api/v1/help", None, ("supervision",), True),
     ("GET", "/api/v1/help/counts", None, ("supervision",), True),

@@ -78,7 +78,7 @@ enquiries_table = Table(
 # 红黄牌 and 表扬 (commendations) of windows and clerks, with reasons, counted in the
 # assessment. Automatic cards (from the case register's 电子监察) carry their source.
 cards_table = Table(
-    "supervision_cards",
+    "cards",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(12), nullable=False),  # red | yellow | commendation
@@ -97,7 +97,7 @@ cards_table = Table(
 
 # 季度优秀岗(窗口)评选: candidates proposed from the scores; the manager confirms.
 selections_table = Table(
-    "excellence_selections",
+    "selections",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("period", String(8), nullable=False),  # 2026Q3
@@ -113,7 +113,7 @@ selections_table = Table(
 
 # 请假: "请假半天的,由单位负责人批准…请假3天以上应…确定顶岗接替人员".
 leave_table = Table(
-    "leave_requests",
+    "leave",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("staff_id", String(32), nullable=False),

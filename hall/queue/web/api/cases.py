@@ -218,14 +218,15 @@ async def open_case(request: Request, body: CaseIn, p: Caller) -> dict[str, Any]
         notice = "correction" if row.status == "returned" else None
         if notice is None and kind != case_rules.IMMEDIATE:
             notice = "promise"
+        follow = _follow_url(ctx.config.kiosk.progress_url, row.receipt, key)
         return {
             "receipt": row.receipt,
             "status": row.status,
             "promised_date": row.promised_date,
             "notice": notice,
-            "follow_url": _follow_url(ctx.config.kiosk.progress_url, row.receipt, key),
+            "follow_url": follow,
             "rating_key": key,
-            "case": view,
+            "case": {**view, "follow_url": follow},  # the 承诺通知书's QR: this answer only
         }
 
     return await daemon.run(op)

@@ -24,6 +24,7 @@ from hall.queue.ratings import anchor, ledger, rectification
 from hall.queue.stats import day_cache, export, figures, vacancy
 from hall.queue.tickets import views
 from hall.queue.web import dates
+from hall.queue.web.api.case_figures import case_figures_for
 from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.dates import Day
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
@@ -193,7 +194,9 @@ async def export_statistics(
     name = f"statistics-{start}-{end}-{period}-{by}.{format}"
     if format == "csv":
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"
-    else:
+    else:  # the workbook has room for the register's sheets too: 办结率, 黄红牌
+        daemon, today = daemon_of(request), _today(request)
+        stats["cases"] = await asyncio.to_thread(case_figures_for, daemon, start, end, today)
         body = await asyncio.to_thread(export.to_xlsx, stats)
         media = XLSX
     headers = {"Content-Disposition": f"attachment; filename={name}"}

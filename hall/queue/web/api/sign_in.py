@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import Field, model_validator
 
-from hall.config import MANAGER_PREFIX
+from hall.config import LEADER_PREFIX, MANAGER_PREFIX
 from hall.queue.tickets import sign_in_limits
 from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.deps import Body, Caller, daemon_of
@@ -47,6 +47,7 @@ async def failures(
     result = await daemon.read(lambda tx: sign_in_limits.recent(tx, limit, tz))
     names = {s.id: s.name for s in daemon.config.staff}
     names |= {MANAGER_PREFIX + m.id: m.name for m in daemon.config.managers}  # manager accounts
+    names |= {LEADER_PREFIX + m.id: m.name for m in daemon.config.leaders}  # 分管领导
     for row in result["failures"]:
         row["name"] = names.get(row["staff_id"])  # None: an id that is not on the staff
     for row in result["locks"]:

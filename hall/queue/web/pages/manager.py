@@ -25,7 +25,10 @@ ASSETS = {
     "manager_reads.js",
     "manager_terminals.js",
     "manager_vacancy.js",
+    "manager_cases.js",
     "manager_announce.js",
+    "manager_assess.js",
+    "manager_leave.js",
     "manager_help.js",  # 帮办代办 (issue 16)
     "manager_enquiries.js",  # 首问登记 (issue 16)
     "manager.css",

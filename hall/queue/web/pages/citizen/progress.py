@@ -135,6 +135,21 @@ async def progress_lookup_page(request: Request) -> HTMLResponse:
     return await _case_page(request, lang, case, key)
 
 
+def _clock_text(lang: str, clock: dict[str, Any] | None) -> str:
+    """The 限时办结 clock in words: days used and left, or why and since when it stopped."""
+    if not clock or clock.get("used") is None:
+        return ""
+    if clock["state"] in ("waiting", "suspended"):
+        return t(lang, "clock_stopped", why=clock["why"][lang], since=clock["since"])
+    if clock["state"] == "finished":
+        return t(lang, "clock_finished", used=clock["used"], limit=clock["limit"])
+    if clock["left"] < 0:
+        return t(
+            lang, "clock_overdue", used=clock["used"], over=-clock["left"], limit=clock["limit"]
+        )
+    return t(lang, "clock_running", used=clock["used"], left=clock["left"], limit=clock["limit"])
+
+
 def _case_body(lang: str, case: dict[str, Any], matter_name: str) -> Html:
     status = SubmissionStatus(case["status"])
     rows = [
@@ -142,8 +157,13 @@ def _case_body(lang: str, case: dict[str, Any], matter_name: str) -> Html:
         (t(lang, "case_matter"), "case-matter", matter_name or case["matter"]),
         (t(lang, "case_status"), "case-status", LABELS[status][0 if lang == "zh" else 1]),
     ]
+    if case.get("case_status_label"):  # the register's own words (待领取, 暂停计时 …)
+        rows[2] = (t(lang, "case_status"), "case-status", case["case_status_label"][lang])
     if case.get("promised_date"):
         rows.append((t(lang, "case_promised"), "case-promised", case["promised_date"]))
+    clock = _clock_text(lang, case.get("clock"))
+    if clock:
+        rows.append((t(lang, "case_clock"), "case-clock", clock))
     more = []
     if case.get("overdue"):
         more.append(fill("overdue", text=t(lang, "case_overdue")))

@@ -24,14 +24,18 @@ class LoadError extends Error {}
 
 async function api(path, options = {}) {
   let r;
+  // Signed out: a load still running asks nothing more, and a request still on its way
+  // comes back 401 without showing "session expired" over "signed out".
+  const sent = token;
+  if (!sent) throw new Error("auth");
   try {
     r = await fetch(API + path, { ...options,
-      headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" } });
+      headers: { "Authorization": "Bearer " + sent, "Content-Type": "application/json" } });
   } catch (e) {
     throw new LoadError("连不上大厅服务（网络或服务已停止）。Cannot reach the hall service.");
   }
   if (r.status === 401) {
-    logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
+    if (token && token === sent) logout("登录已失效或令牌无效，请重新登录。Signed out or session expired: sign in again.");
     throw new Error("auth");
   }
   if (r.status === 403) {
@@ -265,6 +269,10 @@ async function load() {
       window.renderVacancy, [], () => window.renderVacancy(null)),
     part("今日暂停 pauses（/vacancy/pauses）", "/vacancy/pauses",
       window.renderPauses, [], () => window.renderPauses(null)),
+    part("办件督办 case warnings（/cases/digest）", "/cases/digest",
+      window.renderDigest, [], () => window.renderDigest(null)),
+    part("办件回访 callbacks（/callbacks）", "/callbacks",
+      window.renderCallbacks, [], () => window.renderCallbacks(null)),
     part("帮办代办 help calls（/help）", "/help",
       window.renderHelp, [], () => window.renderHelp(null)),
     part("首问登记 enquiries（/enquiries）", `/enquiries?contact=false&day=${$("to").value}`,
@@ -273,6 +281,13 @@ async function load() {
       window.renderEnquiryCounts, [], () => window.renderEnquiryCounts(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
+    // 请假 and 分管领导签到 (manager_leave.js): the month of the range's end.
+    part("待审批请假 pending leave（/leave）", "/leave?status=requested",
+      window.renderLeavePending, [], () => window.renderLeavePending(null)),
+    part("本月请假 leave this month（/leave）", `/leave?month=${$("to").value.slice(0, 7)}`,
+      window.renderLeaveMonth, [], () => window.renderLeaveMonth(null)),
+    part("领导签到 leaders' sign-ins（/leaders/visits）", `/leaders/visits?month=${$("to").value.slice(0, 7)}`,
+      window.renderLeaders, [], () => window.renderLeaders(null)),
   ]);
   showProblems(problems);
 }
@@ -335,7 +350,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|help|enquiry)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader|help|enquiry)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
@@ -349,7 +364,8 @@ function start() {
   $("signin").hidden = true;
   $("main").hidden = false;
   window.managerLogin.who(token);
-  refresh().then(follow, () => {});
+  const mine = token; // signed out (or in again) before the first load ended: no stream for it
+  refresh().then(() => { if (token && token === mine) follow(); }, () => {});
 }
 
 window.managerLogin.init((t) => { token = t; start(); },

@@ -25,6 +25,10 @@
       const id = subject.slice("manager:".length);
       return name ? `管理人员 ${name}（${id}）` : `管理人员账号 ${id}（非本厅账号）`;
     }
+    if (subject.startsWith("leader:")) { // a leader's sign-in (POST /leaders/sign-in)
+      const id = subject.slice("leader:".length);
+      return name ? `分管领导 ${name}（${id}）` : `领导账号 ${id}（非本厅账号）`;
+    }
     return name ? `${name}（${subject}）` : `${subject}（非本厅工号）`;
   }
 
