@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hall.queue.supervision.enquiries import enquiry_counts, form_options
 from sqlalchemy import insert
 
 from hall.catalogue import load_catalogue
 from hall.config import HallConfig
 from hall.queue.core.schema import open_engine
 from hall.queue.core.tables.supervision import enquiries_table as E
+from hall.queue.supervision.enquiries import enquiry_counts, form_options
 from tests.queue.cases.case_helpers import register_config
 
 #: (day, staff, matter, answer, channel)
