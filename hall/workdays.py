@@ -229,18 +229,21 @@ class WorkCalendar:
         if n < 0:
             raise ValueError(f"n must be 0 or more, got {n}")
         self._check_year(start)
-        nearest = max(self.years) + 1
         day, provisional = start, False
         while n:
             day += dt.timedelta(days=1)
-            if day.year in self.years:
-                n -= self.is_working_day(day)
-            elif day.year == nearest:
-                provisional = True
-                n -= day.weekday() < 5
-            else:
-                self._check_year(day)  # raises, naming the file to add
+            n -= self.is_working_day_provisional(day)
+            provisional = provisional or day.year not in self.years
         return day, provisional
+
+    def is_working_day_provisional(self, day: dt.date) -> bool:
+        """:meth:`is_working_day`, and Monday to Friday in the year after the last table.
+
+        See :meth:`add_working_days_provisional`; years beyond that one raise.
+        """
+        if day.year == max(self.years) + 1:
+            return day.weekday() < 5
+        return self.is_working_day(day)
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after ``a`` up to and including ``b`` (negative when ``b < a``).

@@ -29,6 +29,7 @@ from hall.config.attendance import (  # noqa: F401 - re-exported
 )
 from hall.config.base import HHMM, ConfigError, _Section, parse_hhmm, read_yaml  # noqa: F401 - re-exported
 from hall.config.cases import CasesSection
+from hall.config.complaints import ComplaintsSection, SupervisionSection  # noqa: F401 - re-exported
 from hall.config.departments import (
     DepartmentConfig,
     DepartmentLookup,
@@ -315,6 +316,7 @@ class HallConfig(DepartmentLookup, _Section):
     leaders: list[LeaderConfig] = Field(
         default_factory=list, description="分管领导 who sign in at the hall (no window)"
     )
+    supervision: SupervisionSection = SupervisionSection()
     enquiries: EnquiriesSection = EnquiriesSection()  # 首问 register (issue 16)
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"

@@ -262,6 +262,10 @@ class DaemonClient:
         key = {"Idempotency-Key": body["id"]}
         return self._request("POST", "/submissions", body, key, timeout, stream_body=True)
 
+    def lodge_complaint(self, body: dict[str, Any]) -> dict:
+        """投诉建议: lodge a complaint (channel kiosk); the receipt with its follow key."""
+        return self._request("POST", "/complaints", body)
+
     def progress(self, receipt: str, id_number: str) -> dict:
         """办件查询: a case's status and history by receipt + ID number."""
         return self._request("POST", "/progress", {"receipt": receipt, "id_number": id_number})

@@ -84,7 +84,7 @@ def yellow_on(calendar: WorkCalendar, promised: dt.date, yellow_days: int) -> dt
     try:
         while n:
             day -= dt.timedelta(days=1)
-            if calendar.is_working_day(day):
+            if calendar.is_working_day_provisional(day):
                 n -= 1
     except CalendarError:
         return promised

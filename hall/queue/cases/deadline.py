@@ -108,6 +108,7 @@ class Clock:
     since: dt.date | None
     warning: str | None
     on_time: bool | None
+    provisional: bool = False  # counts days of the year after the last holiday table
 
     @property
     def stopped(self) -> bool:
@@ -228,6 +229,7 @@ def compute_clock(
         since=since,
         warning=warning,
         on_time=(used <= limit) if state == FINISHED else None,
+        provisional=max(today, due or today) > days.table_end,
     )
 
 
@@ -246,7 +248,10 @@ class _Days:
     ``count[i]``: working days from the first day of the first year up to and
     including day ``i``. The same answers as ``WorkCalendar.working_days_between``
     and ``add_working_days``, which walk day by day (~70 µs a case over 10,000
-    cases, bench/bench_deadline.py); a day outside the tables goes to the
+    cases, bench/bench_deadline.py); the counts go on through the year after the
+    last table, Monday to Friday (``WorkCalendar.is_working_day_provisional``: in
+    December the next year's table is often not published yet), and a clock that
+    reaches past ``table_end`` says it is provisional. A day beyond that goes to the
     calendar, which raises its CalendarError naming the missing table.
     """
 
@@ -255,11 +260,12 @@ class _Days:
         years = sorted(calendar.years)
         contiguous = bool(years) and years == list(range(years[0], years[-1] + 1))
         self.first = dt.date(years[0], 1, 1).toordinal() if contiguous else 0
+        self.table_end = dt.date(years[-1], 12, 31) if years else dt.date.min
         self.count: list[int] = []
         if contiguous:
-            total, day, end = 0, dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+            total, day, end = 0, dt.date(years[0], 1, 1), dt.date(years[-1] + 1, 12, 31)
             while day <= end:
-                total += calendar.is_working_day(day)
+                total += calendar.is_working_day_provisional(day)
                 self.count.append(total)
                 day += dt.timedelta(days=1)
 
@@ -282,8 +288,8 @@ class _Days:
         if n == 0:
             return start
         j = bisect_left(self.count, self.count[i] + n, lo=i + 1)
-        if j >= len(self.count):
-            return self.calendar.add_working_days(start, n)
+        if j >= len(self.count):  # past the provisional year: the calendar names the table
+            return self.calendar.add_working_days_provisional(start, n)[0]
         return dt.date.fromordinal(self.first + j)
 
 

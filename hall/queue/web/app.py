@@ -31,6 +31,7 @@ from hall.queue.web.api import (
     case_figures,
     case_notices,
     cases,
+    complaints,
     devices,
     enquiries,
     events,
@@ -82,6 +83,7 @@ ROUTERS = (
     announcements.router,
     leave.router,  # 请假 and 顶岗 (issue 16)
     leaders.router,  # 分管领导签到 (issue 16)
+    complaints.router,  # 投诉 register (issue 16)
     enquiries.router,  # 首问 register (issue 16)
     help_requests.router,  # 帮办代办 help calls (issue 16)
 )

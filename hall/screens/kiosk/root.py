@@ -1,6 +1,6 @@
 """The citizen kiosk (自助取号机): one ScreenManager for every kiosk screen.
 
-Home, take, ticket, guide, unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
+Home, take, ticket, guide, complaint (投诉建议), unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
 
 Every daemon call and every print runs on the worker thread of a
 :class:`~hall.screens.common.bridge.UiBridge` (so the screen never freezes on
@@ -8,8 +8,8 @@ the network or the printer); results come back to the UI thread through
 ``Clock.schedule_once``. One clock drives the time-outs, so a
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
-* on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk.appointment`)
-  and guide screens and every self-service screen but the notice,
+* on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk.appointment`),
+  complaint (:mod:`hall.screens.kiosk.complaint`) and guide screens and every self-service screen but the notice,
   ``idle_timeout_s`` without a touch returns home and clears everything
   personal (ID number, appointment code, name, phone, form, photos, face templates);
   so does home when the citizen left it in another language, large text or
@@ -41,6 +41,7 @@ from hall.kiosk.outbox_status import StatusLine, status_line
 from hall.kiosk.ticketing import IssuedTicket, TakeResult, TicketDesk
 from hall.screens.common.bridge import JobFailed, UiBridge
 from hall.screens.kiosk.appointment import AppointmentScreen
+from hall.screens.kiosk.complaint import ComplaintScreen
 from hall.screens.kiosk.guide import GuideScreen
 from hall.screens.kiosk.home import HomeScreen
 from hall.screens.kiosk.idle import IdleWarning
@@ -98,10 +99,12 @@ class KioskRoot(ScreenManager):
         self.appointment = AppointmentScreen(kiosk=self, name="appointment")  # 预约签到 by ID, face
         self.ticket = TicketScreen(kiosk=self, name="ticket")
         self.guide = GuideScreen(kiosk=self, name="guide")
+        self.complaint = ComplaintScreen(kiosk=self, name="complaint")  # 投诉建议
         self.unavailable = UnavailableScreen(kiosk=self, name="unavailable")
         for screen in (self.home, self.take, self.ticket, self.guide, self.unavailable):
             self.add_widget(screen)
         self.add_widget(self.appointment)
+        self.add_widget(self.complaint)
         for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
@@ -164,7 +167,7 @@ class KioskRoot(ScreenManager):
 
     def _resettable(self, name: str) -> bool:
         """Whether idling on ``name`` ends in a reset (something to clear or to restore)."""
-        if name in ("take", "appointment", "guide", *IDLE_SCREENS):
+        if name in ("take", "appointment", "guide", "complaint", *IDLE_SCREENS):
             return not self.submit.busy()
         if name == "home":
             return ui.lang != self.settings.language or ui.large or self.home.checkin
@@ -221,7 +224,7 @@ class KioskRoot(ScreenManager):
     # -- navigation ------------------------------------------------------------------
     def go_home(self) -> None:
         """Back to home; everything personal on the other screens is cleared."""
-        for screen in (self.take, self.appointment, self.ticket, self.guide):
+        for screen in (self.take, self.appointment, self.ticket, self.guide, self.complaint):
             screen.clear_personal()
         self.submit.clear_personal()
         self.home.checkin = False
@@ -251,6 +254,11 @@ class KioskRoot(ScreenManager):
         """Browse the 办事指南 (from the first service, or ``code``)."""
         self.guide.open(code)
         self.current = "guide"
+
+    def open_complaint(self) -> None:
+        """投诉建议: the complaint form (topics, window), then its receipt."""
+        self.complaint.open()
+        self.current = "complaint"
 
     # -- daemon ------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -302,12 +302,13 @@ def test_counts_agree_with_the_calendar_day_by_day(cal: WorkCalendar) -> None:
         assert days.between(day, other) == cal.working_days_between(day, other), (day, other)
 
 
-def test_a_year_without_a_table_is_an_error(cal: WorkCalendar) -> None:
-    # Received 2026-12-20 with 20 days: the promised day is in 2027, which has no table.
+def test_a_year_beyond_the_next_without_a_table_is_an_error(cal: WorkCalendar) -> None:
+    # Received 2026-12-20 with 300 days: 2027 is counted provisionally (Monday to Friday,
+    # 261 days), which leaves the promised day in 2028, two years past the last table.
     from hall.workdays import CalendarError
 
-    with pytest.raises(CalendarError, match="2027"):
-        clock(cal, D(2026, 12, 20), 20, [], D(2026, 12, 21))
+    with pytest.raises(CalendarError, match="2028"):
+        clock(cal, D(2026, 12, 20), 300, [], D(2026, 12, 21))
 
 
 def test_finished_while_stopped_has_no_promised_day(cal: WorkCalendar) -> None:
@@ -323,3 +324,20 @@ def test_finished_while_stopped_has_no_promised_day(cal: WorkCalendar) -> None:
         None,
         None,
     )
+
+
+def test_a_december_case_counts_into_the_year_without_a_table_provisionally(
+    cal: WorkCalendar,
+) -> None:
+    # Received Thu 2026-12-03, 25 working days. December 2026 has no holiday and no
+    # make-up day: 12-04 is day 1, 12-07..11 days 2-6, 12-14..18 7-11, 12-21..25 12-16,
+    # 12-28..31 17-20. 2027 has no table yet (the State Council publishes it late), so it
+    # is counted Monday to Friday: 01-01 (Fri) day 21, 01-04..07 days 22-25 -> 2027-01-07.
+    c = clock(cal, D(2026, 12, 3), 25, [], today=D(2026, 12, 3))
+    assert c.promised == D(2027, 1, 7) and c.provisional
+    assert c.used == 0 and c.left == 25 and c.warning is None
+    # On 2027-01-05 (Tue): 20 days in 2026 + 01-01, 01-04, 01-05 = 23 used, 2 left: yellow.
+    late = clock(cal, D(2026, 12, 3), 25, [], today=D(2027, 1, 5))
+    assert (late.used, late.left, late.warning) == (23, 2, "yellow")
+    # A case all inside the tables is not provisional.
+    assert not clock(cal, D(2026, 12, 3), 5, [], today=D(2026, 12, 3)).provisional

@@ -7,7 +7,8 @@ the terminal routes came (issue 13: refused tokens, refused outbox cases taken u
 ``/docs/assets/{name}`` (/docs and /redoc load nothing from a CDN), and ``/manager/login``,
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
 ``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15),
-its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders`` (issue 16).
+its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders``, the 投诉 register's ``/complaints`` routes and the citizen's
+``/complaint`` pages (issue 16).
 """
 
 from __future__ import annotations
@@ -135,6 +136,15 @@ ROUTES = {
     ("POST", "/api/v1/leave/{leave_id}/cancel", None, ("leave",), True),
     ("POST", "/api/v1/leaders/sign-in", 201, ("leaders",), True),
     ("GET", "/api/v1/leaders/visits", None, ("leaders",), True),
+    # 投诉 register and the citizen's 投诉建议 pages (issue 16)
+    ("POST", "/api/v1/complaints", 201, ("complaints",), True),
+    ("GET", "/api/v1/complaints", None, ("complaints",), True),
+    ("GET", "/api/v1/complaints/{complaint_id}", None, ("complaints",), True),
+    ("POST", "/api/v1/complaints/follow", None, ("complaints",), True),
+    ("POST", "/api/v1/complaints/{complaint_id}/{action}", None, ("complaints",), True),
+    ("GET", "/complaint", None, (), False),
+    ("POST", "/complaint", None, (), False),
+    ("POST", "/complaint/follow", None, (), False),
     # 首问 register and 帮办代办 help calls (issue 16)
     ("GET", "/api/v1/help", None, ("supervision",), True),
     ("GET", "/api/v1/help/counts", None, ("supervision",), True),

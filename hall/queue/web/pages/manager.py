@@ -29,6 +29,7 @@ ASSETS = {
     "manager_announce.js",
     "manager_assess.js",
     "manager_leave.js",
+    "manager_complaints.js",
     "manager_help.js",  # 帮办代办 (issue 16)
     "manager_enquiries.js",  # 首问登记 (issue 16)
     "manager.css",

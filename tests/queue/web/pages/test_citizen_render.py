@@ -51,5 +51,7 @@ def test_every_block_of_the_pages_is_used() -> None:
         "not_found", "query", "query_error", "case", "case_row", "overdue", "missing",
         "missing_item", "history_item", "rate_qr", "key_field", "served",
         "public", "public_list", "public_item", "public_none", "public_period", "public_case",
+        "complaint_forms", "window_option", "complaint_error", "complaint_receipt",
+        "complaint_view", "complaint_row", "complaint_rate", "complaint_choice",
     }  # fmt: skip
     assert set(render.BLOCKS) == used

@@ -16,6 +16,9 @@
   failed lookups are limited per receipt and per client address, in the store
   and together with the kiosk's (hall/queue/cases/progress_limits.py). A finished case shows the rating
   form only with the rating key of the notice's QR code (``&k=``).
+* ``GET /complaint``, ``POST /complaint``, ``POST /complaint/follow`` — 投诉建议
+  (complaint.py): lodge a complaint, get a receipt with a follow key, follow it up and
+  rate the answer; linked from every page's header; limited per address.
 * ``GET /public`` — 服务公开 (public.py): announcements in force, today's and this
   month's 满意率 and 办结率, 差评 cases closed (masked); no token, cacheable.
 
@@ -30,7 +33,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from hall.queue.core.domain import QueueError
-from hall.queue.web.pages.citizen import progress, public, ticket
+from hall.queue.web.pages.citizen import complaint, progress, public, ticket
 from hall.queue.web.pages.citizen.render import PAGE_DIR
 
 ASSETS = {"citizen.js": "text/javascript", "citizen.css": "text/css"}
@@ -38,6 +41,7 @@ router = APIRouter(include_in_schema=False)  # pages for people, not API
 router.include_router(ticket.router)
 router.include_router(progress.router)
 router.include_router(public.router)  # /public: the same style, no token
+router.include_router(complaint.router)  # /complaint: 投诉建议, linked from every page
 
 
 @router.get("/citizen/{name}")

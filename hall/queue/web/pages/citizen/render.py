@@ -128,6 +128,8 @@ def page(
         hall=html.escape(hall.name_en or hall.name if lang == "en" else hall.name),
         switch_href=html.escape(switch_href),
         switch_label=html.escape(t(lang, "lang_switch")),
+        complaint_href=f"/complaint?lang={lang}",  # 投诉建议 from every page (complaint.py)
+        complaint_label=html.escape(t(lang, "complaint_link")),
         body=body,
         data=_json_for_html({"lang": lang, **(data or {})}),
     )

@@ -288,6 +288,8 @@ async function load() {
       window.renderLeaveMonth, [], () => window.renderLeaveMonth(null)),
     part("领导签到 leaders' sign-ins（/leaders/visits）", `/leaders/visits?month=${$("to").value.slice(0, 7)}`,
       window.renderLeaders, [], () => window.renderLeaders(null)),
+    part("投诉 complaints（/complaints）", "/complaints",
+      window.renderComplaints, [], () => window.renderComplaints(null)),
   ]);
   showProblems(problems);
 }
@@ -350,7 +352,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader|help|enquiry)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader|complaint|help|enquiry)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }

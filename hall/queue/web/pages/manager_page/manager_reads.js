@@ -8,7 +8,7 @@
   // "2026-06-02T10:00:03+08:00" → "06-02 10:00:03" (the hall's local time, from the daemon).
   const when = (iso) => (iso ? iso.slice(5, 10) + " " + iso.slice(11, 19) : "—");
   const WHAT = { "submission.detail": "查看", "submission.accept": "受理", "submission.return": "退回补正",
-    "submission.finish": "办结", "submission.reject": "退回" };
+    "submission.finish": "办结", "submission.reject": "退回", "complaint.view": "查看投诉" };
 
   function who(actor) {
     const [role, id] = [actor.slice(0, actor.indexOf(":")), actor.slice(actor.indexOf(":") + 1)];
