@@ -185,12 +185,13 @@ def listing(
     return out
 
 
-def enquiry_counts(conn: Connection, start: str, end: str) -> dict[str, Any]:
-    """Enquiries from ``start`` to ``end`` (ISO days, both included), for the reports.
+def enquiry_counts(conn: Connection, start: str | dt.date, end: str | dt.date) -> dict[str, Any]:
+    """Enquiries from ``start`` to ``end`` (ISO days or dates, both included), for the reports.
 
     ``by_staff`` {staff id: n}, ``by_matter`` {matter code or "" (none given): n},
     ``by_staff_matter`` [{staff_id, matter, count}], ``by_answer`` and ``by_channel``.
     """
+    start, end = str(start), str(end)  # a date's str() is its ISO day, as rows store it
     period = (E.c.day >= start) & (E.c.day <= end)
     n = func.count().label("n")
 

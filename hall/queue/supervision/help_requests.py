@@ -106,13 +106,14 @@ def _times(values: list[float]) -> dict[str, float | None]:
     }
 
 
-def help_counts(conn: Connection, start: str, end: str) -> dict[str, Any]:
-    """Calls from ``start`` to ``end`` (ISO days, both included), for the reports.
+def help_counts(conn: Connection, start: str | dt.date, end: str | dt.date) -> dict[str, Any]:
+    """Calls from ``start`` to ``end`` (ISO days or dates, both included), for the reports.
 
     ``by_terminal`` {terminal: {count, answered, median_s, mean_s}}, ``by_hour``
     {hour: count} (hall-local hours), and over all: count, answered, median_s, mean_s
     (the time to answer, of the answered calls; None when none was).
     """
+    start, end = str(start), str(end)  # a date's str() is its ISO day, as rows store it
     rows = conn.execute(
         select(H.c.terminal, H.c.hour, H.c.answer_s).where((H.c.day >= start) & (H.c.day <= end))
     ).all()

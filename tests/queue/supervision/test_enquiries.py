@@ -5,6 +5,7 @@ Periods are ISO days, both ends included: 2026-06-01 (Mon) to 2026-06-07 (Sun) b
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -45,6 +46,7 @@ def test_counts_per_clerk_and_matter_over_a_period(tmp_path: Path) -> None:
             )
     with engine.connect() as conn:
         got = enquiry_counts(conn, "2026-06-01", "2026-06-07")
+        as_dates = enquiry_counts(conn, dt.date(2026, 6, 1), dt.date(2026, 6, 7))
     engine.dispose()
     # Rows 2-5: S003 twice (BDC-ZY-001, BDC-BF-001), S004 twice (none, BDC-ZY-001).
     assert got["total"] == 4
@@ -58,6 +60,7 @@ def test_counts_per_clerk_and_matter_over_a_period(tmp_path: Path) -> None:
     ]
     assert got["by_answer"] == {"answered": 1, "guided": 1, "recorded": 1, "referred": 1}
     assert got["by_channel"] == {"in_person": 2, "other": 1, "phone": 1}
+    assert as_dates == got  # the reports may pass dates
 
 
 def test_the_form_offers_the_windows_departments_matters_by_name() -> None:

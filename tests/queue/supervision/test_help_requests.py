@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -33,6 +34,7 @@ def test_counts_per_kiosk_and_hour_with_the_time_to_answer(tmp_path: Path) -> No
     with engine.connect() as conn:
         got = help_counts(conn, "2026-06-01", "2026-06-02")
         empty = help_counts(conn, "2026-07-01", "2026-07-31")
+        as_dates = help_counts(conn, dt.date(2026, 6, 1), dt.date(2026, 6, 2))
     engine.dispose()
     # In the period: 5 calls, 4 answered: 30, 90, 60, 10 → median (30+60)/2 = 45, mean 190/4 = 47.5.
     assert (got["count"], got["answered"]) == (5, 4)
@@ -43,4 +45,5 @@ def test_counts_per_kiosk_and_hour_with_the_time_to_answer(tmp_path: Path) -> No
         "kiosk-2": {"count": 1, "answered": 1, "median_s": 10.0, "mean_s": 10.0},
     }
     assert got["by_hour"] == {9: 3, 14: 2}
+    assert as_dates == {**got, "start": "2026-06-01", "end": "2026-06-02"}
     assert empty["count"] == 0 and empty["median_s"] is None and empty["by_terminal"] == {}
