@@ -44,6 +44,7 @@ from hall.config.devices import (  # noqa: F401 - re-exported
     LedBusConfig,
     VoiceConfig,
 )
+from hall.config.enquiries import EnquiriesSection
 from hall.config.face import (  # noqa: F401 - re-exported
     ClassicFaceConfig,
     DnnFaceConfig,
@@ -316,6 +317,7 @@ class HallConfig(DepartmentLookup, _Section):
         default_factory=list, description="分管领导 who sign in at the hall (no window)"
     )
     supervision: SupervisionSection = SupervisionSection()
+    enquiries: EnquiriesSection = EnquiriesSection()  # 首问 register (issue 16)
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )

@@ -357,6 +357,19 @@ class DaemonClient:
         """End the staff member's face consent (``withdrawn`` False: there was none)."""
         return self._request("DELETE", f"/attendance/consents/{staff_id}")
 
+    # -- 首问 and 帮办代办 (issue 16): a staff token -------------------------------------
+    def enquiry_form(self) -> dict:
+        """GET /enquiries/form: quick topics, the window's department's matters, departments."""
+        return self._request("GET", "/enquiries/form")
+
+    def log_enquiry(self, body: dict) -> dict:
+        """POST /enquiries: the signed-in clerk logs what they were first asked."""
+        return self._request("POST", "/enquiries", body)
+
+    def take_help(self, help_id: int) -> dict:
+        """POST /help/{id}/ack: this clerk takes a kiosk's help call (409 once taken)."""
+        return self._request("POST", f"/help/{int(help_id)}/ack")
+
 
 class TerminalClient(DaemonClient):
     """Daemon calls made with a face terminal's device token."""

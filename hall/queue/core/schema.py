@@ -61,7 +61,12 @@ __all__ = [
 #: migrations: ``create_all`` makes missing tables, not missing columns, so at start
 #: :func:`_add_columns` adds these to a store that lacks them (nullable, no default:
 #: ALTER TABLE ... ADD COLUMN, cheap on SQLite and PostgreSQL). Append, never reorder.
-ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("ledger", "mac"), ("ledger", "key_id"))
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ledger", "mac"),
+    ("ledger", "key_id"),
+    ("help_requests", "place"),
+    ("help_requests", "acknowledged_window"),
+)
 
 
 def _add_columns(engine: Engine) -> None:

@@ -33,7 +33,9 @@ from hall.queue.web.api import (
     cases,
     complaints,
     devices,
+    enquiries,
     events,
+    help_requests,
     leaders,
     leave,
     manager,
@@ -82,6 +84,8 @@ ROUTERS = (
     leave.router,  # 请假 and 顶岗 (issue 16)
     leaders.router,  # 分管领导签到 (issue 16)
     complaints.router,  # 投诉 register (issue 16)
+    enquiries.router,  # 首问 register (issue 16)
+    help_requests.router,  # 帮办代办 help calls (issue 16)
 )
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from kivy.uix.screenmanager import Screen
 from hall.kiosk.client import DaemonError
 from hall.kiosk.context import KioskContext
 from hall.screens.caller.clerk import ClerkPhoto, staff_line  # noqa: F401 - ClerkPhoto: panel.kv
+from hall.screens.caller.help_calls import HelpBanner
 from hall.screens.caller.operations import WindowOperations
 from hall.screens.caller.queue_lists import QueueLists
 from hall.screens.caller.vacancy import VacancyNotice
@@ -72,6 +73,7 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
     busy = BooleanProperty(False)
     connected = BooleanProperty(True)
     help_text = StringProperty("")
+    help_open = BooleanProperty(False)  # the banner's call can be taken (帮办代办, help_calls.py)
     vacancy_text = StringProperty("")  # 空岗 alerts a B岗 clerk covers (screens/caller/vacancy.py)
     queue_summary = StringProperty("")
     no_shows = ListProperty([])
@@ -106,6 +108,7 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
         self.requeued = ""  # a returning no-show whose place is not known yet
         self.staff_id = ""  # who is signed in (enrols or withdraws their own face)
         self.vacancy = VacancyNotice()
+        self.help_calls = HelpBanner(self)  # kiosk help calls: 我来处理 (help_calls.py)
         self.login: dict = {}  # the sign-in's answer: name, public clerk (亮证上岗)
         #: ``case.changed`` events go here (办件, hall/screens/caller/cases/flow.py).
         self.case_changed: Callable[[dict], None] | None = None
@@ -128,6 +131,7 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
         self._show_queue()
         self._show_counts()
         self._show_vacancy()
+        self.help_calls.show()
         if self.login:
             self.staff_text = staff_line(self.tr, self.login)
 
@@ -172,7 +176,7 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
         self._load_photo()
         self._apply_window(login["window"])
         self.no_shows = []
-        self.help_text = ""
+        self.help_calls.reset()
         self._say("")
         self.bridge.follow(login["token"], self._on_event, self._on_state)
         if self.vacancy.begin(login):  # a B岗 clerk: the alerts already open
@@ -248,8 +252,8 @@ class CallerPanel(Translated, SheetHost, WindowOperations, QueueLists, Screen):
             self.reload()
 
     def _on_event(self, kind: str, data: dict, _event_id: int | None) -> None:
-        if kind == "help.requested":
-            self.help_text = self.tr("caller.help_alert", where=data.get("where", "?"))
+        if kind.startswith("help."):
+            self.help_calls.on_event(kind, data)
         elif kind == "window.changed":
             if data["window"]["number"] == self.window_number:
                 self._apply_window(data["window"])

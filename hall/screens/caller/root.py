@@ -51,6 +51,10 @@ class CallerRoot(ScreenManager):
             from hall.screens.caller.face import CallerFace
 
             self.face = CallerFace(self)
+        # 首问登记 (issue 16): a panel button and its form; kept apart from the panel's code.
+        from hall.screens.caller.enquiry import CallerEnquiry
+
+        self.enquiry = CallerEnquiry(self)
         self.current = "login"
 
     def login(self, staff_id: str, pin: str) -> None:

@@ -54,10 +54,13 @@ def seen(daemon: Daemon) -> dict[str, list[SseEvent]]:
     streams = {role: SseReader(daemon.base, token) for role, token in tokens.items()}
     try:
         kiosk = daemon.api("kiosk-token-1")
-        daemon.staff("S002", 2)  # attendance.recorded, window.changed with a staff id
+        other = daemon.staff("S002", 2)  # attendance.recorded, window.changed with a staff id
         assert kiosk.post("/tickets", {"service": "general"}).status_code == 201
         assert clerk.post("/windows/1/call").status_code == 200
-        assert kiosk.post("/help", {"where": "1号自助机"}).status_code == 200
+        asked = kiosk.post("/help", {"where": "1号自助机"})
+        assert asked.status_code == 200
+        # 帮办代办: S002 takes it; help.taken names window 2, never the staff id.
+        assert other.post(f"/help/{asked.json()['id']}/ack").status_code == 200
         report = {"id": "printer@k1", "kind": "printer", "status": "paper_out", "detail": "缺纸"}
         assert kiosk.post("/devices/report", report).status_code == 200
         case = wire(7)
@@ -123,7 +126,9 @@ def test_staff_see_the_queue_but_no_ratings_submissions_or_staff_ids(seen, how) 
     events = seen["staff" + how]
     types = {e.type for e in events}
     assert {"ticket.issued", "ticket.called", "window.changed"} <= types
-    assert {"help.requested", "device.changed"} <= types  # the hall's needs, no personal data
+    assert {"help.requested", "help.taken", "device.changed"} <= types  # no personal data
+    taken = next(e for e in events if e.type == "help.taken").data["help"]
+    assert taken["window"] == 2 and taken["taken"]
     forbidden = {"evaluation.recorded", "submission.received", "rectification.changed"}
     assert not types & (forbidden | {"attendance.recorded", "face.consent_withdrawn"})
     for e in events:

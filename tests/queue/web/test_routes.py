@@ -145,6 +145,14 @@ ROUTES = {
     ("GET", "/complaint", None, (), False),
     ("POST", "/complaint", None, (), False),
     ("POST", "/complaint/follow", None, (), False),
+    # 首问 register and 帮办代办 help calls (issue 16)
+    ("GET", "/api/v1/help", None, ("supervision",), True),
+    ("GET", "/api/v1/help/counts", None, ("supervision",), True),
+    ("POST", "/api/v1/help/{help_id}/ack", None, ("supervision",), True),
+    ("GET", "/api/v1/enquiries", None, ("supervision",), True),
+    ("POST", "/api/v1/enquiries", 201, ("supervision",), True),
+    ("GET", "/api/v1/enquiries/counts", None, ("supervision",), True),
+    ("GET", "/api/v1/enquiries/form", None, ("supervision",), True),
 }
 
 

@@ -161,6 +161,10 @@ help_requests_table = Table(
     Column("acknowledged_by", String(64)),
     Column("acknowledged_at", Float),
     Column("answer_s", Float),  # acknowledged_at - ts
+    # Appended (issue 16, 帮办代办): the kiosk's place as it names itself ("1号自助取号机",
+    # kiosk.name) and the taker's window (None: a manager), shown to the others.
+    Column("place", String(64)),
+    Column("acknowledged_window", Integer),
     Index("ix_help_requests_day", "day", "terminal"),
     sqlite_autoincrement=True,
 )

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from hall import __version__
 from hall.queue.devices import outbox_acks
+from hall.queue.supervision import help_requests
 from hall.queue.web.auth import require
 from hall.queue.web.deps import Body, Caller, daemon_of, reader
 
@@ -110,10 +111,14 @@ async def report_device(request: Request, body: DeviceReport, p: Caller) -> dict
 async def call_for_help(request: Request, body: HelpBody, p: Caller) -> dict[str, Any]:
     """A citizen pressed "help" on a kiosk: staff panels and managers are told at once.
 
-    Kiosk tokens only. The event (``help.requested``) is not sent to the lobby
-    display, which shows calls and counts only (hall/queue/web/api/events.py).
+    Kiosk tokens only. The call is recorded (帮办代办, hall/queue/supervision/help_requests.py)
+    for staff or a manager to take (``POST /help/{id}/ack``). The event (``help.requested``)
+    is not sent to the lobby display, which shows calls and counts only
+    (hall/queue/web/api/events.py).
     """
     require(p, "kiosk")
-    data = {"where": body.where, "by": p.name}
-    await daemon_of(request).run(lambda tx: tx.emit("help.requested", data))
-    return {"ok": True, **data}
+    daemon = daemon_of(request)
+    data = await daemon.run(
+        lambda tx: help_requests.request_help(daemon.ctx, tx, p.name, body.where)
+    )
+    return {"ok": True, "id": data["help"]["id"], "where": data["where"], "by": data["by"]}

@@ -41,6 +41,7 @@ QUEUE_EVENTS = ("window.changed", "queue.reset", "reset")
 #: ``case.changed`` (the register) carries a case's summary, no personal data.
 STAFF_EXTRA = (
     "help.requested",
+    "help.taken",  # 帮办代办: taken by a window (or a manager), no staff id
     "device.changed",
     "vacancy.alert",
     "vacancy.ended",

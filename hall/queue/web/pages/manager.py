@@ -30,6 +30,8 @@ ASSETS = {
     "manager_assess.js",
     "manager_leave.js",
     "manager_complaints.js",
+    "manager_help.js",  # 帮办代办 (issue 16)
+    "manager_enquiries.js",  # 首问登记 (issue 16)
     "manager.css",
 }
 

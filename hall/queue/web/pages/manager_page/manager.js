@@ -273,6 +273,12 @@ async function load() {
       window.renderDigest, [], () => window.renderDigest(null)),
     part("办件回访 callbacks（/callbacks）", "/callbacks",
       window.renderCallbacks, [], () => window.renderCallbacks(null)),
+    part("帮办代办 help calls（/help）", "/help",
+      window.renderHelp, [], () => window.renderHelp(null)),
+    part("首问登记 enquiries（/enquiries）", `/enquiries?contact=false&day=${$("to").value}`,
+      window.renderEnquiries, [], () => window.renderEnquiries(null)),
+    part("首问统计 enquiry counts（/enquiries/counts）", `/enquiries/counts?${rangeQuery()}`,
+      window.renderEnquiryCounts, [], () => window.renderEnquiryCounts(null)),
     part("公告 announcements（/announcements）", "/announcements",
       window.renderAnnouncements, [], () => window.renderAnnouncements(null)),
     // 请假 and 分管领导签到 (manager_leave.js): the month of the range's end.
@@ -346,7 +352,7 @@ async function follow() {
           const type = (block.match(/^event: ?(.*)$/m) || [])[1];
           const id = (block.match(/^id: ?(.*)$/m) || [])[1];
           if (id) last = id;
-          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader|complaint)/.test(type)) refresh();
+          if (type && /^(evaluation|rectification|ticket\.finished|ticket\.issued|window|attendance|vacancy|case|callback|leave|leader|complaint|help|enquiry)/.test(type)) refresh();
         }
       }
     } catch (e) { /* reconnect below */ }
