@@ -133,6 +133,7 @@ def as_view(clock: deadline.Clock | None) -> dict[str, Any]:
             "since": None,
             "reason": "no_calendar",
             "warning": None,
+            "provisional": False,
             "why": {
                 "zh": "节假日表未覆盖，暂无法计算承诺日期",
                 "en": "the holiday tables do not reach the promised date yet",
@@ -148,5 +149,7 @@ def as_view(clock: deadline.Clock | None) -> dict[str, Any]:
         "since": clock.since.isoformat() if clock.since else None,
         "reason": clock.reason,
         "warning": clock.warning,
+        # Counted into the year after the last holiday table, Monday to Friday (deadline.py).
+        "provisional": clock.provisional,
         "why": {"zh": clock.why_zh, "en": clock.why_en},
     }

@@ -93,7 +93,17 @@ def _promise(case: Mapping[str, Any], hall: HallInfo) -> tuple[list[Row], list[T
         ),
         BRING,
     ]
+    if clock.get("provisional"):
+        paragraphs.append(PROVISIONAL)
     return rows, paragraphs
+
+
+#: A promised date counted into a year whose holidays are not published yet (deadline.py).
+PROVISIONAL = Text(
+    "次年法定节假日安排尚未公布，承诺办结日期暂按周一至周五计算；如遇节假日顺延，以窗口通知为准。",
+    "Next year's public holidays are not published yet: the date counts Monday to Friday"
+    " for now and moves if a holiday falls before it; the hall will tell you.",
+)
 
 
 def _correction(case: Mapping[str, Any], hall: HallInfo) -> tuple[list[Row], list[Text]]:

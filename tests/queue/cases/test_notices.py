@@ -204,3 +204,13 @@ def test_hall_info_from_the_demo_config_names_chiefs_and_deputies() -> None:
     own = config.model_copy(update={"hall": config.hall.model_copy(update={"phone": "12345"})})
     assert HallInfo.from_config(own, phone="0571-1").phone == "12345"
     assert info.progress_url == config.kiosk.progress_url
+
+
+def test_a_promise_counted_into_next_year_says_the_date_may_move() -> None:
+    plain = build_notice("promise", case_view(), HALL)
+    case = case_view()
+    case["clock"] = {**case["clock"], "promised_date": "2027-01-04", "provisional": True}
+    n = build_notice("promise", case, HALL)
+    assert rows(n)["承诺办结日期"] == "2027年01月04日"
+    assert any("尚未公布" in p.zh and "holidays" in p.en for p in n.paragraphs)
+    assert not any("尚未公布" in p.zh for p in plain.paragraphs)

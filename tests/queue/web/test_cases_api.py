@@ -188,3 +188,14 @@ def test_a_suspended_case_keeps_its_clock_stopped(hall: Daemon) -> None:
     resumed = clerk.post(f"/cases/{receipt}/resume", {}).json()
     assert resumed["status"] == "accepted" and resumed["clock"]["promised_date"] == "2026-10-10"
     assert resumed["counts"]["suspensions"] == 1
+
+
+def test_a_case_promised_into_a_year_without_holidays_is_provisional(hall: Daemon) -> None:
+    # Mon 2026-12-28, 5 working days: 12-29, 12-30, 12-31 (3), then 2027, which has no
+    # holiday table yet, counted Monday to Friday: Fri 01-01 (4), Mon 01-04 (5).
+    move_to(hall, D(2026, 12, 28))
+    clerk = hall.staff("S001", 1)
+    opened = clerk.post("/cases", case_body(served_ticket(hall, clerk, 1)["id"])).json()
+    assert opened["promised_date"] == "2027-01-04"
+    assert opened["case"]["clock"]["provisional"] is True
+    assert "尚未公布" in clerk.get(f"/cases/{opened['receipt']}/notices/promise").text
