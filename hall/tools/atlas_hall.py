@@ -174,8 +174,6 @@ class DemoHall:
             "missing": missing,
             "promised_date": None,
         }
-        made = self.post("/submissions", case, self.tokens["kiosk"])
-        if missing:
-            body = {"note": "", "missing": missing}
-            self.post(f"/submissions/{made['id']}/return", body, self.tokens["manager"])
+        # Missing mandatory materials: the register opens it as 待补正 with those items.
+        self.post("/submissions", case, self.tokens["kiosk"])
         return receipt

@@ -80,7 +80,15 @@ def test_help_and_device_reports_reach_the_staff(daemon: Daemon, follower_factor
     kiosk = DaemonClient(daemon.base, "kiosk-token-1")
     kiosk.call_for_help("1号自助机")
     _, data, _ = next_of(got, "help.requested")
+    # The call as the register keeps it (issue 16): for a panel to take; no staff id.
+    call = data.pop("help")
     assert data == {"where": "1号自助机", "by": "kiosk-t"}
+    assert (call["where"], call["terminal"], call["taken"], call["window"]) == (
+        "1号自助机",
+        "kiosk-t",
+        False,
+        None,
+    )
     assert kiosk.report_device("printer@kiosk-1", "printer", "paper_out", "缺纸")["changed"]
     assert not kiosk.report_device("printer@kiosk-1", "printer", "paper_out", "缺纸")["changed"]
     _, data, _ = next_of(got, "device.changed")

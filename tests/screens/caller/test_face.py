@@ -359,6 +359,7 @@ def test_no_face_terminal_no_face_buttons(face_daemon: Daemon, make_caller) -> N
     for hall_id in ("btn-face-enrol", "btn-face-withdraw"):
         with pytest.raises(LookupError):
             by_id(root, hall_id)
-    assert root.panel.ids.face_slot.height == 0
+    # The slot holds the panel's other tools only (首问登记).
+    assert [getattr(b, "hall_id", "") for b in root.panel.ids.face_slot.children] == ["btn-enquiry"]
     assert root.screen_names[:2] == ["login", "panel"]  # the 办件 screens follow
     assert [name for name in root.screen_names if "face" in name] == []

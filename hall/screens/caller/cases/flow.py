@@ -52,6 +52,11 @@ class CallerCases:
             hall_id="btn-cases", font_size="36sp", size_hint_y=None, height=dp(110)
         )
         self.button.bind(on_release=lambda _b: self.listing.open())
+        # The department's names and the 红牌/黄牌 counts may take two or three lines (large
+        # English text, beside the 首问 button): the button grows rather than cut them.
+        self.button.bind(
+            texture_size=lambda b, size: setattr(b, "height", max(dp(110), size[1] + dp(20)))
+        )
         self.panel.bind(lang=self._relabel, busy=self._busy, connected=self._reconnected)
         self.panel.after_finish = self.offer
         self.panel.case_changed = self.changed
