@@ -1,0 +1,71 @@
+"""A month of served tickets at known hall-local times, for the 通报 and outside-hours tests.
+
+The test hall (tests/support/config.py): open 09:00-17:00, lunch break 12:00-13:30,
+no weekend opening, Asia/Shanghai (UTC+8). 2026 calendar (hall/data/holidays/2026.yaml):
+05-01 (Fri) to 05-05 is 劳动节, Sat 05-09 is a make-up working day, Sun 05-10 is
+a weekend day. Every ticket was called a minute before its service began.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hall.queue.core.schema import open_engine
+from hall.queue.core.tables.tickets import tickets_table
+from tests.support.config import TZ
+
+# id, local start of service, status, kind, window, staff, transferred_from
+TICKETS = [
+    ("t1", "2026-05-01 10:00", "finished", "normal", 1, "S001", None),  # holiday
+    ("t2", "2026-05-09 10:00", "finished", "normal", 1, "S001", None),  # make-up day: regular
+    ("t3", "2026-05-09 12:30", "finished", "appointment", 2, "S002", None),  # lunch
+    ("t4", "2026-05-10 10:00", "finished", "priority", 1, "S001", None),  # Sunday
+    ("t5", "2026-05-11 08:40", "finished", "normal", 2, "S002", None),  # before opening
+    ("t6", "2026-05-11 12:15", "finished", "priority", 1, "S001", None),  # lunch
+    ("t7", "2026-05-11 13:45", "finished", "normal", 1, "S001", None),  # regular
+    ("t8", "2026-05-11 17:20", "finished", "normal", 2, "S002", None),  # after closing
+    ("t9", "2026-05-14 18:00", "finished", "appointment", 1, "S001", None),  # after closing
+    ("t10", "2026-05-11 12:20", "no_show", "normal", 1, "S001", None),  # not served
+    ("t11", "2026-05-12 11:00", "transferred", "normal", 2, "S002", None),  # sent on ...
+    ("t11b", "2026-05-12 11:30", "finished", "normal", 1, "S001", "t11"),  # ... served: regular
+    ("t12", "2026-06-01 10:00", "finished", "normal", 2, "S002", None),  # June: regular
+]
+
+
+def local(text: str) -> float:
+    """``YYYY-MM-DD HH:MM`` in the hall's time zone as epoch seconds."""
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=TZ).timestamp()
+
+
+def load(path: Path, tickets: list[tuple] = TICKETS) -> None:
+    """Write the tickets into a fresh store at ``path`` (the daemon opens it after)."""
+    engine = open_engine(f"sqlite:///{path}")
+    with engine.connect() as conn, conn.begin():
+        for n, (tid, when, status, kind, window, staff, source) in enumerate(tickets):
+            start = local(when)
+            served = status == "finished"
+            conn.execute(
+                tickets_table.insert(),
+                {
+                    "id": tid,
+                    "day": when[:10],  # every time is after the 03:00 reset
+                    "service": "general",
+                    "seq": n + 1,
+                    "number": f"A{n + 1:03d}",
+                    "kind": kind,
+                    "status": status,
+                    "issued_at": start - 600,
+                    "queue_at": start - 600,
+                    "called_at": start - 60,
+                    "served_at": start if status != "no_show" else None,
+                    "finished_at": start + 300 if served else None,
+                    "window": window,
+                    "staff_id": staff,
+                    "case_type": "即办件" if served else None,
+                    "recalls": 0,
+                    "transferred_from": source,
+                    "updated_at": start + 300,
+                },
+            )
+    engine.dispose()
