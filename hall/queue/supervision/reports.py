@@ -1,0 +1,190 @@
+"""通报: the hall's monthly, quarterly or yearly report, as data (the page draws it).
+
+The seeds report to the hall's superiors and the departments every month and
+quarter: "对中心工作窗口及窗口单位关于窗口服务工作情况每月进行一次通报", "每季度对各地各部门
+'好差评'评价结果及'差评'问题办结情况进行通报", "实行分月通报、季度考评" (../shared/seeds
+000, 002). What they put in it: how much was done and how fast ("共办理各类业务22768件"),
+service outside regular hours ("午休时间和双休日共为群众办理业务1350件次…延时服务529件
+次"), the 办结率 ("办结率达95.58%"), 满意率, complaints and how they were handled ("投诉5
+起,办结率100%"), the 考核 scores, and the leaders' sign-ins.
+
+:func:`build` reads everything on one connection (no writer, no personal data: counts
+only, so the CLI can read a copy of the database). The registers of issue 16 that
+are not on this branch yet are sections saying so (``available: false``); the page
+and the sheet print "not yet" for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from hall.queue.core.context import Context
+from hall.queue.core.tables.supervision import leader_visits_table as V
+from hall.queue.core.tables.supervision import leave_table as L
+from hall.queue.stats import figures, outside_hours
+from hall.queue.stats.periods import Period
+
+try:  # the case register's figures (issue 15): 办结率, 按时办结率, 黄牌/红牌
+    from hall.queue.stats import case_figures
+except ImportError:  # pragma: no cover - until it lands on main
+    case_figures = None  # type: ignore[assignment]
+try:  # the 投诉 register (issue 16)
+    from hall.queue.supervision.complaint_counts import complaint_counts
+except ImportError:  # pragma: no cover - until it lands on main
+    complaint_counts = None  # type: ignore[assignment]
+try:  # the 考核 scores (issue 16)
+    from hall.queue.supervision import assessment
+except ImportError:  # pragma: no cover - until it lands on main
+    assessment = None  # type: ignore[assignment]
+
+
+def not_yet(zh: str, en: str) -> dict[str, Any]:
+    """A section whose register is not built yet: the page prints why."""
+    return {"available": False, "zh": f"{zh}（尚未启用）", "en": f"not yet: {en}"}
+
+
+def _hall_row(found: dict[str, Any]) -> dict[str, Any] | None:
+    rows = [r for r in found["rows"] if r["group"] == ""]
+    return rows[0] if rows else None
+
+
+def _service(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The whole period's 办件 figures (hall/queue/stats/figures.py): zeros when nothing happened."""
+    if row is None:
+        return {"issued": 0, "served": 0, "no_shows": 0, "transfers": 0, "wait": None}
+    keys = ("issued", "served", "no_shows", "transfers", "wait", "service_time")
+    keys += ("cases_by_type", "completion_rate", "ratings", "rated", "unrated")
+    keys += ("appealed", "satisfaction", "bad", "submissions")
+    return {k: row[k] for k in keys}
+
+
+def _windows(config: Any, found: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per window: served, rated, 满意率, 窗口办结率 (its name from the config)."""
+    names = {w.number: w.name_zh or f"{w.number}号窗口" for w in config.windows}
+    return [
+        {
+            "window": r["group"],
+            "name": names.get(r["group"], f"{r['group']}号窗口"),
+            "served": r["served"],
+            "rated": r["rated"],
+            "satisfaction": r["satisfaction"],
+            "completion_rate": r["completion_rate"],
+            "bad": r["bad"]["opened"],
+        }
+        for r in found["rows"]
+        if r["group"] != ""
+    ]
+
+
+def _cases(conn: Connection, period: Period, today: dt.date) -> dict[str, Any]:
+    if case_figures is None:
+        return not_yet("办件登记办结率", "the case register's figures (stats/case_figures.py)")
+    found = case_figures.compute(conn, period.start, period.end, today)
+    return {"available": True, "hall": found["hall"], "department": found["department"]}
+
+
+def _complaints(conn: Connection, period: Period, as_of: dt.date) -> dict[str, Any]:
+    if complaint_counts is None:
+        return not_yet("投诉登记", "the complaints register (supervision/complaint_counts.py)")
+    found = complaint_counts(conn, period.start, as_of)
+    return {"available": True, **found}
+
+
+def _assessment(ctx: Context, conn: Connection, period: Period, now: float) -> dict[str, Any]:
+    if assessment is None:
+        return not_yet("考核评分", "the assessment (supervision/assessment.py)")
+    if period.kind not in ("month", "quarter"):
+        return {
+            "available": False,
+            "zh": "考核按月或季度评分",
+            "en": "scores are given per month or quarter",
+        }
+    out: dict[str, Any] = {"available": True}
+    for kind in ("window", "staff"):
+        found = assessment.scores(ctx, conn, period.code, kind, now)
+        rows = [
+            {k: r[k] for k in ("target", "name", "score", "rank", "code", "zh", "en")}
+            | {"flags": len(r["flags"])}
+            for r in found["rows"]
+        ]
+        grades: dict[str, int] = {}
+        for r in rows:
+            grades[r["zh"]] = grades.get(r["zh"], 0) + 1
+        out[kind] = {"rows": rows, "grades": grades}
+    return out
+
+
+def _leave(conn: Connection, period: Period) -> dict[str, Any]:
+    """Approved leave overlapping the period: requests, working days, with a 顶岗 cover."""
+    a, b = period.start.isoformat(), period.end.isoformat()
+    row = conn.execute(
+        select(
+            func.count(), func.coalesce(func.sum(L.c.days), 0), func.count(L.c.cover_staff)
+        ).where(L.c.status == "approved", L.c.start_day <= b, L.c.end_day >= a)
+    ).one()
+    return {"available": True, "approved": row[0], "days": float(row[1]), "with_cover": row[2]}
+
+
+def _leaders(conn: Connection, period: Period) -> dict[str, Any]:
+    """分管领导 sign-ins: per leader, the days of the period with one ("每月必须到中心签到2次")."""
+    a, b = period.start.isoformat(), period.end.isoformat()
+    rows = conn.execute(
+        select(V.c.leader_id, func.count(func.distinct(V.c.day)))
+        .where(V.c.day >= a, V.c.day <= b)
+        .group_by(V.c.leader_id)
+        .order_by(V.c.leader_id)
+    )
+    return {"available": True, "days": {leader: n for leader, n in rows}}
+
+
+def build(
+    ctx: Context, conn: Connection, period: Period, today: dt.date, now: float
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report of ``period`` as of ``today``; also the closed days' figures to cache.
+
+    Days after ``today`` have nothing yet: a running period is reported so far
+    (``complete`` false, ``as_of`` the last day counted).
+    """
+    config = ctx.config
+    as_of = min(period.end, today)
+    tz = config.hall.timezone
+    days, fresh = figures.gather(conn, period.start, period.end, today)
+    whole = figures.compute(conn, period.start, period.end, "whole", "hall", today, tz, days)
+    chart = period.chart_period
+    trend = figures.compute(conn, period.start, period.end, chart, "hall", today, tz, days)
+    by_window = figures.compute(conn, period.start, period.end, "whole", "window", today, tz, days)
+    out_rows = outside_hours.period_rows(
+        config, ctx.calendar, conn, period.start, period.end, chart
+    )
+    outside_by = {r["bucket"]: r for r in out_rows}
+    report = {
+        "hall": config.hall.name,
+        "period": period.as_dict(),
+        "today": today.isoformat(),
+        "as_of": as_of.isoformat(),
+        "complete": period.end < today,
+        "service": _service(_hall_row(whole)),
+        "outside_hours": outside_hours.totals(out_rows),
+        "lunch_hours": list(outside_hours.lunch_hours(config)),
+        "trend_period": chart,
+        "trend": [
+            {
+                "bucket": r["bucket"],
+                "served": r["served"],
+                "satisfaction": r["satisfaction"],
+                "outside_total": outside_by.get(r["bucket"], {}).get("outside_total", 0),
+            }
+            for r in trend["rows"]
+        ],
+        "windows": _windows(config, by_window),
+        "cases": _cases(conn, period, today),
+        "complaints": _complaints(conn, period, as_of),
+        "assessment": _assessment(ctx, conn, period, now),
+        "leave": _leave(conn, period),
+        "leaders": _leaders(conn, period),
+        "definitions": {**figures.DEFINITIONS, **outside_hours.DEFINITIONS},
+    }
+    return report, fresh

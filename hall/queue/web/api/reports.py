@@ -1,0 +1,88 @@
+"""通报 routes: the month's, quarter's or year's report as JSON, an A4 page or a workbook.
+
+- ``GET /api/v1/reports/{period}.json``: the report (hall/queue/supervision/reports.py);
+- ``GET /api/v1/reports/{period}.html``: the same as one printable A4 page
+  (hall/queue/web/pages/report_page.py), with its own Content-Security-Policy;
+- ``GET /api/v1/reports/{period}.xlsx``: the workbook: the 通报 sheet and the period's
+  statistics (hall/queue/stats/export.py).
+
+``period`` is ``2026-10``, ``2026Q4`` or ``2026`` (a 422 in both languages otherwise).
+Managers only: the kiosk, the display and a clerk's session get 403. The report holds
+counts, no personal data. It is read on a connection of its own (WAL: the writer is
+never held up); closed days computed on the way go to the statistics cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from hall.queue.stats import day_cache, export
+from hall.queue.stats.periods import Period, parse_period
+from hall.queue.supervision import reports
+from hall.queue.web.api.manager import XLSX, _statistics, _today
+from hall.queue.web.auth import manager_actor, require
+from hall.queue.web.deps import Caller, daemon_of
+from hall.queue.web.pages import report_page
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+log = logging.getLogger(__name__)
+
+
+async def report_of(request: Request, period: Period) -> dict[str, Any]:
+    """Build the report on a read connection; hand the closed days' figures to the writer."""
+    daemon = daemon_of(request)
+    today = _today(request)
+    now = daemon.clock()
+
+    def run() -> tuple[dict[str, Any], dict[str, Any]]:
+        with daemon.read_engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
+            return reports.build(daemon.ctx, conn, period, today, now)
+
+    report, fresh = await asyncio.to_thread(run)
+    if fresh:
+        await daemon.run(lambda tx: day_cache.store(tx, fresh))
+    return report
+
+
+def _manager(p: Any) -> None:
+    """Managers only: ``require`` with no role lets only a manager through."""
+    require(p)
+
+
+@router.get("/reports/{period}.json")
+async def report_json(request: Request, period: str, p: Caller) -> dict[str, Any]:
+    """The 通报 of a month (2026-10), quarter (2026Q4) or year (2026) as JSON (managers)."""
+    _manager(p)
+    return await report_of(request, parse_period(period))
+
+
+@router.get("/reports/{period}.html", response_class=HTMLResponse)
+async def report_html(request: Request, period: str, p: Caller) -> HTMLResponse:
+    """The 通报 as one printable A4 page, charts drawn as inline SVG (managers)."""
+    _manager(p)
+    report = await report_of(request, parse_period(period))
+    return HTMLResponse(report_page.a4_html(report), headers=report_page.HEADERS)
+
+
+@router.get(
+    "/reports/{period}.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the workbook"}},
+)
+async def report_xlsx(request: Request, period: str, p: Caller) -> Response:
+    """The 通报 sheet and the period's statistics as one .xlsx workbook (managers; logged)."""
+    _manager(p)
+    found = parse_period(period)
+    log.info("report export %s by %s", found.code, manager_actor(p))
+    report = await report_of(request, found)
+    stats = await _statistics(request, found.start, found.end, found.chart_period, "hall")
+    stats["report"] = report
+    body = await asyncio.to_thread(export.to_xlsx, stats)
+    headers = {"Content-Disposition": f"attachment; filename=report-{found.code}.xlsx"}
+    return Response(body, media_type=XLSX, headers=headers)
