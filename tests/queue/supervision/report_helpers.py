@@ -69,3 +69,53 @@ def load(path: Path, tickets: list[tuple] = TICKETS) -> None:
                 },
             )
     engine.dispose()
+
+
+# Leave (staff, first day, last day, working days, cover, status) and leaders' sign-ins.
+LEAVE = [
+    ("S001", "2026-05-11", "2026-05-13", 3.0, "S002", "approved"),
+    ("S002", "2026-05-20", "2026-05-20", 0.5, None, "approved"),
+    ("S002", "2026-05-25", "2026-05-26", 2.0, None, "refused"),
+]
+VISITS = [
+    ("L1", "2026-05-06 09:30"),
+    ("L1", "2026-05-06 15:00"),  # the same day again: one day
+    ("L1", "2026-05-20 10:00"),
+    ("L2", "2026-05-07 10:00"),
+    ("L1", "2026-06-01 10:00"),  # June
+]
+
+
+def load_supervision(path: Path) -> None:
+    """Write the leave requests and the leaders' sign-ins (tables of issue 16)."""
+    from hall.queue.core.tables.supervision import leader_visits_table, leave_table
+
+    engine = open_engine(f"sqlite:///{path}")
+    with engine.connect() as conn, conn.begin():
+        for staff, first, last, days, cover, status in LEAVE:
+            conn.execute(
+                leave_table.insert(),
+                {
+                    "staff_id": staff,
+                    "start_day": first,
+                    "start_half": "am",
+                    "end_day": last,
+                    "end_half": "pm",
+                    "days": days,
+                    "kind": "事假",
+                    "reason": "家中有事",
+                    "cover_staff": cover,
+                    "requested_by": staff,
+                    "requested_at": local(f"{first} 08:00") - 86400 * 3,
+                    "status": status,
+                    "decided_by": "manager:M001",
+                    "decided_at": local(f"{first} 08:00") - 86400 * 2,
+                    "note": "",
+                },
+            )
+        for leader, when in VISITS:
+            conn.execute(
+                leader_visits_table.insert(),
+                {"leader_id": leader, "ts": local(when), "day": when[:10], "method": "pin"},
+            )
+    engine.dispose()

@@ -1,0 +1,115 @@
+"""通报 routes over a real daemon: the month's report from hand-counted data, roles, periods."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from tests.queue.supervision.report_helpers import load, load_supervision
+from tests.support import Daemon
+
+MANAGER = "manager-token-1"
+
+
+@pytest.fixture
+def hall(make_daemon, tmp_path) -> Daemon:
+    data = tmp_path / "d" / "data"
+    data.mkdir(parents=True)
+    load(data / "hall.sqlite3")
+    load_supervision(data / "hall.sqlite3")
+    return make_daemon(name="d")
+
+
+def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
+    r = hall.api(MANAGER).get("/reports/2026-05.json")
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["period"] == {
+        "code": "2026-05",
+        "kind": "month",
+        "start": "2026-05-01",
+        "end": "2026-05-31",
+        "zh": "2026年5月",
+        "en": "May 2026",
+    }
+    # The daemon's today is 2026-06-02 (tests/support/config.py): May is over.
+    assert (report["complete"], report["as_of"]) == (True, "2026-05-31")
+    s = report["service"]
+    # tests/queue/supervision/report_helpers.py: t1-t11 taken, t10 a no-show, t11 sent on
+    # as t11b; served t1-t9 and t11b.
+    assert (s["issued"], s["served"], s["no_shows"], s["transfers"]) == (11, 10, 1, 1)
+    o = report["outside_hours"]
+    assert (o["lunch"], o["weekend_holiday"], o["after_close"], o["before_open"]) == (2, 2, 2, 1)
+    assert report["lunch_hours"] == ["12:00", "13:30"]
+    # Weeks of May (a month's chart): Mondays 04-27, 05-04, 05-11 with 1, 3 and 6 served.
+    assert [(t["bucket"], t["served"]) for t in report["trend"]] == [
+        ("2026-04-27", 1),
+        ("2026-05-04", 3),
+        ("2026-05-11", 6),
+    ]
+    assert [(w["window"], w["served"]) for w in report["windows"]] == [(1, 7), (2, 3)]
+    # Approved leave: S001 3 days with S002 covering, S002 half a day; the refusal is not.
+    assert report["leave"] == {"available": True, "approved": 2, "days": 3.5, "with_cover": 1}
+    # L1 on 05-06 (twice) and 05-20, L2 on 05-07; L1's June visit is not May's.
+    assert report["leaders"]["days"] == {"L1": 2, "L2": 1}
+    for section in ("cases", "complaints", "assessment"):
+        assert set(report[section]) >= {"available"}
+
+
+def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
+    report = hall.api(MANAGER).get("/reports/2026q2.json").json()
+    assert report["period"]["code"] == "2026Q2" and report["period"]["zh"] == "2026年第二季度"
+    assert (report["complete"], report["as_of"]) == (False, "2026-06-02")
+    assert report["service"]["served"] == 11  # t12 on 06-01 too
+    assert [t["bucket"] for t in report["trend"]] == ["2026-05-01", "2026-06-01"]
+
+
+BAD = [
+    ("2026Q5", "YYYYQn", "季度"),
+    ("26Q1", "YYYYQn", "季度"),
+    ("q4", "YYYYQn", "季度"),
+    ("2026-5", "YYYY-MM", "YYYY-MM"),
+    ("2026-13", "the month must be 01 to 12", "月份应在01至12之间"),
+    ("1999", "the year must be 2000 to 2099", "年份应在2000至2099之间"),
+]
+
+
+def test_a_bad_period_is_a_422_in_both_languages(hall: Daemon) -> None:
+    for period, en, zh in BAD:
+        r = hall.api(MANAGER).get(f"/reports/{period}.json")
+        assert r.status_code == 422, (period, r.text)
+        error = r.json()["error"]
+        assert error["code"] == "bad_period"
+        assert en in error["message_en"] and zh in error["message"], (period, error)
+
+
+def test_only_managers_read_the_report(hall: Daemon) -> None:
+    clerk = hall.staff("S001", 1)
+    for who in (hall.api("kiosk-token-1"), hall.api("display-token-1"), clerk):
+        for suffix in ("json", "html", "xlsx"):
+            r = who.get(f"/reports/2026-05.{suffix}")
+            assert r.status_code == 403, (suffix, r.text)
+    assert hall.api(None).get("/reports/2026-05.json").status_code == 401
+
+
+def test_the_page_and_the_workbook(hall: Daemon) -> None:
+    manager = hall.api(MANAGER)
+    page = manager.get("/reports/2026-05.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "2026年5月工作通报" in page.text and "<svg" in page.text
+    book = manager.get("/reports/2026-05.xlsx")
+    assert book.status_code == 200
+    sheets = openpyxl.load_workbook(io.BytesIO(book.content))
+    rows = [r for r in sheets["通报"].values if r and r[0]]
+    assert rows[0][0] == "测试大厅 2026年5月工作通报"
+    lines = {r[0]: r[1] for r in rows if len(r) > 1}
+    assert (
+        lines["办结 served"] == "10"
+        and lines["延时服务（下班后） after closing (extended service)"] == "2"
+    )
+    assert lines["批准请假 leave approved"] == "2"
+    # The period's statistics by week, as the chart: 3 weeks.
+    assert len(list(sheets.worksheets[0].values)) == 1 + 3
