@@ -70,7 +70,7 @@ def bars(
     plot_h = HEIGHT - _TOP - _BOTTOM
     slot = plot_w / max(1, len(categories))
     bar_w = slot * 0.7 / max(1, len(series))
-    body = [_axis(top, "{:.0f}")]
+    body = [_axis(top, "{:g}")]
     for i, cat in enumerate(categories):
         x0 = _LEFT + slot * i + slot * 0.15
         for j, (name, values) in enumerate(series):

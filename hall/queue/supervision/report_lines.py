@@ -21,6 +21,14 @@ _LEVEL_WORDS = {
     "very_dissatisfied": ("非常不满意", "very dissatisfied"),
 }
 
+_CASE_TYPE_EN = {
+    "即办件": "served on the spot",
+    "承诺件": "promised by a date",
+    "联办件": "joint cases",
+    "上报件": "referred upwards",
+    "补正": "materials to complete",
+}
+
 
 @dataclass
 class Section:
@@ -63,7 +71,11 @@ def _service(r: dict[str, Any]) -> Section:
             ("平均办理", "mean service time", minutes(s["service_time"]["mean_s"])),
             ("窗口办结率", "window completion rate", pct(s["completion_rate"])),
         ]
-        sec.lines += [(t, t, _n(n)) for t, n in s["cases_by_type"].items() if n]
+        sec.lines += [
+            (t, f"{_CASE_TYPE_EN.get(t, 'cases')}", _n(n))
+            for t, n in s["cases_by_type"].items()
+            if n
+        ]
     o = r["outside_hours"]
     sec.lines += [
         ("预约取号", "appointment tickets taken", _n(o["issued"]["appointment"])),

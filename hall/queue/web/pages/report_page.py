@@ -112,11 +112,12 @@ def charts(report: dict[str, Any]) -> str:
             ],
         )
         figs.append((served, "办结量与非工作时间服务 Served, and served outside regular hours"))
+    if any(t["satisfaction"] is not None for t in trend):
         line = report_charts.rate_line(
             "满意率 satisfaction", cats, [t["satisfaction"] for t in trend], "满意率 satisfaction"
         )
         figs.append((line, "满意率 Satisfaction"))
-    windows = [w for w in report["windows"] if w["served"]][:16]
+    windows = [w for w in report["windows"] if w["served"]]
     if windows:
         chart = report_charts.bars(
             "各窗口办结 served per window",
