@@ -62,7 +62,11 @@ async def report_json(request: Request, period: str, p: Caller) -> dict[str, Any
     return await report_of(request, parse_period(period))
 
 
-@router.get("/reports/{period}.html", response_class=HTMLResponse)
+# Its errors are JSON like every route's: only the 200 is declared as HTML.
+@router.get(
+    "/reports/{period}.html",
+    responses={200: {"description": "the A4 page", "content": {"text/html": {}}}},
+)
 async def report_html(request: Request, period: str, p: Caller) -> HTMLResponse:
     """The 通报 as one printable A4 page, charts drawn as inline SVG (managers)."""
     _manager(p)
