@@ -28,6 +28,7 @@ from hall.queue.web.api.case_figures import case_figures_for
 from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.dates import Day
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
+from hall.queue.web.reporting import report_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
 log = logging.getLogger(__name__)
@@ -206,8 +207,6 @@ async def export_statistics(
     stats["ledger_head"] = await _ledger_head(request)
     name = f"statistics-{start}-{end}-{period}-{by}.{format}"
     if format == "xlsx":  # the 通报 of the same range, as its own sheet
-        from hall.queue.web.api.reports import report_of
-
         stats["report"] = await report_of(request, periods.Period.of_range(start, end))
     if format == "csv":
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"

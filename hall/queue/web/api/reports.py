@@ -9,7 +9,7 @@
 ``period`` is ``2026-10``, ``2026Q4`` or ``2026`` (a 422 in both languages otherwise).
 Managers only: the kiosk, the display and a clerk's session get 403. The report holds
 counts, no personal data. It is read on a connection of its own (WAL: the writer is
-never held up); closed days computed on the way go to the statistics cache.
+never held up; web/reporting.py); closed days computed on the way go to the statistics cache.
 """
 
 from __future__ import annotations
@@ -21,33 +21,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hall.queue.stats import day_cache, export
-from hall.queue.stats.periods import Period, parse_period
-from hall.queue.supervision import reports
-from hall.queue.web.api.manager import XLSX, _statistics, _today
+from hall.queue.stats import export
+from hall.queue.stats.periods import parse_period
+from hall.queue.web.api.manager import XLSX, _statistics
 from hall.queue.web.auth import manager_actor, require
-from hall.queue.web.deps import Caller, daemon_of
+from hall.queue.web.deps import Caller
 from hall.queue.web.pages import report_page
+from hall.queue.web.reporting import report_of
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 log = logging.getLogger(__name__)
-
-
-async def report_of(request: Request, period: Period) -> dict[str, Any]:
-    """Build the report on a read connection; hand the closed days' figures to the writer."""
-    daemon = daemon_of(request)
-    today = _today(request)
-    now = daemon.clock()
-
-    def run() -> tuple[dict[str, Any], dict[str, Any]]:
-        with daemon.read_engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA cache_size=-65536")
-            return reports.build(daemon.ctx, conn, period, today, now)
-
-    report, fresh = await asyncio.to_thread(run)
-    if fresh:
-        await daemon.run(lambda tx: day_cache.store(tx, fresh))
-    return report
 
 
 def _manager(p: Any) -> None:
