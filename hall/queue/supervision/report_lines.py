@@ -135,6 +135,23 @@ def _cases(r: dict[str, Any]) -> Section:
         ("黄牌（预警）", "yellow (warning)", _n(h["yellow"])),
         ("红牌（超期）", "red (overdue)", _n(h["red"])),
     ]
+    sec.header = [
+        "部门 department",
+        "受理 received",
+        "办结率 completion",
+        "按时 on time",
+        "红牌 red",
+    ]
+    sec.table = [
+        [
+            d["name"],
+            str(d["received"]),
+            pct(d["completion_rate"]),
+            pct(d["on_time_rate"]),
+            str(d["red"]),
+        ]
+        for d in c["department"]
+    ]
     return sec
 
 

@@ -10,8 +10,8 @@ service outside regular hours ("午休时间和双休日共为群众办理业务
 
 :func:`build` reads everything on one connection (no writer, no personal data: counts
 only, so the CLI can read a copy of the database). The registers of issue 16 that
-are not on this branch yet are sections saying so (``available: false``); the page
-and the sheet print "not yet" for them.
+are not built yet are sections saying so (``available: false``); the page and the
+sheet print "not yet" for them.
 """
 
 from __future__ import annotations
@@ -24,13 +24,9 @@ from sqlalchemy import Connection, func, select
 from hall.queue.core.context import Context
 from hall.queue.core.tables.supervision import leader_visits_table as V
 from hall.queue.core.tables.supervision import leave_table as L
-from hall.queue.stats import figures, outside_hours
+from hall.queue.stats import case_figures, figures, outside_hours
 from hall.queue.stats.periods import Period
 
-try:  # the case register's figures (issue 15): 办结率, 按时办结率, 黄牌/红牌
-    from hall.queue.stats import case_figures
-except ImportError:  # pragma: no cover - until it lands on main
-    case_figures = None  # type: ignore[assignment]
 try:  # the 投诉 register (issue 16)
     from hall.queue.supervision.complaint_counts import complaint_counts
 except ImportError:  # pragma: no cover - until it lands on main
@@ -79,11 +75,18 @@ def _windows(config: Any, found: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _cases(conn: Connection, period: Period, today: dt.date) -> dict[str, Any]:
-    if case_figures is None:
-        return not_yet("办件登记办结率", "the case register's figures (stats/case_figures.py)")
+def _cases(config: Any, conn: Connection, period: Period, today: dt.date) -> dict[str, Any]:
+    """The case register's 办结率, 按时办结率 and 黄牌/红牌 (hall/queue/stats/case_figures.py).
+
+    Over the cases received in the period, as they stand on ``today``; per department
+    with its name from the config.
+    """
     found = case_figures.compute(conn, period.start, period.end, today)
-    return {"available": True, "hall": found["hall"], "department": found["department"]}
+    names = {d.code: d.name_zh for d in config.departments}
+    departments = [
+        {**row, "name": names.get(row["group"], row["group"] or "—")} for row in found["department"]
+    ]
+    return {"available": True, "hall": found["hall"], "department": departments}
 
 
 def _complaints(conn: Connection, period: Period, as_of: dt.date) -> dict[str, Any]:
@@ -180,11 +183,15 @@ def build(
             for r in trend["rows"]
         ],
         "windows": _windows(config, by_window),
-        "cases": _cases(conn, period, today),
+        "cases": _cases(config, conn, period, today),
         "complaints": _complaints(conn, period, as_of),
         "assessment": _assessment(ctx, conn, period, now),
         "leave": _leave(conn, period),
         "leaders": _leaders(conn, period),
-        "definitions": {**figures.DEFINITIONS, **outside_hours.DEFINITIONS},
+        "definitions": {
+            **figures.DEFINITIONS,
+            **outside_hours.DEFINITIONS,
+            **{f"cases.{k}": v for k, v in case_figures.DEFINITIONS.items()},
+        },
     }
     return report, fresh

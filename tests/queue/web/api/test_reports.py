@@ -7,6 +7,8 @@ import io
 import openpyxl
 import pytest
 
+from tests.queue.cases.case_rows import store_with_cases
+from tests.queue.stats.test_case_figures import DATASET
 from tests.queue.supervision.report_helpers import load, load_supervision
 from tests.support import Daemon
 
@@ -19,6 +21,7 @@ def hall(make_daemon, tmp_path) -> Daemon:
     data.mkdir(parents=True)
     load(data / "hall.sqlite3")
     load_supervision(data / "hall.sqlite3")
+    store_with_cases(data, DATASET)  # the register's cases c1-c9, received in May
     return make_daemon(name="d")
 
 
@@ -54,7 +57,13 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
     assert report["leave"] == {"available": True, "approved": 2, "days": 3.5, "with_cover": 1}
     # L1 on 05-06 (twice) and 05-20, L2 on 05-07; L1's June visit is not May's.
     assert report["leaders"]["days"] == {"L1": 2, "L2": 1}
-    for section in ("cases", "complaints", "assessment"):
+    # The register's May (tests/queue/stats/test_case_figures.py, counted there by hand):
+    # 9 received, 3 办结, 1 refused: 3 / 8; as of 06-02 one yellow and one red.
+    cases = report["cases"]["hall"]
+    assert (cases["received"], cases["finished"], cases["completion_rate"]) == (9, 3, 0.375)
+    assert (cases["on_time_rate"], cases["yellow"], cases["red"]) == (0.6667, 1, 1)
+    assert [d["group"] for d in report["cases"]["department"]] == ["bdc", "scjg"]
+    for section in ("complaints", "assessment"):
         assert set(report[section]) >= {"available"}
 
 
@@ -111,5 +120,6 @@ def test_the_page_and_the_workbook(hall: Daemon) -> None:
         and lines["延时服务（下班后） after closing (extended service)"] == "2"
     )
     assert lines["批准请假 leave approved"] == "2"
+    assert lines["办结率 completion rate"] == "37.50%"  # the register's 3 of 8
     # The period's statistics by week, as the chart: 3 weeks.
     assert len(list(sheets.worksheets[0].values)) == 1 + 3
