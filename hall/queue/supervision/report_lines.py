@@ -187,7 +187,7 @@ def _assessment(r: dict[str, Any]) -> Section:
         sec.lines.append((f"{zh}等次", f"{en} by grade", grades))
     sec.header = ["名次 rank", "窗口 window", "得分 score", "等次 grade"]
     sec.table = [
-        [str(w["rank"]), w["name"], f"{w['score']:g}", f"{w['zh']} {w['en']}"]
+        [str(w["rank"]), w["name"], f"{w['score']:g}", f"{w['grade_zh']} {w['grade_en']}"]
         for w in a["window"]["rows"]
     ]
     return sec

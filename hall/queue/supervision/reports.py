@@ -109,13 +109,13 @@ def _assessment(ctx: Context, conn: Connection, period: Period, now: float) -> d
     for kind in ("window", "staff"):
         found = assessment.scores(ctx, conn, period.code, kind, now)
         rows = [
-            {k: r[k] for k in ("target", "name", "score", "rank", "code", "zh", "en")}
+            {k: r[k] for k in ("target", "name", "score", "rank", "grade", "grade_zh", "grade_en")}
             | {"flags": len(r["flags"])}
             for r in found["rows"]
         ]
         grades: dict[str, int] = {}
         for r in rows:
-            grades[r["zh"]] = grades.get(r["zh"], 0) + 1
+            grades[r["grade_zh"]] = grades.get(r["grade_zh"], 0) + 1
         out[kind] = {"rows": rows, "grades": grades}
     return out
 
