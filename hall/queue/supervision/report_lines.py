@@ -185,6 +185,10 @@ def _assessment(r: dict[str, Any]) -> Section:
     for kind, zh, en in (("window", "窗口", "windows"), ("staff", "工作人员", "clerks")):
         grades = "，".join(f"{g}{n}" for g, n in a[kind]["grades"].items()) or "—"
         sec.lines.append((f"{zh}等次", f"{en} by grade", grades))
+    for r in a["staff"]["rows"][:5]:  # the best clerks by name ("最佳服务之星")
+        sec.lines.append(
+            (f"第{r['rank']}名 {r['name']}", f"rank {r['rank']}", f"{r['score']:g} {r['grade_zh']}")
+        )
     sec.header = ["名次 rank", "窗口 window", "得分 score", "等次 grade"]
     sec.table = [
         [str(w["rank"]), w["name"], f"{w['score']:g}", f"{w['grade_zh']} {w['grade_en']}"]
