@@ -205,12 +205,21 @@ def _people(r: dict[str, Any]) -> Section:
         ("请假工作日", "working days of leave", f"{lv['days']:g}"),
         ("有顶岗人员", "with a named cover", _n(lv["with_cover"])),
     ]
-    sec.lines += [
-        (f"分管领导{leader}签到天数", f"leader {leader}: days signed in", _n(n))
-        for leader, n in r["leaders"]["days"].items()
-    ]
-    if not r["leaders"]["days"]:
-        sec.lines.append(("分管领导签到", "leaders' sign-ins", "0"))
+    for leader in r["leaders"]["leaders"]:
+        months = "，".join(
+            f"{m['month'][5:]}月 {m['visits']}/{m['required']}{'' if m['met'] else ' 未达标 short'}"
+            for m in leader["months"]
+        )
+        title = f"（{leader['title']}）" if leader["title"] else ""
+        sec.lines.append(
+            (
+                f"分管领导{leader['name']}{title}签到",
+                "leader's sign-in days / required",
+                months or "—",
+            )
+        )
+    if not r["leaders"]["leaders"]:
+        sec.lines.append(("分管领导签到", "leaders' sign-ins", "未配置 none configured"))
     return sec
 
 

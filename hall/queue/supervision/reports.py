@@ -22,19 +22,15 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from hall.queue.core.context import Context
-from hall.queue.core.tables.supervision import leader_visits_table as V
 from hall.queue.core.tables.supervision import leave_table as L
 from hall.queue.stats import case_figures, figures, outside_hours
 from hall.queue.stats.periods import Period
+from hall.queue.supervision import assessment, leaders
 
 try:  # the 投诉 register (issue 16)
     from hall.queue.supervision.complaint_counts import complaint_counts
 except ImportError:  # pragma: no cover - until it lands on main
     complaint_counts = None  # type: ignore[assignment]
-try:  # the 考核 scores (issue 16)
-    from hall.queue.supervision import assessment
-except ImportError:  # pragma: no cover - until it lands on main
-    assessment = None  # type: ignore[assignment]
 
 
 def not_yet(zh: str, en: str) -> dict[str, Any]:
@@ -97,8 +93,10 @@ def _complaints(conn: Connection, period: Period, as_of: dt.date) -> dict[str, A
 
 
 def _assessment(ctx: Context, conn: Connection, period: Period, now: float) -> dict[str, Any]:
-    if assessment is None:
-        return not_yet("考核评分", "the assessment (supervision/assessment.py)")
+    """The 考核 scores of windows and clerks (supervision/assessment.py), ranked.
+
+    A month's or a quarter's only; with the count per grade.
+    """
     if period.kind not in ("month", "quarter"):
         return {
             "available": False,
@@ -131,16 +129,26 @@ def _leave(conn: Connection, period: Period) -> dict[str, Any]:
     return {"available": True, "approved": row[0], "days": float(row[1]), "with_cover": row[2]}
 
 
-def _leaders(conn: Connection, period: Period) -> dict[str, Any]:
-    """分管领导 sign-ins: per leader, the days of the period with one ("每月必须到中心签到2次")."""
-    a, b = period.start.isoformat(), period.end.isoformat()
-    rows = conn.execute(
-        select(V.c.leader_id, func.count(func.distinct(V.c.day)))
-        .where(V.c.day >= a, V.c.day <= b)
-        .group_by(V.c.leader_id)
-        .order_by(V.c.leader_id)
-    )
-    return {"available": True, "days": {leader: n for leader, n in rows}}
+def _leaders(config: Any, conn: Connection, period: Period, as_of: dt.date) -> dict[str, Any]:
+    """分管领导: each configured leader's sign-in days per month, against the rule.
+
+    "分管领导每月必须到中心签到2次" (supervision/leaders.py); months up to ``as_of``.
+    """
+    months = []
+    month = period.start
+    while month <= min(period.end, as_of):
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    rows = {
+        m.id: {"id": m.id, "name": m.name, "title": m.title, "months": []} for m in config.leaders
+    }
+    for first in months:
+        for found in leaders.monthly(config, conn, first)["leaders"]:
+            rows[found["id"]]["months"].append(
+                {k: found[k] for k in ("visits", "required", "met")}
+                | {"month": first.isoformat()[:7]}
+            )
+    return {"available": True, "leaders": list(rows.values())}
 
 
 def build(
@@ -187,7 +195,7 @@ def build(
         "complaints": _complaints(conn, period, as_of),
         "assessment": _assessment(ctx, conn, period, now),
         "leave": _leave(conn, period),
-        "leaders": _leaders(conn, period),
+        "leaders": _leaders(config, conn, period, as_of),
         "definitions": {
             **figures.DEFINITIONS,
             **outside_hours.DEFINITIONS,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from hall.queue.core.schema import open_engine
 from hall.queue.core.tables.tickets import tickets_table
-from tests.support.config import TZ
+from tests.support.config import _PIN_HASH, TZ, hall_config
 
 # id, local start of service, status, kind, window, staff, transferred_from
 TICKETS = [
@@ -69,6 +70,18 @@ def load(path: Path, tickets: list[tuple] = TICKETS) -> None:
                 },
             )
     engine.dispose()
+
+
+#: The hall's 分管领导: L1 must sign in twice a month (the default), L2 three times.
+LEADERS = [
+    {"id": "L1", "name": "赵局长", "title": "分管副局长", "pin_hash": _PIN_HASH},
+    {"id": "L2", "name": "钱主任", "pin_hash": _PIN_HASH, "monthly_visits": 3},
+]
+
+
+def report_config() -> dict[str, Any]:
+    """The test hall with its leaders (tests/support/config.py)."""
+    return hall_config(leaders=LEADERS)
 
 
 # Leave (staff, first day, last day, working days, cover, status) and leaders' sign-ins.

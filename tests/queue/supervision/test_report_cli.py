@@ -12,8 +12,7 @@ import pytest
 
 from hall.queue.supervision.report_cli import pdf_pages
 from hall.tools.cdp import CHROMIUM
-from tests.queue.supervision.report_helpers import load, load_supervision
-from tests.support import hall_config
+from tests.queue.supervision.report_helpers import load, load_supervision, report_config
 from tests.support.config import CLOCK_START, ROOT, write_config
 
 
@@ -35,7 +34,7 @@ def hall(tmp_path: Path) -> list[str]:
     data.mkdir()
     load(data / "hall.sqlite3")
     load_supervision(data / "hall.sqlite3")
-    config = write_config(tmp_path / "config.yaml", hall_config())
+    config = write_config(tmp_path / "config.yaml", report_config())
     return ["--config", str(config), "--data-dir", str(data), "--clock", CLOCK_START]
 
 

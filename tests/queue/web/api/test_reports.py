@@ -9,7 +9,7 @@ import pytest
 
 from tests.queue.cases.case_rows import store_with_cases
 from tests.queue.stats.test_case_figures import DATASET
-from tests.queue.supervision.report_helpers import load, load_supervision
+from tests.queue.supervision.report_helpers import load, load_supervision, report_config
 from tests.support import Daemon
 
 MANAGER = "manager-token-1"
@@ -22,7 +22,7 @@ def hall(make_daemon, tmp_path) -> Daemon:
     load(data / "hall.sqlite3")
     load_supervision(data / "hall.sqlite3")
     store_with_cases(data, DATASET)  # the register's cases c1-c9, received in May
-    return make_daemon(name="d")
+    return make_daemon(report_config(), name="d")
 
 
 def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
@@ -56,15 +56,25 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
     # Approved leave: S001 3 days with S002 covering, S002 half a day; the refusal is not.
     assert report["leave"] == {"available": True, "approved": 2, "days": 3.5, "with_cover": 1}
     # L1 on 05-06 (twice) and 05-20, L2 on 05-07; L1's June visit is not May's.
-    assert report["leaders"]["days"] == {"L1": 2, "L2": 1}
+    months = {r["id"]: r["months"] for r in report["leaders"]["leaders"]}
+    assert months == {
+        "L1": [{"month": "2026-05", "visits": 2, "required": 2, "met": True}],
+        "L2": [{"month": "2026-05", "visits": 1, "required": 3, "met": False}],
+    }
+    # The 考核 scores are the assessment's own (GET /assessment), ranked the same.
+    for kind in ("window", "staff"):
+        own = hall.api(MANAGER).get("/assessment", params={"period": "2026-05", "kind": kind})
+        expected = [(r["target"], r["score"], r["rank"], r["grade"]) for r in own.json()["rows"]]
+        got = report["assessment"][kind]["rows"]
+        assert [(r["target"], r["score"], r["rank"], r["grade"]) for r in got] == expected
+        assert sum(report["assessment"][kind]["grades"].values()) == len(expected) > 0
     # The register's May (tests/queue/stats/test_case_figures.py, counted there by hand):
     # 9 received, 3 办结, 1 refused: 3 / 8; as of 06-02 one yellow and one red.
     cases = report["cases"]["hall"]
     assert (cases["received"], cases["finished"], cases["completion_rate"]) == (9, 3, 0.375)
     assert (cases["on_time_rate"], cases["yellow"], cases["red"]) == (0.6667, 1, 1)
     assert [d["group"] for d in report["cases"]["department"]] == ["bdc", "scjg"]
-    for section in ("complaints", "assessment"):
-        assert set(report[section]) >= {"available"}
+    assert set(report["complaints"]) >= {"available"}
 
 
 def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
@@ -73,6 +83,15 @@ def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
     assert (report["complete"], report["as_of"]) == (False, "2026-06-02")
     assert report["service"]["served"] == 11  # t12 on 06-01 too
     assert [t["bucket"] for t in report["trend"]] == ["2026-05-01", "2026-06-01"]
+    # April, May and June so far: L1 signed in on two days of May, one of June.
+    l1 = next(r for r in report["leaders"]["leaders"] if r["id"] == "L1")
+    assert [(m["month"], m["visits"]) for m in l1["months"]] == [
+        ("2026-04", 0),
+        ("2026-05", 2),
+        ("2026-06", 1),
+    ]
+    year = hall.api(MANAGER).get("/reports/2026.json").json()
+    assert year["assessment"]["available"] is False  # scores are per month or quarter
 
 
 BAD = [
@@ -120,6 +139,7 @@ def test_the_page_and_the_workbook(hall: Daemon) -> None:
         and lines["延时服务（下班后） after closing (extended service)"] == "2"
     )
     assert lines["批准请假 leave approved"] == "2"
+    assert lines["分管领导钱主任签到 leader's sign-in days / required"] == "05月 1/3 未达标 short"
     assert lines["办结率 completion rate"] == "37.50%"  # the register's 3 of 8
     # The period's statistics by week, as the chart: 3 weeks.
     assert len(list(sheets.worksheets[0].values)) == 1 + 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hall.tools.cdp import CHROMIUM
-from tests.queue.supervision.report_helpers import load, load_supervision
+from tests.queue.supervision.report_helpers import load, load_supervision, report_config
 from tests.queue.web.pages.test_manager_page import login, text
 from tests.support import Daemon, wait_until
 
@@ -18,7 +18,7 @@ def hall(make_daemon, tmp_path) -> Daemon:
     data.mkdir(parents=True)
     load(data / "hall.sqlite3")
     load_supervision(data / "hall.sqlite3")
-    return make_daemon(name="d")
+    return make_daemon(report_config(), name="d")
 
 
 def ask(browser, period: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hall.queue.supervision.report_cli import pdf_pages
 from hall.queue.web.pages.report_page import CSP, a4_html
 from hall.tools.cdp import Browser
-from tests.queue.supervision.report_helpers import load, load_supervision
+from tests.queue.supervision.report_helpers import load, load_supervision, report_config
 from tests.support import Daemon
 
 #: A4 in PDF points (1/72 in): 210 x 297 mm.
@@ -24,7 +24,7 @@ def hall(make_daemon, tmp_path) -> Daemon:
     data.mkdir(parents=True)
     load(data / "hall.sqlite3")
     load_supervision(data / "hall.sqlite3")
-    return make_daemon(name="d")
+    return make_daemon(report_config(), name="d")
 
 
 def open_report(browser: Browser, hall: Daemon, period: str) -> None:
