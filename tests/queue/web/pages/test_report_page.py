@@ -136,7 +136,7 @@ def test_a_saved_page_keeps_its_policy_and_escapes_names(browser: Browser, tmp_p
         "complaints": {"available": False, "zh": "投诉（尚未启用）", "en": "not yet"},
         "assessment": {"available": False, "zh": "考核（尚未启用）", "en": "not yet"},
         "leave": {"available": True, "approved": 0, "days": 0.0, "with_cover": 0},
-        "leaders": {"available": True, "days": {}},
+        "leaders": {"available": True, "leaders": []},
     }
     path = tmp_path / "report.html"
     path.write_text(a4_html(report), encoding="utf-8")
