@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hall.config import HallConfig
 from hall.queue.core.context import Context
 from hall.queue.core.schema import open_engine
+from hall.queue.core.tables.supervision import leave_table
 from hall.queue.core.writer import Tx
 from hall.queue.stats import day_cache
 from hall.queue.stats.periods import parse_period
@@ -113,7 +114,7 @@ def generate(path: Path, per_day: int, calendar: WorkCalendar, seed: int = 16) -
     for i in range(30):
         first = period.start + dt.timedelta(days=rng.randrange(80))
         db.execute(
-            "INSERT INTO leave_requests (staff_id, start_day, start_half, end_day, end_half, days,"
+            f"INSERT INTO {leave_table.name} (staff_id, start_day, start_half, end_day, end_half, days,"
             " kind, reason, cover_staff, requested_by, requested_at, status, note)"
             " VALUES (?, ?, 'am', ?, 'pm', ?, '事假', '-', ?, ?, 0, 'approved', '')",
             (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH, HEIGHT = 640, 240
+WIDTH, HEIGHT = 640, 200
 _LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 28, 40
 BAR = "#3b6ea8"
 BAR_2 = "#e39b2d"
@@ -63,8 +63,12 @@ def bars(
     categories: list[str],
     series: list[tuple[str, list[float]]],
     colours: tuple[str, ...] = (BAR, BAR_2),
+    values: bool = True,
 ) -> str:
-    """Grouped bars: one group per category, one bar per series, values printed on top."""
+    """Grouped bars: one group per category, one bar per series, values printed on top.
+
+    ``values=False``: the values in each bar's title only, where many bars leave no room.
+    """
     top = _nice_max(max((v for _, values in series for v in values), default=0))
     plot_w = WIDTH - _LEFT - _RIGHT
     plot_h = HEIGHT - _TOP - _BOTTOM
@@ -81,9 +85,12 @@ def bars(
                 f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                 f'fill="{colours[j % len(colours)]}"><title>{escape(cat)} {escape(name)}: '
                 f"{v:g}</title></rect>"
-                f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" font-size="9" '
-                f'text-anchor="middle">{v:g}</text>'
             )
+            if values:
+                body.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" font-size="9" '
+                    f'text-anchor="middle">{v:g}</text>'
+                )
         body.append(
             f'<text x="{_LEFT + slot * (i + 0.5):.1f}" y="{HEIGHT - _BOTTOM + 14}" '
             f'font-size="10" text-anchor="middle">{escape(cat)}</text>'

@@ -185,15 +185,17 @@ def _assessment(r: dict[str, Any]) -> Section:
     for kind, zh, en in (("window", "窗口", "windows"), ("staff", "工作人员", "clerks")):
         grades = "，".join(f"{g}{n}" for g, n in a[kind]["grades"].items()) or "—"
         sec.lines.append((f"{zh}等次", f"{en} by grade", grades))
-    for r in a["staff"]["rows"][:5]:  # the best clerks by name ("最佳服务之星")
-        sec.lines.append(
-            (f"第{r['rank']}名 {r['name']}", f"rank {r['rank']}", f"{r['score']:g} {r['grade_zh']}")
-        )
-    sec.header = ["名次 rank", "窗口 window", "得分 score", "等次 grade"]
-    sec.table = [
-        [str(w["rank"]), w["name"], f"{w['score']:g}", f"{w['grade_zh']} {w['grade_en']}"]
-        for w in a["window"]["rows"]
-    ]
+    # The best windows and clerks by name ("最佳服务窗口", "最佳服务之星"); every window's
+    # score is in the windows' table (section 8).
+    for kind, zh, en in (("window", "窗口", "window"), ("staff", "工作人员", "clerk")):
+        for r in a[kind]["rows"][:5]:
+            sec.lines.append(
+                (
+                    f"{zh}第{r['rank']}名 {r['name']}",
+                    f"{en} ranked {r['rank']}",
+                    f"{r['score']:g} {r['grade_zh']}",
+                )
+            )
     return sec
 
 
@@ -206,18 +208,16 @@ def _people(r: dict[str, Any]) -> Section:
         ("有顶岗人员", "with a named cover", _n(lv["with_cover"])),
     ]
     for leader in r["leaders"]["leaders"]:
-        months = "，".join(
-            f"{m['month'][5:]}月 {m['visits']}/{m['required']}{'' if m['met'] else ' 未达标 short'}"
-            for m in leader["months"]
-        )
         title = f"（{leader['title']}）" if leader["title"] else ""
-        sec.lines.append(
-            (
-                f"分管领导{leader['name']}{title}签到",
-                "leader's sign-in days / required",
-                months or "—",
+        for m in leader["months"]:  # "分管领导每月必须到中心签到2次"
+            short = "" if m["met"] else " 未达标 short"
+            sec.lines.append(
+                (
+                    f"分管领导{leader['name']}{title} {int(m['month'][5:])}月签到",
+                    f"leader's sign-in days {m['month']}",
+                    f"{m['visits']}/{m['required']}{short}",
+                )
             )
-        )
     if not r["leaders"]["leaders"]:
         sec.lines.append(("分管领导签到", "leaders' sign-ins", "未配置 none configured"))
     return sec
@@ -231,6 +231,7 @@ def _windows(r: dict[str, Any]) -> Section:
         "满意率 satisfaction",
         "办结率 completion",
         "差评 bad",
+        "考核 score",
     ]
     sec.table = [
         [
@@ -239,6 +240,7 @@ def _windows(r: dict[str, Any]) -> Section:
             pct(w["satisfaction"]),
             pct(w["completion_rate"]),
             str(w["bad"]),
+            "—" if w.get("score") is None else f"{w['score']:g} {w['grade_zh']}",
         ]
         for w in r["windows"]
     ]

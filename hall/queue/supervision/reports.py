@@ -53,10 +53,14 @@ def _service(row: dict[str, Any] | None) -> dict[str, Any]:
     return {k: row[k] for k in keys}
 
 
-def _windows(config: Any, found: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per window: served, rated, 满意率, 窗口办结率 (its name from the config)."""
+def _windows(config: Any, found: dict[str, Any], scores: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per window in number order: served, rated, 满意率, 窗口办结率, 考核 score and grade.
+
+    The score when the period has scores; the window's name from the config.
+    """
     names = {w.number: w.name_zh or f"{w.number}号窗口" for w in config.windows}
-    return [
+    score_of = {r["target"]: r for r in (scores.get("window") or {}).get("rows", [])}
+    rows = [
         {
             "window": r["group"],
             "name": names.get(r["group"], f"{r['group']}号窗口"),
@@ -65,10 +69,13 @@ def _windows(config: Any, found: dict[str, Any]) -> list[dict[str, Any]]:
             "satisfaction": r["satisfaction"],
             "completion_rate": r["completion_rate"],
             "bad": r["bad"]["opened"],
+            "score": score_of.get(str(r["group"]), {}).get("score"),
+            "grade_zh": score_of.get(str(r["group"]), {}).get("grade_zh"),
         }
         for r in found["rows"]
         if r["group"] != ""
     ]
+    return sorted(rows, key=lambda w: w["window"])
 
 
 def _cases(config: Any, conn: Connection, period: Period, today: dt.date) -> dict[str, Any]:
@@ -171,6 +178,7 @@ def build(
         config, ctx.calendar, conn, period.start, period.end, chart
     )
     outside_by = {r["bucket"]: r for r in out_rows}
+    scores = _assessment(ctx, conn, period, now)
     report = {
         "hall": config.hall.name,
         "period": period.as_dict(),
@@ -190,10 +198,10 @@ def build(
             }
             for r in trend["rows"]
         ],
-        "windows": _windows(config, by_window),
+        "windows": _windows(config, by_window, scores),
         "cases": _cases(config, conn, period, today),
         "complaints": _complaints(conn, period, as_of),
-        "assessment": _assessment(ctx, conn, period, now),
+        "assessment": scores,
         "leave": _leave(conn, period),
         "leaders": _leaders(config, conn, period, as_of),
         "definitions": {

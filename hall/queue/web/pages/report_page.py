@@ -37,7 +37,9 @@ table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 th, td { border: 0.2mm solid #999; padding: 0.8mm 2mm; text-align: left;
   overflow-wrap: anywhere; }
 th { background: #f0f0f0; font-weight: normal; }
-table.lines td.v { text-align: right; width: 40mm; }
+.cols { display: flex; gap: 3mm; align-items: flex-start; }
+.cols table { flex: 1; }
+table.lines td.v { text-align: right; width: 27mm; white-space: nowrap; }
 .note { color: #555; font-style: italic; margin: 0; }
 figure { margin: 0 0 3mm; break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
@@ -73,12 +75,20 @@ HEADERS = {
 def _section(sec: Section) -> str:
     parts = [f'<section><h2>{escape(sec.zh)} <span class="en">{escape(sec.en)}</span></h2>']
     if sec.lines:
-        rows = "".join(
-            f'<tr><td>{escape(zh)} <span class="en">{escape(en)}</span></td>'
-            f'<td class="v">{escape(value)}</td></tr>'
-            for zh, en, value in sec.lines
-        )
-        parts.append(f'<table class="lines">{rows}</table>')
+        # More than six lines: two tables side by side, to keep the report to few sheets.
+        half = (len(sec.lines) + 1) // 2 if len(sec.lines) > 6 else len(sec.lines)
+        tables = [
+            '<table class="lines">'
+            + "".join(
+                f'<tr><td>{escape(zh)} <span class="en">{escape(en)}</span></td>'
+                f'<td class="v">{escape(value)}</td></tr>'
+                for zh, en, value in chunk
+            )
+            + "</table>"
+            for chunk in (sec.lines[:half], sec.lines[half:])
+            if chunk
+        ]
+        parts.append(f'<div class="cols">{"".join(tables)}</div>')
     if sec.table:
         head = "".join(f"<th>{escape(h)}</th>" for h in sec.header)
         body = "".join(
@@ -123,6 +133,7 @@ def charts(report: dict[str, Any]) -> str:
             "各窗口办结 served per window",
             [str(w["window"]) for w in windows],
             [("办结 served", [float(w["served"]) for w in windows])],
+            values=len(windows) <= 16,  # more bars: the values in their titles only
         )
         figs.append((chart, "各窗口办结量 Served per window (window number)"))
     return "".join(

@@ -68,6 +68,9 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
         got = report["assessment"][kind]["rows"]
         assert [(r["target"], r["score"], r["rank"], r["grade"]) for r in got] == expected
         assert sum(report["assessment"][kind]["grades"].values()) == len(expected) > 0
+        if kind == "window":  # each window's row carries its score
+            score = {r["target"]: r["score"] for r in own.json()["rows"]}
+            assert [w["score"] for w in report["windows"]] == [score["1"], score["2"]]
     # The register's May (tests/queue/stats/test_case_figures.py, counted there by hand):
     # 9 received, 3 办结, 1 refused: 3 / 8; as of 06-02 one yellow and one red.
     cases = report["cases"]["hall"]
@@ -139,7 +142,8 @@ def test_the_page_and_the_workbook(hall: Daemon) -> None:
         and lines["延时服务（下班后） after closing (extended service)"] == "2"
     )
     assert lines["批准请假 leave approved"] == "2"
-    assert lines["分管领导钱主任签到 leader's sign-in days / required"] == "05月 1/3 未达标 short"
+    assert lines["分管领导钱主任 5月签到 leader's sign-in days 2026-05"] == "1/3 未达标 short"
+    assert lines["分管领导赵局长（分管副局长） 5月签到 leader's sign-in days 2026-05"] == "2/2"
     assert lines["办结率 completion rate"] == "37.50%"  # the register's 3 of 8
     # The period's statistics by week, as the chart: 3 weeks.
     assert len(list(sheets.worksheets[0].values)) == 1 + 3
