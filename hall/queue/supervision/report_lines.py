@@ -2,8 +2,8 @@
 
 One list for both, so the sheet (hall/queue/stats/export.py, sheet "通报") and the page
 (hall/queue/web/pages/report_page.py) never disagree. Every label is Chinese first,
-English after; values are already words (``95.58%``, ``12.5分钟``), a section whose
-register is not built yet prints its "not yet" line.
+English after; values are already words (``95.58%``, ``12.5分钟``); a section that
+does not apply prints why (a year has no scores).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Section:
     lines: list[tuple[str, str, str]] = field(default_factory=list)  # (zh, en, value)
     header: list[str] = field(default_factory=list)  # "中文 English" per column
     table: list[list[str]] = field(default_factory=list)
-    note: str = ""  # "not yet" and similar, both languages
+    note: str = ""  # why a section is empty, both languages
 
 
 def pct(value: float | None) -> str:

@@ -9,9 +9,9 @@ service outside regular hours ("午休时间和双休日共为群众办理业务
 起,办结率100%"), the 考核 scores, and the leaders' sign-ins.
 
 :func:`build` reads everything on one connection (no writer, no personal data: counts
-only, so the CLI can read a copy of the database). The registers of issue 16 that
-are not built yet are sections saying so (``available: false``); the page and the
-sheet print "not yet" for them.
+only, so the CLI can read a copy of the database). A section that does not apply
+(scores for a year: the assessment scores months and quarters) says so with
+``available: false`` and words the page and the sheet print.
 """
 
 from __future__ import annotations
@@ -26,16 +26,7 @@ from hall.queue.core.tables.supervision import leave_table as L
 from hall.queue.stats import case_figures, figures, outside_hours
 from hall.queue.stats.periods import Period
 from hall.queue.supervision import assessment, leaders
-
-try:  # the 投诉 register (issue 16)
-    from hall.queue.supervision.complaint_counts import complaint_counts
-except ImportError:  # pragma: no cover - until it lands on main
-    complaint_counts = None  # type: ignore[assignment]
-
-
-def not_yet(zh: str, en: str) -> dict[str, Any]:
-    """A section whose register is not built yet: the page prints why."""
-    return {"available": False, "zh": f"{zh}（尚未启用）", "en": f"not yet: {en}"}
+from hall.queue.supervision.complaint_counts import complaint_counts
 
 
 def _hall_row(found: dict[str, Any]) -> dict[str, Any] | None:
@@ -93,8 +84,10 @@ def _cases(config: Any, conn: Connection, period: Period, today: dt.date) -> dic
 
 
 def _complaints(conn: Connection, period: Period, as_of: dt.date) -> dict[str, Any]:
-    if complaint_counts is None:
-        return not_yet("投诉登记", "the complaints register (supervision/complaint_counts.py)")
+    """投诉 received in the period and how they were handled, as of ``as_of``.
+
+    "投诉5起,办结率100%": supervision/complaint_counts.py (counts, no personal data).
+    """
     found = complaint_counts(conn, period.start, as_of)
     return {"available": True, **found}
 

@@ -97,11 +97,38 @@ VISITS = [
     ("L2", "2026-05-07 10:00"),
     ("L1", "2026-06-01 10:00"),  # June
 ]
+# 投诉 (receipt, received, reply due, replied, status, outcome, satisfaction): the 通报
+# counts them only, so their sealed summary and contact are stand-ins here.
+COMPLAINTS = [
+    (
+        "TS202605060001",
+        "2026-05-06",
+        "2026-05-11",
+        "2026-05-12",
+        "closed",
+        "substantiated",
+        "satisfied",
+    ),  # replied a day late
+    (
+        "TS202605180001",
+        "2026-05-18",
+        "2026-05-21",
+        "2026-05-20",
+        "closed",
+        "unsubstantiated",
+        "unsatisfied",
+    ),
+    ("TS202605270001", "2026-05-27", "2026-06-01", None, "open", None, None),  # due in June
+]
 
 
 def load_supervision(path: Path) -> None:
-    """Write the leave requests and the leaders' sign-ins (tables of issue 16)."""
-    from hall.queue.core.tables.supervision import leader_visits_table, leave_table
+    """Write the leave requests, the leaders' sign-ins and the complaints (issue 16)."""
+    from hall.queue.core.tables.supervision import (
+        complaints_table,
+        leader_visits_table,
+        leave_table,
+    )
 
     engine = open_engine(f"sqlite:///{path}")
     with engine.connect() as conn, conn.begin():
@@ -124,6 +151,27 @@ def load_supervision(path: Path) -> None:
                     "decided_by": "manager:M001",
                     "decided_at": local(f"{first} 08:00") - 86400 * 2,
                     "note": "",
+                },
+            )
+        for receipt, received, due, replied, status, outcome, satisfaction in COMPLAINTS:
+            conn.execute(
+                complaints_table.insert(),
+                {
+                    "id": receipt,
+                    "channel": "phone",
+                    "received_at": local(f"{received} 10:00"),
+                    "received_on": received,
+                    "taken_by": "manager:M001",
+                    "subject_window": 1,
+                    "subject_staff": "S001",
+                    "summary": "-",
+                    "contact": "-",
+                    "due_on": due,
+                    "status": status,
+                    "replied_on": replied,
+                    "outcome": outcome,
+                    "satisfaction": satisfaction,
+                    "updated_at": local(f"{received} 10:00"),
                 },
             )
         for leader, when in VISITS:

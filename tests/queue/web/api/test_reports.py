@@ -77,7 +77,11 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
     assert (cases["received"], cases["finished"], cases["completion_rate"]) == (9, 3, 0.375)
     assert (cases["on_time_rate"], cases["yellow"], cases["red"]) == (0.6667, 1, 1)
     assert [d["group"] for d in report["cases"]["department"]] == ["bdc", "scjg"]
-    assert set(report["complaints"]) >= {"available"}
+    # Complaints (report_helpers.COMPLAINTS): three in May, one replied late, one on time,
+    # one still inside its reply days on 05-31; two closed.
+    c = report["complaints"]
+    assert (c["received"], c["replied_on_time"], c["overdue"], c["closed"]) == (3, 1, 1, 2)
+    assert (c["substantiated"], c["unsubstantiated"]) == (1, 1)
 
 
 def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
@@ -145,5 +149,7 @@ def test_the_page_and_the_workbook(hall: Daemon) -> None:
     assert lines["分管领导钱主任 5月签到 leader's sign-in days 2026-05"] == "1/3 未达标 short"
     assert lines["分管领导赵局长（分管副局长） 5月签到 leader's sign-in days 2026-05"] == "2/2"
     assert lines["办结率 completion rate"] == "37.50%"  # the register's 3 of 8
+    assert lines["办结率 closed rate"] == "66.67%"  # complaints: 2 of 3 closed
+    assert lines["对答复不满意 not satisfied with the answer"] == "1"
     # The period's statistics by week, as the chart: 3 weeks.
     assert len(list(sheets.worksheets[0].values)) == 1 + 3
