@@ -199,6 +199,22 @@ def _assessment(r: dict[str, Any]) -> Section:
     return sec
 
 
+def _enquiries(r: dict[str, Any]) -> Section:
+    e = r["enquiries"]
+    sec = Section("八、首问登记与帮办代办", "8. First-contact enquiries and kiosk help")
+    by = e["enquiries_by_answer"]
+    sec.lines = [
+        ("首问登记", "enquiries logged", _n(e["enquiries"])),
+        ("当场答复", "answered at once", _n(by.get("answered", 0))),
+        ("转交办理", "referred", _n(by.get("referred", 0))),
+        ("引导办理", "guided", _n(by.get("guided", 0))),
+        ("帮办请求", "kiosk help requests", _n(e["help_requests"])),
+        ("已响应", "acknowledged", _n(e["help_acknowledged"])),
+        ("平均响应", "mean time to answer", minutes(e["help_mean_answer_s"])),
+    ]
+    return sec
+
+
 def _people(r: dict[str, Any]) -> Section:
     sec = Section("七、请假与领导签到", "7. Leave and leaders' sign-ins")
     lv = r["leave"]
@@ -224,7 +240,7 @@ def _people(r: dict[str, Any]) -> Section:
 
 
 def _windows(r: dict[str, Any]) -> Section:
-    sec = Section("八、各窗口", "8. Windows")
+    sec = Section("九、各窗口", "9. Windows")
     sec.header = [
         "窗口 window",
         "办结 served",
@@ -253,7 +269,17 @@ def sections(report: dict[str, Any]) -> list[Section]:
     """The report's sections in print order."""
     return [
         f(report)
-        for f in (_service, _outside, _ratings, _cases, _complaints, _assessment, _people, _windows)
+        for f in (
+            _service,
+            _outside,
+            _ratings,
+            _cases,
+            _complaints,
+            _assessment,
+            _people,
+            _enquiries,
+            _windows,
+        )
     ]
 
 

@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from hall.queue.core.context import Context
+from hall.queue.core.tables.supervision import enquiries_table as E
+from hall.queue.core.tables.supervision import help_requests_table as H
 from hall.queue.core.tables.supervision import leave_table as L
 from hall.queue.stats import case_figures, figures, outside_hours
 from hall.queue.stats.periods import Period
@@ -129,6 +131,33 @@ def _leave(conn: Connection, period: Period) -> dict[str, Any]:
     return {"available": True, "approved": row[0], "days": float(row[1]), "with_cover": row[2]}
 
 
+def _enquiries_and_help(conn: Connection, period: Period) -> dict[str, Any]:
+    """首问 enquiries per way answered, and kiosk help requests (帮办代办) with the time to answer.
+
+    Read from their tables (core/tables/supervision.py) until the registers' own counts
+    land: "建立首问负责制登记薄", "配备2名的帮办、代办服务人员".
+    """
+    a, b = period.start.isoformat(), period.end.isoformat()
+    answers = dict(
+        conn.execute(
+            select(E.c.answer, func.count()).where(E.c.day >= a, E.c.day <= b).group_by(E.c.answer)
+        ).all()
+    )
+    n, taken, mean = conn.execute(
+        select(func.count(), func.count(H.c.acknowledged_at), func.avg(H.c.answer_s)).where(
+            H.c.day >= a, H.c.day <= b
+        )
+    ).one()
+    return {
+        "available": True,
+        "enquiries": sum(answers.values()),
+        "enquiries_by_answer": answers,
+        "help_requests": n,
+        "help_acknowledged": taken,
+        "help_mean_answer_s": None if mean is None else round(mean, 1),
+    }
+
+
 def _leaders(config: Any, conn: Connection, period: Period, as_of: dt.date) -> dict[str, Any]:
     """分管领导: each configured leader's sign-in days per month, against the rule.
 
@@ -195,6 +224,7 @@ def build(
         "cases": _cases(config, conn, period, today),
         "complaints": _complaints(conn, period, as_of),
         "assessment": scores,
+        "enquiries": _enquiries_and_help(conn, period),
         "leave": _leave(conn, period),
         "leaders": _leaders(config, conn, period, as_of),
         "definitions": {

@@ -122,10 +122,21 @@ COMPLAINTS = [
 ]
 
 
+# 首问 enquiries (staff, day, answer) and kiosk help requests (day, seconds to answer).
+ENQUIRIES = [
+    ("S001", "2026-05-11", "answered"),
+    ("S001", "2026-05-12", "answered"),
+    ("S002", "2026-05-12", "referred"),
+]
+HELP = [("2026-05-11", 45.0), ("2026-05-13", None)]
+
+
 def load_supervision(path: Path) -> None:
     """Write the leave requests, the leaders' sign-ins and the complaints (issue 16)."""
     from hall.queue.core.tables.supervision import (
         complaints_table,
+        enquiries_table,
+        help_requests_table,
         leader_visits_table,
         leave_table,
     )
@@ -172,6 +183,33 @@ def load_supervision(path: Path) -> None:
                     "outcome": outcome,
                     "satisfaction": satisfaction,
                     "updated_at": local(f"{received} 10:00"),
+                },
+            )
+        for staff, day, answer in ENQUIRIES:
+            conn.execute(
+                enquiries_table.insert(),
+                {
+                    "ts": local(f"{day} 10:00"),
+                    "day": day,
+                    "staff_id": staff,
+                    "channel": "in_person",
+                    "topic": "办事指南",
+                    "answer": answer,
+                    "note": "",
+                },
+            )
+        for day, answer_s in HELP:
+            ts = local(f"{day} 10:00")
+            conn.execute(
+                help_requests_table.insert(),
+                {
+                    "terminal": "kiosk-1",
+                    "ts": ts,
+                    "day": day,
+                    "hour": 10,
+                    "acknowledged_by": "S001" if answer_s else None,
+                    "acknowledged_at": ts + answer_s if answer_s else None,
+                    "answer_s": answer_s,
                 },
             )
         for leader, when in VISITS:

@@ -82,6 +82,10 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
     c = report["complaints"]
     assert (c["received"], c["replied_on_time"], c["overdue"], c["closed"]) == (3, 1, 1, 2)
     assert (c["substantiated"], c["unsubstantiated"]) == (1, 1)
+    # 首问: two answered at once, one referred; help: two asked, one answered in 45 s.
+    e = report["enquiries"]
+    assert (e["enquiries"], e["enquiries_by_answer"]) == (3, {"answered": 2, "referred": 1})
+    assert (e["help_requests"], e["help_acknowledged"], e["help_mean_answer_s"]) == (2, 1, 45.0)
 
 
 def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
@@ -151,5 +155,6 @@ def test_the_page_and_the_workbook(hall: Daemon) -> None:
     assert lines["办结率 completion rate"] == "37.50%"  # the register's 3 of 8
     assert lines["办结率 closed rate"] == "66.67%"  # complaints: 2 of 3 closed
     assert lines["对答复不满意 not satisfied with the answer"] == "1"
+    assert lines["平均响应 mean time to answer"] == "0.8分钟 min"  # 45 s
     # The period's statistics by week, as the chart: 3 weeks.
     assert len(list(sheets.worksheets[0].values)) == 1 + 3

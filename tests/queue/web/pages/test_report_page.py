@@ -137,6 +137,14 @@ def test_a_saved_page_keeps_its_policy_and_escapes_names(browser: Browser, tmp_p
         "assessment": {"available": False, "zh": "考核（尚未启用）", "en": "not yet"},
         "leave": {"available": True, "approved": 0, "days": 0.0, "with_cover": 0},
         "leaders": {"available": True, "leaders": []},
+        "enquiries": {
+            "available": True,
+            "enquiries": 0,
+            "enquiries_by_answer": {},
+            "help_requests": 0,
+            "help_acknowledged": 0,
+            "help_mean_answer_s": None,
+        },
     }
     path = tmp_path / "report.html"
     path.write_text(a4_html(report), encoding="utf-8")
