@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hall.queue.stats import export
@@ -33,15 +33,14 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 log = logging.getLogger(__name__)
 
 
-def _manager(p: Any) -> None:
-    """Managers only: ``require`` with no role lets only a manager through."""
-    require(p)
+#: 2026-10, 2026Q4 or 2026 (checked by parse_period, which says what it expected).
+PeriodName = Annotated[str, Path(max_length=16, examples=["2026Q4"])]
 
 
 @router.get("/reports/{period}.json")
-async def report_json(request: Request, period: str, p: Caller) -> dict[str, Any]:
+async def report_json(request: Request, period: PeriodName, p: Caller) -> dict[str, Any]:
     """The 通报 of a month (2026-10), quarter (2026Q4) or year (2026) as JSON (managers)."""
-    _manager(p)
+    require(p)  # no role named: managers only
     return await report_of(request, parse_period(period))
 
 
@@ -50,9 +49,9 @@ async def report_json(request: Request, period: str, p: Caller) -> dict[str, Any
     "/reports/{period}.html",
     responses={200: {"description": "the A4 page", "content": {"text/html": {}}}},
 )
-async def report_html(request: Request, period: str, p: Caller) -> HTMLResponse:
+async def report_html(request: Request, period: PeriodName, p: Caller) -> HTMLResponse:
     """The 通报 as one printable A4 page, charts drawn as inline SVG (managers)."""
-    _manager(p)
+    require(p)  # no role named: managers only
     report = await report_of(request, parse_period(period))
     return HTMLResponse(report_page.a4_html(report), headers=report_page.HEADERS)
 
@@ -62,9 +61,9 @@ async def report_html(request: Request, period: str, p: Caller) -> HTMLResponse:
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "the workbook"}},
 )
-async def report_xlsx(request: Request, period: str, p: Caller) -> Response:
+async def report_xlsx(request: Request, period: PeriodName, p: Caller) -> Response:
     """The 通报 sheet and the period's statistics as one .xlsx workbook (managers; logged)."""
-    _manager(p)
+    require(p)  # no role named: managers only
     found = parse_period(period)
     log.info("report export %s by %s", found.code, manager_actor(p))
     report = await report_of(request, found)

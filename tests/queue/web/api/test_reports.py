@@ -122,6 +122,8 @@ def test_a_bad_period_is_a_422_in_both_languages(hall: Daemon) -> None:
         error = r.json()["error"]
         assert error["code"] == "bad_period"
         assert en in error["message_en"] and zh in error["message"], (period, error)
+    too_long = hall.api(MANAGER).get("/reports/" + "2026" * 10 + ".json")
+    assert too_long.status_code == 422 and "period" in too_long.json()["error"]["message_en"]
 
 
 def test_only_managers_read_the_report(hall: Daemon) -> None:
