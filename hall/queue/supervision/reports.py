@@ -22,13 +22,13 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from hall.queue.core.context import Context
-from hall.queue.core.tables.supervision import enquiries_table as E
-from hall.queue.core.tables.supervision import help_requests_table as H
 from hall.queue.core.tables.supervision import leave_table as L
 from hall.queue.stats import case_figures, figures, outside_hours
 from hall.queue.stats.periods import Period
 from hall.queue.supervision import assessment, leaders
 from hall.queue.supervision.complaint_counts import complaint_counts
+from hall.queue.supervision.enquiries import enquiry_counts
+from hall.queue.supervision.help_requests import help_counts
 
 
 def _hall_row(found: dict[str, Any]) -> dict[str, Any] | None:
@@ -132,29 +132,21 @@ def _leave(conn: Connection, period: Period) -> dict[str, Any]:
 
 
 def _enquiries_and_help(conn: Connection, period: Period) -> dict[str, Any]:
-    """首问 enquiries per way answered, and kiosk help requests (帮办代办) with the time to answer.
+    """首问 enquiries per way answered, kiosk help requests with the time to answer.
 
-    Read from their tables (core/tables/supervision.py) until the registers' own counts
-    land: "建立首问负责制登记薄", "配备2名的帮办、代办服务人员".
+    From supervision/enquiries.py and help_requests.py (帮办代办): "建立首问负责制登记薄",
+    "配备2名的帮办、代办服务人员…代填表格".
     """
-    a, b = period.start.isoformat(), period.end.isoformat()
-    answers = dict(
-        conn.execute(
-            select(E.c.answer, func.count()).where(E.c.day >= a, E.c.day <= b).group_by(E.c.answer)
-        ).all()
-    )
-    n, taken, mean = conn.execute(
-        select(func.count(), func.count(H.c.acknowledged_at), func.avg(H.c.answer_s)).where(
-            H.c.day >= a, H.c.day <= b
-        )
-    ).one()
+    asked = enquiry_counts(conn, period.start, period.end)
+    helped = help_counts(conn, period.start, period.end)
     return {
         "available": True,
-        "enquiries": sum(answers.values()),
-        "enquiries_by_answer": answers,
-        "help_requests": n,
-        "help_acknowledged": taken,
-        "help_mean_answer_s": None if mean is None else round(mean, 1),
+        "enquiries": asked["total"],
+        "enquiries_by_answer": asked["by_answer"],
+        "help_requests": helped["count"],
+        "help_acknowledged": helped["answered"],
+        "help_mean_answer_s": helped["mean_s"],
+        "help_median_answer_s": helped["median_s"],
     }
 
 

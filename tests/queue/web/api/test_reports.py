@@ -86,6 +86,7 @@ def test_the_month_report_counts_what_happened(hall: Daemon) -> None:
     e = report["enquiries"]
     assert (e["enquiries"], e["enquiries_by_answer"]) == (3, {"answered": 2, "referred": 1})
     assert (e["help_requests"], e["help_acknowledged"], e["help_mean_answer_s"]) == (2, 1, 45.0)
+    assert e["help_median_answer_s"] == 45.0
 
 
 def test_a_running_quarter_is_reported_so_far(hall: Daemon) -> None:
