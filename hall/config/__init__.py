@@ -71,6 +71,7 @@ from hall.config.managers import (  # noqa: F401 - re-exported
     ManagerConfig,
 )
 from hall.config.progress import ProgressSection
+from hall.config.reports import ReportsSection
 from hall.config.screens import RoleWindow, ScreensSection  # noqa: F401 - re-exported
 from hall.config.sign_in import SignInSection
 from hall.config.transport import TlsConfig
@@ -318,6 +319,7 @@ class HallConfig(DepartmentLookup, _Section):
     )
     supervision: SupervisionSection = SupervisionSection()
     enquiries: EnquiriesSection = EnquiriesSection()  # 首问 register (issue 16)
+    reports: ReportsSection = ReportsSection()  # 通报: service outside regular hours
     departments: list[DepartmentConfig] = Field(
         default_factory=list, description="进驻部门: matters, windows, 首席代表 (chief), members"
     )

@@ -5,7 +5,9 @@ Also ``python -m hall.queue hash-pin`` to make a staff PIN hash for config.yaml;
 to check the ratings ledger's hash and MAC chains (exit 1 and the first broken record if it
 is broken; 2 without the key file) and ``python -m hall.queue ledger-head`` to print its
 head for publishing (hall/queue/ratings/ledger_cli.py); ``python -m hall.queue rotate-key
-data|ledger`` to add a new key to the key file, daemon stopped (hall/queue/core/keys_cli.py).
+data|ledger`` to add a new key to the key file, daemon stopped (hall/queue/core/keys_cli.py);
+``python -m hall.queue report --period 2026Q4 --pdf out.pdf`` to print the 通报
+(hall/queue/supervision/report_cli.py).
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         from hall.queue.core import keys_cli
 
         return keys_cli.main(argv[1:])
+    if argv[:1] == ["report"]:
+        from hall.queue.supervision import report_cli
+
+        return report_cli.main(argv[1:])
     if argv[:1] in (["verify-ledger"], ["ledger-head"]):
         from hall.queue.ratings import ledger_cli
 

@@ -74,6 +74,31 @@ def vacancy_table(stats: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
+def outside_hours_table(stats: dict[str, Any]) -> list[list[Any]]:
+    """午休/双休日/延时服务: header row, then one row per bucket and group (stats/outside_hours.py)."""
+    rows = stats.get("outside_hours") or []
+    header = [
+        "周期 period",
+        "分组 group",
+        "办结 served",
+        "午休 lunch",
+        "双休日节假日 weekend_holiday",
+    ]
+    header += ["延时服务 after_close", "提前服务 before_open", "合计 outside_total"]
+    header += ["预约取号 appointments_issued", "优先取号 priority_issued"]
+    header += ["预约办结 appointments_served", "优先办结 priority_served"]
+    out: list[list[Any]] = [header]
+    for r in rows:
+        issued = r["issued"] or {}
+        out.append(
+            [r["bucket"], r["group"], r["served"], r["lunch"], r["weekend_holiday"]]
+            + [r["after_close"], r["before_open"], r["outside_total"]]
+            + [issued.get("appointment"), issued.get("priority")]
+            + [r["served_by_kind"]["appointment"], r["served_by_kind"]["priority"]]
+        )
+    return out
+
+
 #: The label of the ledger head's row (hall/queue/ratings/anchor.py), published on every export.
 HEAD_LABEL = "台账校验码 ledger head"
 
@@ -96,7 +121,11 @@ def to_csv(stats: dict[str, Any]) -> bytes:
 
 
 def to_xlsx(stats: dict[str, Any]) -> bytes:
-    """The statistics as an .xlsx workbook (one sheet, header row frozen)."""
+    """The statistics as an .xlsx workbook (figures first, header row frozen).
+
+    Then 考勤, 空岗离岗, 非工作时间 service, the 通报 when ``stats["report"]`` holds one
+    (hall/queue/supervision/report_lines.py) and the ledger head.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -115,6 +144,16 @@ def to_xlsx(stats: dict[str, Any]) -> bytes:
             sheet.append(values)
     if stats.get("cases"):  # the register's 办结率 and 黄红牌 (stats/case_export.py)
         case_export.add_sheets(wb, stats["cases"])
+    if stats.get("outside_hours"):
+        sheet = wb.create_sheet("非工作时间 outside hours")
+        for values in outside_hours_table(stats):
+            sheet.append(values)
+    if stats.get("report"):  # 通报 (hall/queue/supervision/report_lines.py)
+        from hall.queue.supervision.report_lines import sheet_rows
+
+        sheet = wb.create_sheet("通报")
+        for values in sheet_rows(stats["report"]):
+            sheet.append(values)
     if stats.get("ledger_head"):
         sheet = wb.create_sheet("台账 ledger")
         sheet.append(["", "记录号:校验码 id:mac", "hash", "导出时间 at"])

@@ -21,10 +21,10 @@ Definitions (returned with every answer as ``definitions``):
   by an upheld appeal (复核) are not counted, ``appealed`` says how many.
 - bad (差评): rectification cases opened, by state, and open ones overdue.
 
-Periods follow the case's business day; weeks start on Monday; a bucket is
-labelled by its first day. Closed days come from the ``stats_days`` cache
-(:mod:`hall.queue.stats.day_cache`), so a month costs one day's queries plus reading
-the cached days.
+Periods follow the case's business day: day, week (from Monday), month, quarter
+(季度) or year (hall/queue/stats/periods.py); a bucket is labelled by its first day.
+Closed days come from the ``stats_days`` cache (:mod:`hall.queue.stats.day_cache`),
+so a month costs one day's queries plus reading the cached days.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from sqlalchemy import Connection, text
 
 from hall.queue.stats import day_cache
 from hall.queue.stats.day_cache import CASE_TYPES, DIMS, EDGES, VECTOR
+from hall.queue.stats.periods import PERIODS, bucket_start  # noqa: F401 - re-exported
 
-PERIODS = ("day", "week", "month")
 GROUPS = DIMS
 LEVEL_KEYS = {5: "very_satisfied", 4: "satisfied", 3: "basically_satisfied"}
 LEVEL_KEYS |= {2: "dissatisfied", 1: "very_dissatisfied"}
@@ -55,15 +55,6 @@ _OVERDUE = (
     " OR (fixed_day IS NULL AND fix_due < :today) OR callback_due < :today)"
 )
 _GROUP_SQL = {"hall": "''", "service": "service", "window": "window", "staff": "staff_id"}
-
-
-def bucket_start(day: dt.date, period: str) -> dt.date:
-    """The first day of the bucket a day belongs to."""
-    if period == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    return day
 
 
 def percentile(hist: list[int], p: float) -> int | None:
@@ -123,7 +114,7 @@ def compute(
         return out[bucket, group]
 
     for day, fig in figures.items():
-        bucket = bucket_start(dt.date.fromisoformat(day), period).isoformat()
+        bucket = bucket_start(dt.date.fromisoformat(day), period, start).isoformat()
         for key, vector in fig["vectors"].items():
             group = "" if index == 0 else key.split("\x1f")[index - 1]
             acc = row(bucket, group)["v"]
@@ -143,7 +134,7 @@ def compute(
         ),
         p,
     ):
-        bucket = bucket_start(dt.date.fromisoformat(r[0]), period).isoformat()
+        bucket = bucket_start(dt.date.fromisoformat(r[0]), period, start).isoformat()
         bad = row(bucket, "" if r[1] is None else str(r[1]))["bad"]
         bad["opened"] += r[3]
         bad["by_state"][r[2]] = bad["by_state"].get(r[2], 0) + r[3]
@@ -178,7 +169,7 @@ def _submissions(conn: Connection, start: dt.date, period: str, p: dict, tz: str
         ),
         p,
     ):
-        bucket = bucket_start(dt.date.fromisoformat(r[0]), period).isoformat()
+        bucket = bucket_start(dt.date.fromisoformat(r[0]), period, start).isoformat()
         s = row(bucket, "")
         s["submissions"] = s["submissions"] or {
             "received": 0,

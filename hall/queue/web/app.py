@@ -42,6 +42,7 @@ from hall.queue.web.api import (
     manager_login,
     personal_data,
     ratings,
+    reports,
     sign_in,
     submissions,
     terminals,
@@ -72,6 +73,7 @@ ROUTERS = (
     attendance.router,
     ratings.router,
     manager.router,
+    reports.router,  # 通报 (issue 16)
     sign_in.router,
     personal_data.router,
     terminals.router,

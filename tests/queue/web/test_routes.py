@@ -8,7 +8,7 @@ the terminal routes came (issue 13: refused tokens, refused outbox cases taken u
 ``/manager/logout`` and ``/manager/me`` (issue 13: manager accounts), ``/vacancy`` and
 ``/vacancy/pauses`` (issue 14: 空岗 and 离岗), the case register and its notices (issue 15),
 its figures, digest and 回访 (``/stats/cases``, ``/cases/digest``, ``/callbacks``), ``/leave`` and ``/leaders``, the 投诉 register's ``/complaints`` routes and the citizen's
-``/complaint`` pages (issue 16).
+``/complaint`` pages and the 通报 ``/reports/{period}.json|.html|.xlsx`` (issue 16).
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ ROUTES = {
     ("POST", "/api/v1/cases/{receipt}/{action}", None, ("cases",), True),
     ("GET", "/api/v1/cases/{receipt}/notices/{kind}", None, ("cases",), True),
     ("GET", "/api/v1/cases/{receipt}/notices/{kind}.html", None, ("cases",), True),
+    ("GET", "/api/v1/reports/{period}.json", None, ("reports",), True),
+    ("GET", "/api/v1/reports/{period}.html", None, ("reports",), True),
+    ("GET", "/api/v1/reports/{period}.xlsx", None, ("reports",), True),
     ("GET", "/api/v1/progress/locks", None, ("manager",), True),
     ("POST", "/api/v1/progress/unlock", None, ("manager",), True),
     ("GET", "/api/v1/rectifications", None, ("manager",), True),

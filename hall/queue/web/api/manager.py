@@ -21,13 +21,14 @@ from sqlalchemy import text
 from hall.queue.attendance import report as attendance_report
 from hall.queue.core.domain import QueueError
 from hall.queue.ratings import anchor, ledger, rectification
-from hall.queue.stats import day_cache, export, figures, vacancy
+from hall.queue.stats import day_cache, export, figures, outside_hours, periods, vacancy
 from hall.queue.tickets import views
 from hall.queue.web import dates
 from hall.queue.web.api.case_figures import case_figures_for
 from hall.queue.web.auth import manager_actor, require
 from hall.queue.web.dates import Day
 from hall.queue.web.deps import Body, Caller, DbId, daemon_of
+from hall.queue.web.reporting import report_of
 
 router = APIRouter(prefix="/api/v1", tags=["manager"])
 log = logging.getLogger(__name__)
@@ -129,7 +130,12 @@ async def _statistics(
             conn.exec_driver_sql("PRAGMA cache_size=-65536")
             days, fresh = figures.gather(conn, start, end, today)
             tz = daemon.config.hall.timezone
-            return figures.compute(conn, start, end, period, by, today, tz, days), fresh
+            found = figures.compute(conn, start, end, period, by, today, tz, days)
+            # 午休/双休日/延时服务, appointments and priority tickets (stats/outside_hours.py).
+            found["outside_hours"] = outside_hours.period_rows(
+                daemon.config, daemon.ctx.calendar, conn, start, end, period, by
+            )
+            return found, fresh
 
     result, fresh = await asyncio.to_thread(run)
     if fresh:
@@ -142,11 +148,15 @@ async def _statistics(
     result["vacancy"] = await daemon.run(
         lambda tx: vacancy.period_rows(daemon.config, tx.conn, start, end, period, tx.now)
     )
-    result["definitions"] = {**result["definitions"], **vacancy.DEFINITIONS}
+    result["definitions"] = {
+        **result["definitions"],
+        **vacancy.DEFINITIONS,
+        **outside_hours.DEFINITIONS,
+    }
     return result
 
 
-Period = Annotated[Literal["day", "week", "month"], Query()]
+Period = Annotated[Literal["day", "week", "month", "quarter", "year"], Query()]
 By = Annotated[Literal["hall", "service", "window", "staff"], Query()]
 
 
@@ -159,7 +169,11 @@ async def get_statistics(
     period: Period = "day",
     by: By = "hall",
 ) -> dict[str, Any]:
-    """办件统计 for start..end (business days, inclusive); definitions in the answer."""
+    """办件统计 for start..end (business days, inclusive); definitions in the answer.
+
+    ``period``: day, week, month, quarter (季度) or year buckets; ``outside_hours``:
+    service in lunch hours, on weekends/holidays and after closing (managers).
+    """
     require(p)
     return await _statistics(request, start, end, period, by)
 
@@ -192,6 +206,8 @@ async def export_statistics(
     stats = await _statistics(request, start, end, period, by)
     stats["ledger_head"] = await _ledger_head(request)
     name = f"statistics-{start}-{end}-{period}-{by}.{format}"
+    if format == "xlsx":  # the 通报 of the same range, as its own sheet
+        stats["report"] = await report_of(request, periods.Period.of_range(start, end))
     if format == "csv":
         body, media = export.to_csv(stats), "text/csv; charset=utf-8"
     else:  # the workbook has room for the register's sheets too: 办结率, 黄红牌

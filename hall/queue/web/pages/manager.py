@@ -32,6 +32,7 @@ ASSETS = {
     "manager_complaints.js",
     "manager_help.js",  # 帮办代办 (issue 16)
     "manager_enquiries.js",  # 首问登记 (issue 16)
+    "manager_reports.js",
     "manager.css",
 }
 
