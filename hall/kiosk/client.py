@@ -1,172 +1,35 @@
-"""The kiosk side of the daemon's HTTP API: requests calls and an SSE follower.
+"""The kiosk's calls to the daemon's HTTP API: one named method per request.
 
-Screens never see ``requests``: every failure becomes :class:`DaemonError`
-(the daemon said no, with a sentence to show) or :class:`DaemonUnavailable`
-(the daemon cannot be reached; show "service temporarily unavailable").
-
-An https daemon's certificate is verified against ``kiosk.ca_file`` (the hall's
-CA; None: the system's CAs) by every client here, calls and event streams alike:
-:func:`tls_verify` is the one place that says how. A certificate that does not
-verify is a :class:`DaemonUnavailable` whose ``detail`` says so (the outbox's
-health shows it) and one error in the log, never a crash.
+Every request a screen or a face terminal makes is a method of :class:`DaemonClient`
+or :class:`TerminalClient` here, so that API reads in one file. Under them:
+hall/kiosk/daemon_http.py (sending, TLS verification, :class:`DaemonError` and
+:class:`DaemonUnavailable`); beside them, the event stream: hall/kiosk/events.py
+(:class:`EventFollower`). Those names are importable from here as before.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
-import io
-import json
-import logging
-import socket
-import threading
-from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import requests
-
-from hall.kiosk.tls import tls_verify, transport_problem
-
-log = logging.getLogger(__name__)
-
-
-class DaemonError(Exception):
-    """The daemon refused a request; ``message`` (zh) and ``message_en`` are for the screen."""
-
-    def __init__(
-        self, status: int, code: str, message: str, message_en: str, details: dict | None = None
-    ) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.message_en = message_en
-        self.details = details or {}
-        self.retry_after: float | None = None  # seconds the daemon asked to wait (Retry-After)
-
-    def text(self, lang: str) -> str:
-        """The message in a UI language ("zh" or "en")."""
-        return self.message if lang == "zh" else self.message_en
+from hall.kiosk.daemon_http import (  # noqa: F401 - re-exported
+    DaemonError,
+    DaemonHttp,
+    DaemonUnavailable,
+    retry_after,
+)
+from hall.kiosk.events import EventFollower  # noqa: F401 - re-exported
 
 
-class DaemonUnavailable(DaemonError):
-    """The daemon cannot be reached (down, restarting, network cut)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            503, "unavailable", "服务暂时不可用，请稍候", "Service temporarily unavailable", {}
-        )
-        self.detail = detail
-
-
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds, or a date against ``Date``)."""
-    value = (headers.get("Retry-After") or "").strip()
-    if value.isdigit():
-        return float(value)
-    try:  # an HTTP-date: relative to the answer's own Date, never to this machine's clock
-        until = email.utils.parsedate_to_datetime(value)
-        sent = email.utils.parsedate_to_datetime(headers.get("Date") or "")
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (until - sent).total_seconds())
-
-
-class DaemonClient:
+class DaemonClient(DaemonHttp):
     """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff).
 
     ``ca_file``: kiosk.ca_file, what an https daemon's certificate must verify against.
     """
 
-    def __init__(
-        self, base_url: str, token: str | None, timeout: float = 3.0, ca_file: str | None = None
-    ) -> None:
-        self.base = base_url.rstrip("/") + "/api/v1"
-        self.timeout = timeout
-        self.ca_file = ca_file
-        self.session = requests.Session()
-        self.token = token
-        self._transport_problem: str | None = None  # logged once until it changes or mends
-
     def sibling(self, token: str | None) -> DaemonClient:
         """A client of the same daemon with the same verification, its own session and ``token``."""
         return DaemonClient(self.base.removesuffix("/api/v1"), token, self.timeout, self.ca_file)
-
-    @property
-    def token(self) -> str | None:
-        """The bearer token in use."""
-        return self._token
-
-    @token.setter
-    def token(self, value: str | None) -> None:
-        self._token = value
-        if value:
-            self.session.headers["Authorization"] = f"Bearer {value}"
-        else:
-            self.session.headers.pop("Authorization", None)
-
-    def close(self) -> None:
-        """Close the HTTP session."""
-        self.session.close()
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        timeout: float | tuple[float, float] | None = None,
-        stream_body: bool = False,
-        raw: bool = False,
-    ) -> Any:
-        # ``raw``: a 200's body as bytes (a photo); refusals are JSON as always.
-        # ``stream_body``: sent from a file object, block by block, so the connect timeout
-        # bounds a stalled block rather than the whole upload (one sendall of tens of MB).
-        kwargs: dict[str, Any] = {"json": body}
-        if stream_body:
-            kwargs = {"data": io.BytesIO(json.dumps(body).encode())}
-            headers = {**(headers or {}), "Content-Type": "application/json"}
-        try:
-            r = self.session.request(
-                method,
-                self.base + path,
-                timeout=timeout or self.timeout,
-                headers=headers,
-                verify=tls_verify(self.ca_file),
-                **kwargs,
-            )
-        except (requests.RequestException, OSError) as exc:  # OSError: kiosk.ca_file unusable
-            problem = transport_problem(exc, self.ca_file)
-            if problem is None:
-                raise DaemonUnavailable(type(exc).__name__) from None
-            if problem != self._transport_problem:
-                log.error("%s", problem)
-                self._transport_problem = problem
-            raise DaemonUnavailable(problem) from None
-        self._transport_problem = None
-        if r.status_code >= 500:
-            unavailable = DaemonUnavailable(f"HTTP {r.status_code}")
-            unavailable.retry_after = retry_after(r.headers)
-            raise unavailable
-        if raw and r.status_code == 200:
-            return r.content
-        try:
-            data = r.json()
-        except ValueError:
-            raise DaemonUnavailable(f"HTTP {r.status_code}: not JSON") from None
-        if r.status_code >= 400:
-            err = data.get("error", {}) if isinstance(data, dict) else {}
-            refused = DaemonError(
-                r.status_code,
-                err.get("code", f"http_{r.status_code}"),
-                err.get("message", "请求失败"),
-                err.get("message_en", "Request failed"),
-                err.get("details"),
-            )
-            refused.retry_after = retry_after(r.headers)
-            raise refused
-        return data
 
     # -- reads -----------------------------------------------------------------
     def health(self) -> dict:
@@ -382,113 +245,3 @@ class TerminalClient(DaemonClient):
     def consents(self) -> list[dict]:
         """Consents in force for this terminal's templates."""
         return self._request("GET", "/attendance/consents")
-
-
-class EventFollower:
-    """Follows ``/api/v1/events`` on a thread and hands each event to ``on_event``.
-
-    Reconnects by itself with ``Last-Event-ID``, so after a daemon restart it
-    misses nothing. ``on_event(type, data, id)`` and ``on_state(connected)``
-    run on the follower thread: a Kivy screen must move them to the UI thread.
-    """
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        on_event: Callable[[str, dict, int], None],
-        on_state: Callable[[bool], None] | None = None,
-        last_id: int | None = None,
-        retry_s: float = 1.0,
-        ca_file: str | None = None,
-    ) -> None:
-        self.url = base_url.rstrip("/") + "/api/v1/events"
-        self.ca_file = ca_file  # kiosk.ca_file, as DaemonClient
-        self._session = requests.Session()
-        self._problem: str | None = None
-        self.token = token
-        self.on_event = on_event
-        self.on_state = on_state
-        self.last_id = last_id
-        self.retry_s = retry_s
-        self.connected = False
-        self._stop = threading.Event()
-        self._response: requests.Response | None = None
-        self._thread = threading.Thread(target=self._run, name="event-follower", daemon=True)
-
-    def start(self) -> EventFollower:
-        """Start following."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop following and close the stream."""
-        self._stop.set()
-        self._cut()
-        self._thread.join(5)
-        self._session.close()
-
-    def _cut(self) -> None:
-        resp = self._response
-        if resp is not None:
-            with contextlib.suppress(Exception):
-                resp.raw.connection.sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(Exception):
-                resp.close()
-
-    def _set_connected(self, value: bool) -> None:
-        if value != self.connected:
-            self.connected = value
-            if self.on_state:
-                try:
-                    self.on_state(value)
-                except Exception:  # a screen bug must not stop following
-                    log.exception("event state callback failed")
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._follow()
-            except (requests.RequestException, OSError, ValueError, AttributeError) as exc:
-                problem = transport_problem(exc, self.ca_file)
-                if problem is None:
-                    log.info("event stream interrupted: %s", type(exc).__name__)
-                elif problem != self._problem:  # once, not at every retry
-                    log.error("event stream: %s", problem)
-                self._problem = problem
-            self._set_connected(False)
-            self._stop.wait(self.retry_s)
-
-    def _follow(self) -> None:
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
-        if self.last_id is not None:
-            headers["Last-Event-ID"] = str(self.last_id)
-        verify = tls_verify(self.ca_file)
-        with self._session.get(
-            self.url, headers=headers, stream=True, timeout=(3, 60), verify=verify
-        ) as resp:
-            self._response = resp
-            if resp.status_code != 200:
-                raise ValueError(f"HTTP {resp.status_code}")
-            self._set_connected(True)
-            fields: dict[str, str] = {}
-            for line in resp.iter_lines(decode_unicode=True):
-                if self._stop.is_set():
-                    return
-                if line:
-                    if not line.startswith(":"):
-                        name, _, value = line.partition(":")
-                        fields[name] = value.removeprefix(" ")
-                    continue
-                if "data" in fields:
-                    self._deliver(fields)
-                fields = {}
-
-    def _deliver(self, fields: dict[str, str]) -> None:
-        event_id = int(fields["id"]) if fields.get("id", "").isdigit() else None
-        try:
-            self.on_event(fields.get("event", "message"), json.loads(fields["data"]), event_id)
-        except Exception:  # a screen bug must not stop following
-            log.exception("event handler failed for %s", fields.get("event"))
-        if event_id is not None:
-            self.last_id = event_id

@@ -1,6 +1,6 @@
 """How the kiosk program verifies the daemon (``kiosk.ca_file``) and words a TLS failure.
 
-hall/kiosk/client.py passes :func:`tls_verify` with every request to the daemon
+hall/kiosk/daemon_http.py and events.py pass :func:`tls_verify` with every request to the daemon
 (calls and event streams) and turns a failure into :func:`transport_problem`'s
 sentence (docs/SECURITY.md, "Transport").
 """

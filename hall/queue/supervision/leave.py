@@ -18,6 +18,9 @@ lengths in config (``leave:``, hall/config/leave.py):
 - approve, refuse and cancel (the clerk their own, or a manager) are kept on the row
   (``decided_by``, ``note``) and as events (``leave.*``, stored with the change), so the
   whole history is in the event log.
+
+The counting, approvers, overlaps and covers are hall/queue/supervision/leave_rules.py
+(its names are importable from here too); this module is the register's actions.
 """
 
 from __future__ import annotations
@@ -31,68 +34,28 @@ from hall.queue.core.context import Context
 from hall.queue.core.domain import QueueError, conflict, forbidden, not_found
 from hall.queue.core.tables.supervision import leave_table as T
 from hall.queue.core.writer import Tx
+from hall.queue.supervision.leave_rules import (  # noqa: F401 - re-exported for routes and callers
+    AM,
+    APPROVED,
+    CANCELLED,
+    HALVES,
+    KINDS,
+    LIVE,
+    MAX_SPAN_DAYS,
+    PM,
+    REFUSED,
+    REQUESTED,
+    approved_days,
+    covering,
+    covering_overlapping,
+    half_key,
+    live_overlapping,
+    may_approve,
+    visible_to,
+    working_halves,
+)
 from hall.queue.tickets.views import iso
-from hall.workdays import CalendarError, WorkCalendar
-
-AM, PM = "am", "pm"
-HALVES = (AM, PM)
-#: Kinds of leave, as stored (事假 personal, 病假 sick, 年休假 annual, 公出 official business).
-KINDS = ("事假", "病假", "年休假", "公出", "other")
-REQUESTED, APPROVED, REFUSED, CANCELLED = "requested", "approved", "refused", "cancelled"
-LIVE = (REQUESTED, APPROVED)  # what blocks an overlapping request or a cover
-MAX_SPAN_DAYS = 366
-
-
-def working_halves(
-    calendar: WorkCalendar, start: dt.date, start_half: str, end: dt.date, end_half: str
-) -> int:
-    """Working half-days from (start, start_half) to (end, end_half), both included.
-
-    A day off counts nothing; the first day from its ``start_half`` on, the last day up to
-    its ``end_half``: Monday pm to Tuesday am is 2 halves (one working day).
-    """
-    halves, day = 0, start
-    while day <= end:
-        if calendar.is_working_day(day):
-            first = start_half if day == start else AM
-            last = end_half if day == end else PM
-            halves += 1 + (last == PM) - (first == PM)
-        day += dt.timedelta(days=1)
-    return halves
-
-
-def _key(day: str | dt.date, half: str) -> tuple[str, int]:
-    """A half-day as a sortable key."""
-    return (day if isinstance(day, str) else day.isoformat(), HALVES.index(half))
-
-
-def _overlaps(row: Any, start: tuple[str, int], end: tuple[str, int]) -> bool:
-    return _key(row.start_day, row.start_half) <= end and start <= _key(row.end_day, row.end_half)
-
-
-def _live_overlapping(tx: Tx, staff_id: str, start: tuple, end: tuple, statuses=LIVE) -> list:
-    rows = tx.conn.execute(
-        select(T).where(
-            T.c.staff_id == staff_id,
-            T.c.status.in_(statuses),
-            T.c.start_day <= end[0],
-            T.c.end_day >= start[0],
-        )
-    )
-    return [r for r in rows if _overlaps(r, start, end)]
-
-
-def _covering_overlapping(tx: Tx, cover: str, start: tuple, end: tuple) -> list:
-    """Live requests in which ``cover`` is the 顶岗 of someone else in these half-days."""
-    rows = tx.conn.execute(
-        select(T).where(
-            T.c.cover_staff == cover,
-            T.c.status.in_(LIVE),
-            T.c.start_day <= end[0],
-            T.c.end_day >= start[0],
-        )
-    )
-    return [r for r in rows if _overlaps(r, start, end)]
+from hall.workdays import CalendarError
 
 
 def _staff(ctx: Context, staff_id: str, what_zh: str = "工号") -> Any:
@@ -146,7 +109,7 @@ def _check_cover(ctx: Context, tx: Tx, staff_id: str, cover: str, start: tuple, 
         raise QueueError(
             422, "cover_is_self", "顶岗人员不能是本人", "The cover cannot be the clerk"
         )
-    if _live_overlapping(tx, cover, start, end):
+    if live_overlapping(tx, cover, start, end):
         raise conflict(
             "cover_on_leave",
             f"顶岗人员{cover}在同一时段也请了假",
@@ -167,7 +130,7 @@ def request(
 ) -> dict[str, Any]:
     """请假: store a request (status ``requested``) after the seeds' rules; its view."""
     _staff(ctx, staff_id)
-    if _key(*end) < _key(*start) or (end[0] - start[0]).days > MAX_SPAN_DAYS:
+    if half_key(*end) < half_key(*start) or (end[0] - start[0]).days > MAX_SPAN_DAYS:
         raise QueueError(
             422,
             "leave_dates",
@@ -185,14 +148,14 @@ def request(
             422, "no_working_days", "所选时段没有工作日", "The leave covers no working half-day"
         )
     days = halves / 2
-    k_start, k_end = _key(*start), _key(*end)
-    if _live_overlapping(tx, staff_id, k_start, k_end):
+    k_start, k_end = half_key(*start), half_key(*end)
+    if live_overlapping(tx, staff_id, k_start, k_end):
         raise conflict(
             "leave_overlaps",
             "同一时段已有请假申请",
             f"{staff_id} already has leave requested or approved in these half-days",
         )
-    covered = _covering_overlapping(tx, staff_id, k_start, k_end)
+    covered = covering_overlapping(tx, staff_id, k_start, k_end)
     if covered:
         raise conflict(
             "is_cover",
@@ -236,21 +199,6 @@ def _emit(tx: Tx, event: str, row: Any, actor: str) -> None:
     tx.emit(event, {**{k: getattr(row, k) for k in keys}, "by": actor})
 
 
-def may_approve(ctx: Context, owner: str, days: float, staff_id: str | None) -> bool:
-    """True if this caller may approve or refuse ``owner``'s leave of ``days``.
-
-    ``staff_id`` None is a manager: always. "请假半天的,由单位负责人批准": a department
-    head (the chief or the deputy of ``owner``'s department) up to
-    ``leave.head_max_days``, never for their own request.
-    """
-    if staff_id is None:
-        return True
-    if staff_id == owner or days > ctx.config.leave.head_max_days:
-        return False
-    dept = ctx.config.department_of_staff(owner)
-    return dept is not None and staff_id in dept.gatekeepers()
-
-
 def decide(
     ctx: Context,
     tx: Tx,
@@ -273,8 +221,8 @@ def decide(
             "leave_decided", f"该申请已{_STATUS_ZH[row.status]}", f"The request is {row.status}"
         )
     if approve and row.cover_staff:
-        start, end = _key(row.start_day, row.start_half), _key(row.end_day, row.end_half)
-        if _live_overlapping(tx, row.cover_staff, start, end, statuses=(APPROVED,)):
+        start, end = half_key(row.start_day, row.start_half), half_key(row.end_day, row.end_half)
+        if live_overlapping(tx, row.cover_staff, start, end, statuses=(APPROVED,)):
             raise conflict(
                 "cover_on_leave",
                 f"顶岗人员{row.cover_staff}在同一时段的请假已获批准",
@@ -337,55 +285,3 @@ def listing(
     if staff_ids is not None:
         query = query.where(T.c.staff_id.in_(sorted(staff_ids)))
     return [view(ctx, r) for r in tx.conn.execute(query)]
-
-
-def visible_to(ctx: Context, staff_id: str) -> set[str]:
-    """Whose requests a clerk sees: their own, and as a department head the department's."""
-    dept = ctx.config.department_of_staff(staff_id)
-    if dept is not None and staff_id in dept.gatekeepers():
-        return {staff_id, *dept.staff}
-    return {staff_id}
-
-
-def approved_days(tx: Tx, first: dt.date, last: dt.date) -> dict[tuple[str, str], str]:
-    """(staff id, ISO day) -> the kind of approved leave on that day, for attendance.
-
-    Every calendar day from a leave's first to its last half-day is a leave day (a
-    half-day's leave included: it is not an absence).
-    """
-    rows = tx.conn.execute(
-        select(T).where(
-            T.c.status == APPROVED,
-            T.c.start_day <= last.isoformat(),
-            T.c.end_day >= first.isoformat(),
-        )
-    )
-    out: dict[tuple[str, str], str] = {}
-    for r in rows:
-        day = max(first, dt.date.fromisoformat(r.start_day))
-        end = min(last, dt.date.fromisoformat(r.end_day))
-        while day <= end:
-            out[r.staff_id, day.isoformat()] = r.kind
-            day += dt.timedelta(days=1)
-    return out
-
-
-def covering(ctx: Context, tx: Tx, cover: str, window: int, day: dt.date) -> Any:
-    """The approved leave whose cover ``cover`` may open ``window`` on ``day``, or None.
-
-    The window must be one of the absent clerk's own windows, and ``day`` one of the
-    leave's days.
-    """
-    rows = tx.conn.execute(
-        select(T).where(
-            T.c.cover_staff == cover,
-            T.c.status == APPROVED,
-            T.c.start_day <= day.isoformat(),
-            T.c.end_day >= day.isoformat(),
-        )
-    )
-    for r in rows:
-        absent = ctx.config.staff_member(r.staff_id)
-        if absent is not None and window in absent.windows:
-            return r
-    return None
