@@ -55,6 +55,10 @@ class CallerRoot(ScreenManager):
         from hall.screens.caller.enquiry import CallerEnquiry
 
         self.enquiry = CallerEnquiry(self)
+        # 请假 (issue 16): the clerk's own leave, a department head's decisions.
+        from hall.screens.caller.leave import CallerLeave
+
+        self.leave = CallerLeave(self)
         self.current = "login"
 
     def login(self, staff_id: str, pin: str) -> None:

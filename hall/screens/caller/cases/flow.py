@@ -52,6 +52,10 @@ class CallerCases:
             hall_id="btn-cases", font_size="36sp", size_hint_y=None, height=dp(110)
         )
         self.button.bind(on_release=lambda _b: self.listing.open())
+        # As tall as its words (departments' names, large text): the row is shared (请假, 首问).
+        self.button.bind(
+            texture_size=lambda b, size: setattr(b, "height", max(dp(110), size[1] + dp(24)))
+        )
         self.panel.bind(lang=self._relabel, busy=self._busy, connected=self._reconnected)
         self.panel.after_finish = self.offer
         self.panel.case_changed = self.changed
