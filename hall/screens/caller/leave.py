@@ -20,6 +20,7 @@ is shown in the daemon's words, in the screen's language.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ from hall.screens.caller.leave_form import (
 )
 from hall.screens.common.fit_label import FitLabel  # noqa: F401 - used by leave.kv
 from hall.screens.common.translate import Translated
+
+log = logging.getLogger(__name__)
 
 Builder.load_file(str(Path(__file__).with_name("leave.kv")))
 
@@ -101,6 +104,7 @@ class LeaveScreen(Translated, Screen):
     def _loaded(self, answer: dict, said: str) -> None:
         self.busy = False
         self.rows = answer.get("requests", [])
+        self.part.counted(answer)
         self.cover_from = float(answer.get("rules", {}).get("cover_from_days", COVER_FROM_DAYS))
         self._say(said)
         self._show()
@@ -260,6 +264,11 @@ class CallerLeave:
             height=dp(110),
         )
         self.button.bind(on_release=lambda _b: self.screen.open())
+        # As tall as its words: a department head's button also says what waits (待批 N).
+        self.button.bind(
+            texture_size=lambda b, size: setattr(b, "height", max(dp(110), size[1] + dp(24)))
+        )
+        self.pending = 0  # requests this department head may decide now
         self.panel.bind(lang=self._relabel, busy=self._busy)
         self.panel.ids.face_slot.add_widget(self.button)
         self._relabel()
@@ -269,8 +278,31 @@ class CallerLeave:
         """Who is signed in (their own leave only)."""
         return self.panel.staff_id
 
+    def begin(self, login: dict) -> None:
+        """A clerk signed in: a department head's button counts the requests waiting for them."""
+        self.pending = 0
+        self._relabel()
+        if any(d.get("gatekeeper") for d in login.get("departments") or []):
+            self.bridge.submit(self.ctx.client.leave_list, self.counted, self._not_counted)
+
+    def counted(self, answer: dict) -> None:
+        """GET /leave's answer: how many requests of others this clerk may decide."""
+        me = self.staff_id
+        self.pending = sum(
+            1 for r in answer.get("requests", []) if r.get("may_decide") and r["staff_id"] != me
+        )
+        self._relabel()
+
+    def _not_counted(self, exc: DaemonError) -> None:
+        log.info("leave requests not counted: %s", exc.message_en)
+
     def _relabel(self, *_args: object) -> None:
-        self.button.text = self.panel.tr("leave.button")
+        tr = self.panel.tr
+        pending = self.pending
+        self.button.text = (
+            tr("leave.button_pending", count=pending) if pending else tr("leave.button")
+        )
+        self.button.bg = (0.62, 0.46, 0.02, 1) if pending else (0.13, 0.40, 0.75, 1)
 
     def _busy(self, _panel: object, busy: bool) -> None:
         self.button.disabled = busy

@@ -78,6 +78,7 @@ class CallerRoot(ScreenManager):
         self.login_screen.reset()
         self.panel.begin(data)
         self.cases.begin(data)
+        self.leave.begin(data)
         self.current = "panel"
 
     def logged_out(self) -> None:

@@ -45,7 +45,8 @@ def requests(daemon: Daemon) -> dict[int, dict]:
 
 
 def open_leave(root: CallerRoot, staff_id: str) -> None:
-    signed_in(root, staff_id)
+    if root.current == "login":
+        signed_in(root, staff_id)
     tap(by_id(root, "btn-leave"))
     assert root.current == "leave"
     assert idle_until(lambda: not root.leave.screen.busy, 5), root.leave.screen.message
@@ -167,6 +168,8 @@ def test_the_department_head_approves_and_refuses_half_days(hall: Daemon) -> Non
     made = leave_caller(hall, 3)
     root = next(made)
     try:
+        signed_in(root, "S003")  # the head's button says two wait (the whole day is not theirs)
+        assert idle_until(lambda: by_id(root, "btn-leave").text == "请假\n待批 2", 5)
         open_leave(root, "S003")
         screen = root.leave.screen
         pending = {w.hall_id for w in by_id(root, "leave-pending").children}
@@ -195,6 +198,8 @@ def test_the_department_head_approves_and_refuses_half_days(hall: Daemon) -> Non
         assert found[longer["id"]]["status"] == "requested"
         assert not by_id(root, "leave-pending").children  # nothing left to decide
         assert by_id(root, "leave-pending-heading").text == ""
+        tap(by_id(root, "leave-back"))
+        assert by_id(root, "btn-leave").text == "请假"
     finally:
         next(made, None)
 
