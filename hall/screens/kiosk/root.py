@@ -1,6 +1,6 @@
 """The citizen kiosk (自助取号机): one ScreenManager for every kiosk screen.
 
-Home, take, ticket, guide, complaint (投诉建议), unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
+Home, take, ticket, guide, complaint (投诉建议), leader (领导签到, from the staff corner), unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
 
 Every daemon call and every print runs on the worker thread of a
 :class:`~hall.screens.common.bridge.UiBridge` (so the screen never freezes on
@@ -9,7 +9,7 @@ the network or the printer); results come back to the UI thread through
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
 * on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk.appointment`),
-  complaint (:mod:`hall.screens.kiosk.complaint`) and guide screens and every self-service screen but the notice,
+  complaint (:mod:`hall.screens.kiosk.complaint`), leader (:mod:`hall.screens.kiosk.leader`) and guide screens and every self-service screen but the notice,
   ``idle_timeout_s`` without a touch returns home and clears everything
   personal (ID number, appointment code, name, phone, form, photos, face templates);
   so does home when the citizen left it in another language, large text or
