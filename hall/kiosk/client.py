@@ -233,6 +233,24 @@ class DaemonClient(DaemonHttp):
         """POST /help/{id}/ack: this clerk takes a kiosk's help call (409 once taken)."""
         return self._request("POST", f"/help/{int(help_id)}/ack")
 
+    def leave_list(self) -> dict:
+        """GET /leave: {requests, rules}; the clerk's own (a department head: the department's)."""
+        return self._request("GET", "/leave")
+
+    def request_leave(self, body: dict) -> dict:
+        """POST /leave: the signed-in clerk asks for leave (their own staff id only)."""
+        return self._request("POST", "/leave", body)
+
+    def leave_decision(self, leave_id: int, what: str, note: str = "") -> dict:
+        """POST /leave/{id}/approve, /refuse or /cancel, with an optional note."""
+        if what not in ("approve", "refuse", "cancel"):
+            raise ValueError(f"unknown leave decision {what!r}")
+        return self._request("POST", f"/leave/{int(leave_id)}/{what}", {"note": note})
+
+    def leader_sign_in(self, leader_id: str, pin: str) -> dict:
+        """POST /leaders/sign-in: a 分管领导 signs in at this kiosk (kiosk token)."""
+        return self._request("POST", "/leaders/sign-in", {"id": leader_id, "pin": pin})
+
 
 class TerminalClient(DaemonClient):
     """Daemon calls made with a face terminal's device token."""

@@ -56,6 +56,8 @@ class KioskContext:
     calendar: WorkCalendar | None = None
     outbox: TerminalOutbox | None = None  # started
     camera: Camera | None = None  # None = no camera
+    #: 领导签到 (hall/screens/kiosk/leader.py): config leaders' id, name, title; no PINs.
+    leaders: list[dict[str, str]] = field(default_factory=list)
     id_reader: IdCardReader | None = None  # on ``id_link``
     id_link: SerialLink | None = None
     # 人脸签到 (hall.kiosk.face_setup): all None = no face check-in on this device.

@@ -99,6 +99,8 @@ def make_context(config: HallConfig, role: str):  # returns a KioskContext (kivy
         service_areas=service_areas(config.windows),
         timezone=config.hall.timezone,
     )
+    if role == "kiosk":  # 领导签到 from the kiosk's staff corner: who may sign in there
+        ctx.leaders = [{"id": m.id, "name": m.name, "title": m.title} for m in config.leaders]
     if role == "kiosk" and settings.submission:
         add_submission(ctx, config)
     if role == "caller":

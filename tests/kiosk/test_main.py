@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hall.config import load_config
+from hall.config import hash_pin, load_config
 from hall.drivers.printer import TicketPrinter
 from hall.kiosk.main import make_context
 from tests.support import hall_config, write_config
@@ -43,5 +43,20 @@ def test_the_lobby_gets_neither(tmp_path: Path) -> None:
     ctx = _context(tmp_path, "lobby", window_printer={"type": "sim"})
     try:
         assert ctx.printer is None and ctx.catalogue is None and ctx.calendar is None
+    finally:
+        ctx.client.close()
+
+
+@pytest.mark.parametrize("role", ["kiosk", "caller"])
+def test_only_a_kiosk_knows_the_leaders_and_never_their_pin_hash(tmp_path: Path, role: str) -> None:
+    pin_hash = hash_pin("13579")
+    cfg = hall_config(
+        kiosk={"data_dir": str(tmp_path / "terminal")},
+        leaders=[{"id": "L1", "name": "王副县长", "title": "分管副县长", "pin_hash": pin_hash}],
+    )
+    ctx = make_context(load_config(write_config(tmp_path / "config.yaml", cfg)), role)
+    try:
+        expected = [{"id": "L1", "name": "王副县长", "title": "分管副县长"}]
+        assert ctx.leaders == (expected if role == "kiosk" else [])  # 领导签到: the kiosk's
     finally:
         ctx.client.close()

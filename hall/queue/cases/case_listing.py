@@ -13,10 +13,16 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from hall.queue.cases import case_rules
-from hall.queue.core.tables.cases import cases_table
+from hall.queue.core.tables.cases import case_steps_table, cases_table
 from hall.queue.core.writer import Tx
 
 C = cases_table
+S = case_steps_table
+
+
+def _co_of(codes: list[str]) -> Any:
+    """Receipts of the 联办件 in which one of ``codes`` is a co-department (联办部门)."""
+    return select(S.c.receipt).where(S.c.role == "co", S.c.department.in_(codes))
 
 
 def summary(row: Any) -> dict[str, Any]:
@@ -61,13 +67,20 @@ def listing(
 
     ``due``: ``red`` (running, past the promised date) or ``yellow`` (running, in
     its 黄牌 days, not yet red), or ``open`` (every open case). ``scope`` limits a
-    clerk to these departments' cases and those of no department.
+    clerk to these departments' cases and those of no department. A department's
+    cases include the 联办件 it is a co-department of: it reads them and marks its
+    step (case_rules.check_read), so its clerks must find them in their list.
     """
     query = select(C).order_by(C.c.received_at.desc()).limit(limit)
     if department is not None:
-        query = query.where(C.c.department == department)
+        query = query.where(
+            or_(C.c.department == department, C.c.receipt.in_(_co_of([department])))
+        )
     if scope is not None:
-        query = query.where(or_(C.c.department.in_(sorted(scope)), C.c.department == ""))
+        codes = sorted(scope)
+        query = query.where(
+            or_(C.c.department.in_(codes), C.c.department == "", C.c.receipt.in_(_co_of(codes)))
+        )
     if status is not None:
         query = query.where(C.c.status == status)
     day = today.isoformat()

@@ -55,6 +55,10 @@ class CallerRoot(ScreenManager):
         from hall.screens.caller.enquiry import CallerEnquiry
 
         self.enquiry = CallerEnquiry(self)
+        # 请假 (issue 16): the clerk's own leave, a department head's decisions.
+        from hall.screens.caller.leave import CallerLeave
+
+        self.leave = CallerLeave(self)
         self.current = "login"
 
     def login(self, staff_id: str, pin: str) -> None:
@@ -74,6 +78,7 @@ class CallerRoot(ScreenManager):
         self.login_screen.reset()
         self.panel.begin(data)
         self.cases.begin(data)
+        self.leave.begin(data)
         self.current = "panel"
 
     def logged_out(self) -> None:

@@ -1,6 +1,6 @@
 """The citizen kiosk (自助取号机): one ScreenManager for every kiosk screen.
 
-Home, take, ticket, guide, complaint (投诉建议), unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
+Home, take, ticket, guide, complaint (投诉建议), leader (领导签到, from the staff corner), unavailable, and the self-service screens of :mod:`hall.screens.kiosk.submit.flow` (自助申报, 办件查询).
 
 Every daemon call and every print runs on the worker thread of a
 :class:`~hall.screens.common.bridge.UiBridge` (so the screen never freezes on
@@ -9,7 +9,7 @@ the network or the printer); results come back to the UI thread through
 test can call :meth:`KioskRoot.tick` with any ``now`` instead of waiting:
 
 * on the take, appointment (预约签到 by ID or face, :mod:`hall.screens.kiosk.appointment`),
-  complaint (:mod:`hall.screens.kiosk.complaint`) and guide screens and every self-service screen but the notice,
+  complaint (:mod:`hall.screens.kiosk.complaint`), leader (:mod:`hall.screens.kiosk.leader`) and guide screens and every self-service screen but the notice,
   ``idle_timeout_s`` without a touch returns home and clears everything
   personal (ID number, appointment code, name, phone, form, photos, face templates);
   so does home when the citizen left it in another language, large text or
@@ -45,6 +45,7 @@ from hall.screens.kiosk.complaint import ComplaintScreen
 from hall.screens.kiosk.guide import GuideScreen
 from hall.screens.kiosk.home import HomeScreen
 from hall.screens.kiosk.idle import IdleWarning
+from hall.screens.kiosk.leader import LeaderScreen, StaffCorner
 from hall.screens.kiosk.submit.flow import IDLE_SCREENS, SubmitController
 from hall.screens.kiosk.take import TakeScreen
 from hall.screens.kiosk.ticket import TicketScreen, qr_matrix
@@ -105,6 +106,10 @@ class KioskRoot(ScreenManager):
             self.add_widget(screen)
         self.add_widget(self.appointment)
         self.add_widget(self.complaint)
+        # 领导签到: no citizen's button; the hall's name held on home (leader.py).
+        self.leader = LeaderScreen(kiosk=self, name="leader")
+        self.add_widget(self.leader)
+        self.corner = StaffCorner(self, self.open_leader)
         for screen in self.submit.screens:
             self.add_widget(screen)
         self.current = "home"
@@ -158,7 +163,13 @@ class KioskRoot(ScreenManager):
     def on_touch_down(self, touch) -> bool:
         """Any touch counts as activity for the idle timeout."""
         self.last_touch = self.clock()
+        self.corner.down(touch)
         return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch) -> bool:
+        """The end of a touch; the hall's name held long enough opens 领导签到."""
+        handled = super().on_touch_up(touch)  # every widget sees the touch end first
+        return self.corner.up(touch) or handled
 
     def still_here(self) -> None:
         """继续 on the idle countdown: activity, like a touch."""
@@ -167,7 +178,7 @@ class KioskRoot(ScreenManager):
 
     def _resettable(self, name: str) -> bool:
         """Whether idling on ``name`` ends in a reset (something to clear or to restore)."""
-        if name in ("take", "appointment", "guide", "complaint", *IDLE_SCREENS):
+        if name in ("take", "appointment", "guide", "complaint", "leader", *IDLE_SCREENS):
             return not self.submit.busy()
         if name == "home":
             return ui.lang != self.settings.language or ui.large or self.home.checkin
@@ -224,7 +235,14 @@ class KioskRoot(ScreenManager):
     # -- navigation ------------------------------------------------------------------
     def go_home(self) -> None:
         """Back to home; everything personal on the other screens is cleared."""
-        for screen in (self.take, self.appointment, self.ticket, self.guide, self.complaint):
+        for screen in (
+            self.take,
+            self.appointment,
+            self.ticket,
+            self.guide,
+            self.complaint,
+            self.leader,
+        ):
             screen.clear_personal()
         self.submit.clear_personal()
         self.home.checkin = False
@@ -259,6 +277,11 @@ class KioskRoot(ScreenManager):
         """投诉建议: the complaint form (topics, window), then its receipt."""
         self.complaint.open()
         self.current = "complaint"
+
+    def open_leader(self) -> None:
+        """领导签到 (staff corner): the leaders of config, then a PIN."""
+        self.leader.open()
+        self.current = "leader"
 
     # -- daemon ------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -31,6 +31,10 @@ def test_a_joint_case_goes_through_its_co_department(make_daemon) -> None:
     r = lead.post(f"/cases/{receipt}/step", {"seq": 1, "note": "代办"})
     assert r.status_code == 403  # the co-department's step is theirs to mark
     co = d.staff("S001", 1)
+    # The co-department finds it in its own list (and in every case it may list).
+    for query in ("?department=scjg", ""):
+        listed = co.get(f"/cases{query}").json()["cases"]
+        assert [c["receipt"] for c in listed] == [receipt], query
     seen = co.get(f"/cases/{receipt}")
     assert seen.status_code == 200 and seen.json()["personal_data"] == "masked"
     assert co.post(f"/cases/{receipt}/finish", {}).status_code == 403  # only its step

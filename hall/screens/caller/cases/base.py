@@ -37,6 +37,7 @@ class CaseHost(Protocol):
     ctx: KioskContext
     bridge: UiBridge
     departments: list[dict]
+    hall_departments: list[dict]
 
     def show(self, name: str) -> None:
         """Make screen ``name`` (a case screen or "panel") the current one."""

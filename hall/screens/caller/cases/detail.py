@@ -5,7 +5,9 @@ ID in full only there, for staff of the case's department) and one button per ac
 its status allows (:func:`rules.actions_for`): 受理, 补正 (every missing item at once),
 材料补齐, 暂停计时 (听证/专家评审/公告/现场勘查), 恢复计时, 办结, 待领取, 领取/寄出 (an ID
 read from the window's reader or typed; or the express tracking number) and, for the
-department's chief or deputy only, 延期 and 不予受理 (把关权). The daemon has the last
+department's chief or deputy only, 延期 and 不予受理 (把关权); 联办环节办结 to the
+co-department whose step is current (a 联办件 appears in its list too), 上报 and 上级答复
+on a 上报件 (:func:`rules.step_actions`). The daemon has the last
 word: a 403 or 409 is shown as it worded it. The notice that fits the case's status
 (承诺/补正/延期/退件/领取) prints on the window printer where there is one and always
 opens as an A4 page in the system browser.
@@ -28,6 +30,7 @@ from hall.screens.caller.cases.rules import (
     clock_words,
     fields_for,
     pick,
+    step_actions,
     warning_of,
 )
 
@@ -125,7 +128,43 @@ class CaseDetailScreen(CaseScreen):
             d = case["delivery"]
             how = self.tr(f"cases.by_{d.get('by', 'window')}")
             lines.append(self.tr("cases.fact_delivery", by=how, tracking=d.get("tracking") or ""))
+        lines.extend(self._steps(case))
         return "\n".join(lines)
+
+    def _steps(self, case: dict) -> list[str]:
+        """联办: each co-department's step and where it stands; 上报: to whom, answered or not."""
+        names = {d["code"]: d["name"] for d in getattr(self.host, "hall_departments", [])}
+        lines = []
+        for step in case.get("steps") or []:
+            if step.get("role") == "co":
+                state = (
+                    "done"
+                    if step.get("done_at")
+                    else "working"
+                    if step.get("received_at")
+                    else "waiting"
+                )
+                lines.append(
+                    self.tr(
+                        "cases.fact_step",
+                        seq=step["seq"],
+                        department=pick(
+                            names.get(step["department"]), self.lang, step["department"]
+                        ),
+                        state=self.tr(f"cases.step_{state}"),
+                        due=step.get("due_date") or "—",
+                    )
+                )
+            elif step.get("role") == "upper":
+                state = "answered" if step.get("done_at") else "waiting"
+                lines.append(
+                    self.tr(
+                        "cases.fact_upper",
+                        to=step["department"],
+                        state=self.tr(f"cases.upper_{state}"),
+                    )
+                )
+        return lines
 
     def _history(self, case: dict) -> str:
         """The last events, newest last: day, action, by whom."""
@@ -142,8 +181,12 @@ class CaseDetailScreen(CaseScreen):
         box.clear_widgets()
         if self.form is not None:
             return  # the form of the action picked is open instead
-        gatekeeper = self.host.gatekeeper(self.case.get("department", ""))
-        for action in actions_for(self.case, gatekeeper):
+        department = self.case.get("department", "")
+        ours = {d["code"] for d in self.host.departments}
+        gatekeeper = self.host.gatekeeper(department)
+        # A 联办 co-department reads the case and marks its own step only.
+        offered = actions_for(self.case, gatekeeper) if not department or department in ours else []
+        for action in offered + step_actions(self.case, ours):
             button = Factory.CallerButton(
                 text=self.tr(f"cases.act_{action}"),
                 hall_id=f"act-{action}",

@@ -52,10 +52,9 @@ class CallerCases:
             hall_id="btn-cases", font_size="36sp", size_hint_y=None, height=dp(110)
         )
         self.button.bind(on_release=lambda _b: self.listing.open())
-        # The department's names and the 红牌/黄牌 counts may take two or three lines (large
-        # English text, beside the 首问 button): the button grows rather than cut them.
+        # As tall as its words (departments' names, large text): the row is shared (请假, 首问).
         self.button.bind(
-            texture_size=lambda b, size: setattr(b, "height", max(dp(110), size[1] + dp(20)))
+            texture_size=lambda b, size: setattr(b, "height", max(dp(110), size[1] + dp(24)))
         )
         self.panel.bind(lang=self._relabel, busy=self._busy, connected=self._reconnected)
         self.panel.after_finish = self.offer

@@ -48,6 +48,51 @@ FILTERS: dict[str, dict[str, str]] = {
 }
 
 
+def current_step(case: Mapping[str, Any]) -> dict | None:
+    """The 联办 co-department step holding the case now (received, not done), or None.
+
+    The co-departments work in turn (hall/queue/cases/case_steps.py): the first gets the
+    case at opening, each next one when the one before marks its step done.
+    """
+    for step in case.get("steps") or []:
+        if step.get("role") == "co" and step.get("received_at") and not step.get("done_at"):
+            return step
+    return None
+
+
+def open_upper(case: Mapping[str, Any]) -> dict | None:
+    """The 上报 step sent up and not answered yet, or None."""
+    for step in case.get("steps") or []:
+        if step.get("role") == "upper" and not step.get("done_at"):
+            return step
+    return None
+
+
+def step_actions(case: Mapping[str, Any], departments: frozenset[str] | set[str]) -> list[str]:
+    """联办/上报 actions for a clerk of ``departments`` (the register's rules, case_rules.py).
+
+    ``step``: to the department whose co-step is current, while the case is accepted or
+    suspended. ``report_up`` (an accepted 上报件 not up already) and ``answered`` (one
+    up, unanswered): to the case's own department (any clerk for a case of none).
+    """
+    status, found = case.get("status", ""), []
+    step = current_step(case)
+    if (
+        step is not None
+        and status in ("accepted", "suspended")
+        and step["department"] in departments
+    ):
+        found.append("step")
+    own = not case.get("department") or case.get("department") in departments
+    if case.get("kind") == "上报件" and own:
+        upper = open_upper(case)
+        if upper is None and status == "accepted":
+            found.append("report_up")
+        if upper is not None and status in ("accepted", "suspended"):
+            found.append("answered")
+    return found
+
+
 def actions_for(case: Mapping[str, Any], gatekeeper: bool) -> list[str]:
     """The actions to offer on ``case``, in ACTION_FROM order (把关权 only to ``gatekeeper``)."""
     status = case.get("status", "")
@@ -88,6 +133,10 @@ def fields_for(action: str, case: Mapping[str, Any]) -> list[Field]:
         return [Field("days", "choice", EXTEND_DAYS), Field("reason", "text")]
     if action == "reject":
         return [Field("reason", "text"), Field("basis", "text")]
+    if action in ("step", "answered"):
+        return [Field("note", "text", (), False)]
+    if action == "report_up":  # 上报机关: the office the case goes up to
+        return [Field("to", "text"), Field("note", "text", (), False)]
     if action == "deliver":
         return [
             Field("by", "choice", DELIVER_BY),
@@ -119,6 +168,9 @@ def body_of(action: str, case: Mapping[str, Any], values: Mapping[str, Any]) -> 
     if action == "return":
         body.setdefault("missing", [])
         body.setdefault("note", "")
+    if action == "step":  # the current co-department step (the daemon checks it is ours)
+        step = current_step(case)
+        body["seq"] = step["seq"] if step is not None else None
     return body
 
 

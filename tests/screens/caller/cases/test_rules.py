@@ -11,6 +11,7 @@ from hall.screens.caller.cases.rules import (
     days_left,
     missing_inputs,
     pick,
+    step_actions,
     warning_of,
 )
 
@@ -105,3 +106,63 @@ def test_the_clock_in_words_running_overdue_and_stopped() -> None:
 def test_names_fall_back_to_the_other_language_then_the_code() -> None:
     assert pick({"zh": "补发", "en": ""}, "en") == "补发"
     assert pick(None, "en", "BDC-BF-001") == "BDC-BF-001"
+
+
+def _joint(status: str, second_received: bool) -> dict:
+    """A bdc 联办件 with co-departments scjg (step 1, done) and mz (step 2)."""
+    at = "2026-09-15T10:00:00+08:00"
+    steps = [
+        {"seq": 0, "role": "lead", "department": "bdc", "received_at": at, "done_at": None},
+        {"seq": 1, "role": "co", "department": "scjg", "received_at": at, "done_at": at},
+        {
+            "seq": 2,
+            "role": "co",
+            "department": "mz",
+            "received_at": at if second_received else None,
+            "done_at": None,
+        },
+    ]
+    return {"status": status, "kind": "联办件", "department": "bdc", "steps": steps}
+
+
+@pytest.mark.parametrize(
+    ("status", "received", "departments", "offered"),
+    [
+        ("accepted", True, {"mz"}, ["step"]),  # mz holds the case now
+        ("suspended", True, {"mz"}, ["step"]),
+        ("accepted", True, {"scjg"}, []),  # its step is done
+        ("accepted", True, {"bdc"}, []),  # the lead finishes the case, not a step
+        ("accepted", False, {"mz"}, []),  # not its turn yet
+        ("received", True, {"mz"}, []),  # not accepted by the lead yet
+    ],
+)
+def test_the_step_is_offered_to_the_department_holding_it(
+    status: str, received: bool, departments: set[str], offered: list[str]
+) -> None:
+    case = _joint(status, received)
+    assert step_actions(case, departments) == offered
+    if offered:
+        assert body_of("step", case, {"note": " 已核查 "}) == {"seq": 2, "note": "已核查"}
+
+
+@pytest.mark.parametrize(
+    ("status", "upper_done", "offered"),
+    [
+        ("accepted", None, ["report_up"]),  # no step up yet
+        ("accepted", False, ["answered"]),
+        ("suspended", False, ["answered"]),
+        ("accepted", True, ["report_up"]),  # answered: may go up again
+        ("received", None, []),
+    ],
+)
+def test_a_reported_case_offers_report_up_then_answered(
+    status: str, upper_done: bool | None, offered: list[str]
+) -> None:
+    steps = []
+    if upper_done is not None:
+        done = "2026-09-16T10:00:00+08:00" if upper_done else None
+        steps = [{"seq": 1, "role": "upper", "department": "县民政局", "done_at": done}]
+    case = {"status": status, "kind": "上报件", "department": "bdc", "steps": steps}
+    assert step_actions(case, {"bdc"}) == offered
+    assert step_actions(case, {"scjg"}) == []  # another department's case
+    assert missing_inputs("report_up", case, {}) == ["to"]
