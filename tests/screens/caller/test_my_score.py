@@ -174,7 +174,9 @@ def sized(request: pytest.FixtureRequest, hall: Daemon) -> Iterator[CallerRoot]:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_score_screen_and_the_panel_row_fit(sized: CallerRoot, hall: Daemon, language: str) -> None:
+def test_the_score_screen_and_the_panel_row_fit(
+    sized: CallerRoot, hall: Daemon, language: str
+) -> None:
     root = sized
     seeded(hall)
     if language == "en":
