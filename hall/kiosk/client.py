@@ -247,6 +247,10 @@ class DaemonClient(DaemonHttp):
             raise ValueError(f"unknown leave decision {what!r}")
         return self._request("POST", f"/leave/{int(leave_id)}/{what}", {"note": note})
 
+    def my_score(self, period: str) -> dict:
+        """GET /assessment/me?period=: the signed-in clerk's own score, grade, rank and lines."""
+        return self._request("GET", "/assessment/me?" + urlencode({"period": period}))
+
     def leader_sign_in(self, leader_id: str, pin: str) -> dict:
         """POST /leaders/sign-in: a 分管领导 signs in at this kiosk (kiosk token)."""
         return self._request("POST", "/leaders/sign-in", {"id": leader_id, "pin": pin})

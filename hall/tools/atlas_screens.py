@@ -97,7 +97,7 @@ def mount(root: Widget, size: tuple[int, int]) -> Widget:
     return root
 
 
-CALLER_SCENES = ("login", "panel", "finish-choice", "pause-choice")
+CALLER_SCENES = ("login", "panel", "finish-choice", "pause-choice", "my-score")
 LOBBY_SCENES = ("board", "board-portrait")
 #: (role, scene) → the modes it is shown in. Caller and lobby have no large-text mode.
 KIOSK_MODES = ("zh-normal", "zh-large", "en-normal", "en-large")
@@ -267,6 +267,9 @@ class ScreenAtlas:
         root.login("S003", "1234")
         if not idle_until(lambda: root.current == "panel", 10):
             raise RuntimeError("the clerk could not sign in")
+        if scene == "my-score":  # 我的考核: the clerk's own score and lines this month
+            root.my_score.screen.open()
+            return root, lambda: not root.my_score.screen.busy
         if scene == "pause-choice":  # 暂停服务 asks the reason (离岗原因) of an idle window
             root.panel.toggle_pause()
             return root, lambda: not root.panel.busy

@@ -59,6 +59,10 @@ class CallerRoot(ScreenManager):
         from hall.screens.caller.leave import CallerLeave
 
         self.leave = CallerLeave(self)
+        # 我的考核 (issue 16): the clerk's own score and its lines.
+        from hall.screens.caller.my_score import CallerMyScore
+
+        self.my_score = CallerMyScore(self)
         self.current = "login"
 
     def login(self, staff_id: str, pin: str) -> None:
