@@ -66,7 +66,7 @@ def operate(root: CallerRoot, hall_id: str, choice: str | None = None) -> None:
     tap(by_id(root, hall_id))
     if choice is not None:
         tap(by_id(root, f"choice-{choice}"))
-    assert idle_until(lambda: not root.panel.busy, 3)
+    assert idle_until(lambda: not root.panel.busy, 10)  # a daemon round trip on a loaded box
     assert not root.panel.message_error, root.panel.message
 
 
