@@ -10,19 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kivy.metrics import Metrics
 
-from hall.config import KioskSection
-from hall.kiosk.kivy_setup import set_scale
 from hall.screens.caller.root import CallerRoot
 from hall.tools.layout_check import check_tree
 from tests.kivy_harness import by_id, idle, idle_until, screenshot, tap
 from tests.queue.cases.case_helpers import register_config
+from tests.screens.caller.sizing import MODES, sized_caller
 from tests.screens.caller.test_panel import caller_of, shows, sign_in
 from tests.support import Daemon
 
 #: Text drawn this much larger in "large" mode (a system's large-text setting).
-LARGE_FONT = 1.3
 
 
 @pytest.fixture
@@ -122,27 +119,11 @@ def test_what_is_missing_is_said_and_an_english_quick_topic_is_logged_in_chinese
     )
 
 
-@pytest.fixture(params=["normal", "small", "large"])
+@pytest.fixture(params=MODES)
 def sized(request: pytest.FixtureRequest, hall: Daemon) -> Iterator[tuple[CallerRoot, str]]:
     """Window 3's caller at the test window's size, at 480x800 (its scale), or in large text."""
-    mode = request.param
-    density, fontscale = Metrics.density, Metrics.fontscale
-    if mode == "small":
-        set_scale(KioskSection().screens.caller.density())  # before the root: kv reads dp()
-    if mode == "large":
-        Metrics.fontscale = LARGE_FONT
-    made = caller_of(hall)
-    root = next(made)
-    try:
-        if mode == "small":
-            root.size_hint = (None, None)
-            root.size = KioskSection().screens.caller.size
-            idle(3)
-        yield root, mode
-    finally:
-        next(made, None)
-        set_scale(density)
-        Metrics.fontscale = fontscale
+    with sized_caller(request.param, lambda: caller_of(hall)) as root:
+        yield root, request.param
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -13,21 +13,18 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
-from kivy.metrics import Metrics
 
-from hall.config import KioskSection
-from hall.kiosk.kivy_setup import set_scale
 from hall.screens.caller.my_score import periods, points_text
 from hall.screens.caller.root import CallerRoot
 from hall.tools.layout_check import check_tree
 from tests.kivy_harness import by_id, idle, idle_until, screenshot, tap
 from tests.screens.caller.cases.support import DEPARTMENTS, case_context, signed_in
+from tests.screens.caller.sizing import MODES, sized_caller
 from tests.screens.caller.test_panel import caller_of
 from tests.support import Daemon, hall_config
 from tests.support.config import clock
 
 MANAGER = "manager-token-1"
-LARGE_FONT = 1.3  # as the leave, enquiry and 办件 layout tests
 
 
 @pytest.fixture
@@ -150,27 +147,13 @@ def test_other_roles_get_403_on_my_score(hall: Daemon) -> None:
         assert r.status_code == 403, (token, r.status_code)
 
 
-@pytest.fixture(params=["normal", "small", "large"])
+@pytest.fixture(params=MODES)
 def sized(request: pytest.FixtureRequest, hall: Daemon) -> Iterator[CallerRoot]:
     """Window 3's caller at the test window's size, at 480x800 (its scale), or in large text."""
-    mode = request.param
-    density, fontscale = Metrics.density, Metrics.fontscale
-    if mode == "small":
-        set_scale(KioskSection().screens.caller.density())  # before the root: kv reads dp()
-    if mode == "large":
-        Metrics.fontscale = LARGE_FONT
-    made = caller_of(hall, 3, clock=clock, **case_context(hall))
-    root = next(made)
-    try:
-        if mode == "small":
-            root.size_hint = (None, None)
-            root.size = KioskSection().screens.caller.size
-            idle(3)
+    with sized_caller(
+        request.param, lambda: caller_of(hall, 3, clock=clock, **case_context(hall))
+    ) as root:
         yield root
-    finally:
-        next(made, None)
-        set_scale(density)
-        Metrics.fontscale = fontscale
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -12,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kivy.metrics import Metrics
 
-from hall.config import KioskSection
-from hall.kiosk.kivy_setup import set_scale
 from hall.screens.caller.root import CallerRoot
 from hall.tools.layout_check import check_tree
 from tests.kivy_harness import by_id, idle, idle_until, screenshot, tap
@@ -25,34 +22,20 @@ from tests.screens.caller.cases.support import (
     serve_and_finish,
     signed_in,
 )
+from tests.screens.caller.sizing import MODES, sized_caller
 from tests.screens.caller.test_panel import caller_of
 from tests.support import Daemon
 
 #: Text drawn this much larger in "large" mode (a system's large-text setting).
-LARGE_FONT = 1.3
 
 
-@pytest.fixture(params=["normal", "small", "large"])
+@pytest.fixture(params=MODES)
 def sized(request: pytest.FixtureRequest, dept_daemon: Daemon) -> Iterator[tuple[CallerRoot, str]]:
     """Window 3's caller at the test window's size, at 480x800 (its scale), or in large text."""
-    mode = request.param
-    density, fontscale = Metrics.density, Metrics.fontscale
-    if mode == "small":
-        set_scale(KioskSection().screens.caller.density())  # before the root: kv reads dp()
-    if mode == "large":
-        Metrics.fontscale = LARGE_FONT
-    made = caller_of(dept_daemon, 3, **case_context(dept_daemon))
-    root = next(made)
-    try:
-        if mode == "small":
-            root.size_hint = (None, None)
-            root.size = KioskSection().screens.caller.size
-            idle(3)
-        yield root, mode
-    finally:
-        next(made, None)
-        set_scale(density)
-        Metrics.fontscale = fontscale
+    with sized_caller(
+        request.param, lambda: caller_of(dept_daemon, 3, **case_context(dept_daemon))
+    ) as root:
+        yield root, request.param
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
