@@ -20,6 +20,12 @@ from hall.kiosk.daemon_http import (  # noqa: F401 - re-exported
 )
 from hall.kiosk.events import EventFollower  # noqa: F401 - re-exported
 
+#: Read timeout of a PIN sign-in. The daemon runs scrypt on one thread with up to 16
+#: sign-ins queued behind it (config ``sign_in``), so on a busy box an answer can take
+#: longer than the 3 s of other calls: the CI run of 2026-12-03 saw a leader's sign-in
+#: at a kiosk give up while the daemon was still checking the PIN.
+SIGN_IN_TIMEOUT_S = 15.0
+
 
 class DaemonClient(DaemonHttp):
     """Blocking calls to the queue daemon with one bearer token (kiosk, display or staff).
@@ -155,7 +161,10 @@ class DaemonClient(DaemonHttp):
     def login(self, staff_id: str, pin: str, window: int) -> dict:
         """Log in at a window; this client then acts with the staff token."""
         data = self._request(
-            "POST", "/staff/login", {"staff_id": staff_id, "pin": pin, "window": window}
+            "POST",
+            "/staff/login",
+            {"staff_id": staff_id, "pin": pin, "window": window},
+            timeout=(self.timeout, SIGN_IN_TIMEOUT_S),
         )
         self.token = data["token"]
         return data
@@ -253,7 +262,10 @@ class DaemonClient(DaemonHttp):
 
     def leader_sign_in(self, leader_id: str, pin: str) -> dict:
         """POST /leaders/sign-in: a 分管领导 signs in at this kiosk (kiosk token)."""
-        return self._request("POST", "/leaders/sign-in", {"id": leader_id, "pin": pin})
+        body = {"id": leader_id, "pin": pin}
+        return self._request(
+            "POST", "/leaders/sign-in", body, timeout=(self.timeout, SIGN_IN_TIMEOUT_S)
+        )
 
 
 class TerminalClient(DaemonClient):

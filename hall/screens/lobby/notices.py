@@ -5,6 +5,11 @@ through the lobby's bridge (at start, after a reconnect and every
 :data:`FIGURES_EVERY_S`), follows ``announcement.*`` events handed on by the
 lobby root, and steps to the next line every :data:`STEP_S` seconds. What the
 lines say is :mod:`hall.screens.lobby.band`.
+
+A reload's answer can be older than an event already shown: the job reads
+/announcements/current, then /figures/public, and a 公示 published between the two
+reaches the band by its event first. So the events that came while a reload was
+out are applied again on its answer (applying one twice changes nothing).
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class LobbyBand(BoxLayout):
         self.figures: dict[str, Any] | None = None
         self.index = 0
         self._root: Any = None
+        self._seen = 0  # announcement events handled so far
+        self._recent: list[tuple[int, str, dict]] = []  # those since the oldest reload out
+        self._reloads: list[int] = []  # for each reload out: ``_seen`` when it was asked
         super().__init__(**kwargs)
 
     def start(self, root: Any) -> None:
@@ -53,31 +61,46 @@ class LobbyBand(BoxLayout):
         if self._root is None:
             return
         client = self._root.ctx.client
+        asked = self._seen
+        self._reloads.append(asked)
         self._root.bridge.submit(
             lambda: (client.announcements_current(), client.public_figures()),
-            self._loaded,
-            self._failed,
+            lambda result: self._loaded(asked, result),
+            lambda exc: self._failed(asked, exc),
         )
 
-    def _loaded(self, result: tuple[list[dict], dict]) -> None:
+    def _loaded(self, asked: int, result: tuple[list[dict], dict]) -> None:
         self.announcements, self.figures = result
+        for seq, kind, a in self._recent:
+            if seq > asked:  # came while this reload was out: the answer may predate it
+                self._apply(kind, a)
+        self._answered(asked)
         self.show()
 
-    def _failed(self, exc: DaemonError) -> None:
+    def _failed(self, asked: int, exc: DaemonError) -> None:
+        self._answered(asked)
         log.info("lobby band not read: %s", exc.message_en)
+
+    def _answered(self, asked: int) -> None:
+        """Forget the events no reload still out can need."""
+        self._reloads.remove(asked)
+        oldest = min(self._reloads, default=self._seen)
+        self._recent = [e for e in self._recent if e[0] > oldest]
 
     def on_event(self, kind: str, data: dict) -> None:
         """``announcement.published`` / ``.withdrawn`` from the lobby's event stream."""
-        if kind == "announcement.published":
-            a = data["announcement"]
-            self.announcements = [x for x in self.announcements if x["id"] != a["id"]] + [a]
-            self.show()
-        elif kind == "announcement.withdrawn":
-            gone = data["announcement"]["id"]
-            self.announcements = [x for x in self.announcements if x["id"] != gone]
+        if kind in ("announcement.published", "announcement.withdrawn"):
+            self._seen += 1
+            if self._reloads:
+                self._recent.append((self._seen, kind, data["announcement"]))
+            self._apply(kind, data["announcement"])
             self.show()
         elif kind in ("queue.reset", "reset"):
             self.reload()
+
+    def _apply(self, kind: str, a: dict[str, Any]) -> None:
+        kept = [x for x in self.announcements if x["id"] != a["id"]]
+        self.announcements = kept + [a] if kind == "announcement.published" else kept
 
     def items(self) -> list[tuple[str, str]]:
         """Every line of the band now, in the lobby's language."""

@@ -124,3 +124,30 @@ def test_band_figures_and_cases_put_right_masked(lobby: LobbyRoot, daemon: Daemo
     band.show()
     idle(3)
     lobby.export_to_png(str(SCREENSHOT_DIR / "lobby-band.png"))
+
+
+def test_an_event_during_a_reload_is_not_undone_by_its_older_answer(
+    lobby: LobbyRoot, daemon: Daemon
+) -> None:
+    """A reload read the daemon before a 公示 was published or withdrawn; the event came first.
+
+    The CI run of 2026-12-03 caught it: the read of /announcements/current was answered,
+    the 公示 was published and its event reached the band while the same job still read
+    /figures/public, and the job's older list then replaced the band's.
+    """
+    band = lobby.ids.notices
+    assert idle_until(lambda: band.figures is not None, 10)
+    old = publish(daemon, "今日下午三点起暂停不动产业务", lobby=True)
+    band.reload()
+    assert idle_until(lambda: [a["id"] for a in band.announcements] == [old["id"]], 10)
+
+    # The worker is asked to read; before its answer reaches the screen, two events do:
+    # one 公示 withdrawn, another published (neither is in what the worker will read).
+    band.figures = None
+    band.reload()
+    fresh = dict(old, id=old["id"] + 1000, text_zh="2号窗口服务热情，特此表彰")
+    band.on_event("announcement.withdrawn", {"announcement": old})
+    band.on_event("announcement.published", {"announcement": fresh})
+    assert idle_until(lambda: band.figures is not None, 10)
+    assert [a["id"] for a in band.announcements] == [fresh["id"]]
+    assert lines(lobby)[0] == ("表彰", "2号窗口服务热情，特此表彰")
